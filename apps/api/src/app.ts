@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { appRouter, createContext, type CrmServices, type RequestInfo } from '@crm/trpc';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import cors from 'cors';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from './logger.ts';
+
+export interface ReadinessCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+export interface AppOptions {
+  services: CrmServices;
+  log: Logger;
+  readiness: ReadinessCheck[];
+  webOrigin: string;
+  /** Secure cookies need HTTPS; off only for http://localhost. */
+  secureCookies: boolean;
+  /** The built web app to serve from the same origin (embedded mode, single-host deploys). */
+  webDist?: string | undefined;
+  trustProxy?: boolean;
+  maxBodyBytes?: number;
+}
+
+export const REFRESH_COOKIE = 'crm_refresh';
+const REQUEST_ID = /^[\w.-]{1,64}$/;
+
+export function createApp(options: AppOptions): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
+
+  app.use((req, res, next) => {
+    const incoming = req.header('x-request-id');
+    const id = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    res.locals.requestId = id;
+    res.locals.logBindings = {} as Record<string, string>;
+    res.setHeader('x-request-id', id);
+    next();
+  });
+  app.use(
+    pinoHttp({
+      logger: options.log,
+      genReqId: (_req, res) => (res as Response).locals.requestId as string,
+      customProps: (_req, res) => ({ ...((res as Response).locals.logBindings as Record<string, string>) }),
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'connect-src': ["'self'", options.webOrigin] },
+      },
+    }),
+  );
+  app.use(cors({ origin: options.webOrigin, credentials: true, maxAge: 600 }));
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const checks = await Promise.all(
+      options.readiness.map(async ({ name, check }) => {
+        try {
+          await withTimeout(check(), 2_000);
+          return [name, 'ok'] as const;
+        } catch (error) {
+          options.log.warn({ err: error, check: name }, 'readiness check failed');
+          return [name, 'unavailable'] as const;
+        }
+      }),
+    );
+    const ready = checks.every(([, status]) => status === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
+  });
+
+  app.use(
+    '/trpc',
+    createExpressMiddleware({
+      router: appRouter,
+      maxBodySize: options.maxBodyBytes ?? 1_000_000,
+      createContext: ({ req, res }) => createContext(options.services, requestInfo(req, res, options)),
+      onError: ({ error, path: procedure }) => {
+        if (error.code === 'INTERNAL_SERVER_ERROR') options.log.error({ err: error.cause ?? error, procedure }, 'procedure failed');
+      },
+    }),
+  );
+
+  if (options.webDist && existsSync(options.webDist)) {
+    const webDist = options.webDist;
+    app.use(express.static(webDist, { index: false, maxAge: '1h' }));
+    // The web app routes on the client: every other GET gets its shell.
+    app.get(/^\/(?!trpc\/).*/, (_req, res) => {
+      res.setHeader('cache-control', 'no-cache');
+      res.sendFile(path.join(webDist, 'index.html'));
+    });
+  }
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'Route inconnue' } });
+  });
+  const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
+    const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) options.log.error({ err: error }, 'unhandled error');
+    res.status(status).json({ error: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', message: status === 500 ? 'Erreur interne' : 'Requête invalide' } });
+  };
+  app.use(onError);
+  return app;
+}
+
+function requestInfo(req: Request, res: Response, options: AppOptions): RequestInfo {
+  const authorization = req.header('authorization');
+  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+  return {
+    requestId: res.locals.requestId as string,
+    client: { ip: req.ip, userAgent: req.header('user-agent') },
+    bearer,
+    logBindings: res.locals.logBindings as Record<string, string>,
+    cookies: {
+      refreshToken: readCookie(req.header('cookie'), REFRESH_COOKIE),
+      setRefreshToken: (token, expiresAt) => {
+        res.cookie(REFRESH_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'strict',
+          secure: options.secureCookies,
+          path: '/trpc',
+          expires: expiresAt,
+        });
+      },
+      clearRefreshToken: () => {
+        res.clearCookie(REFRESH_COOKIE, { httpOnly: true, sameSite: 'strict', secure: options.secureCookies, path: '/trpc' });
+      },
+    },
+  };
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const index = part.indexOf('=');
+    if (index > 0 && part.slice(0, index).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(index + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { openEmbeddedDb } from '@crm/db/embedded';
+import { seedDemo } from '@crm/domain';
+import { startWorker } from '@crm/worker/worker';
+import { createApp } from './app.ts';
+import { createLogger } from './logger.ts';
+import { serveUntilSignal } from './serve.ts';
+import { buildServices } from './services.ts';
+
+/**
+ * The whole CRM in one process, for trying it on one's own machine: an embedded PostgreSQL
+ * (PGlite, persisted in .data/), the API, the worker (events handled in process) and the web
+ * app, on one port, with a demo organisation. Row-level security is enforced as on a server.
+ */
+const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
+/* eslint-disable no-restricted-properties -- embedded mode has no env of its own but these */
+const dataDir = path.resolve(process.env.CRM_DATA_DIR ?? path.join(repoRoot, '.data'));
+const port = Number(process.env.PORT ?? 3000);
+const logLevel = process.env.LOG_LEVEL ?? 'info';
+/* eslint-enable no-restricted-properties */
+
+const log = createLogger(logLevel);
+const started = Date.now();
+const { db, close } = await openEmbeddedDb(path.join(dataDir, 'pglite'));
+const jwtSecret = await loadOrCreateSecret(path.join(dataDir, 'jwt-secret'));
+const services = buildServices({ db, jwtSecret });
+const demo = await seedDemo(services);
+const worker = startWorker({ db, nats: null, log: log.child({ name: 'worker' }) });
+
+const webDist = path.join(repoRoot, 'apps', 'web', 'dist');
+if (!existsSync(path.join(webDist, 'index.html'))) {
+  log.warn('apps/web/dist is missing: run `pnpm --filter @crm/web build` (pnpm start does it for you)');
+}
+const origin = `http://localhost:${port}`;
+const app = createApp({
+  services,
+  log,
+  readiness: [
+    { name: 'database', check: async () => void (await db.$queryRaw`select 1`) },
+    {
+      name: 'worker',
+      check: async () => {
+        if ((await worker.health()).status !== 'ok') throw new Error('worker degraded');
+      },
+    },
+  ],
+  webOrigin: origin,
+  secureCookies: false,
+  webDist,
+});
+await serveUntilSignal(() => app.listen(port, '127.0.0.1'), log, async () => {
+  await worker.stop();
+  await close();
+});
+
+console.log(`
+  CRM prêt en ${((Date.now() - started) / 1000).toFixed(1)} s : ${origin}
+  Connexion démo : ${demo.email} / ${demo.password}
+  Données : ${dataDir} (PostgreSQL embarqué, PGlite)
+`);
+
+async function loadOrCreateSecret(file: string): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(48).toString('base64url');
+    await writeFile(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/**
+ * The API's configuration, read and validated once at start. This is the only file that reads
+ * process.env; a missing or malformed variable stops the start with one line per problem.
+ */
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_URL: z
+    .string({ error: 'required: connection string of the application role crm_app, e.g. postgresql://crm_app@127.0.0.1:5432/crm' })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
+  JWT_SECRET: z
+    .string({ error: 'required: at least 32 random characters (e.g. `openssl rand -base64 48`)' })
+    .min(32, 'must be at least 32 characters'),
+  JWT_ISSUER: z.string().default('crm-api'),
+  JWT_AUDIENCE: z.string().default('crm-web'),
+  WEB_ORIGIN: z.string().url('must be the web app origin, e.g. http://localhost:5173').default('http://localhost:5173'),
+  WEB_DIST: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type Env = z.infer<typeof ZEnv>;
+
+/** The predecessor's DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD/DB_DATABASE still work. */
+function withLegacyDatabaseUrl(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (source.DATABASE_URL || !source.DB_HOST) return source;
+  const user = encodeURIComponent(source.DB_USERNAME ?? 'crm_app');
+  const password = source.DB_PASSWORD ? `:${encodeURIComponent(source.DB_PASSWORD)}` : '';
+  const url = `postgresql://${user}${password}@${source.DB_HOST}:${source.DB_PORT ?? '5432'}/${source.DB_DATABASE ?? 'crm'}`;
+  return { ...source, DATABASE_URL: url };
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const result = ZEnv.safeParse(withLegacyDatabaseUrl(source));
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid environment for the API:\n${lines.join('\n')}`);
+}
+
+// eslint-disable-next-line no-restricted-properties -- the one place env is read
+export const readEnv = (): Env => parseEnv(process.env);

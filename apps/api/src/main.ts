@@ -1,0 +1,32 @@
+import { checkAppRole, createDb } from '@crm/db';
+import { connect } from '@nats-io/transport-node';
+import { createApp, type ReadinessCheck } from './app.ts';
+import { readEnv } from './env.ts';
+import { createLogger } from './logger.ts';
+import { serveUntilSignal } from './serve.ts';
+import { buildServices } from './services.ts';
+
+// The API as its own process, on a real PostgreSQL (and NATS when NATS_URL is set).
+const env = readEnv();
+const log = createLogger(env.LOG_LEVEL);
+const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+await checkAppRole(db);
+const nats = env.NATS_URL ? await connect({ servers: env.NATS_URL, name: 'crm-api', maxReconnectAttempts: -1 }) : null;
+
+const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.$queryRaw`select 1`) }];
+if (nats) readiness.push({ name: 'nats', check: () => nats.flush() });
+
+const app = createApp({
+  services: buildServices({ db, jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }),
+  log,
+  readiness,
+  webOrigin: env.WEB_ORIGIN,
+  secureCookies: env.NODE_ENV === 'production',
+  webDist: env.WEB_DIST,
+  trustProxy: env.TRUST_PROXY,
+});
+await serveUntilSignal(() => app.listen(env.PORT, env.HOST), log, async () => {
+  await nats?.drain();
+  await db.$disconnect();
+});
+log.info({ port: env.PORT }, 'api listening');

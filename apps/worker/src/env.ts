@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** The worker's configuration, validated once at start; the only file that reads process.env. */
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string({ error: 'required: connection string of the application role crm_app, e.g. postgresql://crm_app@127.0.0.1:5432/crm' })
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
+  NATS_URL: z.string({ error: 'required: e.g. nats://127.0.0.1:4222' }).regex(/^(nats|tls):\/\//, 'must be a nats:// URL'),
+  WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type WorkerEnv = z.infer<typeof ZEnv>;
+
+export function parseWorkerEnv(source: NodeJS.ProcessEnv): WorkerEnv {
+  const result = ZEnv.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid environment for the worker:\n${lines.join('\n')}`);
+}
+
+// eslint-disable-next-line no-restricted-properties -- the one place env is read
+export const readWorkerEnv = (): WorkerEnv => parseWorkerEnv(process.env);

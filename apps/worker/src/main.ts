@@ -1,0 +1,31 @@
+import { checkAppRole, createDb } from '@crm/db';
+import { connect } from '@nats-io/transport-node';
+import { pino } from 'pino';
+import { readWorkerEnv } from './env.ts';
+import { serveHealth, startWorker } from './worker.ts';
+
+const env = readWorkerEnv();
+const log = pino({ name: 'worker', level: env.LOG_LEVEL });
+
+const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
+await checkAppRole(db);
+const nats = await connect({ servers: env.NATS_URL, name: 'crm-worker', maxReconnectAttempts: -1 });
+const worker = startWorker({ db, nats, log });
+const health = await serveHealth(worker, env.HOST, env.WORKER_HEALTH_PORT);
+log.info({ port: env.WORKER_HEALTH_PORT }, 'worker health endpoint listening');
+
+let shuttingDown = false;
+async function shutdown(signal: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 10_000).unref();
+  await worker.stop();
+  health.close();
+  await nats.drain().catch(() => undefined);
+  await db.$disconnect();
+  clearTimeout(force);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

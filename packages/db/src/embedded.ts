@@ -1,0 +1,38 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { createDbFromAdapter, type Db } from './client.ts';
+import { applyMigrations } from './migrate.ts';
+import { APP_ROLE } from './roles.ts';
+
+export interface EmbeddedDb {
+  db: Db;
+  close(): Promise<void>;
+}
+
+/**
+ * An embedded PostgreSQL (PGlite, real PostgreSQL compiled to WASM) persisted in `dataDir`,
+ * migrated, and switched to the application role so row-level security applies exactly as on
+ * a server. Single-process and single-connection: for running the CRM on one's own machine,
+ * not a shared deployment (any SQL could RESET ROLE).
+ */
+export async function openEmbeddedDb(dataDir: string): Promise<EmbeddedDb> {
+  await mkdir(dataDir, { recursive: true });
+  const pglite = await PGlite.create(dataDir);
+  await applyMigrations({
+    exec: async (sql) => {
+      await pglite.exec(sql);
+    },
+    query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+  });
+  // PGlite's default user is a superuser, which row-level security ignores.
+  await pglite.exec(`SET ROLE ${APP_ROLE}`);
+  const db = createDbFromAdapter(new PrismaPGlite(pglite));
+  return {
+    db,
+    close: async () => {
+      await db.$disconnect();
+      await pglite.close();
+    },
+  };
+}

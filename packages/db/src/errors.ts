@@ -1,0 +1,47 @@
+import { Prisma } from './generated/prisma/client.ts';
+
+/**
+ * What a database error means to the caller. Row-level security and composite tenant keys
+ * make "another tenant's row" and "no such row" fail the same ways (no row, P2025, a foreign
+ * key violation, an RLS violation); all of them are `not_found`, so nothing reveals that a
+ * row exists elsewhere.
+ */
+export type DbErrorKind = 'not_found' | 'conflict' | null;
+
+export interface ClassifiedDbError {
+  kind: Exclude<DbErrorKind, null>;
+  /** The columns involved, when PostgreSQL names them (unique violations). */
+  fields: string[];
+}
+
+export function classifyDbError(error: unknown): ClassifiedDbError | null {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return null;
+  const meta = (error.meta ?? {}) as Record<string, unknown>;
+  switch (error.code) {
+    case 'P2025': // record to update/delete/connect not found (or hidden by RLS)
+    case 'P2003': // foreign key: the referenced row does not exist for this tenant
+    case 'P2018': // required connected records not found
+      return { kind: 'not_found', fields: [] };
+    case 'P2002':
+      return { kind: 'conflict', fields: uniqueFields(meta) };
+    default: {
+      const pgCode = driverCode(meta);
+      if (pgCode === '42501') return { kind: 'not_found', fields: [] }; // RLS WITH CHECK refused
+      if (pgCode === '23503') return { kind: 'not_found', fields: [] };
+      if (pgCode === '23505') return { kind: 'conflict', fields: uniqueFields(meta) };
+      return null;
+    }
+  }
+}
+
+function driverCode(meta: Record<string, unknown>): string | undefined {
+  const adapterError = meta.driverAdapterError as { cause?: { originalCode?: string; code?: string } } | undefined;
+  return adapterError?.cause?.originalCode ?? adapterError?.cause?.code;
+}
+
+function uniqueFields(meta: Record<string, unknown>): string[] {
+  const target = meta.target;
+  if (Array.isArray(target)) return target.map(String);
+  const adapterError = meta.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } } | undefined;
+  return adapterError?.cause?.constraint?.fields ?? [];
+}

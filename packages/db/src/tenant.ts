@@ -1,0 +1,51 @@
+import type { Db } from './client.ts';
+import type { Prisma } from './generated/prisma/client.ts';
+import { isUuid } from './ids.ts';
+
+/** A unit of work's handle: every query in it runs in one transaction under one scope. */
+export type Tx = Prisma.TransactionClient;
+
+/**
+ * Runs `fn` in one transaction whose first statement sets the tenant for row-level security.
+ * The settings are transaction-local (`set_config(..., true)`), so they cannot leak to the next
+ * user of the pooled connection. `userId`, when given, also lets the transaction see that
+ * user's own memberships in other organisations (the organisation switcher needs them).
+ */
+export async function withTenant<T>(
+  db: Db,
+  tenantId: string,
+  fn: (tx: Tx) => Promise<T>,
+  options: { userId?: string } = {},
+): Promise<T> {
+  // Fail closed: a missing or malformed tenant must never reach set_config as "no filter".
+  if (!isUuid(tenantId)) throw new Error('withTenant: tenantId must be a UUID');
+  if (options.userId !== undefined && !isUuid(options.userId)) throw new Error('withTenant: userId must be a UUID');
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${options.userId ?? ''}, true)`;
+    return fn(tx);
+  });
+}
+
+/**
+ * Runs `fn` in one transaction scoped to a user and no tenant: it sees the user's own
+ * memberships and their organisations, and no tenant's data.
+ */
+export async function withUser<T>(db: Db, userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!isUuid(userId)) throw new Error('withUser: userId must be a UUID');
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`select set_config('app.user_id', ${userId}, true)`;
+    return fn(tx);
+  });
+}
+
+/**
+ * The loud escape hatch: a transaction that sees every tenant's rows. For cross-tenant
+ * jobs only (the outbox relay, retention, reports of the platform itself), never with a
+ * tenant or an id that came from a request.
+ */
+export async function withSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`select set_config('app.system', 'on', true)`;
+    return fn(tx);
+  });
+}

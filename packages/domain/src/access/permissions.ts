@@ -1,0 +1,43 @@
+import type { Role } from '@crm/db';
+
+/**
+ * Who may do what, in one table. Procedures declare the permission they need on their own
+ * line (`tenantProcedure.access('members.write')`); the snapshot test in packages/trpc lists
+ * every procedure with the roles this table grants, so a change here shows in review.
+ */
+export const ROLES = ['owner', 'admin', 'manager', 'sales', 'accountant', 'viewer'] as const satisfies readonly Role[];
+
+const everyone = ROLES;
+const admins = ['owner', 'admin'] as const;
+
+export const PERMISSIONS = {
+  'organisation.read': everyone,
+  'organisation.write': admins,
+  'members.read': everyone,
+  'members.write': admins,
+  'invitations.read': admins,
+  'invitations.write': admins,
+  'audit.read': admins,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
+
+/** Roles a member of `role` may hand out: only an owner makes owners. */
+export function assignableRoles(role: Role): readonly Role[] {
+  if (role === 'owner') return ROLES;
+  if (role === 'admin') return ROLES.filter((r) => r !== 'owner');
+  return [];
+}
+
+export const ROLE_LABELS_FR: Record<Role, string> = {
+  owner: 'Propriétaire',
+  admin: 'Administrateur',
+  manager: 'Manager',
+  sales: 'Commercial',
+  accountant: 'Comptable',
+  viewer: 'Lecture seule',
+};

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+
+/**
+ * Every event the CRM emits, with its payload schema. The five first come from the
+ * predecessor system (same names, same subjects `crm.events.<type>`); the others announce
+ * changes to organisations and their members. Payloads carry ids and the figures a
+ * consumer needs, never secrets.
+ */
+const id = z.uuid();
+const isoDate = z.iso.date(); // calendar date of business meaning, e.g. a due date
+const cents = z.number().int().nonnegative();
+const role = z.enum(['owner', 'admin', 'manager', 'sales', 'accountant', 'viewer']);
+
+export const EVENT_CATALOGUE = {
+  'client.created': z.object({
+    clientId: id,
+    kind: z.enum(['person', 'company']),
+    displayName: z.string(),
+    salesRepId: id.nullable(),
+  }),
+  'invoice.created': z.object({
+    invoiceId: id,
+    clientId: id,
+    number: z.string(),
+    totalCents: cents,
+    dueDate: isoDate,
+  }),
+  'payment.received': z.object({
+    paymentId: id,
+    clientId: id,
+    contractId: id.nullable(),
+    amountCents: cents,
+    receivedOn: isoDate,
+    method: z.enum(['sepa_debit', 'transfer', 'card', 'cheque']),
+  }),
+  'payment.rejected': z.object({
+    paymentId: id,
+    clientId: id,
+    contractId: id.nullable(),
+    amountCents: cents,
+    reasonCode: z.string().regex(/^[A-Z0-9]{4}$/),
+    rejectedOn: isoDate,
+  }),
+  'contract.signed': z.object({
+    contractId: id,
+    clientId: id,
+    salesRepId: id.nullable(),
+    signedAt: z.iso.datetime({ offset: true }),
+  }),
+  'organisation.created': z.object({ organisationId: id, name: z.string() }),
+  'organisation.updated': z.object({ organisationId: id, changedFields: z.array(z.string()) }),
+  'member.invited': z.object({ invitationId: id, email: z.email(), role }),
+  'member.invitation_revoked': z.object({ invitationId: id }),
+  'member.joined': z.object({ memberId: id, userId: id, role }),
+  'member.role_changed': z.object({ memberId: id, userId: id, from: role, to: role }),
+  'member.removed': z.object({ memberId: id, userId: id }),
+} as const;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+export type EventPayload<T extends EventType> = z.infer<(typeof EVENT_CATALOGUE)[T]>;
+
+/** NATS subject of an event type (the event-backbone issue publishes on it). */
+export const eventSubject = (type: EventType): string => `crm.events.${type}`;
+
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  tenantId: string;
+  occurredAt: string;
+  payload: EventPayload<T>;
+}
+
+/** Validates an envelope read back from the outbox or the wire. */
+export const ZEventEnvelope = z
+  .object({
+    id: z.uuid(),
+    type: z.enum(EVENT_TYPES as [EventType, ...EventType[]]),
+    tenantId: z.uuid(),
+    occurredAt: z.iso.datetime({ offset: true }),
+    payload: z.unknown(),
+  })
+  .superRefine((envelope, ctx) => {
+    const result = EVENT_CATALOGUE[envelope.type].safeParse(envelope.payload);
+    if (!result.success) ctx.addIssue({ code: 'custom', path: ['payload'], message: result.error.message });
+  });

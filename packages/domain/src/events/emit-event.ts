@@ -1,0 +1,30 @@
+import { newId, type Prisma, type Tx } from '@crm/db';
+import { EVENT_CATALOGUE, type EventEnvelope, type EventPayload, type EventType } from './catalogue.ts';
+
+export interface NewEvent<T extends EventType> {
+  type: T;
+  tenantId: string;
+  payload: EventPayload<T>;
+  occurredAt?: Date;
+}
+
+/**
+ * Writes an event to the outbox inside the caller's transaction, so the event exists if and
+ * only if the change it announces was committed. Row-level security refuses a tenantId other
+ * than the transaction's own.
+ */
+export async function emitEvent<T extends EventType>(tx: Tx, event: NewEvent<T>): Promise<EventEnvelope<T>> {
+  const payload = EVENT_CATALOGUE[event.type].parse(event.payload) as EventPayload<T>;
+  const occurredAt = event.occurredAt ?? new Date();
+  const id = newId(occurredAt.getTime());
+  await tx.outboxEvent.create({
+    data: {
+      id,
+      tenantId: event.tenantId,
+      type: event.type,
+      payload: payload as Prisma.InputJsonValue,
+      occurredAt,
+    },
+  });
+  return { id, type: event.type, tenantId: event.tenantId, occurredAt: occurredAt.toISOString(), payload };
+}

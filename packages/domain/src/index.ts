@@ -1,0 +1,41 @@
+// The business rules. One use case per file; this index is the package's whole surface.
+export * from './shared/errors.ts';
+export * from './shared/clock.ts';
+export * from './shared/context.ts';
+export * from './shared/identifiers.ts';
+export * from './shared/identifiers.schema.ts';
+export * from './shared/money.ts';
+export * from './access/permissions.ts';
+export * from './events/catalogue.ts';
+export * from './events/emit-event.ts';
+export * from './audit/record-audit.ts';
+
+export * from './auth/auth.schema.ts';
+export * from './auth/tokens.ts';
+export * from './auth/sessions.ts';
+export { signUp } from './auth/sign-up.ts';
+export { logIn } from './auth/log-in.ts';
+export { refreshSession } from './auth/refresh-session.ts';
+export { logOut } from './auth/log-out.ts';
+export { getMe } from './auth/get-me.ts';
+export { switchOrganisation } from './auth/switch-organisation.ts';
+export { hashPassword, verifyPassword } from './auth/passwords.ts';
+export { THROTTLE } from './auth/login-throttle.ts';
+
+export * from './organisations/organisations.schema.ts';
+export { getOrganisation, type OrganisationView } from './organisations/get-organisation.ts';
+export { updateOrganisation } from './organisations/update-organisation.ts';
+export { listLegalForms, listCountries } from './organisations/reference-data.ts';
+
+export * from './members/members.schema.ts';
+export { listMembers } from './members/list-members.ts';
+export { changeMemberRole } from './members/change-member-role.ts';
+export { removeMember } from './members/remove-member.ts';
+
+export * from './invitations/invitations.schema.ts';
+export { createInvitation } from './invitations/create-invitation.ts';
+export { listInvitations } from './invitations/list-invitations.ts';
+export { revokeInvitation } from './invitations/revoke-invitation.ts';
+export { acceptInvitation, previewInvitation } from './invitations/accept-invitation.ts';
+
+export { seedDemo, DEMO_LOGIN } from './demo/seed-demo.ts';

@@ -1,0 +1,62 @@
+import { recordAudit } from '../audit/record-audit.ts';
+import type { AuthConfig } from '../auth/tokens.ts';
+import { emitEvent } from '../events/emit-event.ts';
+import { assertCanAssign } from '../members/member-guards.ts';
+import type { TenantDeps } from '../shared/context.ts';
+import { conflict } from '../shared/errors.ts';
+import type { TCreateInvitationInput } from './invitations.schema.ts';
+import { newInvitationToken } from './invitation-token.ts';
+
+/**
+ * Invites someone by email with a role. The token is returned once, here, and only its
+ * hash is stored. Inviting the same email again replaces the pending invitation.
+ */
+export async function createInvitation(
+  { tx, actor, now }: TenantDeps,
+  config: Pick<AuthConfig, 'invitationTtlDays'>,
+  input: TCreateInvitationInput,
+) {
+  assertCanAssign(actor, input.role);
+  const alreadyMember = await tx.membership.findFirst({
+    where: { tenantId: actor.tenantId, user: { email: input.email } },
+    select: { id: true },
+  });
+  if (alreadyMember) throw conflict('Cette personne est déjà membre', { email: ['Déjà membre de cette organisation'] });
+
+  await tx.invitation.updateMany({
+    where: { tenantId: actor.tenantId, email: input.email, acceptedAt: null, revokedAt: null },
+    data: { revokedAt: now },
+  });
+  const { token, tokenHash } = newInvitationToken(actor.tenantId);
+  const invitation = await tx.invitation.create({
+    data: {
+      tenantId: actor.tenantId,
+      email: input.email,
+      role: input.role,
+      tokenHash,
+      invitedByMemberId: actor.memberId,
+      expiresAt: new Date(now.getTime() + config.invitationTtlDays * 86_400_000),
+    },
+  });
+  await emitEvent(tx, {
+    type: 'member.invited',
+    tenantId: actor.tenantId,
+    payload: { invitationId: invitation.id, email: input.email, role: input.role },
+  });
+  await recordAudit(tx, {
+    tenantId: actor.tenantId,
+    actorUserId: actor.userId,
+    action: 'member.invited',
+    entityType: 'invitation',
+    entityId: invitation.id,
+    data: { email: input.email, role: input.role },
+    requestId: actor.requestId ?? null,
+  });
+  return {
+    id: invitation.id,
+    email: invitation.email,
+    role: invitation.role,
+    expiresAt: invitation.expiresAt.toISOString(),
+    token,
+  };
+}

@@ -1,0 +1,33 @@
+import type { Organisation } from '@crm/db';
+import type { TenantDeps } from '../shared/context.ts';
+import { notFound } from '../shared/errors.ts';
+
+/** The active organisation's settings, with its address as one structured object. */
+export async function getOrganisation({ tx, actor }: TenantDeps) {
+  const organisation = await tx.organisation.findUnique({ where: { id: actor.tenantId } });
+  if (!organisation) throw notFound('Organisation');
+  return toOrganisationView(organisation);
+}
+
+export function toOrganisationView(o: Organisation) {
+  return {
+    id: o.id,
+    name: o.name,
+    legalName: o.legalName,
+    legalForm: o.legalForm,
+    siren: o.siren,
+    siret: o.siret,
+    vatNumber: o.vatNumber,
+    address: o.addressLine1
+      ? { line1: o.addressLine1, line2: o.addressLine2, postalCode: o.postalCode ?? '', city: o.city ?? '', country: o.country }
+      : null,
+    sepaCreditorId: o.sepaCreditorId,
+    creditorIban: o.creditorIban,
+    creditorBic: o.creditorBic,
+    invoicePrefix: o.invoicePrefix,
+    timezone: o.timezone,
+    locale: o.locale,
+    updatedAt: o.updatedAt.toISOString(),
+  };
+}
+export type OrganisationView = ReturnType<typeof toOrganisationView>;

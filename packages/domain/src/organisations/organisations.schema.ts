@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import {
+  ZBic,
+  ZFrVat,
+  ZIban,
+  ZPostalAddress,
+  ZSepaCreditorId,
+  ZSiren,
+  ZSiret,
+} from '../shared/identifiers.schema.ts';
+
+const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+
+export const SUPPORTED_LOCALES = ['fr-FR'] as const;
+
+/** Partial update of the organisation's settings; `null` clears an optional field. */
+export const ZUpdateOrganisationInput = z.strictObject({
+  name: z.string().trim().min(1, 'Nom requis').max(120, 'Nom trop long').optional(),
+  legalName: z.string().trim().min(1, 'Raison sociale requise').max(140, 'Raison sociale trop longue').nullable().optional(),
+  legalForm: z.string().trim().max(20).nullable().optional(),
+  siren: ZSiren.nullable().optional(),
+  siret: ZSiret.nullable().optional(),
+  vatNumber: ZFrVat.nullable().optional(),
+  address: ZPostalAddress.nullable().optional(),
+  sepaCreditorId: ZSepaCreditorId.nullable().optional(),
+  creditorIban: ZIban.nullable().optional(),
+  creditorBic: ZBic.nullable().optional(),
+  invoicePrefix: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9-]{1,10}$/, 'Préfixe invalide (1 à 10 lettres, chiffres ou tirets)')
+    .optional(),
+  timezone: z.string().refine((tz) => TIME_ZONES.has(tz), 'Fuseau horaire inconnu').optional(),
+  locale: z.enum(SUPPORTED_LOCALES, 'Langue non prise en charge').optional(),
+});
+export type TUpdateOrganisationInput = z.infer<typeof ZUpdateOrganisationInput>;

@@ -1,0 +1,47 @@
+import type { Db } from '@crm/db';
+import { verifyAccessToken, type AccessClaims, type AuthConfig, type Clock, type ClientInfo } from '@crm/domain';
+
+/** Long-lived dependencies, built once per process by the API (and the same way by tests). */
+export interface CrmServices {
+  db: Db;
+  auth: AuthConfig;
+  clock: Clock;
+}
+
+/** The transport's side of a session: where the refresh token cookie is written. */
+export interface SessionCookies {
+  refreshToken: string | undefined;
+  setRefreshToken(token: string, expiresAt: Date): void;
+  clearRefreshToken(): void;
+}
+
+export interface RequestInfo {
+  requestId: string;
+  client: ClientInfo;
+  /** The raw bearer token, if any; verified into `claims` below, never trusted as is. */
+  bearer: string | undefined;
+  cookies: SessionCookies;
+  /** Ids that the request log line carries (tenant, user); filled in by the procedures. */
+  logBindings: Record<string, string>;
+}
+
+export interface CrmContext {
+  services: CrmServices;
+  request: RequestInfo;
+  /** Claims of a verified access token, or null (no token, or an invalid one). */
+  claims: AccessClaims | null;
+  /** Why `claims` is null when a token was presented (expired, forged...). */
+  claimsError: Error | null;
+}
+
+export async function createContext(services: CrmServices, request: RequestInfo): Promise<CrmContext> {
+  if (!request.bearer) return { services, request, claims: null, claimsError: null };
+  try {
+    const claims = await verifyAccessToken(services.auth, request.bearer, services.clock());
+    request.logBindings.userId = claims.userId;
+    if (claims.tenantId) request.logBindings.tenantId = claims.tenantId;
+    return { services, request, claims, claimsError: null };
+  } catch (error) {
+    return { services, request, claims: null, claimsError: error as Error };
+  }
+}

@@ -1,0 +1,52 @@
+import { classifyDbError } from '@crm/db';
+import { DomainError, type FieldErrors } from '@crm/domain';
+import { TRPCError } from '@trpc/server';
+
+/**
+ * The one place where failures become API errors:
+ * invalid input -> BAD_REQUEST with field errors; unknown or foreign id -> NOT_FOUND;
+ * unique violation -> CONFLICT; role -> FORBIDDEN; anything unexpected -> INTERNAL_SERVER_ERROR
+ * with a generic message (the details go to the log, not to the caller).
+ */
+export function toTRPCError(error: TRPCError): TRPCError {
+  const cause = error.cause;
+  if (cause instanceof DomainError) {
+    return new TRPCError({ code: cause.code, message: cause.message, cause });
+  }
+  const db = classifyDbError(cause);
+  if (db?.kind === 'not_found') return new TRPCError({ code: 'NOT_FOUND', message: 'Introuvable', cause });
+  if (db?.kind === 'conflict') return new TRPCError({ code: 'CONFLICT', message: 'Existe déjà', cause });
+  return error;
+}
+
+interface IssueLike {
+  path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
+  message: string;
+}
+
+function hasIssues(value: unknown): value is { issues: IssueLike[] } {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { issues?: unknown }).issues);
+}
+
+/** Field errors keyed by dotted path ("address.postalCode"); "" holds errors of the whole input. */
+export function fieldErrorsOf(error: TRPCError): FieldErrors | null {
+  const cause = error.cause;
+  if (cause instanceof DomainError) return cause.fieldErrors ?? null;
+  if (error.code === 'BAD_REQUEST' && hasIssues(cause)) {
+    const fields: FieldErrors = {};
+    for (const issue of cause.issues) {
+      const key = (issue.path ?? []).map((p) => String(typeof p === 'object' ? p.key : p)).join('.');
+      (fields[key] ??= []).push(issue.message);
+    }
+    return fields;
+  }
+  return null;
+}
+
+export function retryAfterOf(error: TRPCError): number | null {
+  return error.cause instanceof DomainError ? (error.cause.retryAfter ?? null) : null;
+}
+
+export function inputErrorMessage(error: TRPCError): string {
+  return hasIssues(error.cause) ? 'Données invalides' : error.message;
+}

@@ -1,0 +1,31 @@
+import type { Permission } from '@crm/domain';
+import { initTRPC } from '@trpc/server';
+import type { CrmContext } from './context.ts';
+import { fieldErrorsOf, inputErrorMessage, retryAfterOf } from './errors.ts';
+
+/** How a procedure is reached: by anyone, by any signed-in user, or by members holding a permission. */
+export type Access = 'public' | 'authenticated' | Permission;
+
+export interface ProcedureMeta {
+  access: Access;
+}
+
+export const t = initTRPC
+  .context<CrmContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    errorFormatter({ shape, error }) {
+      const internal = error.code === 'INTERNAL_SERVER_ERROR';
+      return {
+        ...shape,
+        message: internal ? 'Erreur interne' : inputErrorMessage(error),
+        data: {
+          code: shape.data.code,
+          httpStatus: shape.data.httpStatus,
+          path: shape.data.path,
+          fieldErrors: fieldErrorsOf(error),
+          retryAfter: retryAfterOf(error),
+        },
+      };
+    },
+  });

@@ -1,0 +1,94 @@
+import { withTenant } from '@crm/db';
+import { can, type AccessGrant, type AuthDeps, type IssuedSession, type Permission, type TenantDeps } from '@crm/domain';
+import { TRPCError } from '@trpc/server';
+import type { CrmContext } from './context.ts';
+import { toTRPCError } from './errors.ts';
+import { t } from './init.ts';
+
+export const router = t.router;
+
+// Every procedure passes through here: domain and database errors become API errors.
+const base = t.procedure.use(async ({ next }) => {
+  const result = await next();
+  if (!result.ok) throw toTRPCError(result.error);
+  return result;
+});
+
+function requireClaims(ctx: CrmContext) {
+  if (!ctx.claims) {
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: ctx.claimsError?.message ?? 'Authentification requise',
+    });
+  }
+  return ctx.claims;
+}
+
+const authDeps = (ctx: CrmContext): AuthDeps => ({ db: ctx.services.db, auth: ctx.services.auth, clock: ctx.services.clock });
+
+/** Reachable without a token: health, sign-up, login, refresh, invitations. Nothing else. */
+export const publicProcedure = base.meta({ access: 'public' }).use(({ ctx, next }) => next({ ctx: { auth: authDeps(ctx) } }));
+
+/**
+ * Public procedures that open a session: the refresh token goes to the httpOnly cookie and
+ * only the access token is returned in the body.
+ */
+export const sessionProcedure = publicProcedure.use(({ ctx, next }) =>
+  next({
+    ctx: {
+      issue: async (session: Promise<IssuedSession>): Promise<AccessGrant> => {
+        const { refresh, ...grant } = await session;
+        ctx.request.cookies.setRefreshToken(refresh.token, refresh.expiresAt);
+        return grant;
+      },
+    },
+  }),
+);
+
+/** Any signed-in user, in no particular organisation. */
+export const authedProcedure = base
+  .meta({ access: 'authenticated' })
+  .use(({ ctx, next }) => next({ ctx: { claims: requireClaims(ctx), auth: authDeps(ctx) } }));
+
+/**
+ * A member of the token's active organisation holding `permission`. The whole procedure runs
+ * in one transaction under row-level security for that tenant; a failed procedure rolls it
+ * back. Membership and role are read from the database on every call, so a removed member
+ * or a changed role takes effect at once, not when the token expires.
+ */
+const tenantGuard = t.middleware(async ({ ctx, meta, next }) => {
+  const claims = requireClaims(ctx);
+  const permission = meta?.access as Permission | undefined;
+  if (!permission || permission === ('public' as string) || permission === ('authenticated' as string)) {
+    throw new Error('tenant procedure without a permission'); // fail closed: a wiring bug, not a user error
+  }
+  const tenantId = claims.tenantId;
+  if (!tenantId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Aucune organisation active' });
+  return withTenant(
+    ctx.services.db,
+    tenantId,
+    async (tx) => {
+      const member = await tx.membership.findUnique({
+        where: { tenantId_userId: { tenantId, userId: claims.userId } },
+        select: { id: true, role: true },
+      });
+      if (!member) throw new TRPCError({ code: 'FORBIDDEN', message: "Vous n'êtes pas membre de cette organisation" });
+      if (!can(member.role, permission)) {
+        throw new TRPCError({ code: 'FORBIDDEN', message: 'Action non autorisée pour votre rôle' });
+      }
+      const deps: TenantDeps = {
+        tx,
+        now: ctx.services.clock(),
+        actor: { userId: claims.userId, tenantId, memberId: member.id, role: member.role, requestId: ctx.request.requestId },
+      };
+      const result = await next({ ctx: { deps, claims, auth: authDeps(ctx) } });
+      if (!result.ok) throw result.error; // roll the transaction back
+      return result;
+    },
+    { userId: claims.userId },
+  );
+});
+
+export const tenantProcedure = {
+  access: (permission: Permission) => base.meta({ access: permission }).use(tenantGuard),
+};

@@ -1,0 +1,21 @@
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { router } from './procedures.ts';
+import { authRouter } from './routers/auth.router.ts';
+import { healthRouter } from './routers/health.router.ts';
+import { invitationsRouter } from './routers/invitations.router.ts';
+import { membersRouter } from './routers/members.router.ts';
+import { organisationsRouter } from './routers/organisations.router.ts';
+import { referentielRouter } from './routers/referentiel.router.ts';
+
+export const appRouter = router({
+  health: healthRouter,
+  auth: authRouter,
+  organisations: organisationsRouter,
+  members: membersRouter,
+  invitations: invitationsRouter,
+  referentiel: referentielRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,22 @@
+import {
+  getMe,
+  logIn,
+  logOut,
+  refreshSession,
+  signUp,
+  switchOrganisation,
+  ZLogInInput,
+  ZSignUpInput,
+  ZSwitchOrganisationInput,
+} from '@crm/domain';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { authedProcedure, sessionProcedure } from '../procedures.ts';
+
+export const authRouter = {
+  signUp: sessionProcedure.input(ZSignUpInput).mutation(({ ctx, input }) => ctx.issue(signUp(ctx.auth, input, ctx.request.client))),
+  logIn: sessionProcedure.input(ZLogInInput).mutation(({ ctx, input }) => ctx.issue(logIn(ctx.auth, input, ctx.request.client))),
+  refresh: sessionProcedure.mutation(({ ctx }) => ctx.issue(refreshSession(ctx.auth, ctx.request.cookies.refreshToken))),
+  logOut: authedProcedure.mutation(({ ctx }) => logOut(ctx.auth, ctx.claims).finally(() => ctx.request.cookies.clearRefreshToken())),
+  me: authedProcedure.query(({ ctx }) => getMe(ctx.auth, ctx.claims)),
+  switchOrganisation: authedProcedure.input(ZSwitchOrganisationInput).mutation(({ ctx, input }) => switchOrganisation(ctx.auth, ctx.claims, input)),
+} satisfies TRPCRouterRecord;
