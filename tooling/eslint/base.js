@@ -25,5 +25,18 @@ export function config(tsconfigRootDir) {
         ],
       },
     },
+    {
+      // Tests poke at raw HTTP answers and internals on purpose.
+      files: ['**/test/**', '**/*.test.ts', '**/e2e/**', '**/bench/**'],
+      rules: {
+        '@typescript-eslint/no-explicit-any': 'off',
+        '@typescript-eslint/no-unsafe-assignment': 'off',
+        '@typescript-eslint/no-unsafe-member-access': 'off',
+        '@typescript-eslint/no-unsafe-argument': 'off',
+        '@typescript-eslint/no-unsafe-call': 'off',
+        '@typescript-eslint/no-non-null-assertion': 'off',
+        'no-restricted-properties': 'off',
+      },
+    },
   );
 }

@@ -4,4 +4,4 @@ export { classifyDbError, type ClassifiedDbError } from './errors.ts';
 export { newId, isUuid } from './ids.ts';
 export { checkAppRole, APP_ROLE } from './roles.ts';
 export { Prisma, Role } from './generated/prisma/client.ts';
-export type * from './generated/prisma/models.ts';
+export type { User, Organisation, Membership, Invitation, AuditLog, OutboxEvent, RefreshTokenFamily } from './generated/prisma/client.ts';

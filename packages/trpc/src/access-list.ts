@@ -5,7 +5,7 @@ import { appRouter } from './root.ts';
 
 /** Every procedure with its type and who may call it; the snapshot test pins this list. */
 export function procedureAccessList(): string[] {
-  const procedures = appRouter._def.procedures as Record<string, AnyProcedure>;
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
   return Object.entries(procedures)
     .map(([path, procedure]) => {
       const meta = procedure._def.meta as ProcedureMeta | undefined;

@@ -1,4 +1,4 @@
-export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from './root.ts';
+export { appRouter, createCaller, type AppRouter, type RouterInputs, type RouterOutputs } from './root.ts';
 export { createContext, type CrmContext, type CrmServices, type RequestInfo, type SessionCookies } from './context.ts';
 export type { Access, ProcedureMeta } from './init.ts';
 export { procedureAccessList } from './access-list.ts';

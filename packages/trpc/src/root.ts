@@ -1,4 +1,5 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { t } from './init.ts';
 import { router } from './procedures.ts';
 import { authRouter } from './routers/auth.router.ts';
 import { healthRouter } from './routers/health.router.ts';
@@ -19,3 +20,6 @@ export const appRouter = router({
 export type AppRouter = typeof appRouter;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** Calls procedures in process, through every middleware (tests, scripts). */
+export const createCaller = t.createCallerFactory(appRouter);

@@ -1,0 +1,78 @@
+import type { AnyProcedure } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import { appRouter } from '../src/index.ts';
+import { addMember, tenantWithOwner, testServices, trpcCode } from './harness.ts';
+
+interface ZodLike {
+  _zod: { def: { type: string; format?: string; innerType?: ZodLike; shape?: Record<string, ZodLike> } };
+}
+
+const unwrap = (schema: ZodLike): ZodLike =>
+  schema._zod.def.innerType ? unwrap(schema._zod.def.innerType) : schema;
+
+/** Every procedure whose input names a row by id, with the id fields. */
+function idTakingProcedures(): { path: string; type: string; idFields: string[] }[] {
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+  return Object.entries(procedures).flatMap(([path, procedure]) => {
+    const input = (procedure._def as { inputs?: ZodLike[] }).inputs?.[0];
+    const shape = input ? unwrap(input)._zod.def.shape : undefined;
+    if (!shape) return [];
+    const idFields = Object.entries(shape)
+      .filter(([, field]) => unwrap(field)._zod.def.format === 'uuid')
+      .map(([name]) => name);
+    return idFields.length > 0 ? [{ path, type: procedure._def.type, idFields }] : [];
+  });
+}
+
+describe('a member of organisation A, given the ids of organisation B', () => {
+  it('gets NOT_FOUND from every procedure that takes an id, and B is untouched', async () => {
+    const services = testServices();
+    const a = await tenantWithOwner(services, 'A');
+    const b = await tenantWithOwner(services, 'B');
+    const bMember = await addMember(services, b, 'sales');
+    const bInvitation = await b.caller.invitations.create({ email: 'pending@example.test', role: 'viewer' });
+    const bBefore = { members: await b.caller.members.list(), invitations: await b.caller.invitations.list() };
+
+    // B's real ids, by field name. A new id-taking procedure must add its field here.
+    const foreignIds: Record<string, string> = {
+      memberId: bMember.memberId,
+      invitationId: bInvitation.id,
+      organisationId: b.tenantId,
+    };
+    const otherFields: Record<string, unknown> = { role: 'viewer' };
+
+    const procedures = idTakingProcedures();
+    expect(procedures.map((p) => p.path).sort()).toEqual([
+      'auth.switchOrganisation',
+      'invitations.revoke',
+      'members.changeRole',
+      'members.remove',
+    ]);
+    for (const { path, idFields } of procedures) {
+      const input: Record<string, unknown> = { ...otherFields };
+      for (const field of idFields) {
+        expect(foreignIds, `no foreign id for ${path}.${field}`).toHaveProperty(field);
+        input[field] = foreignIds[field];
+      }
+      if (path === 'members.remove' || path === 'invitations.revoke' || path === 'auth.switchOrganisation') delete input.role;
+      const [router, name] = path.split('.') as [string, string];
+      const call = (a.caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![name]!;
+      expect(`${path}: ${await trpcCode(call(input))}`).toBe(`${path}: NOT_FOUND`);
+    }
+
+    expect({ members: await b.caller.members.list(), invitations: await b.caller.invitations.list() }).toEqual(bBefore);
+  });
+
+  it('cannot tell B ids from ids that exist nowhere', async () => {
+    const services = testServices();
+    const a = await tenantWithOwner(services, 'A');
+    const b = await tenantWithOwner(services, 'B');
+    const bMember = await addMember(services, b, 'viewer');
+    const foreign = await a.caller.members.changeRole({ memberId: bMember.memberId, role: 'admin' }).catch((e: unknown) => e);
+    const missing = await a.caller.members
+      .changeRole({ memberId: '01900000-0000-7000-8000-000000000000', role: 'admin' })
+      .catch((e: unknown) => e);
+    expect(JSON.stringify(foreign)).toBe(JSON.stringify(missing));
+    expect((foreign as { code: string }).code).toBe('NOT_FOUND');
+  });
+});
