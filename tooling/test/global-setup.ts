@@ -1,13 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '../../packages/db/test/test-database.ts';
 import type { TestProject } from 'vitest/node';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    ownerDatabaseUrl: string;
-  }
-}
-
 let database: TestDatabase | undefined;
 
 export async function setup(project: TestProject): Promise<void> {

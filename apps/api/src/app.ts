@@ -62,7 +62,8 @@ export function createApp(options: AppOptions): express.Express {
       },
     }),
   );
-  app.use(cors({ origin: options.webOrigin, credentials: true, maxAge: 600 }));
+  // Only the web app's origin gets CORS headers; any other origin gets none (and the browser refuses).
+  app.use(cors({ origin: (origin, done) => done(null, origin === options.webOrigin), credentials: true, maxAge: 600 }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

@@ -94,7 +94,10 @@ describe('between tenants', () => {
             expiresAt: new Date(Date.now() + 86_400_000),
           },
         }),
-      ).catch((e: unknown) => e as { code?: string });
+      ).then(
+        () => ({ code: 'created' }),
+        (e: unknown) => e as { code?: string },
+      );
     const foreign = await attach(b.memberId);
     const missing = await attach(newId());
     expect(classifyDbError(foreign)?.kind).toBe('not_found');

@@ -61,7 +61,10 @@ describe('the catalog', () => {
         AND EXISTS (SELECT 1 FROM pg_attribute ta WHERE ta.attrelid = t.oid AND ta.attname = 'tenant_id')
         AND NOT x.indisprimary`);
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.filter((r) => r.first !== 'tenant_id')).toEqual([]);
+    // The outbox relay scans unpublished events of every tenant in order (withSystem): its
+    // index is the one that must not start with the tenant.
+    const crossTenant = ['outbox_events_published_at_occurred_at_idx'];
+    expect(rows.filter((r) => r.first !== 'tenant_id' && !crossTenant.includes(r.index))).toEqual([]);
   });
 
   it('lets the application role neither bypass nor switch off row-level security', async () => {
