@@ -28,7 +28,7 @@ const { db, close } = await openEmbeddedDb(path.join(dataDir, 'pglite'));
 const jwtSecret = await loadOrCreateSecret(path.join(dataDir, 'jwt-secret'));
 const services = buildServices({ db, jwtSecret });
 const demo = await seedDemo(services);
-const worker = startWorker({ db, nats: null, log: log.child({ name: 'worker' }) });
+const worker = startWorker({ db, nats: null, log: log.child({ component: 'worker' }) });
 
 const webDist = path.join(repoRoot, 'apps', 'web', 'dist');
 if (!existsSync(path.join(webDist, 'index.html'))) {

@@ -1,0 +1,69 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { NavLink, Outlet, useNavigate } from 'react-router';
+import { useMe } from '../features/auth/session.tsx';
+import { t } from '../i18n/fr.ts';
+import { sessionToken } from '../lib/session-token.ts';
+import { acceptGrant, useTRPC } from '../trpc.ts';
+
+export function AppLayout() {
+  const trpc = useTRPC();
+  const me = useMe();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const logout = useMutation(
+    trpc.auth.logOut.mutationOptions({
+      onSettled: () => {
+        sessionToken.set(null);
+        queryClient.clear();
+        void navigate('/connexion');
+      },
+    }),
+  );
+  const switchOrganisation = useMutation(
+    trpc.auth.switchOrganisation.mutationOptions({
+      onSuccess: (grant) => {
+        acceptGrant(grant);
+        void navigate('/');
+      },
+    }),
+  );
+  const data = me.data;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="topbar__brand">{t.app.name}</span>
+        {data && data.organisations.length > 0 && (
+          <label className="topbar__org">
+            <span className="visually-hidden">{t.nav.switchOrganisation}</span>
+            <select
+              aria-label={t.nav.switchOrganisation}
+              value={data.organisation?.id ?? ''}
+              onChange={(e) => switchOrganisation.mutate({ organisationId: e.target.value })}
+            >
+              {data.organisations.map((o) => (
+                <option key={o.id} value={o.id}>{o.name}</option>
+              ))}
+            </select>
+          </label>
+        )}
+        <span className="topbar__spacer" />
+        {data && (
+          <span className="topbar__user">
+            {data.user.name}
+            {data.role && <span className="badge">{t.roles[data.role]}</span>}
+          </span>
+        )}
+        <button className="button button--ghost" type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
+          {t.nav.logout}
+        </button>
+      </header>
+      <nav className="sidebar" aria-label="Navigation">
+        <NavLink to="/" end>{t.nav.dashboard}</NavLink>
+        <NavLink to="/parametres">{t.nav.settings}</NavLink>
+      </nav>
+      <main className="content">
+        {me.isPending ? <p>{t.app.loading}</p> : <Outlet />}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { AppLayout } from '../components/app-layout.tsx';
+import { AcceptInvitationPage } from '../features/auth/accept-invitation-page.tsx';
+import { LoginPage } from '../features/auth/login-page.tsx';
+import { useSession } from '../features/auth/session.tsx';
+import { SignupPage } from '../features/auth/signup-page.tsx';
+import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
+import { SettingsPage } from '../features/organisation/settings-page.tsx';
+import { t } from '../i18n/fr.ts';
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { signedIn, restoring } = useSession();
+  const location = useLocation();
+  if (restoring) return <p className="splash">{t.app.loading}</p>;
+  if (!signedIn) return <Navigate to="/connexion" replace state={{ from: location.pathname }} />;
+  return children;
+}
+
+function GuestOnly({ children }: { children: ReactNode }) {
+  const { signedIn, restoring } = useSession();
+  if (restoring) return <p className="splash">{t.app.loading}</p>;
+  return signedIn ? <Navigate to="/" replace /> : children;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/connexion" element={<GuestOnly><LoginPage /></GuestOnly>} />
+      <Route path="/inscription" element={<GuestOnly><SignupPage /></GuestOnly>} />
+      <Route path="/invitation/:token" element={<AcceptInvitationPage />} />
+      <Route element={<RequireSession><AppLayout /></RequireSession>}>
+        <Route index element={<DashboardPage />} />
+        <Route path="/parametres/*" element={<SettingsPage />} />
+      </Route>
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Routes>
+  );
+}

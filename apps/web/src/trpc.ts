@@ -1,0 +1,68 @@
+import type { AppRouter } from '@crm/trpc';
+import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError, type TRPCLink } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { observable } from '@trpc/server/observable';
+import { sessionToken } from './lib/session-token.ts';
+
+export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
+
+const url = '/trpc';
+const withCookies: typeof fetch = (input, init) => fetch(input, { ...init, credentials: 'include' });
+const authHeader = () => {
+  const token = sessionToken.get();
+  return token ? { authorization: `Bearer ${token}` } : {};
+};
+
+// A plain client for the refresh call itself, so a failed refresh never triggers another.
+const refreshClient = createTRPCClient<AppRouter>({ links: [httpLink({ url, fetch: withCookies })] });
+
+let refreshing: Promise<boolean> | null = null;
+
+/** Trades the refresh cookie for a new access token; one call at a time, shared by all waiters. */
+export function refreshAccessToken(): Promise<boolean> {
+  refreshing ??= refreshClient.auth.refresh
+    .mutate()
+    .then((grant) => {
+      sessionToken.set(grant.accessToken, grant.accessTokenExpiresAt, () => void refreshAccessToken());
+      return true;
+    })
+    .catch(() => {
+      sessionToken.set(null);
+      return false;
+    })
+    .finally(() => {
+      refreshing = null;
+    });
+  return refreshing;
+}
+
+export function acceptGrant(grant: { accessToken: string; accessTokenExpiresAt: string }): void {
+  sessionToken.set(grant.accessToken, grant.accessTokenExpiresAt, () => void refreshAccessToken());
+}
+
+const SESSION_PATHS = new Set(['auth.logIn', 'auth.signUp', 'auth.refresh', 'invitations.accept']);
+
+// On a 401 (expired access token), refresh once and replay the call.
+const refreshOnUnauthorized: TRPCLink<AppRouter> = () => ({ op, next }) =>
+  observable((observer) => {
+    let retried = false;
+    let subscription = next(op).subscribe({ next: (v) => observer.next(v), complete: () => observer.complete(), error: onError });
+    function onError(error: TRPCClientError<AppRouter>) {
+      if (retried || SESSION_PATHS.has(op.path) || error.data?.httpStatus !== 401) {
+        observer.error(error);
+        return;
+      }
+      retried = true;
+      void refreshAccessToken().then((ok) => {
+        if (!ok) return observer.error(error);
+        subscription = next(op).subscribe({ next: (v) => observer.next(v), complete: () => observer.complete(), error: onError });
+      });
+    }
+    return () => subscription.unsubscribe();
+  });
+
+export const trpcClient = createTRPCClient<AppRouter>({
+  links: [refreshOnUnauthorized, httpBatchLink({ url, fetch: withCookies, headers: authHeader })],
+});
+
+export { TRPCClientError };
