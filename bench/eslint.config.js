@@ -1,0 +1,2 @@
+import { config } from '@crm/eslint-config';
+export default config(import.meta.dirname);

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+/**
+ * The benchmark harness: a subject and its baseline run in the same process tree, on the same
+ * machine, one after the other and twice each (ABAB), and only their ratio is reported, so the
+ * figures mean something whatever the machine's speed.
+ */
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  connections?: number;
+  seconds?: number;
+}
+
+export async function load(options: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: options.method ?? 'GET',
+    headers: options.headers,
+    body: options.body,
+    connections: options.connections ?? 16,
+    duration: options.seconds ?? 6,
+  });
+  // autocannon's latency percentiles are in milliseconds; p95 is not in its summary: take p97.5.
+  const latency = result.latency as unknown as Record<string, number>;
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: latency.p50 ?? 0,
+    p95: latency.p97_5 ?? 0,
+    p99: latency.p99 ?? 0,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+export function mean(results: LoadResult[]): LoadResult {
+  const avg = (pick: (r: LoadResult) => number) => results.reduce((s, r) => s + pick(r), 0) / results.length;
+  return {
+    requestsPerSecond: avg((r) => r.requestsPerSecond),
+    p50: avg((r) => r.p50),
+    p95: avg((r) => r.p95),
+    p99: avg((r) => r.p99),
+    errors: results.reduce((s, r) => s + r.errors, 0),
+    non2xx: results.reduce((s, r) => s + r.non2xx, 0),
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+const tsx = path.resolve(import.meta.dirname, 'node_modules', '.bin', 'tsx');
+
+/** Starts a TypeScript entry point as its own process and waits until `readyUrl` answers. */
+export async function startProcess(entry: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
+  const child = spawn(tsx, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (await fetch(readyUrl).then((r) => r.ok, () => false)) return child;
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`${entry} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

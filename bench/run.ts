@@ -1,0 +1,77 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createTestDatabase } from '@crm/db/testing';
+import { fmt, freePort, load, mean, startProcess, stopProcess, type LoadResult } from './harness.ts';
+
+// `pnpm bench`: every benchmark, each against its baseline measured in the same run.
+// Figures go to the README by hand, with the date and the machine.
+const root = path.resolve(import.meta.dirname, '..');
+const seconds = Number(process.env.BENCH_SECONDS ?? 6);
+const connections = 16;
+
+const database = await createTestDatabase('crm_bench');
+const jwtSecret = randomBytes(36).toString('base64url');
+const [apiPort, rawPort] = await Promise.all([freePort(), freePort()]);
+const api = await startProcess(
+  path.join(root, 'apps', 'api', 'src', 'main.ts'),
+  { DATABASE_URL: database.appUrl, JWT_SECRET: jwtSecret, PORT: String(apiPort), LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+  `http://127.0.0.1:${apiPort}/ready`,
+);
+const raw = await startProcess(
+  path.join(import.meta.dirname, 'servers', 'raw-me-server.ts'),
+  { DATABASE_URL: database.appUrl, JWT_SECRET: jwtSecret, PORT: String(rawPort) },
+  `http://127.0.0.1:${rawPort}/ready`,
+);
+
+try {
+  const email = `bench.${randomBytes(4).toString('hex')}@example.test`;
+  const password = 'a benchmark password';
+  const signUp = await fetch(`http://127.0.0.1:${apiPort}/trpc/auth.signUp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Bench', email, password, organisationName: 'Bench SAS' }),
+  });
+  const token = ((await signUp.json()) as { result: { data: { accessToken: string } } }).result.data.accessToken;
+  const auth = { authorization: `Bearer ${token}` };
+
+  // 1. auth.me through Express + tRPC + Prisma under RLS, against bare node:http + pg.
+  const subject: LoadResult[] = [];
+  const baseline: LoadResult[] = [];
+  await load({ url: `http://127.0.0.1:${apiPort}/trpc/auth.me`, headers: auth, seconds: 2, connections }); // warm-up
+  await load({ url: `http://127.0.0.1:${rawPort}/me`, headers: auth, seconds: 2, connections });
+  for (let round = 0; round < 2; round++) {
+    subject.push(await load({ url: `http://127.0.0.1:${apiPort}/trpc/auth.me`, headers: auth, seconds, connections }));
+    baseline.push(await load({ url: `http://127.0.0.1:${rawPort}/me`, headers: auth, seconds, connections }));
+  }
+  const me = mean(subject);
+  const bare = mean(baseline);
+
+  // 2. login (argon2id verify + session rows) against argon2id hashing alone.
+  const login = await load({
+    url: `http://127.0.0.1:${apiPort}/trpc/auth.logIn`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+    seconds,
+    connections,
+  });
+  const argon = JSON.parse(
+    execFileSync(path.join(import.meta.dirname, 'node_modules', '.bin', 'tsx'), [path.join(import.meta.dirname, 'servers', 'argon2-ops.ts'), String(connections), String(seconds)], { encoding: 'utf8' }),
+  ) as { opsPerSecond: number };
+
+  const row = (name: string, r: LoadResult) =>
+    `| ${name.padEnd(40)} | ${fmt(r.requestsPerSecond).padStart(8)} | ${fmt(r.p50, 1).padStart(6)} | ${fmt(r.p95, 1).padStart(6)} | ${fmt(r.p99, 1).padStart(6)} | ${String(r.errors + r.non2xx).padStart(6)} |`;
+  console.log(`\n${connections} connections, ${seconds} s per run, loopback, ${new Date().toISOString()}\n`);
+  console.log('| run                                      |    req/s | p50 ms | p95 ms | p99 ms | errors |');
+  console.log('|------------------------------------------|---------:|-------:|-------:|-------:|-------:|');
+  console.log(row('auth.me via Express + tRPC + Prisma (RLS)', me));
+  console.log(row('baseline: node:http + pg, same SQL', bare));
+  console.log(row('auth.logIn (argon2id + session)', login));
+  console.log(`| ${'baseline: argon2id hash alone'.padEnd(40)} | ${fmt(argon.opsPerSecond).padStart(8)} |      - |      - |      - |      - |`);
+  console.log(`\nratios: auth.me / bare = ${fmt(me.requestsPerSecond / bare.requestsPerSecond, 2)}; login / argon2id = ${fmt(login.requestsPerSecond / argon.opsPerSecond, 2)}`);
+  console.log('(p95 column: autocannon reports p97.5, the nearest it has)');
+} finally {
+  await Promise.all([stopProcess(api), stopProcess(raw)]);
+  await database.drop();
+}
