@@ -16,7 +16,6 @@ FROM "public"."users" AS "t0" LEFT JOIN LATERAL (
     ) AS "t3" ORDER BY "t3"."created_at" ASC
   ) AS "t4"
 ) AS "User_memberships" ON true WHERE ("t0"."id" = $2 AND 1=1) LIMIT $3`;
-// eslint-disable-next-line no-restricted-properties -- a benchmark entry point
 const { DATABASE_URL, JWT_SECRET, PORT } = process.env as Record<string, string>;
 const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
 const secret = new TextEncoder().encode(JWT_SECRET);

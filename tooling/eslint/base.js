@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export function config(tsconfigRootDir) {
   return tseslint.config(
-    { ignores: ['**/dist/**', '**/generated/**', '**/node_modules/**', '**/*.config.*', '**/.turbo/**'] },
+    { ignores: ['**/dist/**', '**/generated/**', '**/node_modules/**', '**/*.config.*', '**/.turbo/**', '**/*.mjs'] },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

@@ -70,9 +70,10 @@ export function createApp(options: AppOptions): express.Express {
   });
   app.get('/ready', async (_req, res) => {
     const checks = await Promise.all(
-      options.readiness.map(async ({ name, check }) => {
+      options.readiness.map(async (readiness) => {
+        const { name } = readiness;
         try {
-          await withTimeout(check(), 2_000);
+          await withTimeout(readiness.check(), 2_000);
           return [name, 'ok'] as const;
         } catch (error) {
           options.log.warn({ err: error, check: name }, 'readiness check failed');

@@ -37,9 +37,10 @@ export function startWorker(options: WorkerOptions): Worker {
       const ok = !stopping && Object.values(checks).every((c) => c !== 'unavailable');
       return { status: ok ? 'ok' : 'degraded', checks };
     },
-    async stop() {
+    stop() {
       stopping = true;
       log.info('worker stopped');
+      return Promise.resolve();
     },
   };
 }

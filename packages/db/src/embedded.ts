@@ -7,7 +7,7 @@ import { APP_ROLE } from './roles.ts';
 
 export interface EmbeddedDb {
   db: Db;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

@@ -16,7 +16,7 @@ export interface ClassifiedDbError {
 
 export function classifyDbError(error: unknown): ClassifiedDbError | null {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return null;
-  const meta = (error.meta ?? {}) as Record<string, unknown>;
+  const meta: Record<string, unknown> = error.meta ?? {};
   switch (error.code) {
     case 'P2025': // record to update/delete/connect not found (or hidden by RLS)
     case 'P2003': // foreign key: the referenced row does not exist for this tenant

@@ -18,7 +18,6 @@ export interface TestDatabase {
 
 /** Where the test PostgreSQL server is: TEST_PG_URL, or the local server with trust auth. */
 export function serverUrl(): string {
-  // eslint-disable-next-line no-restricted-properties -- test infrastructure
   return process.env.TEST_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 }
 
@@ -46,8 +45,7 @@ export async function createTestDatabase(prefix = 'crm_test'): Promise<TestDatab
   const ownerUrl = withDatabase(serverUrl(), name);
   await run(path.join(DB_PACKAGE, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
     cwd: DB_PACKAGE,
-    // eslint-disable-next-line no-restricted-properties -- test infrastructure
-    env: { ...process.env, DATABASE_URL: ownerUrl, MIGRATE_DATABASE_URL: ownerUrl },
+      env: { ...process.env, DATABASE_URL: ownerUrl, MIGRATE_DATABASE_URL: ownerUrl },
     timeout: 120_000,
   });
   return {

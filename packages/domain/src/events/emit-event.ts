@@ -1,4 +1,4 @@
-import { newId, type Prisma, type Tx } from '@crm/db';
+import { newId, type Tx } from '@crm/db';
 import { EVENT_CATALOGUE, type EventEnvelope, type EventPayload, type EventType } from './catalogue.ts';
 
 export interface NewEvent<T extends EventType> {
@@ -22,7 +22,7 @@ export async function emitEvent<T extends EventType>(tx: Tx, event: NewEvent<T>)
       id,
       tenantId: event.tenantId,
       type: event.type,
-      payload: payload as Prisma.InputJsonValue,
+      payload,
       occurredAt,
     },
   });
