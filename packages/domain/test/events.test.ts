@@ -1,0 +1,47 @@
+import { withTenant } from '@crm/db';
+import { describe, expect, it } from 'vitest';
+import { emitEvent, eventSubject, ZEventEnvelope, type EventType } from '../src/index.ts';
+import { newTenant, testAuthDeps } from './harness.ts';
+
+describe('the outbox', () => {
+  it('holds an event if and only if its transaction commits', async () => {
+    const deps = testAuthDeps();
+    const { tenantId } = await newTenant(deps);
+    const payload = { clientId: '01900000-0000-7000-8000-000000000001', kind: 'person' as const, displayName: 'Jeanne Roux', salesRepId: null };
+    await withTenant(deps.db, tenantId, async (tx) => {
+      await emitEvent(tx, { type: 'client.created', tenantId, payload });
+      throw new Error('the change failed after the event was written');
+    }).catch(() => undefined);
+    const kept = await withTenant(deps.db, tenantId, (tx) => emitEvent(tx, { type: 'client.created', tenantId, payload }));
+    const rows = await withTenant(deps.db, tenantId, (tx) => tx.outboxEvent.findMany({ where: { type: 'client.created' } }));
+    expect(rows.map((r) => r.id)).toEqual([kept.id]);
+    expect(ZEventEnvelope.parse({ ...kept })).toMatchObject({ type: 'client.created', tenantId });
+    expect(eventSubject(kept.type)).toBe('crm.events.client.created');
+  });
+
+  it('refuses a payload that does not match the catalogue, writing nothing', async () => {
+    const deps = testAuthDeps();
+    const { tenantId } = await newTenant(deps);
+    const bad = { invoiceId: 'not-a-uuid', clientId: 'x', number: 'FA-1', totalCents: -5, dueDate: '31/12/2026' };
+    await expect(
+      withTenant(deps.db, tenantId, (tx) => emitEvent(tx, { type: 'invoice.created', tenantId, payload: bad as never })),
+    ).rejects.toThrow();
+    expect(await withTenant(deps.db, tenantId, (tx) => tx.outboxEvent.count({ where: { type: 'invoice.created' } }))).toBe(0);
+  });
+
+  it('cannot write an event for another tenant', async () => {
+    const deps = testAuthDeps();
+    const a = await newTenant(deps);
+    const b = await newTenant(deps);
+    await expect(
+      withTenant(deps.db, a.tenantId, (tx) =>
+        emitEvent(tx, { type: 'organisation.updated', tenantId: b.tenantId, payload: { organisationId: b.tenantId, changedFields: [] } }),
+      ),
+    ).rejects.toThrow();
+  });
+
+  it('carries the five events of the predecessor under their names', () => {
+    const names: EventType[] = ['client.created', 'invoice.created', 'payment.received', 'payment.rejected', 'contract.signed'];
+    for (const name of names) expect(eventSubject(name)).toBe(`crm.events.${name}`);
+  });
+});

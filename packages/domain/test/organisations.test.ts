@@ -1,0 +1,78 @@
+import { withTenant } from '@crm/db';
+import { describe, expect, it } from 'vitest';
+import { DomainError, updateOrganisation, ZUpdateOrganisationInput, type TenantDeps } from '../src/index.ts';
+import { newTenant, testAuthDeps } from './harness.ts';
+
+async function asOwner<T>(fn: (deps: TenantDeps) => Promise<T>) {
+  const auth = testAuthDeps();
+  const owner = await newTenant(auth);
+  const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
+  const run = <R>(f: (deps: TenantDeps) => Promise<R>) =>
+    withTenant(auth.db, owner.tenantId, (tx) =>
+      f({ tx, now: new Date(), actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' } }),
+    );
+  return { owner, run, result: await run(fn) };
+}
+
+describe('organisation settings', () => {
+  it('stores the legal identity, address and SEPA creditor, audits and announces the change', async () => {
+    const input = ZUpdateOrganisationInput.parse({
+      legalName: 'Énergie Verte SAS',
+      legalForm: 'SAS',
+      siren: '732 829 320',
+      siret: '732 829 320 00074',
+      vatNumber: 'FR 44 732829320',
+      address: { line1: '3 place Bellecour', postalCode: '69002', city: 'Lyon' },
+      sepaCreditorId: 'FR72ZZZ123456',
+      creditorIban: 'FR14 2004 1010 0505 0001 3M02 606',
+      creditorBic: 'PSSTFRPPLYO',
+      invoicePrefix: 'ev',
+    });
+    const { owner, run, result } = await asOwner((deps) => updateOrganisation(deps, input));
+    expect(result).toMatchObject({
+      siren: '732829320',
+      siret: '73282932000074',
+      vatNumber: 'FR44732829320',
+      address: { line1: '3 place Bellecour', line2: null, postalCode: '69002', city: 'Lyon', country: 'FR' },
+      creditorIban: 'FR1420041010050500013M02606',
+      invoicePrefix: 'EV',
+    });
+    const [event] = await run(({ tx }) => tx.outboxEvent.findMany({ where: { type: 'organisation.updated' } }));
+    expect((event?.payload as { changedFields: string[] }).changedFields).toEqual(
+      expect.arrayContaining(['siren', 'siret', 'creditorIban', 'postalCode']),
+    );
+    const audit = await run(({ tx }) => tx.auditLog.findFirst({ where: { action: 'organisation.updated' } }));
+    expect(audit).toMatchObject({ actorUserId: owner.userId, entityId: owner.tenantId });
+    expect(JSON.stringify(audit?.data)).not.toContain('FR1420041010050500013M02606');
+  });
+
+  it('checks what spans fields against the stored values', async () => {
+    const { run } = await asOwner((deps) => updateOrganisation(deps, { siren: '732829320' }));
+    const error = await run((deps) => updateOrganisation(deps, { siret: '35600000000048', vatNumber: 'FR00552100554', legalForm: 'XYZ' })).catch(
+      (e: unknown) => e as DomainError,
+    );
+    expect(error).toBeInstanceOf(DomainError);
+    expect(Object.keys((error as DomainError).fieldErrors ?? {}).sort()).toEqual(['legalForm', 'siret', 'vatNumber']);
+  });
+
+  it('rejects malformed identifiers with French messages on the right fields', () => {
+    const result = ZUpdateOrganisationInput.safeParse({
+      siren: '732829321',
+      creditorIban: 'FR1420041010050500013M02607',
+      sepaCreditorId: 'FR73ZZZ123456',
+      address: { line1: 'x', postalCode: '7500', city: 'Paris', country: 'FR' },
+      timezone: 'Mars/Olympus',
+      unknownField: true,
+    });
+    expect(result.success).toBe(false);
+    const messages = Object.fromEntries(result.error!.issues.map((i) => [i.path.join('.') || i.code, i.message]));
+    expect(messages).toMatchObject({
+      siren: 'SIREN invalide (clé de contrôle)',
+      creditorIban: 'IBAN invalide',
+      sepaCreditorId: 'Identifiant créancier SEPA (ICS) invalide',
+      'address.postalCode': 'Code postal invalide',
+      timezone: 'Fuseau horaire inconnu',
+    });
+    expect(result.error!.issues.some((i) => i.code === 'unrecognized_keys')).toBe(true);
+  });
+});
