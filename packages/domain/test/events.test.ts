@@ -24,7 +24,7 @@ describe('the outbox', () => {
     const { tenantId } = await newTenant(deps);
     const bad = { invoiceId: 'not-a-uuid', clientId: 'x', number: 'FA-1', totalCents: -5, dueDate: '31/12/2026' };
     await expect(
-      withTenant(deps.db, tenantId, (tx) => emitEvent(tx, { type: 'invoice.created', tenantId, payload: bad as never })),
+      withTenant(deps.db, tenantId, (tx) => emitEvent(tx, { type: 'invoice.created', tenantId, payload: bad } as never)),
     ).rejects.toThrow();
     expect(await withTenant(deps.db, tenantId, (tx) => tx.outboxEvent.count({ where: { type: 'invoice.created' } }))).toBe(0);
   });
