@@ -167,6 +167,30 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   });
 });
 
+describe('no input reaches a 500', () => {
+  it('every procedure, fed garbage with and without a token, answers 4xx (or 200 where input is ignored)', async () => {
+    const { procedureAccessList } = await import('@crm/trpc');
+    const { token } = await signUp();
+    const garbage: unknown[] = [null, 42, 'x', [], [1, 2], { a: { b: { c: [null] } } }, { email: 'x'.repeat(10_000) }, { memberId: "' OR 1=1 --" }, { token: '\u0000' }];
+    const failures: string[] = [];
+    for (const line of procedureAccessList()) {
+      const [path, type] = line.split(/\s+/) as [string, string];
+      if (path === 'auth.logOut') continue; // would end the session used by the others
+      for (const withToken of [true, false]) {
+        for (const input of garbage) {
+          const headers: Record<string, string> = withToken ? { authorization: `Bearer ${token}` } : {};
+          const res =
+            type === 'query'
+              ? await get(`${path}?input=${encodeURIComponent(JSON.stringify(input))}`, headers)
+              : await post(path, input, headers);
+          if (res.status >= 500) failures.push(`${path} ${JSON.stringify(input)} -> ${res.status}`);
+        }
+      }
+    }
+    expect(failures).toEqual([]);
+  }, 60_000);
+});
+
 describe('logs', () => {
   it('carry request, user and tenant ids, and never a secret', async () => {
     const { token, password } = await signUp();
