@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
+export { freePort } from '../tooling/test/free-port.ts';
 
 /**
  * The benchmark harness: a subject and its baseline run in the same process tree, on the same
@@ -59,16 +59,6 @@ export function mean(results: LoadResult[]): LoadResult {
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 const tsx = path.resolve(import.meta.dirname, 'node_modules', '.bin', 'tsx');
 

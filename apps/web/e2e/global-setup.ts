@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { freePort } from '../../../tooling/test/free-port.ts';
 import { createTestDatabase, type TestDatabase } from '../../../packages/db/test/test-database.ts';
 
 declare module 'vitest' {
@@ -16,16 +16,6 @@ const apiRoot = path.resolve(webRoot, '..', 'api');
 let database: TestDatabase | undefined;
 let api: ChildProcess | undefined;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 export async function setup(project: TestProject): Promise<void> {
   const build = spawnSync(path.join(webRoot, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });

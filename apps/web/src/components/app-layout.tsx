@@ -1,9 +1,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router';
-import { useMe } from '../features/auth/session.tsx';
+import { useMe, useOpenSession } from '../features/auth/session.tsx';
 import { t } from '../i18n/fr.ts';
 import { sessionToken } from '../lib/session-token.ts';
-import { acceptGrant, useTRPC } from '../trpc.ts';
+import { useTRPC } from '../trpc.ts';
 
 export function AppLayout() {
   const trpc = useTRPC();
@@ -19,13 +19,9 @@ export function AppLayout() {
       },
     }),
   );
+  const openSession = useOpenSession();
   const switchOrganisation = useMutation(
-    trpc.auth.switchOrganisation.mutationOptions({
-      onSuccess: (grant) => {
-        acceptGrant(grant);
-        void navigate('/');
-      },
-    }),
+    trpc.auth.switchOrganisation.mutationOptions({ onSuccess: openSession }),
   );
   const data = me.data;
   return (

@@ -32,12 +32,3 @@ export function assignableRoles(role: Role): readonly Role[] {
   if (role === 'admin') return ROLES.filter((r) => r !== 'owner');
   return [];
 }
-
-export const ROLE_LABELS_FR: Record<Role, string> = {
-  owner: 'Propriétaire',
-  admin: 'Administrateur',
-  manager: 'Manager',
-  sales: 'Commercial',
-  accountant: 'Comptable',
-  viewer: 'Lecture seule',
-};

@@ -1,4 +1,5 @@
 import type { Prisma, Tx } from '@crm/db';
+import type { Actor } from '../shared/context.ts';
 
 export interface AuditEntry {
   tenantId: string;
@@ -23,4 +24,13 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
       requestId: entry.requestId ?? null,
     },
   });
+}
+
+/** The same, for a member acting in their tenant: tenant, actor and request come from `actor`. */
+export function auditAs(
+  tx: Tx,
+  actor: Actor,
+  entry: Pick<AuditEntry, 'action' | 'entityType' | 'entityId' | 'data'>,
+): Promise<void> {
+  return recordAudit(tx, { ...entry, tenantId: actor.tenantId, actorUserId: actor.userId, requestId: actor.requestId ?? null });
 }

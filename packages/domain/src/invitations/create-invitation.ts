@@ -1,4 +1,4 @@
-import { recordAudit } from '../audit/record-audit.ts';
+import { auditAs } from '../audit/record-audit.ts';
 import type { AuthConfig } from '../auth/tokens.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import { assertCanAssign } from '../members/member-guards.ts';
@@ -43,14 +43,11 @@ export async function createInvitation(
     tenantId: actor.tenantId,
     payload: { invitationId: invitation.id, email: input.email, role: input.role },
   });
-  await recordAudit(tx, {
-    tenantId: actor.tenantId,
-    actorUserId: actor.userId,
+  await auditAs(tx, actor, {
     action: 'member.invited',
     entityType: 'invitation',
     entityId: invitation.id,
     data: { email: input.email, role: input.role },
-    requestId: actor.requestId ?? null,
   });
   return {
     id: invitation.id,

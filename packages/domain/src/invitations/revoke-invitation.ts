@@ -1,4 +1,4 @@
-import { recordAudit } from '../audit/record-audit.ts';
+import { auditAs } from '../audit/record-audit.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
@@ -11,13 +11,10 @@ export async function revokeInvitation({ tx, actor, now }: TenantDeps, input: TR
   if (!invitation.revokedAt) {
     await tx.invitation.update({ where: { id: invitation.id }, data: { revokedAt: now } });
     await emitEvent(tx, { type: 'member.invitation_revoked', tenantId: actor.tenantId, payload: { invitationId: invitation.id } });
-    await recordAudit(tx, {
-      tenantId: actor.tenantId,
-      actorUserId: actor.userId,
+    await auditAs(tx, actor, {
       action: 'member.invitation_revoked',
       entityType: 'invitation',
       entityId: invitation.id,
-      requestId: actor.requestId ?? null,
     });
   }
   return { id: invitation.id, status: 'revoked' as const };

@@ -1,4 +1,4 @@
-import { recordAudit } from '../audit/record-audit.ts';
+import { auditAs } from '../audit/record-audit.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { assertCanAssign, assertNotLastOwner, loadMemberForChange } from './member-guards.ts';
@@ -15,14 +15,11 @@ export async function changeMemberRole({ tx, actor }: TenantDeps, input: TChange
     tenantId: actor.tenantId,
     payload: { memberId: member.id, userId: member.userId, from: member.role, to: input.role },
   });
-  await recordAudit(tx, {
-    tenantId: actor.tenantId,
-    actorUserId: actor.userId,
+  await auditAs(tx, actor, {
     action: 'member.role_changed',
     entityType: 'membership',
     entityId: member.id,
     data: { from: member.role, to: input.role },
-    requestId: actor.requestId ?? null,
   });
   return { id: updated.id, role: updated.role };
 }

@@ -1,4 +1,4 @@
-import { recordAudit } from '../audit/record-audit.ts';
+import { auditAs } from '../audit/record-audit.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict } from '../shared/errors.ts';
@@ -17,14 +17,11 @@ export async function removeMember({ tx, actor }: TenantDeps, input: TRemoveMemb
   });
   await tx.membership.delete({ where: { id: member.id } });
   await emitEvent(tx, { type: 'member.removed', tenantId: actor.tenantId, payload: { memberId: member.id, userId: member.userId } });
-  await recordAudit(tx, {
-    tenantId: actor.tenantId,
-    actorUserId: actor.userId,
+  await auditAs(tx, actor, {
     action: 'member.removed',
     entityType: 'membership',
     entityId: member.id,
     data: { userId: member.userId, role: member.role },
-    requestId: actor.requestId ?? null,
   });
   return { id: member.id };
 }

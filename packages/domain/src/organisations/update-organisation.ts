@@ -1,4 +1,4 @@
-import { recordAudit } from '../audit/record-audit.ts';
+import { auditAs } from '../audit/record-audit.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, notFound, type FieldErrors } from '../shared/errors.ts';
@@ -50,14 +50,11 @@ export async function updateOrganisation({ tx, actor }: TenantDeps, input: TUpda
   const updated = await tx.organisation.update({ where: { id: actor.tenantId }, data });
   if (changedFields.length > 0) {
     await emitEvent(tx, { type: 'organisation.updated', tenantId: actor.tenantId, payload: { organisationId: actor.tenantId, changedFields } });
-    await recordAudit(tx, {
-      tenantId: actor.tenantId,
-      actorUserId: actor.userId,
+    await auditAs(tx, actor, {
       action: 'organisation.updated',
       entityType: 'organisation',
       entityId: actor.tenantId,
       data: { changedFields }, // names only: bank details do not belong in the audit trail
-      requestId: actor.requestId ?? null,
     });
   }
   return toOrganisationView(updated);

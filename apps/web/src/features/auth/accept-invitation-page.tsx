@@ -1,23 +1,21 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { FormMessage, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
-import { acceptGrant, useTRPC } from '../../trpc.ts';
+import { useTRPC } from '../../trpc.ts';
+import { useOpenSession } from './session.tsx';
 
 export function AcceptInvitationPage() {
   const { token = '' } = useParams();
   const trpc = useTRPC();
-  const navigate = useNavigate();
+  const openSession = useOpenSession();
   const preview = useQuery({ ...trpc.invitations.preview.queryOptions({ token }), retry: false });
   const [form, setForm] = useState({ name: '', password: '' });
   const accept = useMutation(
     trpc.invitations.accept.mutationOptions({
-      onSuccess: (grant) => {
-        acceptGrant(grant);
-        void navigate('/');
-      },
+      onSuccess: openSession,
     }),
   );
   if (preview.isPending) return <main className="auth-page"><p>{t.app.loading}</p></main>;

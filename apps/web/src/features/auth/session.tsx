@@ -1,7 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { sessionToken } from '../../lib/session-token.ts';
-import { refreshAccessToken, useTRPC } from '../../trpc.ts';
+import { useNavigate } from 'react-router';
+import { acceptGrant, refreshAccessToken, useTRPC } from '../../trpc.ts';
 
 /** Whether a session exists (an access token in memory), restored from the cookie at start. */
 function useSessionState() {
@@ -36,4 +37,13 @@ export function useMe() {
 export function useCan(permission: string): boolean {
   const me = useMe();
   return me.data?.permissions.includes(permission as never) ?? false;
+}
+
+/** What a page does with a new session (sign-up, login, accepted invitation): keep it, go home. */
+export function useOpenSession() {
+  const navigate = useNavigate();
+  return (grant: { accessToken: string; accessTokenExpiresAt: string }) => {
+    acceptGrant(grant);
+    void navigate('/');
+  };
 }

@@ -1,21 +1,19 @@
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { Link, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import { FormMessage, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
-import { acceptGrant, useTRPC } from '../../trpc.ts';
+import { useTRPC } from '../../trpc.ts';
+import { useOpenSession } from './session.tsx';
 
 export function SignupPage() {
   const trpc = useTRPC();
-  const navigate = useNavigate();
+  const openSession = useOpenSession();
   const [form, setForm] = useState({ name: '', email: '', password: '', organisationName: '' });
   const signUp = useMutation(
     trpc.auth.signUp.mutationOptions({
-      onSuccess: (grant) => {
-        acceptGrant(grant);
-        void navigate('/');
-      },
+      onSuccess: openSession,
     }),
   );
   const submit = (event: FormEvent) => {
