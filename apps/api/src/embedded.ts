@@ -24,11 +24,20 @@ const logLevel = process.env.LOG_LEVEL ?? 'info';
 
 const log = createLogger(logLevel);
 const started = Date.now();
-const { db, close } = await openEmbeddedDb(path.join(dataDir, 'pglite'));
+const { db, listen, close } = await openEmbeddedDb(path.join(dataDir, 'pglite'));
 const jwtSecret = await loadOrCreateSecret(path.join(dataDir, 'jwt-secret'));
 const services = buildServices({ db, jwtSecret });
 const demo = await seedDemo(services);
-const worker = startWorker({ db, nats: null, log: log.child({ component: 'worker' }) });
+const unlisten: (() => Promise<void>)[] = [];
+const worker = await startWorker({
+  db,
+  nats: null,
+  log: log.child({ component: 'worker' }),
+  waker: {
+    onWake: (callback) => void listen('crm_outbox', callback).then((stop) => unlisten.push(stop)),
+    close: async () => void (await Promise.all(unlisten.map((stop) => stop()))),
+  },
+});
 
 const webDist = path.join(repoRoot, 'apps', 'web', 'dist');
 if (!existsSync(path.join(webDist, 'index.html'))) {

@@ -2,6 +2,7 @@ import { checkAppRole, createDb } from '@crm/db';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { readWorkerEnv } from './env.ts';
+import { listenWaker } from './event-bus/pg-waker.ts';
 import { serveHealth, startWorker } from './worker.ts';
 
 const env = readWorkerEnv();
@@ -10,7 +11,15 @@ const log = pino({ name: 'worker', level: env.LOG_LEVEL });
 const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
 await checkAppRole(db);
 const nats = await connect({ servers: env.NATS_URL, name: 'crm-worker', maxReconnectAttempts: -1 });
-const worker = startWorker({ db, nats, log });
+const worker = await startWorker({
+  db,
+  nats,
+  log,
+  waker: listenWaker(env.DATABASE_URL, 'crm_outbox', log),
+  policy: { maxAttempts: env.EVENT_MAX_ATTEMPTS, retryBaseMs: env.EVENT_RETRY_BASE_MS },
+  outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
+  jetstream: { stream: env.EVENTS_STREAM, subjectPrefix: env.EVENTS_SUBJECT_PREFIX },
+});
 const health = await serveHealth(worker, env.HOST, env.WORKER_HEALTH_PORT);
 log.info({ port: env.WORKER_HEALTH_PORT }, 'worker health endpoint listening');
 

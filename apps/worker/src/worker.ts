@@ -1,13 +1,26 @@
 import { createServer, type Server } from 'node:http';
-import type { Db } from '@crm/db';
+import { withSystem, type Db } from '@crm/db';
+import { EVENT_HANDLERS, type EventHandler } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './event-bus/deliver.ts';
+import { InProcessBus } from './event-bus/in-process.ts';
+import { DEFAULT_JETSTREAM_NAMES, ensureJetStream, jetStreamSink, JetStreamConsumer, type JetStreamNames } from './event-bus/jetstream.ts';
+import { OutboxRelay, type Waker } from './event-bus/relay.ts';
 
 export interface WorkerOptions {
   db: Db;
-  /** Absent in the embedded default: events are then handled in process (event-backbone issue). */
+  /** Absent in the embedded default: events are then handled in process, same semantics. */
   nats: NatsConnection | null;
   log: Logger;
+  /** Wakes the relay on commit (LISTEN crm_outbox); without one it polls. */
+  waker?: Waker | undefined;
+  handlers?: readonly EventHandler[];
+  policy?: DeliveryPolicy;
+  relayPollMs?: number;
+  jetstream?: JetStreamNames;
+  /** Published outbox rows older than this are deleted (0 keeps them forever). */
+  outboxRetentionDays?: number;
 }
 
 export interface HealthReport {
@@ -17,30 +30,72 @@ export interface HealthReport {
 
 export interface Worker {
   health(): Promise<HealthReport>;
+  stats(): { published: number; handled: Record<string, number> };
   stop(): Promise<void>;
 }
 
 /**
- * The worker process. This issue gives it its shell: connections, health and a clean stop;
- * the event-backbone issue registers the outbox relay and the consumers here.
+ * The worker: the outbox relay, and one consumer per handler group, over JetStream or in
+ * process. Several workers may run at once: the relay shares rows with SKIP LOCKED, JetStream
+ * shares each durable consumer's messages, and processed-event records keep effects single.
  */
-export function startWorker(options: WorkerOptions): Worker {
+export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { db, nats, log } = options;
+  const handlers = options.handlers ?? EVENT_HANDLERS;
+  const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   let stopping = false;
-  log.info({ nats: nats ? 'connected' : 'in-process' }, 'worker started');
+
+  const names = options.jetstream ?? DEFAULT_JETSTREAM_NAMES;
+  let bus: InProcessBus | null = null;
+  const consumers: JetStreamConsumer[] = [];
+  if (nats) {
+    await ensureJetStream(nats, handlers, names);
+    for (const handler of handlers) {
+      consumers.push(new JetStreamConsumer(nats, db, handler, policy, log.child({ consumer: handler.consumer }), names));
+    }
+    await Promise.all(consumers.map((consumer) => consumer.start()));
+  } else {
+    bus = new InProcessBus(db, handlers, policy, log);
+    await bus.recover(db);
+  }
+  const relay = new OutboxRelay({ db, sink: bus ?? jetStreamSink(nats!, names), log: log.child({ component: 'relay' }), waker: options.waker, pollMs: options.relayPollMs });
+  relay.start();
+
+  const retentionDays = options.outboxRetentionDays ?? 7;
+  const retention =
+    retentionDays > 0
+      ? setInterval(() => {
+          void withSystem(db, (tx) =>
+            tx.$executeRaw`DELETE FROM outbox_events WHERE published_at < now() - make_interval(days => ${retentionDays})`,
+          ).catch((error: unknown) => log.warn({ err: error }, 'outbox retention failed'));
+        }, 3_600_000).unref()
+      : undefined;
+
+  log.info({ transport: nats ? 'jetstream' : 'in-process', consumers: handlers.map((h) => h.consumer) }, 'worker started');
   return {
     async health() {
       const checks: HealthReport['checks'] = {
         database: await db.$queryRaw`select 1`.then(() => 'ok' as const, () => 'unavailable' as const),
         nats: nats ? await nats.flush().then(() => 'ok' as const, () => 'unavailable' as const) : 'not_configured',
+        relay: relay.lastError ? 'unavailable' : 'ok',
       };
       const ok = !stopping && Object.values(checks).every((c) => c !== 'unavailable');
       return { status: ok ? 'ok' : 'degraded', checks };
     },
-    stop() {
+    stats() {
+      const handled = bus
+        ? Object.fromEntries(Object.entries(bus.stats()).map(([k, v]) => [k, v.handled]))
+        : Object.fromEntries(consumers.map((c) => [c.handler.consumer, c.handled]));
+      return { published: relay.published, handled };
+    },
+    async stop() {
       stopping = true;
+      clearInterval(retention);
+      await relay.stop();
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+      await bus?.stop();
+      await options.waker?.close();
       log.info('worker stopped');
-      return Promise.resolve();
     },
   };
 }
@@ -53,7 +108,7 @@ export function serveHealth(worker: Worker, host: string, port: number): Promise
       return;
     }
     void worker.health().then((report) => {
-      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report));
+      res.writeHead(report.status === 'ok' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ...report, stats: worker.stats() }));
     });
   });
   return new Promise((resolve) => server.listen(port, host, () => resolve(server)));

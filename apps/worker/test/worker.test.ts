@@ -12,12 +12,12 @@ describe('the worker shell', () => {
   it('reports healthy on the real PostgreSQL and NATS, and degraded when NATS goes away', async () => {
     const db = createDb({ url: inject('databaseUrl'), poolSize: 2 });
     const nats = await connect({ servers: natsUrl, name: 'worker-test' });
-    const worker = startWorker({ db, nats, log: silent });
+    const worker = await startWorker({ db, nats, log: silent });
     const server = await serveHealth(worker, '127.0.0.1', 0);
     const { port } = server.address() as { port: number };
     const response = await fetch(`http://127.0.0.1:${port}/health`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', checks: { database: 'ok', nats: 'ok' } });
+    expect(await response.json()).toMatchObject({ status: 'ok', checks: { database: 'ok', nats: 'ok', relay: 'ok' } });
 
     await nats.close();
     const degraded = await fetch(`http://127.0.0.1:${port}/health`);
@@ -31,8 +31,9 @@ describe('the worker shell', () => {
 
   it('runs without NATS in the embedded default', async () => {
     const db = createDb({ url: inject('databaseUrl'), poolSize: 1 });
-    const worker = startWorker({ db, nats: null, log: silent });
-    expect(await worker.health()).toEqual({ status: 'ok', checks: { database: 'ok', nats: 'not_configured' } });
+    const worker = await startWorker({ db, nats: null, log: silent });
+    expect(await worker.health()).toEqual({ status: 'ok', checks: { database: 'ok', nats: 'not_configured', relay: 'ok' } });
+    await worker.stop();
     await db.$disconnect();
   });
 });

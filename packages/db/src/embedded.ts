@@ -7,6 +7,8 @@ import { APP_ROLE } from './roles.ts';
 
 export interface EmbeddedDb {
   db: Db;
+  /** LISTEN on a channel of the embedded database (the outbox relay's wake-up). */
+  listen: (channel: string, callback: () => void) => Promise<() => Promise<void>>;
   close: () => Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function openEmbeddedDb(dataDir: string): Promise<EmbeddedDb> {
   const db = createDbFromAdapter(new PrismaPGlite(pglite));
   return {
     db,
+    listen: (channel, callback) => pglite.listen(channel, () => callback()),
     close: async () => {
       await db.$disconnect();
       await pglite.close();

@@ -45,3 +45,18 @@ function uniqueFields(meta: Record<string, unknown>): string[] {
   const adapterError = meta.driverAdapterError as { cause?: { constraint?: { fields?: string[] } } } | undefined;
   return adapterError?.cause?.constraint?.fields ?? [];
 }
+
+/**
+ * Whether an error means "the database could not be reached" rather than "this work failed":
+ * the worker waits and retries those without counting them against the event.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientInitializationError) return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError && ['P1001', 'P1002', 'P1008', 'P1017', 'P2024'].includes(error.code)) {
+    return true;
+  }
+  const text = `${(error as { name?: string })?.name ?? ''} ${(error as { message?: string })?.message ?? ''} ${JSON.stringify((error as { meta?: unknown })?.meta ?? '')}`;
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connection error|DatabaseNotReachable|ConnectionClosed|server closed the connection|Timed out fetching a new connection|Can't reach database|the database system is (starting|shutting) down|terminating connection/i.test(
+    text,
+  );
+}

@@ -1,7 +1,7 @@
 export { createDb, createDbFromAdapter, type Db, type DbOptions } from './client.ts';
 export { withTenant, withUser, withSystem, type Tx } from './tenant.ts';
-export { classifyDbError, type ClassifiedDbError } from './errors.ts';
+export { classifyDbError, isDatabaseUnavailable, type ClassifiedDbError } from './errors.ts';
 export { newId, isUuid } from './ids.ts';
 export { checkAppRole, APP_ROLE } from './roles.ts';
 export { Prisma, Role } from './generated/prisma/client.ts';
-export type { User, Organisation, Membership, Invitation, AuditLog, OutboxEvent, RefreshTokenFamily } from './generated/prisma/client.ts';
+export type { User, Organisation, Membership, Invitation, AuditLog, OutboxEvent, RefreshTokenFamily, Notification, DeadLetter } from './generated/prisma/client.ts';

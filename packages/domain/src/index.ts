@@ -9,6 +9,15 @@ export * from './access/permissions.ts';
 export * from './events/catalogue.ts';
 export * from './events/emit-event.ts';
 export * from './audit/record-audit.ts';
+export * from './events/event-handlers.ts';
+export * from './events/handle-event.ts';
+export * from './events/event-operations.ts';
+export * from './notifications/notification-types.ts';
+export * from './notifications/notifications.schema.ts';
+export * from './notifications/notifications.ts';
+export { notifyOnEvent } from './notifications/notify-on-event.ts';
+export { projectEventOnDashboard, parisDay } from './dashboard/project-event.ts';
+export * from './dashboard/get-daily-dashboard.ts';
 
 export * from './auth/auth.schema.ts';
 export * from './auth/tokens.ts';

@@ -18,6 +18,10 @@ export const PERMISSIONS = {
   'invitations.read': admins,
   'invitations.write': admins,
   'audit.read': admins,
+  'notifications.read': everyone,
+  'dashboard.read': ['owner', 'admin', 'manager', 'accountant', 'viewer'],
+  'events.read': admins,
+  'events.replay': admins,
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

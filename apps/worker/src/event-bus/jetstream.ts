@@ -1,0 +1,124 @@
+import type { Db } from '@crm/db';
+import { eventSubject, type EventEnvelope, type EventHandler } from '@crm/domain';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import { deliver, type DeliveryPolicy } from './deliver.ts';
+import type { EventSink } from './relay.ts';
+
+/**
+ * Names on the NATS server. Production uses the predecessor's subjects (`crm.events.<type>`)
+ * on the stream CRM_EVENTS; tests and benchmarks sharing a server use names of their own.
+ */
+export interface JetStreamNames {
+  stream: string;
+  subjectPrefix: string;
+}
+export const DEFAULT_JETSTREAM_NAMES: JetStreamNames = { stream: 'CRM_EVENTS', subjectPrefix: 'crm.events' };
+
+const ms = (millis: number) => millis * 1_000_000; // JetStream durations are nanoseconds
+
+export const durableName = (consumer: string) => `crm-${consumer}`;
+const subjectOf = (names: JetStreamNames, event: EventEnvelope) =>
+  names.subjectPrefix === DEFAULT_JETSTREAM_NAMES.subjectPrefix ? eventSubject(event.type) : `${names.subjectPrefix}.${event.type}`;
+
+/** The stream, and one durable consumer per handler group. Idempotent: run at every start. */
+export async function ensureJetStream(
+  nc: NatsConnection,
+  handlers: readonly EventHandler[],
+  names: JetStreamNames = DEFAULT_JETSTREAM_NAMES,
+  retentionDays = 7,
+): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  const STREAM = names.stream;
+  const SUBJECTS = `${names.subjectPrefix}.>`;
+  const config = {
+    name: STREAM,
+    subjects: [SUBJECTS],
+    storage: StorageType.File,
+    duplicate_window: ms(2 * 60_000),
+    max_age: ms(retentionDays * 86_400_000),
+  };
+  await jsm.streams.info(STREAM).then(
+    () => jsm.streams.update(STREAM, config),
+    () => jsm.streams.add(config),
+  );
+  for (const handler of handlers) {
+    // One filter per consumer (nats-server 2.9): the group takes crm.events.> and acks what it does not handle.
+    await jsm.consumers.add(STREAM, {
+      durable_name: durableName(handler.consumer),
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: SUBJECTS,
+      ack_wait: ms(30_000),
+      max_ack_pending: 1_000,
+    });
+  }
+}
+
+/** Publishes to JetStream with Nats-Msg-Id = event id, so a republished event is dropped in the dedup window. */
+export function jetStreamSink(nc: NatsConnection, names: JetStreamNames = DEFAULT_JETSTREAM_NAMES): EventSink {
+  const js = jetstream(nc);
+  return {
+    async publish(events: EventEnvelope[]) {
+      await Promise.all(events.map((event) => js.publish(subjectOf(names, event), JSON.stringify(event), { msgID: event.id })));
+    },
+  };
+}
+
+/**
+ * Pulls one group's durable consumer and settles each message as `deliver` says: ack, nak
+ * with a delay, or term after dead-lettering. Up to `concurrency` messages are in flight.
+ */
+export class JetStreamConsumer {
+  private messages: ConsumerMessages | null = null;
+  private loop: Promise<void> | null = null;
+  handled = 0;
+
+  constructor(
+    private readonly nc: NatsConnection,
+    private readonly db: Db,
+    readonly handler: EventHandler,
+    private readonly policy: DeliveryPolicy,
+    private readonly log: Logger,
+    private readonly names: JetStreamNames = DEFAULT_JETSTREAM_NAMES,
+    private readonly concurrency = 8,
+  ) {}
+
+  async start(): Promise<void> {
+    const consumer = await jetstream(this.nc).consumers.get(this.names.stream, durableName(this.handler.consumer));
+    this.messages = await consumer.consume({ max_messages: this.concurrency * 4 });
+    this.loop = this.run(this.messages);
+  }
+
+  async stop(): Promise<void> {
+    await this.messages?.close();
+    await this.loop;
+  }
+
+  private async run(messages: ConsumerMessages): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
+    for await (const message of messages) {
+      const task = this.settle(message).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      if (inFlight.size >= this.concurrency) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  }
+
+  private async settle(message: JsMsg): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = message.json();
+    } catch {
+      raw = null;
+    }
+    const settlement = await deliver(this.db, this.handler, raw, message.info.deliveryCount, this.policy, this.log);
+    if (settlement.action === 'ack') {
+      // An ack lost on the way means a redelivery, which the processed-event record absorbs.
+      message.ack();
+      this.handled++;
+    } else if (settlement.action === 'retry') message.nak(settlement.delayMs);
+    else message.term();
+  }
+}

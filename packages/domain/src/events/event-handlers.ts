@@ -1,0 +1,44 @@
+import type { Tx } from '@crm/db';
+import { projectEventOnDashboard } from '../dashboard/project-event.ts';
+import { notifyOnEvent } from '../notifications/notify-on-event.ts';
+import type { EventEnvelope, EventType } from './catalogue.ts';
+
+/**
+ * Who reacts to which event. Each consumer group gets one durable JetStream consumer (or one
+ * in-process queue) and records every event it handled, so each group handles each event once.
+ * Only groups that do real work are here; later issues add payments, email, retry, dunning,
+ * commission and documents.
+ */
+export interface EventHandler {
+  consumer: ConsumerGroup;
+  types: readonly EventType[];
+  handle(tx: Tx, event: EventEnvelope): Promise<void>;
+}
+
+export const CONSUMER_GROUPS = ['notifications', 'dashboard'] as const;
+export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
+
+export const EVENT_HANDLERS: readonly EventHandler[] = [
+  {
+    consumer: 'notifications',
+    types: ['member.joined', 'member.role_changed'],
+    handle: notifyOnEvent,
+  },
+  {
+    consumer: 'dashboard',
+    types: ['client.created', 'contract.signed', 'invoice.created', 'payment.received', 'payment.rejected'],
+    handle: projectEventOnDashboard,
+  },
+];
+
+export function handlerOf(consumer: string): EventHandler | undefined {
+  return EVENT_HANDLERS.find((handler) => handler.consumer === consumer);
+}
+
+/** A failure that retrying cannot fix (bad data, a rule refused): dead-lettered at once. */
+export class PermanentEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentEventError';
+  }
+}

@@ -1,0 +1,54 @@
+import { withTenant, type Db, type Prisma } from '@crm/db';
+import type { EventEnvelope } from './catalogue.ts';
+import type { EventHandler } from './event-handlers.ts';
+
+export type HandleOutcome = 'handled' | 'duplicate' | 'ignored';
+
+/**
+ * Runs `handler` for `event` at most once: its effects and the record "consumer X processed
+ * event Y" commit in one transaction, under the event's tenant. A redelivery finds the record
+ * and changes nothing; a failure rolls both back, so the event can be tried again.
+ */
+export async function handleEventOnce(db: Db, handler: EventHandler, event: EventEnvelope): Promise<HandleOutcome> {
+  if (!handler.types.includes(event.type)) return 'ignored';
+  return withTenant(db, event.tenantId, async (tx) => {
+    const claimed = await tx.$executeRaw`
+      INSERT INTO processed_events (tenant_id, consumer, event_id)
+      VALUES (${event.tenantId}::uuid, ${handler.consumer}, ${event.id}::uuid)
+      ON CONFLICT DO NOTHING`;
+    if (claimed === 0) return 'duplicate';
+    await handler.handle(tx, event);
+    return 'handled';
+  });
+}
+
+/** Parks an event its consumer gave up on, with the error, for an operator to replay. */
+export async function deadLetterEvent(
+  db: Db,
+  handler: EventHandler,
+  event: EventEnvelope,
+  error: unknown,
+  attempts: number,
+): Promise<void> {
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  await withTenant(db, event.tenantId, (tx) =>
+    tx.deadLetter.upsert({
+      where: { tenantId_consumer_eventId: { tenantId: event.tenantId, consumer: handler.consumer, eventId: event.id } },
+      create: {
+        tenantId: event.tenantId,
+        consumer: handler.consumer,
+        eventId: event.id,
+        eventType: event.type,
+        envelope: event as unknown as Prisma.InputJsonValue,
+        error: message.slice(0, 4000),
+        attempts,
+      },
+      update: { error: message.slice(0, 4000), attempts, failedAt: new Date(), replayedAt: null },
+    }),
+  );
+}
+
+/** Growing delays between attempts: 1 s, 2 s, 4 s... capped at 5 minutes. */
+export function retryDelayMs(attempt: number, baseMs = 1_000): number {
+  return Math.min(baseMs * 2 ** Math.max(0, attempt - 1), 300_000);
+}

@@ -1,0 +1,18 @@
+import type { Role } from '@crm/db';
+
+/** The kinds of in-app notification, with the label the preferences screen shows. */
+export const NOTIFICATION_TYPES = {
+  'member.joined': 'Arrivée d’un membre',
+  'member.role_changed': 'Changement de votre rôle',
+} as const;
+export type NotificationType = keyof typeof NOTIFICATION_TYPES;
+
+// Notifications are stored as written, in the organisation's language.
+export const ROLE_NAMES_FR: Record<Role, string> = {
+  owner: 'propriétaire',
+  admin: 'administrateur',
+  manager: 'manager',
+  sales: 'commercial',
+  accountant: 'comptable',
+  viewer: 'lecture seule',
+};
