@@ -1,24 +1,34 @@
-import { createDb } from '@crm/db';
+import type { Db } from '@crm/db';
+import type { TestDatabase } from '@crm/db/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { pino } from 'pino';
-import { describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseWorkerEnv } from '../src/env.ts';
 import { serveHealth, startWorker } from '../src/worker.ts';
+import { natsUrl, ownDatabase, silent, uniqueNames } from './support.ts';
 
-const natsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
-const silent = pino({ level: 'silent' });
+let database: TestDatabase;
+let db: Db;
+beforeAll(async () => {
+  ({ database, db } = await ownDatabase('crm_worker'));
+}, 60_000);
+afterAll(async () => {
+  await db.$disconnect();
+  await database.drop();
+});
 
 describe('the worker shell', () => {
   it('reports healthy on the real PostgreSQL and NATS, and degraded when NATS goes away', async () => {
-    const db = createDb({ url: inject('databaseUrl'), poolSize: 2 });
     const nats = await connect({ servers: natsUrl, name: 'worker-test' });
-    const worker = await startWorker({ db, nats, log: silent });
+    const names = uniqueNames();
+    const worker = await startWorker({ db, nats, log: silent, jetstream: names });
     const server = await serveHealth(worker, '127.0.0.1', 0);
     const { port } = server.address() as { port: number };
     const response = await fetch(`http://127.0.0.1:${port}/health`);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ status: 'ok', checks: { database: 'ok', nats: 'ok', relay: 'ok' } });
 
+    await (await jetstreamManager(nats)).streams.delete(names.stream);
     await nats.close();
     const degraded = await fetch(`http://127.0.0.1:${port}/health`);
     expect(degraded.status).toBe(503);
@@ -26,15 +36,12 @@ describe('the worker shell', () => {
 
     await worker.stop();
     server.close();
-    await db.$disconnect();
   });
 
   it('runs without NATS in the embedded default', async () => {
-    const db = createDb({ url: inject('databaseUrl'), poolSize: 1 });
     const worker = await startWorker({ db, nats: null, log: silent });
     expect(await worker.health()).toEqual({ status: 'ok', checks: { database: 'ok', nats: 'not_configured', relay: 'ok' } });
     await worker.stop();
-    await db.$disconnect();
   });
 });
 
