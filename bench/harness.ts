@@ -60,11 +60,10 @@ export function mean(results: LoadResult[]): LoadResult {
 }
 
 
-const tsx = path.resolve(import.meta.dirname, 'node_modules', '.bin', 'tsx');
 
 /** Starts a TypeScript entry point as its own process and waits until `readyUrl` answers. */
 export async function startProcess(entry: string, env: Record<string, string>, readyUrl: string): Promise<ChildProcess> {
-  const child = spawn(tsx, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: import.meta.dirname, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (await fetch(readyUrl).then((r) => r.ok, () => false)) return child;

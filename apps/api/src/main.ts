@@ -11,7 +11,7 @@ const env = readEnv();
 const log = createLogger(env.LOG_LEVEL);
 const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
 await checkAppRole(db);
-const nats = env.NATS_URL ? await connect({ servers: env.NATS_URL, name: 'crm-api', maxReconnectAttempts: -1 }) : null;
+const nats = env.NATS_URL ? await connect({ servers: env.NATS_URL, name: 'crm-api', maxReconnectAttempts: -1, waitOnFirstConnect: true }) : null;
 
 const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.$queryRaw`select 1`) }];
 if (nats) readiness.push({ name: 'nats', check: () => nats.flush() });

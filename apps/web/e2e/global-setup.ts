@@ -23,7 +23,7 @@ export async function setup(project: TestProject): Promise<void> {
   database = await createTestDatabase('crm_e2e');
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
-  api = spawn(path.join(apiRoot, 'node_modules', '.bin', 'tsx'), [path.join(apiRoot, 'src', 'main.ts')], {
+  api = spawn(process.execPath, ['--import', 'tsx', path.join(apiRoot, 'src', 'main.ts')], {
     cwd: apiRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {

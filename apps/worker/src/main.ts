@@ -10,7 +10,7 @@ const log = pino({ name: 'worker', level: env.LOG_LEVEL });
 
 const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
 await checkAppRole(db);
-const nats = await connect({ servers: env.NATS_URL, name: 'crm-worker', maxReconnectAttempts: -1 });
+const nats = await connect({ servers: env.NATS_URL, name: 'crm-worker', maxReconnectAttempts: -1, waitOnFirstConnect: true });
 const worker = await startWorker({
   db,
   nats,
