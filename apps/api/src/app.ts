@@ -90,7 +90,7 @@ export function createApp(options: AppOptions): express.Express {
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: options.maxBodyBytes ?? 1_000_000,
-      createContext: ({ req, res }) => createContext(options.services, requestInfo(req, res, options)),
+      createContext: ({ req, res, info }) => createContext(options.services, requestInfo(req, res, options, info.connectionParams)),
       onError: ({ error, path: procedure }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') options.log.error({ err: error.cause ?? error, procedure }, 'procedure failed');
       },
@@ -119,9 +119,10 @@ export function createApp(options: AppOptions): express.Express {
   return app;
 }
 
-function requestInfo(req: Request, res: Response, options: AppOptions): RequestInfo {
+function requestInfo(req: Request, res: Response, options: AppOptions, connectionParams: Record<string, string | undefined> | null): RequestInfo {
   const authorization = req.header('authorization');
-  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+  // EventSource (subscriptions over SSE) cannot send headers: the token comes as a connection parameter.
+  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : connectionParams?.token || undefined;
   return {
     requestId: res.locals.requestId as string,
     client: { ip: req.ip, userAgent: req.header('user-agent') },

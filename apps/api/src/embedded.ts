@@ -8,7 +8,7 @@ import { startWorker } from '@crm/worker/worker';
 import { createApp } from './app.ts';
 import { createLogger } from './logger.ts';
 import { serveUntilSignal } from './serve.ts';
-import { buildServices } from './services.ts';
+import { buildServices, notificationSignalFrom } from './services.ts';
 
 /**
  * The whole CRM in one process, for trying it on one's own machine: an embedded PostgreSQL
@@ -26,7 +26,17 @@ const log = createLogger(logLevel);
 const started = Date.now();
 const { db, listen, close } = await openEmbeddedDb(path.join(dataDir, 'pglite'));
 const jwtSecret = await loadOrCreateSecret(path.join(dataDir, 'jwt-secret'));
-const services = buildServices({ db, jwtSecret });
+// One LISTEN for all open notification streams, fanned out to them in process.
+const notificationListeners = new Set<(payload: string) => void>();
+const stopNotifications = await listen('crm_notifications', (payload) => notificationListeners.forEach((l) => l(payload)));
+const services = buildServices({
+  db,
+  jwtSecret,
+  notificationSignal: notificationSignalFrom((callback) => {
+    notificationListeners.add(callback);
+    return () => notificationListeners.delete(callback);
+  }),
+});
 const demo = await seedDemo(services);
 const unlisten: (() => Promise<void>)[] = [];
 const worker = await startWorker({
@@ -34,7 +44,7 @@ const worker = await startWorker({
   nats: null,
   log: log.child({ component: 'worker' }),
   waker: {
-    onWake: (callback) => void listen('crm_outbox', callback).then((stop) => unlisten.push(stop)),
+    onNotify: (callback) => void listen('crm_outbox', () => callback()).then((stop) => unlisten.push(stop)),
     close: async () => void (await Promise.all(unlisten.map((stop) => stop()))),
   },
 });
@@ -61,6 +71,7 @@ const app = createApp({
   webDist,
 });
 await serveUntilSignal(() => app.listen(port, '127.0.0.1'), log, async () => {
+  await stopNotifications();
   await worker.stop();
   await close();
 });

@@ -1,10 +1,10 @@
-import { checkAppRole, createDb } from '@crm/db';
+import { checkAppRole, createDb, listen } from '@crm/db';
 import { connect } from '@nats-io/transport-node';
 import { createApp, type ReadinessCheck } from './app.ts';
 import { readEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { serveUntilSignal } from './serve.ts';
-import { buildServices } from './services.ts';
+import { buildServices, notificationSignalFrom } from './services.ts';
 
 // The API as its own process, on a real PostgreSQL (and NATS when NATS_URL is set).
 const env = readEnv();
@@ -16,8 +16,15 @@ const nats = env.NATS_URL ? await connect({ servers: env.NATS_URL, name: 'crm-ap
 const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.$queryRaw`select 1`) }];
 if (nats) readiness.push({ name: 'nats', check: () => nats.flush() });
 
+const notifications = listen(env.DATABASE_URL, 'crm_notifications', log);
 const app = createApp({
-  services: buildServices({ db, jwtSecret: env.JWT_SECRET, issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE }),
+  services: buildServices({
+    db,
+    jwtSecret: env.JWT_SECRET,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    notificationSignal: notificationSignalFrom((callback) => notifications.onNotify(callback)),
+  }),
   log,
   readiness,
   webOrigin: env.WEB_ORIGIN,
@@ -26,6 +33,7 @@ const app = createApp({
   trustProxy: env.TRUST_PROXY,
 });
 await serveUntilSignal(() => app.listen(env.PORT, env.HOST), log, async () => {
+  await notifications.close();
   await nats?.drain();
   await db.$disconnect();
 });

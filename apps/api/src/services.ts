@@ -1,11 +1,18 @@
 import type { Db } from '@crm/db';
-import { DEFAULT_AUTH_TTLS, systemClock } from '@crm/domain';
+import { DEFAULT_AUTH_TTLS, systemClock, type NotificationSignal } from '@crm/domain';
 import type { CrmServices } from '@crm/trpc';
 
 /** Builds the API's long-lived dependencies the same way for the server, embedded mode and tests. */
-export function buildServices(params: { db: Db; jwtSecret: string; issuer?: string; audience?: string }): CrmServices {
+export function buildServices(params: {
+  db: Db;
+  jwtSecret: string;
+  issuer?: string;
+  audience?: string;
+  notificationSignal?: NotificationSignal;
+}): CrmServices {
   return {
     db: params.db,
+    notificationSignal: params.notificationSignal,
     clock: systemClock,
     auth: {
       secret: new TextEncoder().encode(params.jwtSecret),
@@ -14,4 +21,11 @@ export function buildServices(params: { db: Db; jwtSecret: string; issuer?: stri
       ...DEFAULT_AUTH_TTLS,
     },
   };
+}
+
+/** Turns a LISTEN on crm_notifications (payload: the recipient's user id) into per-user wake-ups. */
+export function notificationSignalFrom(onNotify: (callback: (payload: string) => void) => () => void): NotificationSignal {
+  return (userId, callback) => onNotify((payload) => {
+    if (payload === '' || payload === userId) callback();
+  });
 }

@@ -1,8 +1,7 @@
-import { checkAppRole, createDb } from '@crm/db';
+import { checkAppRole, createDb, listen } from '@crm/db';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { readWorkerEnv } from './env.ts';
-import { listenWaker } from './event-bus/pg-waker.ts';
 import { serveHealth, startWorker } from './worker.ts';
 
 const env = readWorkerEnv();
@@ -15,7 +14,7 @@ const worker = await startWorker({
   db,
   nats,
   log,
-  waker: listenWaker(env.DATABASE_URL, 'crm_outbox', log),
+  waker: listen(env.DATABASE_URL, 'crm_outbox', log),
   policy: { maxAttempts: env.EVENT_MAX_ATTEMPTS, retryBaseMs: env.EVENT_RETRY_BASE_MS },
   outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
   jetstream: { stream: env.EVENTS_STREAM, subjectPrefix: env.EVENTS_SUBJECT_PREFIX },

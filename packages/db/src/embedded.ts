@@ -8,7 +8,7 @@ import { APP_ROLE } from './roles.ts';
 export interface EmbeddedDb {
   db: Db;
   /** LISTEN on a channel of the embedded database (the outbox relay's wake-up). */
-  listen: (channel: string, callback: () => void) => Promise<() => Promise<void>>;
+  listen: (channel: string, callback: (payload: string) => void) => Promise<() => Promise<void>>;
   close: () => Promise<void>;
 }
 
@@ -32,7 +32,7 @@ export async function openEmbeddedDb(dataDir: string): Promise<EmbeddedDb> {
   const db = createDbFromAdapter(new PrismaPGlite(pglite));
   return {
     db,
-    listen: (channel, callback) => pglite.listen(channel, () => callback()),
+    listen: (channel, callback) => pglite.listen(channel, (payload) => callback(payload)),
     close: async () => {
       await db.$disconnect();
       await pglite.close();

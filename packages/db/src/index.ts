@@ -3,5 +3,6 @@ export { withTenant, withUser, withSystem, type Tx } from './tenant.ts';
 export { classifyDbError, isDatabaseUnavailable, type ClassifiedDbError } from './errors.ts';
 export { newId, isUuid } from './ids.ts';
 export { checkAppRole, APP_ROLE } from './roles.ts';
+export { listen, type Listener, type ListenLogger } from './listen.ts';
 export { Prisma, Role } from './generated/prisma/client.ts';
 export type { User, Organisation, Membership, Invitation, AuditLog, OutboxEvent, RefreshTokenFamily, Notification, DeadLetter } from './generated/prisma/client.ts';

@@ -1,11 +1,13 @@
 import type { Db } from '@crm/db';
-import { verifyAccessToken, type AccessClaims, type AuthConfig, type Clock, type ClientInfo } from '@crm/domain';
+import { verifyAccessToken, type AccessClaims, type AuthConfig, type Clock, type ClientInfo, type NotificationSignal } from '@crm/domain';
 
 /** Long-lived dependencies, built once per process by the API (and the same way by tests). */
 export interface CrmServices {
   db: Db;
   auth: AuthConfig;
   clock: Clock;
+  /** Wakes open notification streams (LISTEN crm_notifications); without it they poll every 25 s. */
+  notificationSignal?: NotificationSignal | undefined;
 }
 
 /** The transport's side of a session: where the refresh token cookie is written. */

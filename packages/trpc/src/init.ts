@@ -14,6 +14,9 @@ export const t = initTRPC
   .context<CrmContext>()
   .meta<ProcedureMeta>()
   .create({
+    // Subscriptions over SSE: pings keep proxies from closing the stream; the client reconnects
+    // (with the last event id) when it hears nothing for a while.
+    sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
     errorFormatter({ shape, error }) {
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
       return {

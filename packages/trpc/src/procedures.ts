@@ -92,3 +92,25 @@ const tenantGuard = t.middleware(async ({ ctx, meta, next }) => {
 export const tenantProcedure = {
   access: (permission: Permission) => base.meta({ access: permission }).use(tenantGuard),
 };
+
+/**
+ * For subscriptions, which outlive any transaction: membership and permission are checked in a
+ * short transaction at subscription time, and the stream opens its own short transactions.
+ */
+const tenantStreamGuard = t.middleware(async ({ ctx, meta, next }) => {
+  const claims = requireClaims(ctx);
+  const permission = meta?.access as Permission;
+  const tenantId = claims.tenantId;
+  if (!tenantId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Aucune organisation active' });
+  const member = await withTenant(ctx.services.db, tenantId, (tx) =>
+    tx.membership.findUnique({ where: { tenantId_userId: { tenantId, userId: claims.userId } }, select: { id: true, role: true } }),
+  );
+  if (!member || !can(member.role, permission)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Action non autorisée pour votre rôle' });
+  const actor = { userId: claims.userId, tenantId, memberId: member.id, role: member.role, requestId: ctx.request.requestId };
+  const signal = ctx.services.notificationSignal ?? (() => () => undefined);
+  return next({ ctx: { stream: { db: ctx.services.db, actor, signal } } });
+});
+
+export const tenantStreamProcedure = {
+  access: (permission: Permission) => base.meta({ access: permission }).use(tenantStreamGuard),
+};

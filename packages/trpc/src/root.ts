@@ -2,6 +2,9 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { t } from './init.ts';
 import { router } from './procedures.ts';
 import { authRouter } from './routers/auth.router.ts';
+import { dashboardRouter } from './routers/dashboard.router.ts';
+import { eventsRouter } from './routers/events.router.ts';
+import { notificationsRouter } from './routers/notifications.router.ts';
 import { healthRouter } from './routers/health.router.ts';
 import { invitationsRouter } from './routers/invitations.router.ts';
 import { membersRouter } from './routers/members.router.ts';
@@ -15,6 +18,9 @@ export const appRouter = router({
   members: membersRouter,
   invitations: invitationsRouter,
   referentiel: referentielRouter,
+  notifications: notificationsRouter,
+  dashboard: dashboardRouter,
+  events: eventsRouter,
 });
 
 export type AppRouter = typeof appRouter;

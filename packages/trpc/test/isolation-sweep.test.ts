@@ -1,3 +1,4 @@
+import { newId, withTenant } from '@crm/db';
 import type { AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../src/index.ts';
@@ -19,8 +20,10 @@ function idTakingProcedures(): { path: string; type: string; idFields: string[] 
     const input = (procedure._def as unknown as { inputs?: ZodLike[] }).inputs?.[0];
     const shape = input ? unwrap(input)._zod.def.shape : undefined;
     if (!shape) return [];
+    // Keyset cursors only page through the caller's own rows; they name nothing to act on.
+    const cursors = ['before', 'lastEventId'];
     const idFields = Object.entries(shape)
-      .filter(([, field]) => unwrap(field)._zod.def.format === 'uuid')
+      .filter(([name, field]) => !cursors.includes(name) && unwrap(field)._zod.def.format === 'uuid')
       .map(([name]) => name);
     return idFields.length > 0 ? [{ path, type: procedure._def.type, idFields }] : [];
   });
@@ -33,22 +36,37 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const b = await tenantWithOwner(services, 'B');
     const bMember = await addMember(services, b, 'sales');
     const bInvitation = await b.caller.invitations.create({ email: 'pending@example.test', role: 'viewer' });
-    const bBefore = { members: await b.caller.members.list(), invitations: await b.caller.invitations.list() };
+    const { notification, deadLetter } = await withTenant(services.db, b.tenantId, async (tx) => ({
+      notification: await tx.notification.create({ data: { tenantId: b.tenantId, userId: b.userId, type: 'member.joined', title: 'B' } }),
+      deadLetter: await tx.deadLetter.create({
+        data: { tenantId: b.tenantId, consumer: 'dashboard', eventId: newId(), eventType: 'client.created', envelope: {}, error: 'x', attempts: 1 },
+      }),
+    }));
+    const bBefore = {
+      members: await b.caller.members.list(),
+      invitations: await b.caller.invitations.list(),
+      notifications: await b.caller.notifications.list({}),
+      deadLetters: await b.caller.events.deadLetters(),
+    };
 
     // B's real ids, by field name. A new id-taking procedure must add its field here.
     const foreignIds: Record<string, string> = {
       memberId: bMember.memberId,
       invitationId: bInvitation.id,
       organisationId: b.tenantId,
+      notificationId: notification.id,
+      deadLetterId: deadLetter.id,
     };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
 
     const procedures = idTakingProcedures();
     expect(procedures.map((p) => p.path).sort()).toEqual([
       'auth.switchOrganisation',
+      'events.replay',
       'invitations.revoke',
       'members.changeRole',
       'members.remove',
+      'notifications.markRead',
     ]);
     for (const { path, idFields } of procedures) {
       const input: Record<string, unknown> = { ...otherFields };
@@ -56,13 +74,18 @@ describe('a member of organisation A, given the ids of organisation B', () => {
         expect(foreignIds, `no foreign id for ${path}.${field}`).toHaveProperty(field);
         input[field] = foreignIds[field];
       }
-      if (path === 'members.remove' || path === 'invitations.revoke' || path === 'auth.switchOrganisation') delete input.role;
+      if (path !== 'members.changeRole') delete input.role;
       const [router, name] = path.split('.') as [string, string];
       const call = (a.caller as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[router]![name]!;
       expect(`${path}: ${await trpcCode(call(input))}`).toBe(`${path}: NOT_FOUND`);
     }
 
-    expect({ members: await b.caller.members.list(), invitations: await b.caller.invitations.list() }).toEqual(bBefore);
+    expect({
+      members: await b.caller.members.list(),
+      invitations: await b.caller.invitations.list(),
+      notifications: await b.caller.notifications.list({}),
+      deadLetters: await b.caller.events.deadLetters(),
+    }).toEqual(bBefore);
   });
 
   it('logging in with B as the organisation opens a session in A, not B', async () => {

@@ -9,7 +9,7 @@ export interface EventSink {
 
 /** Something that calls back when new outbox rows may exist (LISTEN crm_outbox), or nothing. */
 export interface Waker {
-  onWake(callback: () => void): void;
+  onNotify(callback: () => void): unknown;
   close(): Promise<void>;
 }
 
@@ -51,7 +51,7 @@ export class OutboxRelay {
 
   start(): void {
     this.running = true;
-    this.options.waker?.onWake(() => {
+    this.options.waker?.onNotify(() => {
       this.woken = true;
       this.wake?.();
     });
