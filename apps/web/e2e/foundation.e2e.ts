@@ -96,6 +96,15 @@ describe('the foundation, as a person uses it', () => {
     await memberPage.getByRole('heading', { name: `Bonjour ${member.name}` }).waitFor();
     expect(await memberPage.getByTestId('my-role').textContent()).toBe('Commercial');
 
+    // The owner's open page hears of it in real time (event -> worker -> notification -> SSE).
+    await page.getByRole('status').filter({ hasText: 'Nouveau membre' }).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('unread-count').textContent()).toBe('1');
+    await page.getByRole('button', { name: /Notifications/ }).click();
+    await page.getByText(`${member.name} a rejoint l’organisation (commercial).`).waitFor();
+    await page.screenshot({ path: '/tmp/web-notification.png' });
+    await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
+    await page.getByTestId('unread-count').waitFor({ state: 'detached' });
+
     // The owner sees the new member
     await page.getByRole('link', { name: 'Membres' }).click();
     await page.getByRole('cell', { name: member.email }).waitFor();

@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import type { TestProject } from 'vitest/node';
 import { freePort } from '../../../tooling/test/free-port.ts';
 import { createTestDatabase, type TestDatabase } from '../../../packages/db/test/test-database.ts';
@@ -13,8 +15,14 @@ declare module 'vitest' {
 
 const webRoot = path.resolve(import.meta.dirname, '..');
 const apiRoot = path.resolve(webRoot, '..', 'api');
+const workerRoot = path.resolve(webRoot, '..', 'worker');
 let database: TestDatabase | undefined;
 let api: ChildProcess | undefined;
+let worker: ChildProcess | undefined;
+const natsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+// Names of this run's own on the shared NATS server.
+const runId = randomBytes(4).toString('hex');
+const events = { EVENTS_STREAM: `E2E_${runId}`, EVENTS_SUBJECT_PREFIX: `e2e_${runId}.events` };
 
 
 export async function setup(project: TestProject): Promise<void> {
@@ -23,6 +31,12 @@ export async function setup(project: TestProject): Promise<void> {
   database = await createTestDatabase('crm_e2e');
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
+  // The worker turns events into notifications, which the web app receives live.
+  worker = spawn(process.execPath, ['--import', 'tsx', path.join(workerRoot, 'src', 'main.ts')], {
+    cwd: workerRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DATABASE_URL: database.appUrl, NATS_URL: natsUrl, WORKER_HEALTH_PORT: '0', LOG_LEVEL: 'warn', ...events },
+  });
   api = spawn(process.execPath, ['--import', 'tsx', path.join(apiRoot, 'src', 'main.ts')], {
     cwd: apiRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -30,6 +44,7 @@ export async function setup(project: TestProject): Promise<void> {
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: database.appUrl,
+      NATS_URL: natsUrl,
       JWT_SECRET: randomBytes(36).toString('base64url'),
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -48,11 +63,17 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('baseURL', baseURL);
 }
 
+async function stop(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 export async function teardown(): Promise<void> {
-  if (api && api.exitCode === null) {
-    const exited = new Promise((resolve) => api!.once('exit', resolve));
-    api.kill('SIGTERM');
-    await exited;
-  }
+  await Promise.all([stop(api), stop(worker)]);
+  const nc = await connect({ servers: natsUrl });
+  await (await jetstreamManager(nc)).streams.delete(events.EVENTS_STREAM).catch(() => false);
+  await nc.close();
   await database?.drop();
 }

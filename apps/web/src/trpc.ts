@@ -1,5 +1,5 @@
 import type { AppRouter } from '@crm/trpc';
-import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError, type TRPCLink } from '@trpc/client';
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { observable } from '@trpc/server/observable';
 import { sessionToken } from './lib/session-token.ts';
@@ -62,7 +62,15 @@ const refreshOnUnauthorized: TRPCLink<AppRouter> = () => ({ op, next }) =>
   });
 
 export const trpcClient = createTRPCClient<AppRouter>({
-  links: [refreshOnUnauthorized, httpBatchLink({ url, fetch: withCookies, headers: authHeader })],
+  links: [
+    splitLink({
+      condition: (op) => op.type === 'subscription',
+      // Server-sent events; EventSource cannot send headers, so the token goes as a connection
+      // parameter, read again at every reconnect (after a refresh it is the new one).
+      true: httpSubscriptionLink({ url, connectionParams: () => ({ token: sessionToken.get() ?? '' }) }),
+      false: [refreshOnUnauthorized, httpBatchLink({ url, fetch: withCookies, headers: authHeader })],
+    }),
+  ],
 });
 
 export { TRPCClientError };

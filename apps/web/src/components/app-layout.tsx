@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useMe, useOpenSession } from '../features/auth/session.tsx';
+import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { t } from '../i18n/fr.ts';
 import { sessionToken } from '../lib/session-token.ts';
 import { useTRPC } from '../trpc.ts';
@@ -43,6 +44,7 @@ export function AppLayout() {
           </label>
         )}
         <span className="topbar__spacer" />
+        {data?.organisation && <NotificationBell key={data.organisation.id} />}
         {data && (
           <span className="topbar__user">
             {data.user.name}

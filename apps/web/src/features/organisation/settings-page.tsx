@@ -1,12 +1,15 @@
 import { NavLink, Navigate, Route, Routes } from 'react-router';
 import { t } from '../../i18n/fr.ts';
 import { useCan } from '../auth/session.tsx';
+import { EventsPage } from '../events/events-page.tsx';
 import { InvitationsPage } from '../invitations/invitations-page.tsx';
+import { NotificationPreferences } from '../notifications/notification-preferences.tsx';
 import { MembersPage } from '../members/members-page.tsx';
 import { OrganisationSettings } from './organisation-settings.tsx';
 
 export function SettingsPage() {
   const canSeeInvitations = useCan('invitations.read');
+  const canSeeEvents = useCan('events.read');
   return (
     <section>
       <h1>{t.settings.title}</h1>
@@ -14,12 +17,16 @@ export function SettingsPage() {
         <NavLink to="/parametres/organisation">{t.settings.tabs.organisation}</NavLink>
         <NavLink to="/parametres/membres">{t.settings.tabs.members}</NavLink>
         {canSeeInvitations && <NavLink to="/parametres/invitations">{t.settings.tabs.invitations}</NavLink>}
+        <NavLink to="/parametres/notifications">{t.settings.tabs.notifications}</NavLink>
+        {canSeeEvents && <NavLink to="/parametres/evenements">{t.settings.tabs.events}</NavLink>}
       </nav>
       <Routes>
         <Route index element={<Navigate to="/parametres/organisation" replace />} />
         <Route path="organisation" element={<OrganisationSettings />} />
         <Route path="membres" element={<MembersPage />} />
         <Route path="invitations" element={<InvitationsPage />} />
+        <Route path="notifications" element={<NotificationPreferences />} />
+        <Route path="evenements" element={<EventsPage />} />
       </Routes>
     </section>
   );
