@@ -3,11 +3,15 @@ import type { TestDatabase } from '@crm/db/testing';
 import { emitEvent, replayDeadLetter, type AuthDeps } from '@crm/domain';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../src/worker.ts';
 import { dashboardTotals, emitClientEvents, natsUrl, newOrganisation, ownDatabase, silent, uniqueNames, until } from './support.ts';
 
+const run = promisify(execFile);
 let database: TestDatabase;
 let deps: AuthDeps;
 let nc: NatsConnection;
@@ -66,6 +70,26 @@ describe.sequential('the event backbone', () => {
     // Both replicas took a share of the dashboard consumer's messages.
     expect(a!.stats().handled.dashboard! + b!.stats().handled.dashboard!).toBeGreaterThanOrEqual(401);
     await Promise.all([a!.stop(), b!.stop()]);
+  }, 60_000);
+
+  it('republishes a range on demand; consumers skip what they already handled', async () => {
+    const names = uniqueNames();
+    streams.push(names.stream);
+    const org = await newOrganisation(deps);
+    const worker = await startWorker({ db: deps.db, nats: nc, log: silent, relayPollMs: 50, policy: fast, jetstream: names });
+    const since = new Date().toISOString();
+    await emitClientEvents(deps.db, org.tenantId, 50);
+    await until(() => dashboardTotals(deps.db, org.tenantId), (t) => t.newClients === 50);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/republish.ts', '--from', since, '--tenant', org.tenantId], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { ...process.env, DATABASE_URL: database.appUrl, NATS_URL: natsUrl, EVENTS_STREAM: names.stream, EVENTS_SUBJECT_PREFIX: names.subjectPrefix },
+    });
+    expect(stdout).toMatch(/^50 events republished/);
+    const info = await (await jetstreamManager(nc)).streams.info(names.stream);
+    expect(info.state.messages).toBe(2 + 50 + 50); // sign-up's two events, the originals, the republished copies
+    await until(() => (jetstreamManager(nc)).then((m) => m.consumers.info(names.stream, 'crm-dashboard')), (c) => c.num_pending === 0 && c.num_ack_pending === 0);
+    expect((await dashboardTotals(deps.db, org.tenantId)).newClients).toBe(50);
+    await worker.stop();
   }, 60_000);
 
   it('notifies the organisation admins of a new member, in real rows', async () => {

@@ -57,11 +57,15 @@ export async function ensureJetStream(
 }
 
 /** Publishes to JetStream with Nats-Msg-Id = event id, so a republished event is dropped in the dedup window. */
-export function jetStreamSink(nc: NatsConnection, names: JetStreamNames = DEFAULT_JETSTREAM_NAMES): EventSink {
+export function jetStreamSink(
+  nc: NatsConnection,
+  names: JetStreamNames = DEFAULT_JETSTREAM_NAMES,
+  messageId: (event: EventEnvelope) => string = (event) => event.id,
+): EventSink {
   const js = jetstream(nc);
   return {
     async publish(events: EventEnvelope[]) {
-      await Promise.all(events.map((event) => js.publish(subjectOf(names, event), JSON.stringify(event), { msgID: event.id })));
+      await Promise.all(events.map((event) => js.publish(subjectOf(names, event), JSON.stringify(event), { msgID: messageId(event) })));
     },
   };
 }
