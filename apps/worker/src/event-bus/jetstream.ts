@@ -1,5 +1,5 @@
 import type { Db } from '@crm/db';
-import { eventSubject, type EventEnvelope, type EventHandler } from '@crm/domain';
+import { eventSubject, handleEventsOnce, ZEventEnvelope, type EventEnvelope, type EventHandler } from '@crm/domain';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
@@ -100,29 +100,74 @@ export class JetStreamConsumer {
     await this.loop;
   }
 
+  /**
+   * Messages that arrive together are handled together: one transaction per tenant per batch
+   * (handleEventsOnce), acked after it commits. A batch that fails falls back to `settle`, one
+   * message at a time, so retries and dead letters stay exact per event.
+   */
   private async run(messages: ConsumerMessages): Promise<void> {
     const inFlight = new Set<Promise<void>>();
-    for await (const message of messages) {
-      const task = this.settle(message).finally(() => inFlight.delete(task));
+    let batch: JsMsg[] = [];
+    let scheduled = false;
+    const flush = () => {
+      scheduled = false;
+      if (batch.length === 0) return;
+      const taken = batch;
+      batch = [];
+      const task = this.settleBatch(taken).finally(() => inFlight.delete(task));
       inFlight.add(task);
+    };
+    for await (const message of messages) {
+      batch.push(message);
+      if (batch.length >= 256) flush();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush); // after the messages already buffered have been taken
+      }
       if (inFlight.size >= this.concurrency) await Promise.race(inFlight);
     }
+    flush();
     await Promise.all(inFlight);
   }
 
-  private async settle(message: JsMsg): Promise<void> {
-    let raw: unknown;
-    try {
-      raw = message.json();
-    } catch {
-      raw = null;
+  private async settleBatch(messages: JsMsg[]): Promise<void> {
+    if (messages.length === 1) return this.settle(messages[0]!);
+    const decoded: { message: JsMsg; event: EventEnvelope }[] = [];
+    const rest: JsMsg[] = [];
+    for (const message of messages) {
+      const parsed = message.info.deliveryCount === 1 ? ZEventEnvelope.safeParse(safeJson(message)) : null;
+      if (parsed?.success) decoded.push({ message, event: parsed.data as EventEnvelope });
+      else rest.push(message); // redeliveries and oddities take the careful path
     }
-    const settlement = await deliver(this.db, this.handler, raw, message.info.deliveryCount, this.policy, this.log);
+    const byTenant = new Map<string, typeof decoded>();
+    for (const item of decoded) byTenant.set(item.event.tenantId, [...(byTenant.get(item.event.tenantId) ?? []), item]);
+    for (const [tenantId, items] of byTenant) {
+      try {
+        await handleEventsOnce(this.db, this.handler, tenantId, items.map((i) => i.event));
+        for (const { message } of items) message.ack();
+        this.handled += items.length;
+      } catch {
+        rest.push(...items.map((i) => i.message));
+      }
+    }
+    for (const message of rest) await this.settle(message);
+  }
+
+  private async settle(message: JsMsg): Promise<void> {
+    const settlement = await deliver(this.db, this.handler, safeJson(message), message.info.deliveryCount, this.policy, this.log);
     if (settlement.action === 'ack') {
       // An ack lost on the way means a redelivery, which the processed-event record absorbs.
       message.ack();
       this.handled++;
     } else if (settlement.action === 'retry') message.nak(settlement.delayMs);
     else message.term();
+  }
+}
+
+function safeJson(message: JsMsg): unknown {
+  try {
+    return message.json();
+  } catch {
+    return null;
   }
 }

@@ -52,3 +52,23 @@ export async function deadLetterEvent(
 export function retryDelayMs(attempt: number, baseMs = 1_000): number {
   return Math.min(baseMs * 2 ** Math.max(0, attempt - 1), 300_000);
 }
+
+/**
+ * The same for several events of one tenant in one transaction: one claim statement for all,
+ * the handler for each newly claimed one, in order. If anything fails, nothing of the batch is
+ * kept, and the caller falls back to one event at a time (exact retry and dead-letter counts).
+ */
+export async function handleEventsOnce(db: Db, handler: EventHandler, tenantId: string, events: EventEnvelope[]): Promise<number> {
+  const relevant = events.filter((event) => event.tenantId === tenantId && handler.types.includes(event.type));
+  if (relevant.length === 0) return 0;
+  return withTenant(db, tenantId, async (tx) => {
+    const claimed = await tx.$queryRaw<{ event_id: string }[]>`
+      INSERT INTO processed_events (tenant_id, consumer, event_id)
+      SELECT ${tenantId}::uuid, ${handler.consumer}, unnest(${relevant.map((e) => e.id)}::uuid[])
+      ON CONFLICT DO NOTHING
+      RETURNING event_id`;
+    const fresh = new Set(claimed.map((row) => row.event_id));
+    for (const event of relevant) if (fresh.has(event.id)) await handler.handle(tx, event);
+    return fresh.size;
+  });
+}
