@@ -110,7 +110,7 @@ describe.sequential('the event backbone', () => {
     await worker.stop();
   }, 30_000);
 
-  it('retries a failing handler with delays, dead-letters it, and replays it once the cause is fixed', async () => {
+  it.each(['jetstream', 'in-process'] as const)('%s: retries a failing handler with delays, dead-letters it, and replays it once fixed', async (transport) => {
     const names = uniqueNames();
     streams.push(names.stream);
     const org = await newOrganisation(deps);
@@ -118,7 +118,7 @@ describe.sequential('the event backbone', () => {
     await owner.connect();
     // An incident: the projection's table is gone.
     await owner.query('ALTER TABLE dashboard_daily RENAME TO dashboard_daily_away');
-    const worker = await startWorker({ db: deps.db, nats: nc, log: silent, relayPollMs: 50, policy: fast, jetstream: names });
+    const worker = await startWorker({ db: deps.db, nats: transport === 'jetstream' ? nc : null, log: silent, relayPollMs: 50, policy: fast, jetstream: names });
     try {
       await emitClientEvents(deps.db, org.tenantId, 1);
       const [letter] = await until(
@@ -131,12 +131,12 @@ describe.sequential('the event backbone', () => {
       await owner.query('ALTER TABLE dashboard_daily_away RENAME TO dashboard_daily');
       await owner.end();
     }
+    await worker.stop();
     const [letter] = await withTenant(deps.db, org.tenantId, (tx) => tx.deadLetter.findMany());
     const member = await withTenant(deps.db, org.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: org.userId } }));
     await withTenant(deps.db, org.tenantId, (tx) =>
       replayDeadLetter({ tx, now: new Date(), actor: { userId: org.userId, tenantId: org.tenantId, memberId: member.id, role: 'owner' } }, { deadLetterId: letter!.id }),
     );
     expect((await dashboardTotals(deps.db, org.tenantId)).newClients).toBe(1);
-    await worker.stop();
   }, 30_000);
 });

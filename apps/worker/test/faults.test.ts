@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { withSystem, withTenant } from '@crm/db';
+import { withTenant } from '@crm/db';
 import type { TestDatabase } from '@crm/db/testing';
 import type { AuthDeps } from '@crm/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,7 +99,6 @@ describe.sequential('the event backbone under faults', () => {
       await kill(worker);
       await proxy.close();
       await nats.dispose();
-      await withSystem(deps.db, async () => undefined);
     }
   }, 120_000);
 });

@@ -10,7 +10,8 @@ import type { EventEnvelope, EventType } from './catalogue.ts';
  * commission and documents.
  */
 export interface EventHandler {
-  consumer: ConsumerGroup;
+  /** The consumer group's name: one of CONSUMER_GROUPS in production. */
+  consumer: string;
   types: readonly EventType[];
   handle(tx: Tx, event: EventEnvelope): Promise<void>;
 }

@@ -37,13 +37,16 @@ export async function* streamNotifications(
   abort.addEventListener('abort', onAbort);
   try {
     while (!abort.aborted) {
-      dirty = false;
       const items = await look(cursor);
       for (const item of items) {
         cursor = item.id;
         yield item;
       }
-      if (items.length > 0 || dirty) continue;
+      if (items.length > 0) continue;
+      if (dirty) {
+        dirty = false; // a signal came while looking: look once more before sleeping
+        continue;
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, 25_000);
         wake = () => {
