@@ -51,7 +51,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   if (nats) {
     await ensureJetStream(nats, handlers, names);
     for (const handler of handlers) {
-      consumers.push(new JetStreamConsumer(nats, db, handler, policy, log.child({ consumer: handler.consumer }), names));
+      for (const type of handler.types) {
+        consumers.push(new JetStreamConsumer(nats, db, handler, type, policy, log.child({ consumer: handler.consumer, eventType: type }), names));
+      }
     }
     await Promise.all(consumers.map((consumer) => consumer.start()));
   } else {
@@ -85,7 +87,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     stats() {
       const handled = bus
         ? Object.fromEntries(Object.entries(bus.stats()).map(([k, v]) => [k, v.handled]))
-        : Object.fromEntries(consumers.map((c) => [c.handler.consumer, c.handled]));
+        : consumers.reduce<Record<string, number>>((sum, c) => ({ ...sum, [c.handler.consumer]: (sum[c.handler.consumer] ?? 0) + c.handled }), {});
       return { published: relay.published, handled };
     },
     async stop() {

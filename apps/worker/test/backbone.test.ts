@@ -87,7 +87,7 @@ describe.sequential('the event backbone', () => {
     expect(stdout).toMatch(/^50 events republished/);
     const info = await (await jetstreamManager(nc)).streams.info(names.stream);
     expect(info.state.messages).toBe(2 + 50 + 50); // sign-up's two events, the originals, the republished copies
-    await until(() => (jetstreamManager(nc)).then((m) => m.consumers.info(names.stream, 'crm-dashboard')), (c) => c.num_pending === 0 && c.num_ack_pending === 0);
+    await until(() => (jetstreamManager(nc)).then((m) => m.consumers.info(names.stream, 'crm-dashboard-client-created')), (c) => c.num_pending === 0 && c.num_ack_pending === 0);
     expect((await dashboardTotals(deps.db, org.tenantId)).newClients).toBe(50);
     await worker.stop();
   }, 60_000);

@@ -18,7 +18,8 @@ export const DEFAULT_JETSTREAM_NAMES: JetStreamNames = { stream: 'CRM_EVENTS', s
 
 const ms = (millis: number) => millis * 1_000_000; // JetStream durations are nanoseconds
 
-export const durableName = (consumer: string) => `crm-${consumer}`;
+/** One durable consumer per group and event type: nats-server 2.9 takes one filter subject per consumer. */
+export const durableName = (consumer: string, type: string) => `crm-${consumer}-${type.replace(/\./g, '-')}`;
 const subjectOf = (names: JetStreamNames, event: EventEnvelope) =>
   names.subjectPrefix === DEFAULT_JETSTREAM_NAMES.subjectPrefix ? eventSubject(event.type) : `${names.subjectPrefix}.${event.type}`;
 
@@ -44,15 +45,16 @@ export async function ensureJetStream(
     () => jsm.streams.add(config),
   );
   for (const handler of handlers) {
-    // One filter per consumer (nats-server 2.9): the group takes crm.events.> and acks what it does not handle.
-    await jsm.consumers.add(STREAM, {
-      durable_name: durableName(handler.consumer),
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: SUBJECTS,
-      ack_wait: ms(30_000),
-      max_ack_pending: 1_000,
-    });
+    for (const type of handler.types) {
+      await jsm.consumers.add(STREAM, {
+        durable_name: durableName(handler.consumer, type),
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        filter_subject: `${names.subjectPrefix}.${type}`,
+        ack_wait: ms(30_000),
+        max_ack_pending: 1_000,
+      });
+    }
   }
 }
 
@@ -71,7 +73,7 @@ export function jetStreamSink(
 }
 
 /**
- * Pulls one group's durable consumer and settles each message as `deliver` says: ack, nak
+ * Pulls one group's durable consumer of one event type and settles each message as `deliver` says: ack, nak
  * with a delay, or term after dead-lettering. Up to `concurrency` messages are in flight.
  */
 export class JetStreamConsumer {
@@ -83,6 +85,7 @@ export class JetStreamConsumer {
     private readonly nc: NatsConnection,
     private readonly db: Db,
     readonly handler: EventHandler,
+    readonly type: string,
     private readonly policy: DeliveryPolicy,
     private readonly log: Logger,
     private readonly names: JetStreamNames = DEFAULT_JETSTREAM_NAMES,
@@ -90,7 +93,7 @@ export class JetStreamConsumer {
   ) {}
 
   async start(): Promise<void> {
-    const consumer = await jetstream(this.nc).consumers.get(this.names.stream, durableName(this.handler.consumer));
+    const consumer = await jetstream(this.nc).consumers.get(this.names.stream, durableName(this.handler.consumer, this.type));
     this.messages = await consumer.consume({ max_messages: this.concurrency * 4 });
     this.loop = this.run(this.messages);
   }
