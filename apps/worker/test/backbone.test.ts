@@ -1,6 +1,6 @@
 import { withSystem, withTenant } from '@crm/db';
 import type { TestDatabase } from '@crm/db/testing';
-import { emitEvent, replayDeadLetter, type AuthDeps } from '@crm/domain';
+import { emitEvent, PermanentEventError, replayDeadLetter, type AuthDeps, type EventHandler } from '@crm/domain';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { execFile } from 'node:child_process';
@@ -109,6 +109,53 @@ describe.sequential('the event backbone', () => {
     expect(notifications).toMatchObject([{ title: 'Nouveau membre', body: 'Nina Petit a rejoint l’organisation (commercial).' }]);
     await worker.stop();
   }, 30_000);
+
+  it('dead-letters a permanent error at once, without retrying', async () => {
+    const org = await newOrganisation(deps);
+    let calls = 0;
+    const strict: EventHandler = {
+      consumer: 'strict',
+      types: ['payment.rejected'], // emitted by this test only
+      handle: () => {
+        calls++;
+        return Promise.reject(new PermanentEventError('client inconnu du référentiel'));
+      },
+    };
+    const worker = await startWorker({ db: deps.db, nats: null, log: silent, relayPollMs: 50, policy: fast, handlers: [strict] });
+    await withTenant(deps.db, org.tenantId, (tx) =>
+      emitEvent(tx, {
+        type: 'payment.rejected',
+        tenantId: org.tenantId,
+        payload: { paymentId: '01900000-0000-7000-8000-0000000000aa', clientId: '01900000-0000-7000-8000-000000000001', contractId: null, amountCents: 1_000, reasonCode: 'AM04', rejectedOn: '2026-11-24' },
+      }),
+    );
+    const [letter] = await until(
+      () => withTenant(deps.db, org.tenantId, (tx) => tx.deadLetter.findMany({ where: { consumer: 'strict' } })),
+      (rows) => rows.length === 1,
+    );
+    expect(letter).toMatchObject({ attempts: 1, error: 'PermanentEventError: client inconnu du référentiel' });
+    expect(calls).toBe(1);
+    await worker.stop();
+  });
+
+  it('respects a member who switched a notification type off', async () => {
+    const org = await newOrganisation(deps);
+    await withTenant(deps.db, org.tenantId, (tx) =>
+      tx.notificationPreference.create({ data: { tenantId: org.tenantId, userId: org.userId, type: 'member.joined', inApp: false } }),
+    );
+    const worker = await startWorker({ db: deps.db, nats: null, log: silent, relayPollMs: 50, policy: fast });
+    const newcomer = await deps.db.user.create({ data: { email: `muted.${Date.now()}@example.test`, name: 'Léo', passwordHash: 'x' } });
+    const event = await withTenant(deps.db, org.tenantId, async (tx) => {
+      const member = await tx.membership.create({ data: { tenantId: org.tenantId, userId: newcomer.id, role: 'viewer' } });
+      return emitEvent(tx, { type: 'member.joined', tenantId: org.tenantId, payload: { memberId: member.id, userId: newcomer.id, role: 'viewer' } });
+    });
+    await until(
+      () => withTenant(deps.db, org.tenantId, (tx) => tx.processedEvent.count({ where: { consumer: 'notifications', eventId: event.id } })),
+      (n) => n === 1,
+    );
+    expect(await withTenant(deps.db, org.tenantId, (tx) => tx.notification.count())).toBe(0);
+    await worker.stop();
+  });
 
   it.each(['jetstream', 'in-process'] as const)('%s: retries a failing handler with delays, dead-letters it, and replays it once fixed', async (transport) => {
     const names = uniqueNames();

@@ -67,7 +67,7 @@ class Queue {
   }
 
   private async drain(): Promise<void> {
-    for (let item = this.items.shift(); item; item = this.items.shift()) {
+    for (let item = this.items.shift(); item && !this.stopped; item = this.items.shift()) {
       const { event, attempt } = item;
       const settlement = await deliver(this.db, this.handler, event, attempt, this.policy, this.log);
       if (settlement.action === 'ack') this.handled++;
