@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { createDbFromAdapter, type Db } from './client.ts';
 import { applyMigrations } from './migrate.ts';
@@ -20,7 +21,7 @@ export interface EmbeddedDb {
  */
 export async function openEmbeddedDb(dataDir: string): Promise<EmbeddedDb> {
   await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
+  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
   await applyMigrations({
     exec: async (sql) => {
       await pglite.exec(sql);

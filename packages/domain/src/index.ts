@@ -49,3 +49,9 @@ export { revokeInvitation } from './invitations/revoke-invitation.ts';
 export { acceptInvitation, previewInvitation } from './invitations/accept-invitation.ts';
 
 export { seedDemo, DEMO_LOGIN } from './demo/seed-demo.ts';
+
+export * from './clients/clients.schema.ts';
+export { createClient, findDuplicateClients, type DuplicateCandidate } from './clients/create-client.ts';
+export { getClient, updateClient, archiveClient, restoreClient } from './clients/manage-client.ts';
+export { listClients } from './clients/list-clients.ts';
+export { toClientView, fold, type ClientView } from './clients/client-view.ts';

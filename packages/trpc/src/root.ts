@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { t } from './init.ts';
 import { router } from './procedures.ts';
 import { authRouter } from './routers/auth.router.ts';
+import { clientsRouter } from './routers/clients.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
 import { eventsRouter } from './routers/events.router.ts';
 import { notificationsRouter } from './routers/notifications.router.ts';
@@ -21,6 +22,7 @@ export const appRouter = router({
   notifications: notificationsRouter,
   dashboard: dashboardRouter,
   events: eventsRouter,
+  clients: clientsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -42,11 +42,13 @@ describe('a member of organisation A, given the ids of organisation B', () => {
         data: { tenantId: b.tenantId, consumer: 'dashboard', eventId: newId(), eventType: 'client.created', envelope: {}, error: 'x', attempts: 1 },
       }),
     }));
+    const bClient = await b.caller.clients.create({ kind: 'company', companyName: 'Client de B' });
     const bBefore = {
       members: await b.caller.members.list(),
       invitations: await b.caller.invitations.list(),
       notifications: await b.caller.notifications.list({}),
       deadLetters: await b.caller.events.deadLetters(),
+      clients: await b.caller.clients.list({}),
     };
 
     // B's real ids, by field name. A new id-taking procedure must add its field here.
@@ -56,12 +58,17 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       organisationId: b.tenantId,
       notificationId: notification.id,
       deadLetterId: deadLetter.id,
+      clientId: bClient.client!.id,
     };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
 
     const procedures = idTakingProcedures();
     expect(procedures.map((p) => p.path).sort()).toEqual([
       'auth.switchOrganisation',
+      'clients.archive',
+      'clients.get',
+      'clients.restore',
+      'clients.update',
       'events.replay',
       'invitations.revoke',
       'members.changeRole',
@@ -85,6 +92,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       invitations: await b.caller.invitations.list(),
       notifications: await b.caller.notifications.list({}),
       deadLetters: await b.caller.events.deadLetters(),
+      clients: await b.caller.clients.list({}),
     }).toEqual(bBefore);
   });
 

@@ -22,6 +22,8 @@ export const PERMISSIONS = {
   'dashboard.read': ['owner', 'admin', 'manager', 'accountant', 'viewer'],
   'events.read': admins,
   'events.replay': admins,
+  'clients.read': everyone,
+  'clients.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

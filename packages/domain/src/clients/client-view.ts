@@ -1,0 +1,58 @@
+import type { Client } from '@crm/db';
+
+/** Lower case without accents: what sorting and searching compare. */
+export const fold = (value: string): string =>
+  value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+
+export function displayNameOf(c: { kind: string; firstName?: string | null; lastName?: string | null; companyName?: string | null }): string {
+  if (c.kind === 'company') return c.companyName ?? '';
+  return [c.lastName?.toUpperCase(), c.firstName].filter(Boolean).join(' ');
+}
+
+/** The derived columns, recomputed on every write from the stored fields. */
+export function derivedColumns(c: Parameters<typeof displayNameOf>[0] & {
+  email?: string | null;
+  phone?: string | null;
+  mobile?: string | null;
+  siret?: string | null;
+  siren?: string | null;
+}) {
+  const displayName = displayNameOf(c);
+  const phones = [c.phone, c.mobile].filter(Boolean).flatMap((p) => [p!, p!.replace(/^\+33/, '0')]);
+  return {
+    displayName,
+    sortName: fold(displayName),
+    searchText: fold([c.firstName, c.lastName, c.companyName, c.email, ...phones, c.siret ?? c.siren].filter(Boolean).join(' ')),
+  };
+}
+
+export function toClientView(c: Client) {
+  return {
+    id: c.id,
+    kind: c.kind,
+    displayName: c.displayName,
+    civility: c.civility,
+    firstName: c.firstName,
+    lastName: c.lastName,
+    companyName: c.companyName,
+    legalForm: c.legalForm,
+    siren: c.siren,
+    siret: c.siret,
+    email: c.email,
+    phone: c.phone,
+    mobile: c.mobile,
+    address: c.addressLine1
+      ? { line1: c.addressLine1, line2: c.addressLine2, postalCode: c.postalCode ?? '', city: c.city ?? '', country: c.country }
+      : null,
+    birthDate: c.birthDate?.toISOString().slice(0, 10) ?? null,
+    status: c.status,
+    source: c.source,
+    tags: c.tags,
+    marketingConsent: c.marketingConsent,
+    marketingConsentAt: c.marketingConsentAt?.toISOString() ?? null,
+    notes: c.notes,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+export type ClientView = ReturnType<typeof toClientView>;

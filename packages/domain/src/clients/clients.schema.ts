@@ -1,0 +1,79 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { z } from 'zod';
+import { ZEmail } from '../auth/auth.schema.ts';
+import { ZPostalAddress, ZSiren, ZSiret } from '../shared/identifiers.schema.ts';
+
+/** A French or international phone number, stored in E.164 ("+33612345678"). */
+export const ZPhone = z
+  .string()
+  .trim()
+  .transform((value, ctx) => {
+    const phone = parsePhoneNumberFromString(value, 'FR');
+    if (!phone?.isValid()) {
+      ctx.addIssue({ code: 'custom', message: 'Numéro de téléphone invalide' });
+      return z.NEVER;
+    }
+    return phone.number;
+  });
+
+const today = () => new Date().toISOString().slice(0, 10);
+export const ZBirthDate = z.iso
+  .date('Date invalide (AAAA-MM-JJ)')
+  .refine((d) => d >= '1900-01-01' && d <= today(), 'Date de naissance invalide');
+
+export const CLIENT_STATUSES = ['prospect', 'active', 'inactive'] as const;
+export const CIVILITIES = ['M', 'MME'] as const;
+
+const text = (max: number) => z.string().trim().max(max, `${max} caractères au plus`);
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
+
+const ZClientFields = z.object({
+  civility: optional(z.enum(CIVILITIES, 'Civilité inconnue')),
+  firstName: optional(text(80)),
+  lastName: optional(text(80)),
+  companyName: optional(text(140)),
+  legalForm: optional(text(20)),
+  siren: optional(ZSiren),
+  siret: optional(ZSiret),
+  email: optional(ZEmail),
+  phone: optional(ZPhone),
+  mobile: optional(ZPhone),
+  address: optional(ZPostalAddress),
+  birthDate: optional(ZBirthDate),
+  status: z.enum(CLIENT_STATUSES, 'Statut inconnu').optional(),
+  source: optional(text(60)),
+  tags: z.array(text(40).min(1)).max(20, '20 étiquettes au plus').optional(),
+  marketingConsent: z.boolean().optional(),
+  notes: text(10_000).optional(),
+});
+
+
+export const ZCreateClientInput = ZClientFields.extend({
+  kind: z.enum(['person', 'company'], 'Type de client inconnu'),
+  /** Create even if likely duplicates exist (the user has seen them). */
+  ignoreDuplicates: z.boolean().default(false),
+})
+  .strict()
+  // `when`: report these with the other fields' errors, not only once the rest is valid.
+  .refine((c) => c.kind !== 'person' || Boolean(c.lastName), { path: ['lastName'], message: 'Nom requis', when: () => true })
+  .refine((c) => c.kind !== 'company' || Boolean(c.companyName), { path: ['companyName'], message: 'Raison sociale requise', when: () => true });
+export type TCreateClientInput = z.infer<typeof ZCreateClientInput>;
+
+export const ZUpdateClientInput = ZClientFields.extend({ clientId: z.uuid('Client invalide') }).strict();
+export type TUpdateClientInput = z.infer<typeof ZUpdateClientInput>;
+
+export const ZClientIdInput = z.strictObject({ clientId: z.uuid('Client invalide') });
+export type TClientIdInput = z.infer<typeof ZClientIdInput>;
+
+export const ZListClientsInput = z.strictObject({
+  search: z.string().trim().max(100).optional(),
+  status: z.enum([...CLIENT_STATUSES, 'archived'] as const).optional(),
+  tag: text(40).optional(),
+  city: text(35).optional(),
+  createdFrom: z.iso.date().optional(),
+  createdTo: z.iso.date().optional(),
+  sort: z.enum(['name', 'newest', 'oldest']).default('name'),
+  cursor: z.string().max(500).optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+});
+export type TListClientsInput = z.infer<typeof ZListClientsInput>;

@@ -1,0 +1,49 @@
+import { auditAs } from '../audit/record-audit.ts';
+import type { TenantDeps } from '../shared/context.ts';
+import { conflict, notFound } from '../shared/errors.ts';
+import { clientColumns } from './client-fields.ts';
+import { derivedColumns, toClientView } from './client-view.ts';
+import type { TClientIdInput, TUpdateClientInput } from './clients.schema.ts';
+
+async function load({ tx, actor }: TenantDeps, clientId: string) {
+  const client = await tx.client.findFirst({ where: { id: clientId, tenantId: actor.tenantId } });
+  if (!client) throw notFound('Client');
+  return client;
+}
+
+export async function getClient(deps: TenantDeps, input: TClientIdInput) {
+  return toClientView(await load(deps, input.clientId));
+}
+
+/** Updates what is given; derived columns (display name, search text) follow. */
+export async function updateClient(deps: TenantDeps, input: TUpdateClientInput) {
+  const { clientId, ...fields } = input;
+  const current = await load(deps, clientId);
+  if (current.status === 'archived') throw conflict('Client archivé : restaurez-le pour le modifier');
+  const columns = clientColumns(fields, deps.now);
+  const merged = { ...current, ...(columns as object) };
+  if (merged.kind === 'person' && !merged.lastName) throw conflict('Nom requis', { lastName: ['Nom requis'] });
+  if (merged.kind === 'company' && !merged.companyName) throw conflict('Raison sociale requise', { companyName: ['Raison sociale requise'] });
+  const updated = await deps.tx.client.update({ where: { id: clientId }, data: { ...columns, ...derivedColumns(merged) } });
+  await auditAs(deps.tx, deps.actor, { action: 'client.updated', entityType: 'client', entityId: clientId, data: { fields: Object.keys(fields) } });
+  return toClientView(updated);
+}
+
+export async function archiveClient(deps: TenantDeps, input: TClientIdInput) {
+  const current = await load(deps, input.clientId);
+  if (current.status === 'archived') return toClientView(current);
+  const updated = await deps.tx.client.update({ where: { id: current.id }, data: { status: 'archived', statusBeforeArchive: current.status } });
+  await auditAs(deps.tx, deps.actor, { action: 'client.archived', entityType: 'client', entityId: current.id });
+  return toClientView(updated);
+}
+
+export async function restoreClient(deps: TenantDeps, input: TClientIdInput) {
+  const current = await load(deps, input.clientId);
+  if (current.status !== 'archived') return toClientView(current);
+  const updated = await deps.tx.client.update({
+    where: { id: current.id },
+    data: { status: current.statusBeforeArchive ?? 'prospect', statusBeforeArchive: null },
+  });
+  await auditAs(deps.tx, deps.actor, { action: 'client.restored', entityType: 'client', entityId: current.id });
+  return toClientView(updated);
+}

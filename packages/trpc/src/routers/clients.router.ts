@@ -1,0 +1,23 @@
+import {
+  archiveClient,
+  createClient,
+  getClient,
+  listClients,
+  restoreClient,
+  updateClient,
+  ZClientIdInput,
+  ZCreateClientInput,
+  ZListClientsInput,
+  ZUpdateClientInput,
+} from '@crm/domain';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { tenantProcedure } from '../procedures.ts';
+
+export const clientsRouter = {
+  list: tenantProcedure.access('clients.read').input(ZListClientsInput).query(({ ctx, input }) => listClients(ctx.deps, input)),
+  get: tenantProcedure.access('clients.read').input(ZClientIdInput).query(({ ctx, input }) => getClient(ctx.deps, input)),
+  create: tenantProcedure.access('clients.write').input(ZCreateClientInput).mutation(({ ctx, input }) => createClient(ctx.deps, input)),
+  update: tenantProcedure.access('clients.write').input(ZUpdateClientInput).mutation(({ ctx, input }) => updateClient(ctx.deps, input)),
+  archive: tenantProcedure.access('clients.write').input(ZClientIdInput).mutation(({ ctx, input }) => archiveClient(ctx.deps, input)),
+  restore: tenantProcedure.access('clients.write').input(ZClientIdInput).mutation(({ ctx, input }) => restoreClient(ctx.deps, input)),
+} satisfies TRPCRouterRecord;
