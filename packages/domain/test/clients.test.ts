@@ -74,6 +74,8 @@ describe('clients', () => {
     await t.create({ kind: 'person', firstName: 'Marc', lastName: 'Dupont' });
     const names = async (search: string) => (await t.list({ search })).items.map((c) => c.displayName);
     expect(await names('helene')).toEqual(['LEFÈVRE Hélène']);
+    expect(await names('helene lefevre')).toEqual(['LEFÈVRE Hélène']);
+    expect(await names('Lefèvre Hélène')).toEqual(['LEFÈVRE Hélène']);
     expect(await names('LEFEVRE')).toEqual(['LEFÈVRE Hélène']);
     expect(await names('cotieres')).toEqual(['Énergies Côtières']);
     expect(await names('06 12 34 56 78')).toEqual(['LEFÈVRE Hélène']);

@@ -57,6 +57,7 @@ export function AppLayout() {
       </header>
       <nav className="sidebar" aria-label="Navigation">
         <NavLink to="/" end>{t.nav.dashboard}</NavLink>
+        <NavLink to="/clients">{t.nav.clients}</NavLink>
         <NavLink to="/parametres">{t.nav.settings}</NavLink>
       </nav>
       <main className="content">

@@ -5,6 +5,8 @@ import { AcceptInvitationPage } from '../features/auth/accept-invitation-page.ts
 import { LoginPage } from '../features/auth/login-page.tsx';
 import { useSession } from '../features/auth/session.tsx';
 import { SignupPage } from '../features/auth/signup-page.tsx';
+import { ClientPage, EditClientPage, NewClientPage } from '../features/clients/client-page.tsx';
+import { ClientsPage } from '../features/clients/clients-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { SettingsPage } from '../features/organisation/settings-page.tsx';
 import { t } from '../i18n/fr.ts';
@@ -31,6 +33,10 @@ export function AppRoutes() {
       <Route path="/invitation/:token" element={<AcceptInvitationPage />} />
       <Route element={<RequireSession><AppLayout /></RequireSession>}>
         <Route index element={<DashboardPage />} />
+        <Route path="/clients" element={<ClientsPage />} />
+        <Route path="/clients/nouveau" element={<NewClientPage />} />
+        <Route path="/clients/:clientId" element={<ClientPage />} />
+        <Route path="/clients/:clientId/modifier" element={<EditClientPage />} />
         <Route path="/parametres/*" element={<SettingsPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />

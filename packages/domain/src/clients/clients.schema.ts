@@ -75,5 +75,7 @@ export const ZListClientsInput = z.strictObject({
   sort: z.enum(['name', 'newest', 'oldest']).default('name'),
   cursor: z.string().max(500).optional(),
   limit: z.number().int().min(1).max(100).default(50),
+  /** Sent by TanStack Query's infinite queries; pages only go forward here. */
+  direction: z.enum(['forward', 'backward']).optional(),
 });
 export type TListClientsInput = z.infer<typeof ZListClientsInput>;

@@ -34,8 +34,10 @@ export async function listClients({ tx, actor }: TenantDeps, input: TListClients
   };
   const search = input.search ? fold(input.search) : '';
   if (search) {
+    // A phone or SIRET typed with spaces is one token; otherwise every word must match, in any order.
     const digits = search.replace(/[\s.-]/g, '');
-    where.AND = [{ OR: [{ searchText: { contains: search } }, ...(/^\+?\d{4,}$/.test(digits) ? [{ searchText: { contains: digits } }] : [])] }];
+    const words = /^\+?\d{4,}$/.test(digits) ? [digits] : search.split(' ');
+    where.AND = words.map((word) => ({ searchText: { contains: word } }));
   }
   const byName = input.sort === 'name';
   const direction = input.sort === 'newest' ? 'desc' : 'asc';

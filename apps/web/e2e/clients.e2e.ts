@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from './browser.ts';
+
+const baseURL = inject('baseURL');
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function signUp(page: Page) {
+  await page.goto('/inscription');
+  await page.getByLabel("Nom de l'entreprise").fill(`Clients ${randomBytes(3).toString('hex')}`);
+  await page.getByLabel('Votre nom', { exact: true }).fill('Alice Bernard');
+  await page.getByLabel('Email', { exact: true }).fill(`alice.${randomBytes(4).toString('hex')}@example.test`);
+  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.getByRole('heading', { name: 'Bonjour Alice Bernard' }).waitFor();
+}
+
+describe('clients, as the back office uses them', () => {
+  it('creates a client, finds it by searching without accents, and is warned of a duplicate', async () => {
+    const context = await browser.newContext({ baseURL, locale: 'fr-FR' });
+    const page = await context.newPage();
+    try {
+      await signUp(page);
+      await page.getByRole('link', { name: 'Clients' }).click();
+      await page.getByRole('link', { name: 'Nouveau client' }).click();
+      await page.getByLabel('Prénom').fill('Hélène');
+      await page.getByLabel('Nom de famille').fill('Lefèvre');
+      await page.getByLabel('Email').fill('helene.lefevre@example.test');
+      await page.getByLabel('Mobile').fill('06 12 34 56 78');
+      await page.getByLabel('Téléphone').fill('12');
+      await page.getByRole('button', { name: 'Créer le client' }).click();
+      await page.getByText('Numéro de téléphone invalide').waitFor();
+      await page.getByLabel('Téléphone').fill('');
+      await page.getByRole('button', { name: 'Créer le client' }).click();
+      await page.getByRole('heading', { name: /LEFÈVRE Hélène/ }).waitFor();
+      await page.getByText('+33612345678').waitFor();
+
+      await page.getByRole('link', { name: '← Clients' }).click();
+      await page.getByLabel('Rechercher (nom, email, téléphone, SIRET)').fill('helene lefevre');
+      await page.getByRole('link', { name: 'LEFÈVRE Hélène' }).waitFor();
+      await page.getByLabel('Rechercher (nom, email, téléphone, SIRET)').fill('nobody here');
+      await page.getByText('Aucun client.').waitFor();
+      await page.screenshot({ path: '/tmp/web-clients.png' });
+
+      // The same email again: a warning with the candidate, then created on confirmation.
+      await page.getByRole('link', { name: 'Nouveau client' }).click();
+      await page.getByLabel('Nom de famille').fill('Lefevre');
+      await page.getByLabel('Email').fill('helene.lefevre@example.test');
+      await page.getByRole('button', { name: 'Créer le client' }).click();
+      await page.getByText('Clients peut-être identiques :').waitFor();
+      expect(await page.getByRole('alert').filter({ hasText: 'même email' }).count()).toBe(1);
+      await page.getByRole('button', { name: 'Créer quand même' }).click();
+      await page.getByRole('heading', { name: /LEFEVRE/ }).waitFor();
+    } catch (error) {
+      await page.screenshot({ path: '/tmp/web-clients-failure.png', fullPage: true });
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+});
