@@ -56,3 +56,33 @@ export function toClientView(c: Client) {
   };
 }
 export type ClientView = ReturnType<typeof toClientView>;
+
+/** What a list row shows: fewer columns than the client page, so pages are light to read and send. */
+export const CLIENT_LIST_COLUMNS = {
+  id: true,
+  kind: true,
+  displayName: true,
+  sortName: true,
+  email: true,
+  phone: true,
+  mobile: true,
+  city: true,
+  status: true,
+  tags: true,
+  createdAt: true,
+} as const;
+
+export function toClientListItem(c: Pick<Client, keyof typeof CLIENT_LIST_COLUMNS>) {
+  return {
+    id: c.id,
+    kind: c.kind,
+    displayName: c.displayName,
+    email: c.email,
+    phone: c.mobile ?? c.phone,
+    city: c.city,
+    status: c.status,
+    tags: c.tags,
+    createdAt: c.createdAt.toISOString(),
+  };
+}
+export type ClientListItem = ReturnType<typeof toClientListItem>;

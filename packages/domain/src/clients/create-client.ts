@@ -4,7 +4,7 @@ import { emitEvent } from '../events/emit-event.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { clientColumns } from './client-fields.ts';
 import { derivedColumns, toClientView } from './client-view.ts';
-import type { TCreateClientInput } from './clients.schema.ts';
+import { CLIENT_STATUSES, type TCreateClientInput } from './clients.schema.ts';
 
 export interface DuplicateCandidate {
   id: string;
@@ -26,7 +26,7 @@ export async function findDuplicateClients(tx: Tx, tenantId: string, c: TCreateC
     ...(c.birthDate ? [{ sortName, birthDate: new Date(c.birthDate) }] : []),
   ];
   if (or.length === 0) return [];
-  const found = await tx.client.findMany({ where: { tenantId, OR: or, status: { not: 'archived' } }, take: 10 });
+  const found = await tx.client.findMany({ where: { tenantId, OR: or, status: { in: [...CLIENT_STATUSES] } }, take: 10 });
   return found.map((d) => ({
     id: d.id,
     displayName: d.displayName,

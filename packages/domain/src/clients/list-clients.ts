@@ -1,8 +1,8 @@
 import type { Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest } from '../shared/errors.ts';
-import { fold, toClientView } from './client-view.ts';
-import type { TListClientsInput } from './clients.schema.ts';
+import { CLIENT_LIST_COLUMNS, fold, toClientListItem } from './client-view.ts';
+import { CLIENT_STATUSES, type TListClientsInput } from './clients.schema.ts';
 
 type Cursor = [string, string]; // [sort key, id]
 
@@ -25,7 +25,9 @@ function decode(raw: string): Cursor {
 export async function listClients({ tx, actor }: TenantDeps, input: TListClientsInput) {
   const where: Prisma.ClientWhereInput = {
     tenantId: actor.tenantId,
-    status: input.status ?? { not: 'archived' },
+    // `IN` rather than `<> 'archived'`: PostgreSQL misestimates the enum inequality under the
+    // RLS filter (1 row) and then sorts the whole tenant instead of walking the name index.
+    status: input.status ?? { in: [...CLIENT_STATUSES] },
     ...(input.tag ? { tags: { has: input.tag } } : {}),
     ...(input.city ? { city: { equals: input.city, mode: 'insensitive' } } : {}),
     ...(input.createdFrom || input.createdTo
@@ -44,22 +46,27 @@ export async function listClients({ tx, actor }: TenantDeps, input: TListClients
   const after = input.cursor ? decode(input.cursor) : null;
   if (after) {
     const [key, id] = after;
-    const keyed = byName ? { sortName: key } : { createdAt: new Date(key) };
-    const beyond = direction === 'asc' ? 'gt' : 'lt';
-    where.OR = [
-      byName ? { sortName: { [beyond]: key } } : { createdAt: { [beyond]: new Date(key) } },
-      { ...keyed, id: { [beyond]: id } },
+    const value = byName ? key : new Date(key);
+    const field = byName ? 'sortName' : 'createdAt';
+    const [beyond, from] = direction === 'asc' ? (['gt', 'gte'] as const) : (['lt', 'lte'] as const);
+    // (key, id) beyond the cursor. The redundant `from` bound starts the index scan at the
+    // cursor: without it PostgreSQL walks the index from the first row and filters.
+    where.AND = [
+      ...((where.AND as Prisma.ClientWhereInput[] | undefined) ?? []),
+      { [field]: { [from]: value } },
+      { OR: [{ [field]: { [beyond]: value } }, { [field]: value, id: { [beyond]: id } }] },
     ];
   }
   const rows = await tx.client.findMany({
     where,
+    select: CLIENT_LIST_COLUMNS,
     orderBy: byName ? [{ sortName: 'asc' }, { id: 'asc' }] : [{ createdAt: direction }, { id: direction }],
     take: input.limit + 1,
   });
   const page = rows.slice(0, input.limit);
   const last = page.at(-1);
   return {
-    items: page.map(toClientView),
+    items: page.map(toClientListItem),
     nextCursor: rows.length > input.limit && last ? encode([byName ? last.sortName : last.createdAt.toISOString(), last.id]) : null,
   };
 }

@@ -76,8 +76,8 @@ export function ClientsPage() {
             <tr key={c.id} onClick={() => void navigate(`/clients/${c.id}`)}>
               <td><Link to={`/clients/${c.id}`}>{c.displayName}</Link></td>
               <td>{c.email ?? ''}</td>
-              <td>{c.mobile ?? c.phone ?? ''}</td>
-              <td>{c.address?.city ?? ''}</td>
+              <td>{c.phone ?? ''}</td>
+              <td>{c.city ?? ''}</td>
               <td><span className={`badge badge--${c.status}`}>{t.clients.statuses[c.status]}</span></td>
               <td>{formatDate(c.createdAt)}</td>
             </tr>
