@@ -1,31 +1,24 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { createTestDatabase } from '@crm/db/testing';
 import pg from 'pg';
-import { fmt, freePort, load, mean, startProcess, stopProcess, type LoadResult } from './harness.ts';
+import { fmt, load, mean, startApi, startBaseline, stopProcess, type LoadResult } from './harness.ts';
 
 // clients.list: one tenant of 100k clients among 10 tenants, 50 rows by name, through tRPC
 // against bare node:http + pg running the same SQL; and page 1 against a page 10,000 rows deep.
-const root = path.resolve(import.meta.dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
 const BIG = Number(process.env.BENCH_CLIENTS ?? 100_000);
 const OTHERS = Number(process.env.BENCH_OTHER_CLIENTS ?? 20_000);
 const database = await createTestDatabase('crm_bench_clients');
 const jwtSecret = randomBytes(36).toString('base64url');
-const [apiPort, rawPort] = await Promise.all([freePort(), freePort()]);
-const api = await startProcess(
-  path.join(root, 'apps', 'api', 'src', 'main.ts'),
-  { DATABASE_URL: database.appUrl, JWT_SECRET: jwtSecret, PORT: String(apiPort), LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-  `http://127.0.0.1:${apiPort}/ready`,
-);
-const raw = await startProcess(path.join(import.meta.dirname, 'servers', 'raw-clients-server.ts'), { DATABASE_URL: database.appUrl, JWT_SECRET: jwtSecret, PORT: String(rawPort) }, `http://127.0.0.1:${rawPort}/ready`);
+const api = await startApi(database.appUrl, jwtSecret);
+const raw = await startBaseline('raw-clients-server.ts', { DATABASE_URL: database.appUrl, JWT_SECRET: jwtSecret });
 const owner = new pg.Client({ connectionString: database.ownerUrl });
 await owner.connect();
 
 try {
   const tokens: { token: string; tenantId: string }[] = [];
   for (let i = 0; i < 10; i++) {
-    const res = await fetch(`http://127.0.0.1:${apiPort}/trpc/auth.signUp`, {
+    const res = await fetch(`${api.url}/trpc/auth.signUp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'Bench', email: `bench${i}.${randomBytes(3).toString('hex')}@example.test`, password: 'a bench password', organisationName: `Tenant ${i}` }),
@@ -50,7 +43,7 @@ try {
   const seeded = Date.now() - started;
   const big = tokens[0]!;
   const auth = { authorization: `Bearer ${big.token}` };
-  const list = (input: object) => `http://127.0.0.1:${apiPort}/trpc/clients.list?input=${encodeURIComponent(JSON.stringify(input))}`;
+  const list = (input: object) => `${api.url}/trpc/clients.list?input=${encodeURIComponent(JSON.stringify(input))}`;
   // The cursor of the page 10,000 rows deep, as the API would have handed it out.
   const { rows } = await owner.query<{ sort_name: string; id: string }>(
     `SELECT sort_name, id FROM clients WHERE tenant_id = $1 ORDER BY sort_name, id OFFSET 9999 LIMIT 1`,
@@ -59,13 +52,13 @@ try {
   const deepCursor = Buffer.from(JSON.stringify([rows[0]!.sort_name, rows[0]!.id])).toString('base64url');
 
   await load({ url: list({ limit: 50 }), headers: auth, seconds: 2 });
-  await load({ url: `http://127.0.0.1:${rawPort}/`, headers: auth, seconds: 2 });
+  await load({ url: `${raw.url}/`, headers: auth, seconds: 2 });
   const first: LoadResult[] = [];
   const bare: LoadResult[] = [];
   const deep: LoadResult[] = [];
   for (let round = 0; round < 2; round++) {
     first.push(await load({ url: list({ limit: 50 }), headers: auth, seconds }));
-    bare.push(await load({ url: `http://127.0.0.1:${rawPort}/`, headers: auth, seconds }));
+    bare.push(await load({ url: `${raw.url}/`, headers: auth, seconds }));
     deep.push(await load({ url: list({ limit: 50, cursor: deepCursor }), headers: auth, seconds }));
   }
   const [f, b, d] = [mean(first), mean(bare), mean(deep)];
@@ -80,6 +73,6 @@ try {
   console.log(`\nratios: tRPC / bare = ${fmt(f.requestsPerSecond / b.requestsPerSecond, 2)} (goal >= 0.5); page-1 time / deep-page time = ${fmt(f.requestsPerSecond / d.requestsPerSecond, 2)} (goal <= 1.5)`);
 } finally {
   await owner.end();
-  await Promise.all([stopProcess(api), stopProcess(raw)]);
+  await Promise.all([stopProcess(api.child), stopProcess(raw.child)]);
   await database.drop();
 }

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import autocannon from 'autocannon';
-export { freePort } from '../tooling/test/free-port.ts';
+import { freePort } from '../tooling/test/free-port.ts';
+
+export { freePort };
 
 /**
  * The benchmark harness: a subject and its baseline run in the same process tree, on the same
@@ -79,3 +82,21 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** The real API (apps/api/src/main.ts) as its own process on `databaseUrl`. */
+export async function startApi(databaseUrl: string, jwtSecret: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = await startProcess(
+    path.resolve(import.meta.dirname, '..', 'apps', 'api', 'src', 'main.ts'),
+    { DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    `http://127.0.0.1:${port}/ready`,
+  );
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+/** A baseline server of servers/ as its own process. */
+export async function startBaseline(file: string, env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = await startProcess(path.join(import.meta.dirname, 'servers', file), { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/ready`);
+  return { url: `http://127.0.0.1:${port}`, child };
+}

@@ -2,32 +2,22 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createTestDatabase } from '@crm/db/testing';
-import { fmt, freePort, load, mean, startProcess, stopProcess, type LoadResult } from './harness.ts';
+import { fmt, load, mean, startApi, startBaseline, stopProcess, type LoadResult } from './harness.ts';
 
 // `pnpm bench`: every benchmark, each against its baseline measured in the same run.
 // Figures go to the README by hand, with the date and the machine.
-const root = path.resolve(import.meta.dirname, '..');
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
 const connections = 16;
 
 const database = await createTestDatabase('crm_bench');
 const jwtSecret = randomBytes(36).toString('base64url');
-const [apiPort, rawPort] = await Promise.all([freePort(), freePort()]);
-const api = await startProcess(
-  path.join(root, 'apps', 'api', 'src', 'main.ts'),
-  { DATABASE_URL: database.appUrl, JWT_SECRET: jwtSecret, PORT: String(apiPort), LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-  `http://127.0.0.1:${apiPort}/ready`,
-);
-const raw = await startProcess(
-  path.join(import.meta.dirname, 'servers', 'raw-me-server.ts'),
-  { DATABASE_URL: database.appUrl, JWT_SECRET: jwtSecret, PORT: String(rawPort) },
-  `http://127.0.0.1:${rawPort}/ready`,
-);
+const api = await startApi(database.appUrl, jwtSecret);
+const raw = await startBaseline('raw-me-server.ts', { DATABASE_URL: database.appUrl, JWT_SECRET: jwtSecret });
 
 try {
   const email = `bench.${randomBytes(4).toString('hex')}@example.test`;
   const password = 'a benchmark password';
-  const signUp = await fetch(`http://127.0.0.1:${apiPort}/trpc/auth.signUp`, {
+  const signUp = await fetch(`${api.url}/trpc/auth.signUp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'Bench', email, password, organisationName: 'Bench SAS' }),
@@ -38,18 +28,18 @@ try {
   // 1. auth.me through Express + tRPC + Prisma under RLS, against bare node:http + pg.
   const subject: LoadResult[] = [];
   const baseline: LoadResult[] = [];
-  await load({ url: `http://127.0.0.1:${apiPort}/trpc/auth.me`, headers: auth, seconds: 2, connections }); // warm-up
-  await load({ url: `http://127.0.0.1:${rawPort}/me`, headers: auth, seconds: 2, connections });
+  await load({ url: `${api.url}/trpc/auth.me`, headers: auth, seconds: 2, connections }); // warm-up
+  await load({ url: `${raw.url}/me`, headers: auth, seconds: 2, connections });
   for (let round = 0; round < 2; round++) {
-    subject.push(await load({ url: `http://127.0.0.1:${apiPort}/trpc/auth.me`, headers: auth, seconds, connections }));
-    baseline.push(await load({ url: `http://127.0.0.1:${rawPort}/me`, headers: auth, seconds, connections }));
+    subject.push(await load({ url: `${api.url}/trpc/auth.me`, headers: auth, seconds, connections }));
+    baseline.push(await load({ url: `${raw.url}/me`, headers: auth, seconds, connections }));
   }
   const me = mean(subject);
   const bare = mean(baseline);
 
   // 2. login (argon2id verify + session rows) against argon2id hashing alone.
   const login = await load({
-    url: `http://127.0.0.1:${apiPort}/trpc/auth.logIn`,
+    url: `${api.url}/trpc/auth.logIn`,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password }),
@@ -72,6 +62,6 @@ try {
   console.log(`\nratios: auth.me / bare = ${fmt(me.requestsPerSecond / bare.requestsPerSecond, 2)}; login / argon2id = ${fmt(login.requestsPerSecond / argon.opsPerSecond, 2)}`);
   console.log('(p95 column: autocannon reports p97.5, the nearest it has)');
 } finally {
-  await Promise.all([stopProcess(api), stopProcess(raw)]);
+  await Promise.all([stopProcess(api.child), stopProcess(raw.child)]);
   await database.drop();
 }

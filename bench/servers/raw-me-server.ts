@@ -1,11 +1,7 @@
-import { createServer } from 'node:http';
-import { jwtVerify } from 'jose';
-import pg from 'pg';
+import { serveRawBaseline } from './raw-server.ts';
 
-// The baseline of `auth.me`: bare node:http + pg, verifying the same JWT and running the same
-// SQL as the tRPC procedure does through Prisma (one transaction: set_config, then the one
-// query Prisma's join strategy sends, copied from the PostgreSQL log). No framework, no ORM,
-// no validation, no logging.
+// The baseline of `auth.me`: the one query Prisma's join strategy sends for it (copied from the
+// PostgreSQL log), around raw-server's transaction.
 const ME_SQL = `SELECT "t0"."id", "t0"."email", "t0"."name", "User_memberships"."__prisma_data__" AS "memberships"
 FROM "public"."users" AS "t0" LEFT JOIN LATERAL (
   SELECT COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__" FROM (
@@ -16,28 +12,5 @@ FROM "public"."users" AS "t0" LEFT JOIN LATERAL (
     ) AS "t3" ORDER BY "t3"."created_at" ASC
   ) AS "t4"
 ) AS "User_memberships" ON true WHERE ("t0"."id" = $2 AND 1=1) LIMIT $3`;
-const { DATABASE_URL, JWT_SECRET, PORT } = process.env as Record<string, string>;
-const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
-const secret = new TextEncoder().encode(JWT_SECRET);
 
-createServer((req, res) => {
-  if (req.url === '/ready') return void res.end('ok');
-  void (async () => {
-    const token = req.headers.authorization?.slice(7) ?? '';
-    const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], issuer: 'crm-api', audience: 'crm-web' });
-    const client = await pool.connect();
-    try {
-      await client.query('BEGIN');
-      await client.query("select set_config('app.user_id', $1, true)", [payload.sub]);
-      const me = await client.query(ME_SQL, [1, payload.sub, 1]);
-      await client.query('COMMIT');
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(me.rows[0]));
-    } finally {
-      client.release();
-    }
-  })().catch(() => {
-    res.statusCode = 401;
-    res.end();
-  });
-}).listen(Number(PORT), '127.0.0.1');
+serveRawBaseline(async (client, claims) => (await client.query<Record<string, unknown>>(ME_SQL, [1, claims.sub, 1])).rows[0]);

@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function signUp(page: Page) {
   await page.goto('/inscription');
@@ -24,7 +18,7 @@ async function signUp(page: Page) {
 
 describe('clients, as the back office uses them', () => {
   it('creates a client, finds it by searching without accents, and is warned of a duplicate', async () => {
-    const context = await browser.newContext({ baseURL, locale: 'fr-FR' });
+    const context = await browser().newContext({ baseURL, locale: 'fr-FR' });
     const page = await context.newPage();
     try {
       await signUp(page);

@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 const unique = () => randomBytes(4).toString('hex');
 
@@ -22,7 +16,7 @@ describe('the foundation, as a person uses it', () => {
   it('signs up, logs out and in, edits the organisation, invites a member who accepts', async () => {
     const owner = { email: `owner.${unique()}@example.test`, password: 'un mot de passe solide', name: 'Claire Dubois' };
     const company = `Assurances ${unique()}`;
-    const context = await browser.newContext({ baseURL, locale: 'fr-FR' });
+    const context = await browser().newContext({ baseURL, locale: 'fr-FR' });
     const page = await context.newPage();
     try {
 
@@ -86,7 +80,7 @@ describe('the foundation, as a person uses it', () => {
     await page.getByRole('cell', { name: member.email }).waitFor();
 
     // The member accepts in another browser
-    const memberContext = await browser.newContext({ locale: 'fr-FR' });
+    const memberContext = await browser().newContext({ locale: 'fr-FR' });
     const memberPage = await memberContext.newPage();
     await memberPage.goto(link);
     await memberPage.getByRole('heading', { name: `Rejoindre ${company} en tant que Commercial` }).waitFor();
