@@ -26,7 +26,12 @@ const events = { EVENTS_STREAM: `E2E_${runId}`, EVENTS_SUBJECT_PREFIX: `e2e_${ru
 
 
 export async function setup(project: TestProject): Promise<void> {
-  const build = spawnSync(path.join(webRoot, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: webRoot, stdio: 'inherit' });
+  // A production build, as users get it (vitest sets NODE_ENV=test, which would build React's development bundle).
+  const build = spawnSync(path.join(webRoot, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], {
+    cwd: webRoot,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (build.status !== 0) throw new Error('vite build failed');
   database = await createTestDatabase('crm_e2e');
   const port = await freePort();
