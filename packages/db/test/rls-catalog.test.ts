@@ -6,12 +6,15 @@ import { APP_ROLE } from '../src/roles.ts';
 // reference data is global. Any other table must have tenant_id (or be the tenant table).
 const GLOBAL_TABLES = [
   '_prisma_migrations',
+  'civilities',
   'countries',
   'legal_forms',
   'login_throttles',
   'refresh_token_families',
   'refresh_tokens',
+  'sepa_return_reasons',
   'users',
+  'vat_rates',
 ];
 
 let owner: pg.Client;

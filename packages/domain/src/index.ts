@@ -35,7 +35,7 @@ export { THROTTLE } from './auth/login-throttle.ts';
 export * from './organisations/organisations.schema.ts';
 export { getOrganisation, type OrganisationView } from './organisations/get-organisation.ts';
 export { updateOrganisation } from './organisations/update-organisation.ts';
-export { listLegalForms, listCountries } from './organisations/reference-data.ts';
+export { listLegalForms, listCountries, listSepaReturnReasons, listVatRates, listCivilities } from './organisations/reference-data.ts';
 
 export * from './members/members.schema.ts';
 export { listMembers } from './members/list-members.ts';
@@ -55,3 +55,5 @@ export { createClient, findDuplicateClients, type DuplicateCandidate } from './c
 export { getClient, updateClient, archiveClient, restoreClient } from './clients/manage-client.ts';
 export { listClients } from './clients/list-clients.ts';
 export { toClientView, fold, type ClientView } from './clients/client-view.ts';
+export * from './calendar/business-days.ts';
+export * from './calendar/calendar.ts';

@@ -1,6 +1,6 @@
 import { withTenant } from '@crm/db';
 import { describe, expect, it } from 'vitest';
-import { DomainError, updateOrganisation, ZUpdateOrganisationInput, type TenantDeps } from '../src/index.ts';
+import { DomainError, listSepaReturnReasons, listVatRates, updateOrganisation, ZUpdateOrganisationInput, type TenantDeps } from '../src/index.ts';
 import { newTenant, testAuthDeps } from './harness.ts';
 
 async function asOwner<T>(fn: (deps: TenantDeps) => Promise<T>) {
@@ -74,5 +74,15 @@ describe('organisation settings', () => {
       timezone: 'Fuseau horaire inconnu',
     });
     expect(result.error!.issues.some((i) => i.code === 'unrecognized_keys')).toBe(true);
+  });
+});
+
+describe('reference data', () => {
+  it('knows the SEPA return reasons, and which may be presented again', async () => {
+    const { run } = await asOwner(() => Promise.resolve(null));
+    const reasons = await run(({ tx }) => listSepaReturnReasons(tx));
+    expect(reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['AC01', 'AC04', 'AC06', 'AG01', 'AG02', 'AM04', 'AM05', 'BE05', 'FF01', 'MD01', 'MD02', 'MD06', 'MD07', 'MS02', 'MS03', 'RC01', 'RR01', 'RR02', 'RR03', 'RR04', 'SL01']));
+    expect(reasons.filter((r) => r.canRepresent).map((r) => r.code)).toEqual(['AM04', 'MS03']);
+    expect((await run(({ tx }) => listVatRates(tx))).map((r) => r.rateBasisPoints)).toEqual([2000, 1000, 550, 210, 0]);
   });
 });

@@ -2,6 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { t } from './init.ts';
 import { router } from './procedures.ts';
 import { authRouter } from './routers/auth.router.ts';
+import { calendarRouter } from './routers/calendar.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
 import { eventsRouter } from './routers/events.router.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   events: eventsRouter,
   clients: clientsRouter,
+  calendar: calendarRouter,
 });
 
 export type AppRouter = typeof appRouter;

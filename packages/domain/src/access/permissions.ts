@@ -22,6 +22,7 @@ export const PERMISSIONS = {
   'dashboard.read': ['owner', 'admin', 'manager', 'accountant', 'viewer'],
   'events.read': admins,
   'events.replay': admins,
+  'calendar.read': everyone,
   'clients.read': everyone,
   'clients.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -8,3 +8,15 @@ export async function listLegalForms(tx: Tx) {
 export async function listCountries(tx: Tx) {
   return tx.country.findMany({ orderBy: { nameFr: 'asc' }, select: { code: true, nameFr: true, isSepa: true } });
 }
+
+export async function listSepaReturnReasons(tx: Tx) {
+  return tx.sepaReturnReason.findMany({ orderBy: { code: 'asc' } });
+}
+
+export async function listVatRates(tx: Tx) {
+  return tx.vatRate.findMany({ orderBy: { rateBasisPoints: 'desc' } });
+}
+
+export async function listCivilities(tx: Tx) {
+  return tx.civility.findMany({ orderBy: { code: 'asc' } });
+}
