@@ -79,6 +79,8 @@ function wholeScripts(adapter) {
 
 // The WASM engine cannot create a shadow database itself: give it a fresh one (or the one
 // configured) and drop what we created when it is done.
+// Shadow databases not disposed by the engine (it can fail half-way) are dropped when the CLI hangs up.
+const shadows = new Set();
 const factory = new PrismaPg(poolConfig(datasource.url));
 const connect = factory.connect.bind(factory);
 factory.connect = async () => wholeScripts(await connect());
@@ -90,11 +92,13 @@ factory.connectToShadowDb = async () => {
   }
   const name = `prisma_shadow_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   await adminQuery(`CREATE DATABASE "${name}"`);
+  shadows.add(name);
   const shadow = wholeScripts(await new PrismaPg(poolConfig(datasource.url, name)).connect());
   const dispose = shadow.dispose.bind(shadow);
   shadow.dispose = async () => {
     await dispose();
     await adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    shadows.delete(name);
   };
   return shadow;
 };
@@ -192,5 +196,7 @@ readline.createInterface({ input: process.stdin, crlfDelay: Infinity }).on('line
   // One call at a time, in order, as the native engine does.
   queue = queue.then(() => handle(message));
 }).on('close', () => {
-  void queue.then(() => process.exit(0));
+  void queue
+    .then(() => Promise.all([...shadows].map((name) => adminQuery(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined))))
+    .then(() => process.exit(0));
 });

@@ -57,3 +57,5 @@ export { listClients } from './clients/list-clients.ts';
 export { toClientView, fold, type ClientView } from './clients/client-view.ts';
 export * from './calendar/business-days.ts';
 export * from './calendar/calendar.ts';
+export * from './products/products.schema.ts';
+export { createProduct, updateProduct, changeProductPrice, getProduct, listProducts } from './products/products.ts';

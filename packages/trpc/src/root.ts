@@ -11,6 +11,7 @@ import { healthRouter } from './routers/health.router.ts';
 import { invitationsRouter } from './routers/invitations.router.ts';
 import { membersRouter } from './routers/members.router.ts';
 import { organisationsRouter } from './routers/organisations.router.ts';
+import { productsRouter } from './routers/products.router.ts';
 import { referentielRouter } from './routers/referentiel.router.ts';
 
 export const appRouter = router({
@@ -25,6 +26,7 @@ export const appRouter = router({
   events: eventsRouter,
   clients: clientsRouter,
   calendar: calendarRouter,
+  products: productsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -43,12 +43,14 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       }),
     }));
     const bClient = await b.caller.clients.create({ kind: 'company', companyName: 'Client de B' });
+    const bProduct = await b.caller.products.create({ code: 'ELEC-B', name: 'Électricité B', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly' });
     const bBefore = {
       members: await b.caller.members.list(),
       invitations: await b.caller.invitations.list(),
       notifications: await b.caller.notifications.list({}),
       deadLetters: await b.caller.events.deadLetters(),
       clients: await b.caller.clients.list({}),
+      products: await b.caller.products.list({}),
     };
 
     // B's real ids, by field name. A new id-taking procedure must add its field here.
@@ -59,7 +61,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       notificationId: notification.id,
       deadLetterId: deadLetter.id,
       clientId: bClient.client!.id,
+      productId: bProduct.id,
     };
+    const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
 
     const procedures = idTakingProcedures();
@@ -74,9 +78,12 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'members.changeRole',
       'members.remove',
       'notifications.markRead',
+      'products.changePrice',
+      'products.get',
+      'products.update',
     ]);
     for (const { path, idFields } of procedures) {
-      const input: Record<string, unknown> = { ...otherFields };
+      const input: Record<string, unknown> = { ...otherFields, ...(path === 'products.changePrice' ? otherFields2 : {}) };
       for (const field of idFields) {
         expect(foreignIds, `no foreign id for ${path}.${field}`).toHaveProperty(field);
         input[field] = foreignIds[field];
@@ -93,6 +100,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       notifications: await b.caller.notifications.list({}),
       deadLetters: await b.caller.events.deadLetters(),
       clients: await b.caller.clients.list({}),
+      products: await b.caller.products.list({}),
     }).toEqual(bBefore);
   });
 

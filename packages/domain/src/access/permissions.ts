@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'events.read': admins,
   'events.replay': admins,
   'calendar.read': everyone,
+  'products.read': everyone,
+  'products.write': admins,
   'clients.read': everyone,
   'clients.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
