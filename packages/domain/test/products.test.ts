@@ -1,9 +1,10 @@
 import { withTenant } from '@crm/db';
 import { describe, expect, it } from 'vitest';
+import type {
+  DomainError} from '../src/index.ts';
 import {
   changeProductPrice,
   createProduct,
-  DomainError,
   listProducts,
   updateProduct,
   ZCreateProductInput,
