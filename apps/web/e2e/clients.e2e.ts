@@ -52,6 +52,15 @@ describe('clients, as the back office uses them', () => {
       expect(await page.getByRole('alert').filter({ hasText: 'même email' }).count()).toBe(1);
       await page.getByRole('button', { name: 'Créer quand même' }).click();
       await page.getByRole('heading', { name: /LEFEVRE/ }).waitFor();
+
+      // A product with its price in euros, French style.
+      await page.getByRole('link', { name: 'Produits' }).click();
+      await page.getByLabel('Code').fill('elec-base');
+      await page.getByLabel('Nom', { exact: true }).fill('Électricité Base');
+      await page.getByLabel('Prix HT (€)').fill('49,90');
+      await page.getByRole('button', { name: 'Ajouter le produit' }).click();
+      await page.getByRole('cell', { name: 'ELEC-BASE' }).waitFor();
+      await page.getByRole('cell', { name: /49,90\s€/ }).waitFor();
     } catch (error) {
       await page.screenshot({ path: '/tmp/web-clients-failure.png', fullPage: true });
       throw error;

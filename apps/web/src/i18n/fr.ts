@@ -2,7 +2,7 @@
 // same shape (`typeof fr`).
 export const fr = {
   app: { name: 'CRM', loading: 'Chargement…', error: 'Une erreur est survenue', retry: 'Réessayer' },
-  nav: { dashboard: 'Tableau de bord', clients: 'Clients', settings: 'Paramètres', logout: 'Se déconnecter', switchOrganisation: 'Organisation' },
+  nav: { dashboard: 'Tableau de bord', clients: 'Clients', products: 'Produits', settings: 'Paramètres', logout: 'Se déconnecter', switchOrganisation: 'Organisation' },
   auth: {
     loginTitle: 'Connexion',
     loginSubmit: 'Se connecter',
@@ -167,6 +167,28 @@ export const fr = {
     identity: 'Identité',
     contact: 'Coordonnées',
     back: '← Clients',
+  },
+  products: {
+    title: 'Produits',
+    code: 'Code',
+    name: 'Nom',
+    category: 'Catégorie',
+    price: 'Prix HT',
+    priceCents: 'Prix HT (€)',
+    vat: 'TVA',
+    frequency: 'Facturation',
+    frequencies: { one_off: 'Ponctuelle', monthly: 'Mensuelle', quarterly: 'Trimestrielle', half_yearly: 'Semestrielle', yearly: 'Annuelle' },
+    active: 'Actif',
+    inactive: 'Inactif',
+    create: 'Ajouter le produit',
+    newProduct: 'Nouveau produit',
+    changePrice: 'Nouveau prix',
+    effectiveFrom: 'À partir du',
+    apply: 'Appliquer',
+    history: 'Historique des prix',
+    deactivate: 'Désactiver',
+    activate: 'Réactiver',
+    empty: 'Aucun produit.',
   },
   roles: {
     owner: 'Propriétaire',

@@ -9,6 +9,7 @@ import { ClientPage, EditClientPage, NewClientPage } from '../features/clients/c
 import { ClientsPage } from '../features/clients/clients-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { SettingsPage } from '../features/organisation/settings-page.tsx';
+import { ProductsPage } from '../features/products/products-page.tsx';
 import { t } from '../i18n/fr.ts';
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -37,6 +38,7 @@ export function AppRoutes() {
         <Route path="/clients/nouveau" element={<NewClientPage />} />
         <Route path="/clients/:clientId" element={<ClientPage />} />
         <Route path="/clients/:clientId/modifier" element={<EditClientPage />} />
+        <Route path="/produits" element={<ProductsPage />} />
         <Route path="/parametres/*" element={<SettingsPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
