@@ -7,6 +7,7 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { clientsCsvExport } from './exports.ts';
 import type { Logger } from './logger.ts';
 
 export interface ReadinessCheck {
@@ -85,6 +86,8 @@ export function createApp(options: AppOptions): express.Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
   });
 
+  app.get('/exports/clients.csv', clientsCsvExport(options.services, options.log));
+
   app.use(
     '/trpc',
     createExpressMiddleware({
@@ -101,7 +104,7 @@ export function createApp(options: AppOptions): express.Express {
     const webDist = options.webDist;
     app.use(express.static(webDist, { index: false, maxAge: '1h' }));
     // The web app routes on the client: every other GET gets its shell.
-    app.get(/^\/(?!trpc\/).*/, (_req, res) => {
+    app.get(/^\/(?!trpc\/|exports\/).*/, (_req, res) => {
       res.setHeader('cache-control', 'no-cache');
       res.sendFile(path.join(webDist, 'index.html'));
     });

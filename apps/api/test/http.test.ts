@@ -167,6 +167,39 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
   });
 });
 
+describe('client export', () => {
+  it('streams the tenant clients as CSV for French Excel, formulas neutralised, other tenants unseen', async () => {
+    const a = await signUp();
+    const b = await signUp();
+    const create = (token: string, body: object) => post('clients.create', body, { authorization: `Bearer ${token}` });
+    expect((await create(a.token, { kind: 'company', companyName: "=cmd|' /C calc'!A0", tags: ['vip'] })).status).toBe(200);
+    expect((await create(a.token, { kind: 'person', firstName: 'Zoé', lastName: 'Dupré', email: 'zoe@example.test' })).status).toBe(200);
+    expect((await create(b.token, { kind: 'person', lastName: 'Autre', email: 'autre@example.test' })).status).toBe(200);
+    const res = await fetch(`${base}/exports/clients.csv?sort=name`, { headers: { authorization: `Bearer ${a.token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="clients-\d{4}-\d{2}-\d{2}\.csv"/);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM Excel needs to read UTF-8
+    const csv = bytes.subarray(3).toString('utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines[0]).toBe('"Nom";"Type";"Email";"Téléphone";"Ville";"Statut";"Étiquettes";"Créé le"');
+    expect(lines).toHaveLength(3);
+    expect(csv).toContain(`"'=cmd|' /C calc'!A0";"Entreprise"`);
+    expect(csv).toContain('"DUPRÉ Zoé";"Particulier";"zoe@example.test"');
+    expect(csv).not.toContain('autre@example.test');
+    const filtered = await (await fetch(`${base}/exports/clients.csv?search=zoe`, { headers: { authorization: `Bearer ${a.token}` } })).text();
+    expect(filtered.trim().split('\r\n')).toHaveLength(2);
+  });
+
+  it('needs a valid token and valid filters', async () => {
+    const { token } = await signUp();
+    expect((await fetch(`${base}/exports/clients.csv`)).status).toBe(401);
+    expect((await fetch(`${base}/exports/clients.csv`, { headers: { authorization: 'Bearer forged' } })).status).toBe(401);
+    expect((await fetch(`${base}/exports/clients.csv?status=nope`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(400);
+  });
+});
+
 describe('no input reaches a 500', () => {
   it('every procedure, fed garbage with and without a token, answers 4xx (or 200 where input is ignored)', async () => {
     const { procedureAccessList } = await import('@crm/trpc');

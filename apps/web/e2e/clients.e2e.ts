@@ -42,6 +42,17 @@ describe('clients, as the back office uses them', () => {
       await page.getByLabel('Rechercher (nom, email, téléphone, SIRET)').fill('nobody here');
       await page.getByText('Aucun client.').waitFor();
       await page.screenshot({ path: '/tmp/web-clients.png' });
+      await page.getByLabel('Rechercher (nom, email, téléphone, SIRET)').fill('');
+      await page.getByRole('link', { name: 'LEFÈVRE Hélène' }).waitFor(); // the export takes the list's filters
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter (CSV)' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^clients-\d{4}-\d{2}-\d{2}\.csv$/);
+      const exported = await new Promise<string>((resolve, reject) => {
+        void download.createReadStream().then((stream) => {
+          const chunks: Buffer[] = [];
+          stream.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(Buffer.concat(chunks).toString('utf8'))).on('error', reject);
+        });
+      });
+      expect(exported).toContain('"LEFÈVRE Hélène";"Particulier";"helene.lefevre@example.test"');
 
       // The same email again: a warning with the candidate, then created on confirmation.
       await page.getByRole('link', { name: 'Nouveau client' }).click();

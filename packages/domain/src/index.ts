@@ -54,6 +54,7 @@ export * from './clients/clients.schema.ts';
 export { createClient, findDuplicateClients, type DuplicateCandidate } from './clients/create-client.ts';
 export { getClient, updateClient, archiveClient, restoreClient } from './clients/manage-client.ts';
 export { listClients } from './clients/list-clients.ts';
+export { exportClientsCsv, csvCell } from './clients/export-clients.ts';
 export { toClientView, fold, type ClientView } from './clients/client-view.ts';
 export * from './calendar/business-days.ts';
 export * from './calendar/calendar.ts';

@@ -2,3 +2,4 @@ export { appRouter, createCaller, type AppRouter, type RouterInputs, type Router
 export { createContext, type CrmContext, type CrmServices, type RequestInfo, type SessionCookies } from './context.ts';
 export type { Access, ProcedureMeta } from './init.ts';
 export { procedureAccessList } from './access-list.ts';
+export { resolveActor, resolveActorOnce } from './actor.ts';

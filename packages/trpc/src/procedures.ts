@@ -1,5 +1,6 @@
 import { withTenant } from '@crm/db';
-import { can, type AccessGrant, type AuthDeps, type IssuedSession, type Permission, type TenantDeps } from '@crm/domain';
+import type { AccessGrant, AuthDeps, IssuedSession, Permission, TenantDeps } from '@crm/domain';
+import { resolveActor, resolveActorOnce } from './actor.ts';
 import { TRPCError } from '@trpc/server';
 import type { CrmContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
@@ -68,19 +69,8 @@ const tenantGuard = t.middleware(async ({ ctx, meta, next }) => {
     ctx.services.db,
     tenantId,
     async (tx) => {
-      const member = await tx.membership.findUnique({
-        where: { tenantId_userId: { tenantId, userId: claims.userId } },
-        select: { id: true, role: true },
-      });
-      if (!member) throw new TRPCError({ code: 'FORBIDDEN', message: "Vous n'êtes pas membre de cette organisation" });
-      if (!can(member.role, permission)) {
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'Action non autorisée pour votre rôle' });
-      }
-      const deps: TenantDeps = {
-        tx,
-        now: ctx.services.clock(),
-        actor: { userId: claims.userId, tenantId, memberId: member.id, role: member.role, requestId: ctx.request.requestId },
-      };
+      const actor = await resolveActor(tx, claims, permission, ctx.request.requestId);
+      const deps: TenantDeps = { tx, now: ctx.services.clock(), actor };
       const result = await next({ ctx: { deps, claims, auth: authDeps(ctx) } });
       if (!result.ok) throw result.error; // roll the transaction back
       return result;
@@ -99,14 +89,7 @@ export const tenantProcedure = {
  */
 const tenantStreamGuard = t.middleware(async ({ ctx, meta, next }) => {
   const claims = requireClaims(ctx);
-  const permission = meta?.access as Permission;
-  const tenantId = claims.tenantId;
-  if (!tenantId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Aucune organisation active' });
-  const member = await withTenant(ctx.services.db, tenantId, (tx) =>
-    tx.membership.findUnique({ where: { tenantId_userId: { tenantId, userId: claims.userId } }, select: { id: true, role: true } }),
-  );
-  if (!member || !can(member.role, permission)) throw new TRPCError({ code: 'FORBIDDEN', message: 'Action non autorisée pour votre rôle' });
-  const actor = { userId: claims.userId, tenantId, memberId: member.id, role: member.role, requestId: ctx.request.requestId };
+  const actor = await resolveActorOnce(ctx.services.db, claims, meta?.access as Permission, ctx.request.requestId);
   const signal = ctx.services.notificationSignal ?? (() => () => undefined);
   return next({ ctx: { stream: { db: ctx.services.db, actor, signal } } });
 });

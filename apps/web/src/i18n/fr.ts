@@ -126,6 +126,7 @@ export const fr = {
   clients: {
     title: 'Clients',
     new: 'Nouveau client',
+    export: 'Exporter (CSV)',
     search: 'Rechercher (nom, email, téléphone, SIRET)',
     status: 'Statut',
     allStatuses: 'Tous (hors archivés)',

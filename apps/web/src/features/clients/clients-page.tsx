@@ -5,6 +5,7 @@ import { Link, useNavigate } from 'react-router';
 import { t } from '../../i18n/fr.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { formatDate } from '../../lib/format.ts';
+import { sessionToken } from '../../lib/session-token.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 
@@ -17,6 +18,20 @@ function useDebounced<T>(value: T, ms: number): T {
     return () => clearTimeout(timer);
   }, [value, ms]);
   return debounced;
+}
+
+/** The current filtered list as a CSV file (streamed by the API; the token goes in the header). */
+async function downloadCsv(filters: Record<string, string | undefined>) {
+  const params = new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1])));
+  const response = await fetch(`/exports/clients.csv?${params}`, { headers: { authorization: `Bearer ${sessionToken.get() ?? ''}` } });
+  if (!response.ok) return;
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), {
+    href: url,
+    download: /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'clients.csv',
+  });
+  link.click();
+  URL.revokeObjectURL(url);
 }
 
 export function ClientsPage() {
@@ -49,7 +64,10 @@ export function ClientsPage() {
     <section className="stack">
       <div className="page-header">
         <h1>{t.clients.title}</h1>
-        {canWrite && <Link className="button button--primary" to="/clients/nouveau">{t.clients.new}</Link>}
+        <div className="actions">
+          <button type="button" className="button button--ghost" onClick={() => void downloadCsv({ search: query, status, sort })}>{t.clients.export}</button>
+          {canWrite && <Link className="button button--primary" to="/clients/nouveau">{t.clients.new}</Link>}
+        </div>
       </div>
       <div className="filters">
         <input type="search" aria-label={t.clients.search} placeholder={t.clients.search} value={search} onChange={(e) => setSearch(e.target.value)} />

@@ -1,0 +1,48 @@
+import type { TenantDeps } from '../shared/context.ts';
+import { listClients } from './list-clients.ts';
+import type { TListClientsInput } from './clients.schema.ts';
+
+const COLUMNS = ['Nom', 'Type', 'Email', 'Téléphone', 'Ville', 'Statut', 'Étiquettes', 'Créé le'] as const;
+const STATUS_FR = { prospect: 'Prospect', active: 'Actif', inactive: 'Inactif', archived: 'Archivé' } as const;
+
+/**
+ * A cell as spreadsheet software will read it: quoted, and neutralised when it starts like a
+ * formula (=, +, -, @, tab, CR), so "=cmd|..." stays text (CSV injection).
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return `"${safe.replace(/"/g, '""')}"`;
+}
+
+const line = (cells: string[]) => `${cells.map(csvCell).join(';')}\r\n`;
+
+/**
+ * The filtered client list as CSV for French Excel (UTF-8 with BOM, `;` separators), produced
+ * page by page (keyset), so any size streams in constant memory. `page` runs each page in its
+ * own short tenant transaction.
+ */
+export async function* exportClientsCsv(
+  page: <T>(fn: (deps: TenantDeps) => Promise<T>) => Promise<T>,
+  filters: Omit<TListClientsInput, 'cursor' | 'limit' | 'direction'>,
+): AsyncGenerator<string> {
+  yield `\uFEFF${line([...COLUMNS])}`;
+  let cursor: string | undefined;
+  do {
+    const result = await page((deps) => listClients(deps, { ...filters, limit: 100, ...(cursor ? { cursor } : {}) }));
+    yield result.items
+      .map((c) =>
+        line([
+          c.displayName,
+          c.kind === 'person' ? 'Particulier' : 'Entreprise',
+          c.email ?? '',
+          c.phone ?? '',
+          c.city ?? '',
+          STATUS_FR[c.status],
+          c.tags.join(', '),
+          c.createdAt.slice(0, 10),
+        ]),
+      )
+      .join('');
+    cursor = result.nextCursor ?? undefined;
+  } while (cursor);
+}
