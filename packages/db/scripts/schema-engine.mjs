@@ -30,14 +30,19 @@ const cliCommand = argv.includes('cli') ? argv[argv.indexOf('cli') + 1] : null;
 // --- PostgreSQL through the same driver adapter the application uses
 const requireFromAdapter = createRequire(require.resolve('@prisma/adapter-pg'));
 const pg = requireFromAdapter('pg');
-// The engine reads the catalog's "char" (OID 18) and name (19) columns, which the adapter has
-// no mapping for: describe them to it as text.
+// The engine reads catalog columns of types "char" (OID 18) and name (19), which the adapter
+// cannot map. name is text to it; "char" (pg_constraint.contype...) must come back as the
+// Character column type, which the adapter only knows for arrays: describe it as text to pg,
+// remember which columns they were, and correct the column types of the result (see wholeScripts).
 const Result = requireFromAdapter('pg/lib/result.js');
 const addFields = Result.prototype.addFields;
+let charColumns = [];
 Result.prototype.addFields = function (fields) {
+  charColumns = fields.map((field) => field.dataTypeID === 18);
   for (const field of fields) if (field.dataTypeID === 18 || field.dataTypeID === 19) field.dataTypeID = 25;
   return addFields.call(this, fields);
 };
+const CHARACTER = 6; // ColumnTypeEnum.Character in @prisma/driver-adapter-utils
 const { PrismaPg } = await import('@prisma/adapter-pg');
 const { bindMigrationAwareSqlAdapterFactory } = await import('@prisma/driver-adapter-utils');
 
@@ -67,6 +72,13 @@ async function adminQuery(sql) {
 // comments in hand-written migrations. Run each script whole, as the native engine does
 // (the simple query protocol accepts several statements).
 function wholeScripts(adapter) {
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = async (query) => {
+    const result = await queryRaw(query);
+    const chars = charColumns; // set while this query's rows were parsed (the bridge runs one query at a time)
+    result.columnTypes = result.columnTypes.map((type, i) => (chars[i] ? CHARACTER : type));
+    return result;
+  };
   adapter.executeScript = async (script) => {
     try {
       await adapter.underlyingDriver().query(script);
@@ -130,6 +142,16 @@ if (cliCommand) {
   }
 }
 
+// A Rust panic in the engine reports its message through this registry; without it the
+// process dies with a TypeError and the CLI sees nothing. The message goes back as the error.
+let lastPanic = null;
+globalThis.PRISMA_WASM_PANIC_REGISTRY = {
+  set_message: (message) => {
+    lastPanic = message;
+    process.stderr.write(`${JSON.stringify({ level: "ERROR", fields: { message: `schema engine panicked: ${message}` } })}\n`);
+  },
+};
+
 // --- the WASM engine, instantiated by hand: Node 20 cannot import a .wasm module
 const enginePath = path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
 const glue = await import(path.join(enginePath, 'schema_engine_bg.js'));
@@ -173,8 +195,9 @@ async function handle(request) {
     }
     send({ id: request.id, result: result ?? null });
   } catch (error) {
-    const message = error?.message ?? String(error);
-    let data = { is_panic: false, message, meta: null };
+    const message = lastPanic ?? error?.message ?? String(error);
+    let data = { is_panic: lastPanic !== null, message, meta: null };
+    lastPanic = null;
     try {
       const parsed = JSON.parse(message);
       if (parsed && typeof parsed === 'object') data = { is_panic: false, ...parsed, message: parsed.message ?? message };

@@ -70,6 +70,14 @@ describe('prisma migrate, offline', () => {
     await client.end();
     expect(rows[0]?.n).toBe(1);
 
+    // The engine reads CHECK constraints through pg_constraint's "char" columns (a regression once).
+    const checked = new pg.Client({ connectionString: urlOf(database) });
+    await checked.connect();
+    await checked.query('ALTER TABLE "Note" ADD CONSTRAINT note_text_not_empty CHECK (length(text) > 0)');
+    await checked.end();
+    const pulled = await cli('db', 'pull', '--print');
+    expect(pulled.stdout).toContain('model Note');
+
     const status = await cli('migrate', 'status');
     expect(status.stdout).toContain('Database schema is up to date');
     const leftovers = await admin("SELECT datname FROM pg_database WHERE datname LIKE 'prisma_shadow_%'");
