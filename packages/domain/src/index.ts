@@ -60,3 +60,4 @@ export * from './calendar/business-days.ts';
 export * from './calendar/calendar.ts';
 export * from './products/products.schema.ts';
 export { createProduct, updateProduct, changeProductPrice, getProduct, listProducts } from './products/products.ts';
+export * from './lists/tenant-lists.ts';

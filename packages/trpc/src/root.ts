@@ -9,6 +9,7 @@ import { eventsRouter } from './routers/events.router.ts';
 import { notificationsRouter } from './routers/notifications.router.ts';
 import { healthRouter } from './routers/health.router.ts';
 import { invitationsRouter } from './routers/invitations.router.ts';
+import { listsRouter } from './routers/lists.router.ts';
 import { membersRouter } from './routers/members.router.ts';
 import { organisationsRouter } from './routers/organisations.router.ts';
 import { productsRouter } from './routers/products.router.ts';
@@ -27,6 +28,7 @@ export const appRouter = router({
   clients: clientsRouter,
   calendar: calendarRouter,
   products: productsRouter,
+  lists: listsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -43,6 +43,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       }),
     }));
     const bClient = await b.caller.clients.create({ kind: 'company', companyName: 'Client de B' });
+    const [bListItem] = await b.caller.lists.items({ kind: 'client_source' });
     const bProduct = await b.caller.products.create({ code: 'ELEC-B', name: 'Électricité B', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly' });
     const bBefore = {
       members: await b.caller.members.list(),
@@ -51,6 +52,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       deadLetters: await b.caller.events.deadLetters(),
       clients: await b.caller.clients.list({}),
       products: await b.caller.products.list({}),
+      sources: await b.caller.lists.items({ kind: 'client_source' }),
     };
 
     // B's real ids, by field name. A new id-taking procedure must add its field here.
@@ -62,6 +64,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       deadLetterId: deadLetter.id,
       clientId: bClient.client!.id,
       productId: bProduct.id,
+      itemId: bListItem!.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -75,6 +78,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'clients.update',
       'events.replay',
       'invitations.revoke',
+      'lists.update',
       'members.changeRole',
       'members.remove',
       'notifications.markRead',
@@ -101,6 +105,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       deadLetters: await b.caller.events.deadLetters(),
       clients: await b.caller.clients.list({}),
       products: await b.caller.products.list({}),
+      sources: await b.caller.lists.items({ kind: 'client_source' }),
     }).toEqual(bBefore);
   });
 

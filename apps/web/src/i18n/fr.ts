@@ -35,7 +35,7 @@ export const fr = {
   },
   settings: {
     title: 'Paramètres',
-    tabs: { organisation: 'Organisation', members: 'Membres', invitations: 'Invitations', events: 'Événements', notifications: 'Notifications' },
+    tabs: { organisation: 'Organisation', members: 'Membres', invitations: 'Invitations', events: 'Événements', notifications: 'Notifications', lists: 'Listes' },
     saved: 'Modifications enregistrées',
     save: 'Enregistrer',
     readOnly: 'Vous pouvez consulter ces paramètres, pas les modifier.',
@@ -190,6 +190,12 @@ export const fr = {
     deactivate: 'Désactiver',
     activate: 'Réactiver',
     empty: 'Aucun produit.',
+  },
+  lists: {
+    kinds: { client_source: 'Sources de clients', client_tag: 'Étiquettes de clients', product_category: 'Catégories de produits', activity_type: 'Types d’activité' },
+    add: 'Ajouter',
+    hide: 'Masquer',
+    show: 'Réafficher',
   },
   roles: {
     owner: 'Propriétaire',

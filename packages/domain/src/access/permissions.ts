@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'events.read': admins,
   'events.replay': admins,
   'calendar.read': everyone,
+  'lists.read': everyone,
+  'lists.write': admins,
   'products.read': everyone,
   'products.write': admins,
   'clients.read': everyone,

@@ -1,5 +1,5 @@
 import type { RouterInputs, RouterOutputs } from '@crm/trpc';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
@@ -88,6 +88,7 @@ export function ClientForm({ client }: { client?: Client }) {
   const queryClient = useQueryClient();
   const [form, setForm] = useState<Form>(client ? fromClient(client) : empty);
   const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
+  const sources = useQuery(trpc.lists.items.queryOptions({ kind: 'client_source' }));
   const done = (id: string) => {
     void queryClient.invalidateQueries({ queryKey: trpc.clients.pathKey() });
     void navigate(`/clients/${id}`);
@@ -160,7 +161,8 @@ export function ClientForm({ client }: { client?: Client }) {
           {field('line2', t.organisation.line2)}
           {field('postalCode', t.organisation.postalCode)}
           {field('city', t.organisation.city)}
-          {field('source', t.clients.source)}
+          {field('source', t.clients.source, { list: 'client-sources' })}
+          <datalist id="client-sources">{sources.data?.map((s) => <option key={s.id} value={s.label} />)}</datalist>
           {field('tags', t.clients.tags)}
         </div>
         <label className="checkbox">

@@ -5,6 +5,7 @@ import { EventsPage } from '../events/events-page.tsx';
 import { InvitationsPage } from '../invitations/invitations-page.tsx';
 import { NotificationPreferences } from '../notifications/notification-preferences.tsx';
 import { MembersPage } from '../members/members-page.tsx';
+import { ListsPage } from './lists-page.tsx';
 import { OrganisationSettings } from './organisation-settings.tsx';
 
 export function SettingsPage() {
@@ -17,6 +18,7 @@ export function SettingsPage() {
         <NavLink to="/parametres/organisation">{t.settings.tabs.organisation}</NavLink>
         <NavLink to="/parametres/membres">{t.settings.tabs.members}</NavLink>
         {canSeeInvitations && <NavLink to="/parametres/invitations">{t.settings.tabs.invitations}</NavLink>}
+        <NavLink to="/parametres/listes">{t.settings.tabs.lists}</NavLink>
         <NavLink to="/parametres/notifications">{t.settings.tabs.notifications}</NavLink>
         {canSeeEvents && <NavLink to="/parametres/evenements">{t.settings.tabs.events}</NavLink>}
       </nav>
@@ -25,6 +27,7 @@ export function SettingsPage() {
         <Route path="organisation" element={<OrganisationSettings />} />
         <Route path="membres" element={<MembersPage />} />
         <Route path="invitations" element={<InvitationsPage />} />
+        <Route path="listes" element={<ListsPage />} />
         <Route path="notifications" element={<NotificationPreferences />} />
         <Route path="evenements" element={<EventsPage />} />
       </Routes>
