@@ -51,6 +51,9 @@ export function toClientView(c: Client) {
     marketingConsent: c.marketingConsent,
     marketingConsentAt: c.marketingConsentAt?.toISOString() ?? null,
     notes: c.notes,
+    salesRepId: c.salesRepId,
+    mergedIntoId: c.mergedIntoId,
+    anonymisedAt: c.anonymisedAt?.toISOString() ?? null,
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
@@ -69,6 +72,7 @@ export const CLIENT_LIST_COLUMNS = {
   city: true,
   status: true,
   tags: true,
+  salesRepId: true,
   createdAt: true,
 } as const;
 
@@ -82,6 +86,7 @@ export function toClientListItem(c: Pick<Client, keyof typeof CLIENT_LIST_COLUMN
     city: c.city,
     status: c.status,
     tags: c.tags,
+    salesRepId: c.salesRepId,
     createdAt: c.createdAt.toISOString(),
   };
 }

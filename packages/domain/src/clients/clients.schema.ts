@@ -45,6 +45,7 @@ const ZClientFields = z.object({
   tags: z.array(text(40).min(1)).max(20, '20 étiquettes au plus').optional(),
   marketingConsent: z.boolean().optional(),
   notes: text(10_000).optional(),
+  salesRepId: z.uuid('Commercial invalide').nullish(),
 });
 
 
@@ -72,6 +73,8 @@ export const ZListClientsInput = z.strictObject({
   city: text(35).optional(),
   createdFrom: z.iso.date().optional(),
   createdTo: z.iso.date().optional(),
+  /** A rep's clients, or 'none' for the clients assigned to nobody. */
+  salesRep: z.union([z.uuid('Commercial invalide'), z.literal('none')]).optional(),
   sort: z.enum(['name', 'newest', 'oldest']).default('name'),
   cursor: z.string().max(500).optional(),
   limit: z.number().int().min(1).max(100).default(50),

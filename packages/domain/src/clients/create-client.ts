@@ -2,6 +2,7 @@ import type { Tx } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import type { TenantDeps } from '../shared/context.ts';
+import { salesRepForNewClient } from '../sales-reps/sales-rep-view.ts';
 import { clientColumns } from './client-fields.ts';
 import { derivedColumns, toClientView } from './client-view.ts';
 import { CLIENT_STATUSES, type TCreateClientInput } from './clients.schema.ts';
@@ -46,7 +47,9 @@ export async function findDuplicateClients(tx: Tx, tenantId: string, c: TCreateC
  * Creates a client, announced by `client.created`. Likely duplicates stop the creation and come
  * back as candidates, unless the user confirms with `ignoreDuplicates`.
  */
-export async function createClient({ tx, actor, now }: TenantDeps, input: TCreateClientInput) {
+export async function createClient(deps: TenantDeps, input: TCreateClientInput) {
+  const { tx, actor, now } = deps;
+  const salesRepId = await salesRepForNewClient(deps, input.salesRepId);
   const duplicates = await findDuplicateClients(tx, actor.tenantId, input);
   if (duplicates.length > 0 && !input.ignoreDuplicates) return { client: null, duplicates };
   const client = await tx.client.create({
@@ -54,13 +57,14 @@ export async function createClient({ tx, actor, now }: TenantDeps, input: TCreat
       ...(clientColumns(input, now) as object),
       tenantId: actor.tenantId,
       kind: input.kind,
+      salesRepId,
       ...derivedColumns(input),
     } as never,
   });
   await emitEvent(tx, {
     type: 'client.created',
     tenantId: actor.tenantId,
-    payload: { clientId: client.id, kind: client.kind, displayName: client.displayName, salesRepId: null },
+    payload: { clientId: client.id, kind: client.kind, displayName: client.displayName, salesRepId: client.salesRepId },
   });
   await auditAs(tx, actor, { action: 'client.created', entityType: 'client', entityId: client.id });
   return { client: toClientView(client), duplicates };

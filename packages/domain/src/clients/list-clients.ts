@@ -29,6 +29,7 @@ export async function listClients({ tx, actor }: TenantDeps, input: TListClients
     // RLS filter (1 row) and then sorts the whole tenant instead of walking the name index.
     status: input.status ?? { in: [...CLIENT_STATUSES] },
     ...(input.tag ? { tags: { has: input.tag } } : {}),
+    ...(input.salesRep ? { salesRepId: input.salesRep === 'none' ? null : input.salesRep } : {}),
     ...(input.city ? { city: { equals: input.city, mode: 'insensitive' } } : {}),
     ...(input.createdFrom || input.createdTo
       ? { createdAt: { ...(input.createdFrom ? { gte: new Date(input.createdFrom) } : {}), ...(input.createdTo ? { lt: new Date(Date.parse(input.createdTo) + 86_400_000) } : {}) } }

@@ -1,6 +1,7 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
+import { assertAssignableSalesRep } from '../sales-reps/sales-rep-view.ts';
 import { clientColumns } from './client-fields.ts';
 import { derivedColumns, toClientView } from './client-view.ts';
 import type { TClientIdInput, TUpdateClientInput } from './clients.schema.ts';
@@ -20,6 +21,7 @@ export async function updateClient(deps: TenantDeps, input: TUpdateClientInput) 
   const { clientId, ...fields } = input;
   const current = await load(deps, clientId);
   if (current.status === 'archived') throw conflict('Client archivé : restaurez-le pour le modifier');
+  if (fields.salesRepId && fields.salesRepId !== current.salesRepId) await assertAssignableSalesRep(deps.tx, deps.actor.tenantId, fields.salesRepId);
   const columns = clientColumns(fields, deps.now);
   const merged = { ...current, ...(columns as object) };
   if (merged.kind === 'person' && !merged.lastName) throw conflict('Nom requis', { lastName: ['Nom requis'] });
