@@ -29,6 +29,8 @@ export const PERMISSIONS = {
   'products.write': admins,
   'clients.read': everyone,
   'clients.write': ['owner', 'admin', 'manager', 'sales'],
+  'activities.read': everyone,
+  'activities.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

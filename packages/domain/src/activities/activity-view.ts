@@ -1,0 +1,122 @@
+import type { Tx } from '@crm/db';
+import { parisDay } from '../dashboard/project-event.ts';
+import type { TenantDeps } from '../shared/context.ts';
+import { badRequest, notFound } from '../shared/errors.ts';
+import type { ActivityKind } from './activities.schema.ts';
+
+/** The columns every activity read selects (the client's name through the composite key). */
+export const ACTIVITY_COLUMNS = {
+  id: true,
+  kind: true,
+  type: true,
+  subject: true,
+  body: true,
+  clientId: true,
+  ownerUserId: true,
+  dueDate: true,
+  doneAt: true,
+  occurredAt: true,
+  createdBy: true,
+  createdAt: true,
+  client: { select: { displayName: true } },
+} as const;
+
+export interface ActivityRow {
+  id: string;
+  kind: ActivityKind;
+  type: string | null;
+  subject: string;
+  body: string;
+  clientId: string | null;
+  ownerUserId: string;
+  dueDate: Date | null;
+  doneAt: Date | null;
+  occurredAt: Date;
+  createdBy: string | null;
+  createdAt: Date;
+  client: { displayName: string } | null;
+}
+
+/** Where an open to-do stands against today in Paris; done ones and undated ones apart. */
+export type TaskBucket = 'overdue' | 'today' | 'later' | 'undated' | 'done';
+
+export function bucketOf(row: Pick<ActivityRow, 'dueDate' | 'doneAt'>, today: string): TaskBucket {
+  if (row.doneAt) return 'done';
+  if (!row.dueDate) return 'undated';
+  const due = isoDay(row.dueDate);
+  return due < today ? 'overdue' : due === today ? 'today' : 'later';
+}
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+export function toActivityView(row: ActivityRow, names: ReadonlyMap<string, string>, now: Date) {
+  return {
+    id: row.id,
+    kind: row.kind,
+    type: row.type,
+    subject: row.subject,
+    body: row.body,
+    clientId: row.clientId,
+    clientName: row.client?.displayName ?? null,
+    ownerUserId: row.ownerUserId,
+    ownerName: names.get(row.ownerUserId) ?? null,
+    dueDate: row.dueDate ? isoDay(row.dueDate) : null,
+    doneAt: row.doneAt?.toISOString() ?? null,
+    occurredAt: row.occurredAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    bucket: bucketOf(row, parisDay(now)),
+  };
+}
+export type ActivityView = ReturnType<typeof toActivityView>;
+
+/** Names of the organisation's members among `userIds` (a former member has none). */
+export async function memberNames(tx: Tx, tenantId: string, userIds: Iterable<string>): Promise<Map<string, string>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const members = await tx.membership.findMany({
+    where: { tenantId, userId: { in: ids } },
+    select: { userId: true, user: { select: { name: true } } },
+  });
+  return new Map(members.map((m) => [m.userId, m.user.name]));
+}
+
+export async function toActivityViews({ tx, actor, now }: TenantDeps, rows: ActivityRow[]): Promise<ActivityView[]> {
+  const names = await memberNames(tx, actor.tenantId, rows.map((r) => r.ownerUserId));
+  return rows.map((row) => toActivityView(row, names, now));
+}
+
+/**
+ * The client an activity concerns, read through the tenant transaction: a client of another
+ * organisation, or one the member may not see (row-level policies), is NOT_FOUND the same way.
+ */
+export async function loadVisibleClient({ tx, actor }: TenantDeps, clientId: string) {
+  const client = await tx.client.findFirst({ where: { id: clientId, tenantId: actor.tenantId }, select: { id: true, displayName: true } });
+  if (!client) throw notFound('Client');
+  return client;
+}
+
+/** An activity, and its client first when it has one, so a hidden client hides its activities. */
+export async function loadActivity(deps: TenantDeps, activityId: string): Promise<ActivityRow> {
+  const row = await deps.tx.activity.findFirst({ where: { id: activityId, tenantId: deps.actor.tenantId }, select: ACTIVITY_COLUMNS });
+  if (!row) throw notFound('Activité');
+  if (row.clientId) {
+    const visible = await deps.tx.client.findFirst({ where: { id: row.clientId, tenantId: deps.actor.tenantId }, select: { id: true } });
+    if (!visible) throw notFound('Activité');
+  }
+  return row;
+}
+
+export async function assertOwnerIsMember({ tx, actor }: TenantDeps, ownerUserId: string): Promise<void> {
+  const member = await tx.membership.findFirst({ where: { tenantId: actor.tenantId, userId: ownerUserId }, select: { id: true } });
+  if (!member) {
+    throw badRequest("Ce responsable n'est pas membre de l'organisation", {
+      ownerUserId: ["Ce responsable n'est pas membre de l'organisation"],
+    });
+  }
+}
+
+/** The type must be one of the organisation's active activity types (its editable list). */
+export async function assertActivityType({ tx, actor }: TenantDeps, label: string): Promise<void> {
+  const item = await tx.tenantListItem.findFirst({ where: { tenantId: actor.tenantId, kind: 'activity_type', label, active: true }, select: { id: true } });
+  if (!item) throw badRequest("Type d'activité inconnu", { type: ["Type d'activité inconnu : choisissez-en un de la liste"] });
+}
