@@ -66,6 +66,22 @@ export type TUpdateClientInput = z.infer<typeof ZUpdateClientInput>;
 export const ZClientIdInput = z.strictObject({ clientId: z.uuid('Client invalide') });
 export type TClientIdInput = z.infer<typeof ZClientIdInput>;
 
+export const ZMergeClientsInput = z.strictObject({
+  /** The duplicate, folded into the target and archived. */
+  sourceClientId: z.uuid('Client invalide'),
+  /** The client that remains. */
+  targetClientId: z.uuid('Client invalide'),
+});
+export type TMergeClientsInput = z.infer<typeof ZMergeClientsInput>;
+
+export const ZAnonymiseClientInput = z.strictObject({
+  clientId: z.uuid('Client invalide'),
+  reason: text(500).optional(),
+  /** Anonymising cannot be undone: the caller says so explicitly. */
+  confirm: z.literal(true, 'Confirmez l’anonymisation, elle est irréversible'),
+});
+export type TAnonymiseClientInput = z.infer<typeof ZAnonymiseClientInput>;
+
 export const ZListClientsInput = z.strictObject({
   search: z.string().trim().max(100).optional(),
   status: z.enum([...CLIENT_STATUSES, 'archived'] as const).optional(),
