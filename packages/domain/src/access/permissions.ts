@@ -23,6 +23,8 @@ export const PERMISSIONS = {
   'events.read': admins,
   'events.replay': admins,
   'calendar.read': everyone,
+  'appointments.read': everyone,
+  'appointments.write': ['owner', 'admin', 'manager', 'sales'],
   'lists.read': everyone,
   'lists.write': admins,
   'products.read': everyone,

@@ -1,0 +1,104 @@
+import type { Prisma, Tx } from '@crm/db';
+import type { Actor } from '../shared/context.ts';
+import { badRequest, forbidden, notFound } from '../shared/errors.ts';
+import { MAX_APPOINTMENT_DAYS } from './appointments.schema.ts';
+import { parisLocalToInstant, toParisLocal } from './paris-time.ts';
+
+export const appointmentInclude = { client: { select: { id: true, displayName: true } } } as const satisfies Prisma.AppointmentInclude;
+export type AppointmentRow = Prisma.AppointmentGetPayload<{ include: typeof appointmentInclude }>;
+
+/** Names of the tenant's members among `userIds`; a former member has none. */
+export async function memberNames(tx: Tx, tenantId: string, userIds: Iterable<string>): Promise<Map<string, string>> {
+  const ids = [...new Set(userIds)];
+  if (ids.length === 0) return new Map();
+  const members = await tx.membership.findMany({
+    where: { tenantId, userId: { in: ids } },
+    select: { userId: true, user: { select: { name: true } } },
+  });
+  return new Map(members.map((m) => [m.userId, m.user.name]));
+}
+
+export const peopleOf = (a: { ownerUserId: string; attendeeUserIds: string[] }): string[] => [a.ownerUserId, ...a.attendeeUserIds];
+
+export function toAppointmentView(a: AppointmentRow, names: Map<string, string>) {
+  const person = (userId: string) => ({ userId, name: names.get(userId) ?? null });
+  return {
+    id: a.id,
+    title: a.title,
+    /** Instants (UTC ISO) and the same in Paris wall-clock time ("2026-12-03T14:30"). */
+    startsAt: a.startsAt.toISOString(),
+    endsAt: a.endsAt.toISOString(),
+    start: toParisLocal(a.startsAt),
+    end: toParisLocal(a.endsAt),
+    location: a.location,
+    notes: a.notes,
+    client: a.client ? { id: a.client.id, displayName: a.client.displayName } : null,
+    owner: person(a.ownerUserId),
+    attendees: a.attendeeUserIds.map(person),
+    reminderMinutes: a.reminderMinutes,
+    cancelledAt: a.cancelledAt?.toISOString() ?? null,
+    sequence: a.sequence,
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}
+export type AppointmentView = ReturnType<typeof toAppointmentView>;
+
+export async function toAppointmentViews(tx: Tx, tenantId: string, rows: AppointmentRow[]): Promise<AppointmentView[]> {
+  const names = await memberNames(tx, tenantId, rows.flatMap(peopleOf));
+  return rows.map((row) => toAppointmentView(row, names));
+}
+
+export async function loadAppointment(tx: Tx, tenantId: string, appointmentId: string): Promise<AppointmentRow> {
+  const appointment = await tx.appointment.findFirst({ where: { id: appointmentId, tenantId }, include: appointmentInclude });
+  if (!appointment) throw notFound('Rendez-vous');
+  return appointment;
+}
+
+const NO_SUCH_TIME = "Cette heure n'existe pas à Paris ce jour-là (passage à l'heure d'été)";
+
+/** Start and end as instants; a skipped hour, an end not after the start or a too long span are field errors. */
+export function toInstants(start: string | Date, end: string | Date): { startsAt: Date; endsAt: Date } {
+  const startsAt = typeof start === 'string' ? parisLocalToInstant(start) : start;
+  const endsAt = typeof end === 'string' ? parisLocalToInstant(end) : end;
+  const errors: Record<string, string[]> = {};
+  if (!startsAt) errors.startsAt = [NO_SUCH_TIME];
+  if (!endsAt) errors.endsAt = [NO_SUCH_TIME];
+  else if (startsAt && endsAt <= startsAt) errors.endsAt = ['La fin doit être après le début'];
+  else if (startsAt && endsAt.getTime() - startsAt.getTime() > MAX_APPOINTMENT_DAYS * 86_400_000) {
+    errors.endsAt = [`${MAX_APPOINTMENT_DAYS} jours au plus`];
+  }
+  if (!startsAt || !endsAt || Object.keys(errors).length > 0) throw badRequest('Horaires invalides', errors);
+  return { startsAt, endsAt };
+}
+
+/** The client must be one of the tenant's: another tenant's id and a made-up one both answer NOT_FOUND. */
+export async function assertTenantClient(tx: Tx, tenantId: string, clientId: string): Promise<void> {
+  const client = await tx.client.findFirst({ where: { id: clientId, tenantId }, select: { id: true } });
+  if (!client) throw notFound('Client');
+}
+
+/** Owner and attendees must be members of the tenant (checked for the ids in `check` only). */
+export async function assertMembers(tx: Tx, tenantId: string, check: { ownerUserId?: string; attendeeUserIds?: string[] }): Promise<void> {
+  const ids = [...(check.ownerUserId ? [check.ownerUserId] : []), ...(check.attendeeUserIds ?? [])];
+  const known = await memberNames(tx, tenantId, ids);
+  const errors: Record<string, string[]> = {};
+  if (check.ownerUserId && !known.has(check.ownerUserId)) errors.ownerUserId = ["Ce membre n'appartient pas à l'organisation"];
+  if ((check.attendeeUserIds ?? []).some((id) => !known.has(id))) {
+    errors.attendeeUserIds = ["Un des participants n'appartient pas à l'organisation"];
+  }
+  if (Object.keys(errors).length > 0) throw badRequest('Participants inconnus', errors);
+}
+
+/** Attendees without repeats and without the owner, who attends anyway. */
+export const normaliseAttendees = (ownerUserId: string, attendeeUserIds: string[]): string[] =>
+  [...new Set(attendeeUserIds)].filter((id) => id !== ownerUserId);
+
+/**
+ * A sales rep books and changes only appointments they take part in; managers and admins
+ * handle everyone's.
+ */
+export function assertMayHandle(actor: Actor, people: string[]): void {
+  if (actor.role === 'sales' && !people.includes(actor.userId)) {
+    throw forbidden('Vous ne pouvez gérer que les rendez-vous auxquels vous participez');
+  }
+}
