@@ -1,6 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { t } from './init.ts';
 import { router } from './procedures.ts';
+import { activitiesRouter } from './routers/activities.router.ts';
 import { authRouter } from './routers/auth.router.ts';
 import { calendarRouter } from './routers/calendar.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
@@ -26,6 +27,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   events: eventsRouter,
   clients: clientsRouter,
+  activities: activitiesRouter,
   calendar: calendarRouter,
   products: productsRouter,
   lists: listsRouter,
