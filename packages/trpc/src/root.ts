@@ -3,6 +3,7 @@ import { t } from './init.ts';
 import { router } from './procedures.ts';
 import { activitiesRouter } from './routers/activities.router.ts';
 import { authRouter } from './routers/auth.router.ts';
+import { appointmentsRouter } from './routers/appointments.router.ts';
 import { calendarRouter } from './routers/calendar.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
@@ -29,6 +30,7 @@ export const appRouter = router({
   clients: clientsRouter,
   activities: activitiesRouter,
   calendar: calendarRouter,
+  appointments: appointmentsRouter,
   products: productsRouter,
   lists: listsRouter,
 });

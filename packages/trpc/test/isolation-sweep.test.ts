@@ -44,6 +44,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     }));
     const bClient = await b.caller.clients.create({ kind: 'company', companyName: 'Client de B' });
     const [bListItem] = await b.caller.lists.items({ kind: 'client_source' });
+    const bAppointment = await b.caller.appointments.create({ title: 'RDV de B', startsAt: '2026-12-03T10:00', endsAt: '2026-12-03T11:00', clientId: bClient.client!.id });
     const bProduct = await b.caller.products.create({ code: 'ELEC-B', name: 'Électricité B', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly' });
     const bBefore = {
       members: await b.caller.members.list(),
@@ -53,6 +54,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       clients: await b.caller.clients.list({}),
       products: await b.caller.products.list({}),
       sources: await b.caller.lists.items({ kind: 'client_source' }),
+      appointments: await b.caller.appointments.list({ from: '2026-11-30', to: '2026-12-07', people: 'all', includeCancelled: true }),
     };
 
     // B's real ids, by field name. A new id-taking procedure must add its field here.
@@ -65,12 +67,19 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       clientId: bClient.client!.id,
       productId: bProduct.id,
       itemId: bListItem!.id,
+      appointmentId: bAppointment.appointment!.id,
+      ownerUserId: b.userId,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
+    const appointmentFields = { title: 'RDV de A', startsAt: '2026-12-03T10:00', endsAt: '2026-12-03T11:00' };
 
     const procedures = idTakingProcedures();
     expect(procedures.map((p) => p.path).sort()).toEqual([
+      'appointments.cancel',
+      'appointments.create',
+      'appointments.get',
+      'appointments.update',
       'auth.switchOrganisation',
       'clients.archive',
       'clients.get',
@@ -87,7 +96,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'products.update',
     ]);
     for (const { path, idFields } of procedures) {
-      const input: Record<string, unknown> = { ...otherFields, ...(path === 'products.changePrice' ? otherFields2 : {}) };
+      const input: Record<string, unknown> = { ...otherFields, ...(path === 'products.changePrice' ? otherFields2 : {}), ...(path === 'appointments.create' ? appointmentFields : {}) };
       for (const field of idFields) {
         expect(foreignIds, `no foreign id for ${path}.${field}`).toHaveProperty(field);
         input[field] = foreignIds[field];
@@ -106,6 +115,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       clients: await b.caller.clients.list({}),
       products: await b.caller.products.list({}),
       sources: await b.caller.lists.items({ kind: 'client_source' }),
+      appointments: await b.caller.appointments.list({ from: '2026-11-30', to: '2026-12-07', people: 'all', includeCancelled: true }),
     }).toEqual(bBefore);
   });
 
