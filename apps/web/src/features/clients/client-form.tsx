@@ -31,6 +31,7 @@ const empty = {
   tags: '',
   marketingConsent: false,
   notes: '',
+  salesRepId: '',
 };
 type Form = typeof empty;
 
@@ -55,12 +56,14 @@ function fromClient(c: Client): Form {
     tags: c.tags.join(', '),
     marketingConsent: c.marketingConsent,
     notes: c.notes,
+    salesRepId: c.salesRepId ?? '',
   };
 }
 
 const orNull = (v: string) => (v.trim() === '' ? null : v.trim());
 
-function toInput(f: Form) {
+/** The form as the API wants it; the rep is sent only when it changed (a sales member cannot give a client away). */
+function toInput(f: Form, initial?: Form) {
   const hasAddress = [f.line1, f.postalCode, f.city].some((v) => v.trim() !== '');
   return {
     civility: (orNull(f.civility) as CreateInput['civility']) ?? null,
@@ -78,6 +81,7 @@ function toInput(f: Form) {
     tags: f.tags.split(',').map((tag) => tag.trim()).filter(Boolean),
     marketingConsent: f.marketingConsent,
     notes: f.notes,
+    ...(f.salesRepId !== (initial?.salesRepId ?? '') ? { salesRepId: orNull(f.salesRepId) } : {}),
   };
 }
 
@@ -89,6 +93,7 @@ export function ClientForm({ client }: { client?: Client }) {
   const [form, setForm] = useState<Form>(client ? fromClient(client) : empty);
   const [duplicates, setDuplicates] = useState<Duplicate[]>([]);
   const sources = useQuery(trpc.lists.items.queryOptions({ kind: 'client_source' }));
+  const reps = useQuery(trpc.salesReps.list.queryOptions({}));
   const done = (id: string) => {
     void queryClient.invalidateQueries({ queryKey: trpc.clients.pathKey() });
     void navigate(`/clients/${id}`);
@@ -104,7 +109,7 @@ export function ClientForm({ client }: { client?: Client }) {
   const set = (key: keyof Form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
   const submit = (event: FormEvent, ignoreDuplicates = false) => {
     event.preventDefault();
-    if (client) update.mutate({ clientId: client.id, ...toInput(form) });
+    if (client) update.mutate({ clientId: client.id, ...toInput(form, fromClient(client)) });
     else create.mutate({ kind: form.kind, ignoreDuplicates, ...toInput(form) });
   };
   const field = (key: keyof Form, label: string, extra: Record<string, unknown> = {}) => (
@@ -149,6 +154,8 @@ export function ClientForm({ client }: { client?: Client }) {
           )}
           <SelectField label={t.clients.status} name="status" value={form.status} onChange={set('status')} errors={errors}
             options={(['prospect', 'active', 'inactive'] as const).map((s) => ({ value: s, label: t.clients.statuses[s] }))} />
+          <SelectField label={t.clients.salesRep} name="salesRepId" value={form.salesRepId} onChange={set('salesRepId')} errors={errors}
+            options={[{ value: '', label: t.clients.noSalesRep }, ...(reps.data ?? []).map((r) => ({ value: r.id, label: `${r.displayName} (${r.code})` }))]} />
         </div>
       </fieldset>
       <fieldset className="card">
