@@ -10,12 +10,13 @@ export type Tx = Prisma.TransactionClient;
  * The settings are transaction-local (`set_config(..., true)`), so they cannot leak to the next
  * user of the pooled connection. `userId`, when given, also lets the transaction see that
  * user's own memberships in other organisations (the organisation switcher needs them).
+ * `timeoutMs` lifts the default 15 s limit for the rare long unit of work (a client import).
  */
 export async function withTenant<T>(
   db: Db,
   tenantId: string,
   fn: (tx: Tx) => Promise<T>,
-  options: { userId?: string } = {},
+  options: { userId?: string; timeoutMs?: number } = {},
 ): Promise<T> {
   // Fail closed: a missing or malformed tenant must never reach set_config as "no filter".
   if (!isUuid(tenantId)) throw new Error('withTenant: tenantId must be a UUID');
@@ -23,7 +24,7 @@ export async function withTenant<T>(
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${options.userId ?? ''}, true)`;
     return fn(tx);
-  });
+  }, options.timeoutMs === undefined ? undefined : { timeout: options.timeoutMs });
 }
 
 /**

@@ -56,6 +56,14 @@ export { getClient, updateClient, archiveClient, restoreClient } from './clients
 export { listClients } from './clients/list-clients.ts';
 export { exportClientsCsv, csvCell } from './clients/export-clients.ts';
 export { toClientView, fold, type ClientView } from './clients/client-view.ts';
+export * from './client-imports/client-imports.schema.ts';
+export { MAX_IMPORT_BYTES, decodeCsv, detectDelimiter, parseCsv } from './client-imports/csv.ts';
+export { IMPORT_FIELDS, IMPORT_FIELD_NAMES, suggestMapping, type ImportField, type ImportMapping, type ImportRowError } from './client-imports/import-fields.ts';
+export { uploadClientImport } from './client-imports/upload-client-import.ts';
+export { dryRunClientImport } from './client-imports/dry-run-client-import.ts';
+export { startClientImport } from './client-imports/start-client-import.ts';
+export { getClientImport, listClientImports } from './client-imports/read-client-imports.ts';
+export { runClientImport, runNextClientImport, type ImportRunResult } from './client-imports/run-client-import.ts';
 export * from './calendar/business-days.ts';
 export * from './calendar/calendar.ts';
 export * from './appointments/appointments.schema.ts';

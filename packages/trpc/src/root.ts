@@ -6,6 +6,7 @@ import { authRouter } from './routers/auth.router.ts';
 import { appointmentsRouter } from './routers/appointments.router.ts';
 import { calendarRouter } from './routers/calendar.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
+import { clientImportsRouter } from './routers/client-imports.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
 import { eventsRouter } from './routers/events.router.ts';
 import { notificationsRouter } from './routers/notifications.router.ts';
@@ -28,6 +29,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   events: eventsRouter,
   clients: clientsRouter,
+  clientImports: clientImportsRouter,
   activities: activitiesRouter,
   calendar: calendarRouter,
   appointments: appointmentsRouter,

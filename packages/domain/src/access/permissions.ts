@@ -31,6 +31,7 @@ export const PERMISSIONS = {
   'products.write': admins,
   'clients.read': everyone,
   'clients.write': ['owner', 'admin', 'manager', 'sales'],
+  'clients.import': ['owner', 'admin', 'manager'],
   'activities.read': everyone,
   'activities.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;

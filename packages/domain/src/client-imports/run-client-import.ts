@@ -1,0 +1,282 @@
+import { newId, withSystem, withTenant, type Client, type Db, type Tx } from '@crm/db';
+import { recordAudit } from '../audit/record-audit.ts';
+import { clientColumns } from '../clients/client-fields.ts';
+import { derivedColumns } from '../clients/client-view.ts';
+import type { TCreateClientInput } from '../clients/clients.schema.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { ImportDelimiter, ImportEncoding } from './csv.ts';
+import type { ImportField, ImportMapping, ImportRowError } from './import-fields.ts';
+import { planImport, readImportFile, reportedErrors, type Timed } from './plan-client-import.ts';
+
+/** The columns an import writes, in the order of the unnest() arrays. */
+type ClientRow = Pick<
+  Client,
+  | 'id' | 'kind' | 'civility' | 'firstName' | 'lastName' | 'companyName' | 'legalForm' | 'siren' | 'siret' | 'email' | 'phone' | 'mobile'
+  | 'addressLine1' | 'addressLine2' | 'postalCode' | 'city' | 'country' | 'birthDate' | 'status' | 'source' | 'tags'
+  | 'marketingConsent' | 'marketingConsentAt' | 'notes' | 'displayName' | 'sortName' | 'searchText'
+>;
+
+const COLUMNS: [keyof ClientRow, string, string][] = [
+  ['id', 'id', 'uuid'],
+  ['kind', 'kind', 'client_kind'],
+  ['civility', 'civility', 'text'],
+  ['firstName', 'first_name', 'text'],
+  ['lastName', 'last_name', 'text'],
+  ['companyName', 'company_name', 'text'],
+  ['legalForm', 'legal_form', 'text'],
+  ['siren', 'siren', 'text'],
+  ['siret', 'siret', 'text'],
+  ['email', 'email', 'text'],
+  ['phone', 'phone', 'text'],
+  ['mobile', 'mobile', 'text'],
+  ['addressLine1', 'address_line1', 'text'],
+  ['addressLine2', 'address_line2', 'text'],
+  ['postalCode', 'postal_code', 'text'],
+  ['city', 'city', 'text'],
+  ['country', 'country', 'text'],
+  ['birthDate', 'birth_date', 'date'],
+  ['status', 'status', 'client_status'],
+  ['source', 'source', 'text'],
+  ['tags', 'tags', 'text'], // JSON text per row: unnest() cannot take ragged arrays
+  ['marketingConsent', 'marketing_consent', 'boolean'],
+  ['marketingConsentAt', 'marketing_consent_at', 'timestamptz'],
+  ['notes', 'notes', 'text'],
+  ['displayName', 'display_name', 'text'],
+  ['sortName', 'sort_name', 'text'],
+  ['searchText', 'search_text', 'text'],
+];
+// $1 tenant, $2 now, then one array per column.
+const UNNEST = `unnest(${COLUMNS.map(([, , type], i) => `$${i + 3}::${type}[]`).join(', ')}) AS u(${COLUMNS.map(([, column]) => column).join(', ')})`;
+const value = (column: string) => (column === 'tags' ? `COALESCE(ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb)), '{}')` : `u.${column}`);
+
+const INSERT_SQL = `
+  WITH inserted AS (
+    INSERT INTO clients (tenant_id, ${COLUMNS.map(([, column]) => column).join(', ')}, created_at, updated_at)
+    SELECT $1::uuid, ${COLUMNS.map(([, column]) => value(column)).join(', ')}, $2::timestamptz, $2::timestamptz
+    FROM ${UNNEST}
+    RETURNING id, kind, display_name)
+  INSERT INTO outbox_events (id, tenant_id, type, payload, occurred_at)
+  SELECT crm_uuid_v7(), $1::uuid, 'client.created',
+         jsonb_build_object('clientId', id, 'kind', kind, 'displayName', display_name, 'salesRepId', NULL), $2::timestamptz
+  FROM inserted`;
+
+const UPDATE_SQL = `
+  UPDATE clients c SET ${COLUMNS.filter(([key]) => key !== 'id').map(([, column]) => `${column} = ${value(column)}`).join(', ')}, updated_at = $2::timestamptz
+  FROM ${UNNEST}
+  WHERE c.tenant_id = $1::uuid AND c.id = u.id`;
+
+function arraysOf(rows: ClientRow[]): unknown[] {
+  return COLUMNS.map(([key]) =>
+    rows.map((row) => {
+      const v = row[key];
+      if (key === 'tags') return (v as string[]).length ? JSON.stringify(v) : null;
+      if (key === 'birthDate') return v ? (v as Date).toISOString().slice(0, 10) : null;
+      if (v instanceof Date) return v.toISOString();
+      return v;
+    }),
+  );
+}
+
+const BLANK = {
+  civility: null, firstName: null, lastName: null, companyName: null, legalForm: null, siren: null, siret: null, email: null, phone: null,
+  mobile: null, addressLine1: null, addressLine2: null, postalCode: null, city: null, country: 'FR', birthDate: null, status: 'prospect',
+  source: null, tags: [], marketingConsent: false, marketingConsentAt: null, notes: '',
+} satisfies Omit<ClientRow, 'id' | 'kind' | 'displayName' | 'sortName' | 'searchText'>;
+
+/** A new client's row: the form's column rules (`clientColumns`) and derived columns. */
+function newClientRow(input: TCreateClientInput, now: Date): ClientRow {
+  const row = { ...BLANK, ...(clientColumns(input, now) as Partial<ClientRow>), id: newId(), kind: input.kind } as ClientRow;
+  return { ...row, ...derivedColumns(row) };
+}
+
+/** An existing client with the fields the file gives (empty cells leave a field as it was). */
+function updatedClientRow(current: Client, input: TCreateClientInput, given: Set<ImportField>, now: Date): ClientRow | string {
+  // Parsed rows only hold the fields the file gave, but the kind, inferred when not given.
+  const { kind, ignoreDuplicates: _ignore, ...fields } = input;
+  const merged = { ...current, ...(clientColumns(fields, now) as Partial<ClientRow>), ...(given.has('kind') ? { kind } : {}) } as ClientRow;
+  if (merged.kind === 'person' && !merged.lastName) return 'Nom requis';
+  if (merged.kind === 'company' && !merged.companyName) return 'Raison sociale requise';
+  return { ...merged, ...derivedColumns(merged) };
+}
+
+export interface ImportRunResult {
+  outcome: 'succeeded' | 'failed' | 'busy' | 'gone';
+  /** Why it failed, for the runner's log (the import row holds a French message without details). */
+  error?: unknown;
+  insertedRows: number;
+  updatedRows: number;
+  skippedRows: number;
+  /** Time spent waiting on PostgreSQL inside the import's transaction. */
+  dbMs: number;
+  totalMs: number;
+}
+
+/**
+ * Progress goes to the import row in short transactions of its own, so the web app sees it
+ * while the rows are still uncommitted. Writes are coalesced and never awaited by the import
+ * (a single-connection database would otherwise wait on itself); the status guard keeps a late
+ * write from touching a finished import.
+ */
+function progressWriter(db: Db, tenantId: string, importId: string) {
+  let pending: number | null = null;
+  let inFlight: Promise<void> | null = null;
+  const drain = async () => {
+    while (pending !== null) {
+      const processed = pending;
+      pending = null;
+      await withTenant(db, tenantId, (tx) =>
+        tx.$executeRaw`UPDATE client_imports SET status = 'running', started_at = COALESCE(started_at, now()), processed_rows = GREATEST(processed_rows, ${processed})
+                       WHERE tenant_id = ${tenantId}::uuid AND id = ${importId}::uuid AND status IN ('queued', 'running')`,
+      ).catch(() => undefined);
+    }
+    inFlight = null;
+  };
+  return {
+    report(processed: number) {
+      pending = processed;
+      inFlight ??= drain();
+    },
+    settled: () => inFlight ?? Promise.resolve(),
+  };
+}
+
+export interface RunClientImportOptions {
+  /** Rows per INSERT/UPDATE statement. */
+  chunkSize?: number;
+}
+
+const FAILURE = 'L’import a échoué : aucun client n’a été importé. Réessayez ou contactez le support si le problème persiste.';
+
+/**
+ * Runs one queued import. All rows and their `client.created` events are written in ONE
+ * transaction (set-based, `unnest()` per chunk): a failure leaves no client and no event. The
+ * import is claimed with a transaction-level advisory lock held by that transaction, so two
+ * runners never run it together, and a runner that dies releases it with its transaction: the
+ * import (still `queued` or `running`) is picked up again. A failure inside the work is rolled
+ * back to a savepoint and recorded as `failed` in the same transaction, under the same lock.
+ */
+export async function runClientImport(
+  deps: { db: Db; clock: Clock },
+  ref: { tenantId: string; importId: string },
+  options: RunClientImportOptions = {},
+): Promise<ImportRunResult> {
+  const started = performance.now();
+  let dbMs = 0;
+  const timed: Timed = async (promise) => {
+    const t0 = performance.now();
+    try {
+      return await promise;
+    } finally {
+      dbMs += performance.now() - t0;
+    }
+  };
+  const chunkSize = options.chunkSize ?? 5_000;
+  const progress = progressWriter(deps.db, ref.tenantId, ref.importId);
+  const result = await withTenant(
+    deps.db,
+    ref.tenantId,
+    async (tx): Promise<Omit<ImportRunResult, 'dbMs' | 'totalMs'>> => {
+      const none = { insertedRows: 0, updatedRows: 0, skippedRows: 0 };
+      const [lock] = await timed(tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('client_import'), hashtext(${ref.importId})) AS locked`);
+      if (!lock?.locked) return { outcome: 'busy', ...none };
+      const job = await timed(
+        tx.clientImport.findFirst({
+          where: { id: ref.importId, tenantId: ref.tenantId, status: { in: ['queued', 'running'] } },
+          select: { content: true, encoding: true, delimiter: true, mapping: true, duplicatePolicy: true, createdBy: true },
+        }),
+      );
+      if (!job) return { outcome: 'gone', ...none };
+      progress.report(0);
+      const now = deps.clock();
+      await timed(tx.$executeRawUnsafe('SAVEPOINT client_import_rows'));
+      try {
+        const file = readImportFile(job.content, job.delimiter as ImportDelimiter, job.encoding as ImportEncoding);
+        const mapping = (job.mapping as { columns: ImportMapping }).columns;
+        const plan = await planImport(tx, ref.tenantId, file, mapping, job.duplicatePolicy, timed);
+        const errors: ImportRowError[] = [...plan.errors];
+        let processed = plan.skipped;
+        let skipped = plan.skipped;
+        let updatedRows = 0;
+
+        for (let start = 0; start < plan.inserts.length; start += chunkSize) {
+          const rows = plan.inserts.slice(start, start + chunkSize).map((r) => newClientRow(r.input, now));
+          await timed(tx.$executeRawUnsafe(INSERT_SQL, ref.tenantId, now.toISOString(), ...arraysOf(rows)));
+          processed += rows.length;
+          progress.report(processed);
+        }
+        for (let start = 0; start < plan.updates.length; start += chunkSize) {
+          const chunk = plan.updates.slice(start, start + chunkSize);
+          const current = new Map(
+            (await timed(tx.client.findMany({ where: { tenantId: ref.tenantId, id: { in: chunk.map((u) => u.clientId) } } }))).map((c) => [c.id, c]),
+          );
+          const rows: ClientRow[] = [];
+          for (const { row, clientId } of chunk) {
+            const merged = updatedClientRow(current.get(clientId)!, row.input, row.given, now);
+            if (typeof merged === 'string') {
+              errors.push({ row: row.row, field: merged === 'Nom requis' ? 'lastName' : 'companyName', message: merged });
+              skipped++;
+            } else rows.push(merged);
+          }
+          if (rows.length > 0) await timed(tx.$executeRawUnsafe(UPDATE_SQL, ref.tenantId, now.toISOString(), ...arraysOf(rows)));
+          updatedRows += rows.length;
+          processed += chunk.length;
+          progress.report(processed);
+        }
+        errors.sort((a, b) => a.row - b.row);
+        const counters = { insertedRows: plan.inserts.length, updatedRows, skippedRows: skipped };
+        await timed(
+          tx.clientImport.update({
+            where: { id: ref.importId },
+            data: {
+              status: 'succeeded',
+              ...counters,
+              totalRows: plan.totalRows,
+              validRows: plan.totalRows - plan.invalidRows,
+              processedRows: processed,
+              errors: reportedErrors(errors),
+              failure: null,
+              finishedAt: deps.clock(),
+            },
+            select: { id: true },
+          }),
+        );
+        await timed(
+          recordAudit(tx, { tenantId: ref.tenantId, actorUserId: job.createdBy, action: 'client_import.succeeded', entityType: 'client_import', entityId: ref.importId, data: counters }),
+        );
+        return { outcome: 'succeeded', ...counters };
+      } catch (error) {
+        // Everything the import wrote goes; the failure is recorded under the same lock.
+        await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT client_import_rows');
+        const message = error instanceof Error && error.name === 'DomainError' ? error.message : FAILURE;
+        await tx.clientImport.update({
+          where: { id: ref.importId },
+          data: { status: 'failed', failure: message, insertedRows: 0, updatedRows: 0, skippedRows: 0, finishedAt: deps.clock() },
+          select: { id: true },
+        });
+        await recordAudit(tx, { tenantId: ref.tenantId, actorUserId: job.createdBy, action: 'client_import.failed', entityType: 'client_import', entityId: ref.importId, data: { error: error instanceof Error ? error.message.slice(0, 500) : 'unknown' } });
+        return { outcome: 'failed', error, ...none };
+      }
+    },
+    // 10 MB of CSV is ~100k-200k rows: seconds of work, with a wide margin.
+    { timeoutMs: 10 * 60_000 },
+  );
+  await progress.settled();
+  return { ...result, dbMs, totalMs: performance.now() - started };
+}
+
+/**
+ * One pass of the background runner: imports waiting (`queued`) or orphaned by a runner that
+ * died (`running`, lock free), oldest first; the first one this runner can lock is run.
+ * Returns what ran, or null when there was nothing to do.
+ */
+export async function runNextClientImport(deps: { db: Db; clock: Clock }): Promise<(ImportRunResult & { importId: string }) | null> {
+  const candidates = await withSystem(deps.db, (tx: Tx) =>
+    tx.$queryRaw<{ id: string; tenant_id: string }[]>`
+      SELECT id::text, tenant_id::text FROM client_imports WHERE status IN ('queued', 'running') ORDER BY created_at, id LIMIT 20`,
+  );
+  for (const candidate of candidates) {
+    const result = await runClientImport(deps, { tenantId: candidate.tenant_id, importId: candidate.id });
+    if (result.outcome === 'succeeded' || result.outcome === 'failed') return { ...result, importId: candidate.id };
+  }
+  return null;
+}

@@ -1,0 +1,19 @@
+import {
+  dryRunClientImport,
+  getClientImport,
+  listClientImports,
+  startClientImport,
+  ZClientImportIdInput,
+  ZDryRunClientImportInput,
+  ZListClientImportsInput,
+} from '@crm/domain';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { tenantProcedure } from '../procedures.ts';
+
+// The file itself is uploaded through POST /imports/clients (apps/api), raw bytes rather than JSON.
+export const clientImportsRouter = {
+  get: tenantProcedure.access('clients.import').input(ZClientImportIdInput).query(({ ctx, input }) => getClientImport(ctx.deps, input)),
+  list: tenantProcedure.access('clients.import').input(ZListClientImportsInput).query(({ ctx, input }) => listClientImports(ctx.deps, input)),
+  dryRun: tenantProcedure.access('clients.import').input(ZDryRunClientImportInput).mutation(({ ctx, input }) => dryRunClientImport(ctx.deps, input)),
+  start: tenantProcedure.access('clients.import').input(ZClientImportIdInput).mutation(({ ctx, input }) => startClientImport(ctx.deps, input)),
+} satisfies TRPCRouterRecord;
