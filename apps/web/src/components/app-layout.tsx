@@ -58,6 +58,7 @@ export function AppLayout() {
       <nav className="sidebar" aria-label="Navigation">
         <NavLink to="/" end>{t.nav.dashboard}</NavLink>
         <NavLink to="/clients">{t.nav.clients}</NavLink>
+        <NavLink to="/taches">{t.activities.nav}</NavLink>
         <NavLink to="/produits">{t.nav.products}</NavLink>
         <NavLink to="/parametres">{t.nav.settings}</NavLink>
       </nav>

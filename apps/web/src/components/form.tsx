@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import type { FieldErrors } from '../lib/errors.ts';
 
 interface FieldProps {
@@ -51,6 +51,15 @@ export function SelectField({
           </option>
         ))}
       </select>
+    </FieldShell>
+  );
+}
+
+export function TextAreaField({ label, name, errors, hint, ...textarea }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  return (
+    <FieldShell label={label} name={name} errors={errors} hint={hint} id={id}>
+      <textarea id={id} name={name} aria-invalid={Boolean(errors?.[name])} aria-describedby={errors?.[name] ? `${id}-error` : undefined} {...textarea} />
     </FieldShell>
   );
 }

@@ -7,6 +7,7 @@ import { useSession } from '../features/auth/session.tsx';
 import { SignupPage } from '../features/auth/signup-page.tsx';
 import { ClientPage, EditClientPage, NewClientPage } from '../features/clients/client-page.tsx';
 import { ClientsPage } from '../features/clients/clients-page.tsx';
+import { TasksPage } from '../features/activities/tasks-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { SettingsPage } from '../features/organisation/settings-page.tsx';
 import { ProductsPage } from '../features/products/products-page.tsx';
@@ -38,6 +39,7 @@ export function AppRoutes() {
         <Route path="/clients/nouveau" element={<NewClientPage />} />
         <Route path="/clients/:clientId" element={<ClientPage />} />
         <Route path="/clients/:clientId/modifier" element={<EditClientPage />} />
+        <Route path="/taches" element={<TasksPage />} />
         <Route path="/produits" element={<ProductsPage />} />
         <Route path="/parametres/*" element={<SettingsPage />} />
       </Route>

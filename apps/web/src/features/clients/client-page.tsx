@@ -6,6 +6,7 @@ import { messageOf } from '../../lib/errors.ts';
 import { formatDate } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
+import { ClientTimeline } from '../activities/client-timeline.tsx';
 import { ClientForm } from './client-form.tsx';
 
 export function NewClientPage() {
@@ -74,6 +75,7 @@ export function ClientPage() {
           <dt>{t.clients.createdAt}</dt><dd>{formatDate(c.createdAt)}</dd>
         </dl>
       </div>
+      <ClientTimeline clientId={c.id} />
     </section>
   );
 }
