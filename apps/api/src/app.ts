@@ -7,7 +7,9 @@ import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
+import { calendarFeedRoute } from './calendar-feed.ts';
 import { clientsCsvExport } from './exports.ts';
+import { clientImportUpload } from './imports.ts';
 import type { Logger } from './logger.ts';
 
 export interface ReadinessCheck {
@@ -51,7 +53,8 @@ export function createApp(options: AppOptions): express.Express {
       customProps: (_req, res) => ({ ...((res as Response).locals.logBindings as Record<string, string>) }),
       autoLogging: { ignore: (req) => req.url === '/health' },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0] }),
+        // A calendar feed's path is its secret: it stays out of the log.
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0]!.replace(/^\/calendar\/.*/, '/calendar/[secret]') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -87,6 +90,8 @@ export function createApp(options: AppOptions): express.Express {
   });
 
   app.get('/exports/clients.csv', clientsCsvExport(options.services, options.log));
+  app.post('/imports/clients', clientImportUpload(options.services, options.log));
+  app.get('/calendar/:file', calendarFeedRoute(options.services, options.log));
 
   app.use(
     '/trpc',
