@@ -169,6 +169,36 @@ describe('activities', () => {
     expect((await b.myTasks(new Date())).open).toEqual([expect.objectContaining({ id: bTask.id, subject: 'Tâche de B', doneAt: null })]);
   });
 
+  it("keeps a sales member out of the activities and timeline of clients outside their scope", async () => {
+    const t = await tenant();
+    const salesUser = await t.addMember(); // role sales
+    const { mine, theirs } = await t.run(async ({ tx }) => {
+      const myRep = await tx.salesRep.create({ data: { tenantId: t.owner.tenantId, userId: salesUser, code: 'R1', firstName: 'Sam', lastName: 'Vendeur' } });
+      const otherRep = await tx.salesRep.create({ data: { tenantId: t.owner.tenantId, code: 'R2', firstName: 'Autre', lastName: 'Vendeur' } });
+      const row = (name: string, salesRepId: string) =>
+        tx.client.create({ data: { tenantId: t.owner.tenantId, kind: 'company', companyName: name, displayName: name, sortName: name.toLowerCase(), searchText: name.toLowerCase(), salesRepId } });
+      return { mine: await row('Client de Sam', myRep.id), theirs: await row('Client des autres', otherRep.id) };
+    });
+    await t.create({ kind: 'call', subject: 'Appel chez les autres', clientId: theirs.id });
+    const member = await withTenant(testAuthDeps().db, t.owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: salesUser } }));
+    // As the procedures run it: the transaction knows the user, so the clients policy applies.
+    const asSales = <R>(f: (deps: TenantDeps) => Promise<R>) =>
+      withTenant(testAuthDeps().db, t.owner.tenantId, (tx) => f({ tx, now: new Date(), actor: { userId: salesUser, tenantId: t.owner.tenantId, memberId: member.id, role: 'sales' } }), { userId: salesUser });
+    const call = await asSales((deps) => createActivity(deps, ZCreateActivityInput.parse({ kind: 'call', subject: 'Appel', clientId: mine.id })));
+    expect(call.clientName).toBe('Client de Sam');
+    expect((await asSales((deps) => getClientTimeline(deps, ZClientTimelineInput.parse({ clientId: mine.id })))).items.map((e) => e.title)).toEqual(['Appel']);
+    const theirsActivity = await t.run(({ tx }) => tx.activity.findFirstOrThrow({ where: { clientId: theirs.id } }));
+    for (const attempt of [
+      () => asSales((deps) => getClientTimeline(deps, ZClientTimelineInput.parse({ clientId: theirs.id }))),
+      () => asSales((deps) => listClientActivities(deps, ZListClientActivitiesInput.parse({ clientId: theirs.id }))),
+      () => asSales((deps) => createActivity(deps, ZCreateActivityInput.parse({ kind: 'note', subject: 'x', clientId: theirs.id }))),
+      () => asSales((deps) => completeActivity(deps, { activityId: theirsActivity.id })),
+      () => asSales((deps) => updateActivity(deps, ZUpdateActivityInput.parse({ activityId: call.id, clientId: theirs.id }))),
+    ]) {
+      expect(await failure(attempt())).toMatchObject({ code: 'NOT_FOUND' });
+    }
+  });
+
   it("merges a client's activities, events and record changes in one chronology, newest first, and pages through it", async () => {
     const t = await tenant();
     const c = await t.client('Énergies Côtières');
