@@ -9,6 +9,7 @@ import {
   getClientTimeline,
   listClientActivities,
   listMyTasks,
+  notifyOnEvent,
   reopenActivity,
   restoreClient,
   updateActivity,
@@ -19,6 +20,7 @@ import {
   ZListMyTasksInput,
   ZUpdateActivityInput,
   type DomainError,
+  type EventEnvelope,
   type TenantDeps,
 } from '../src/index.ts';
 import { newTenant, testAuthDeps } from './harness.ts';
@@ -110,6 +112,30 @@ describe('activities', () => {
       code: 'BAD_REQUEST',
       fieldErrors: { ownerUserId: [expect.any(String)] },
     });
+  });
+
+  it('tells a member when someone else gives them a to-do, and only then', async () => {
+    const t = await tenant();
+    const colleague = await t.addMember();
+    const c = await t.client();
+    const given = await t.create({ kind: 'task', subject: 'Relancer le devis', clientId: c.id, dueDate: '2026-03-12', ownerUserId: colleague });
+    await t.create({ kind: 'task', subject: 'Pour moi' });
+    await t.create({ kind: 'call', subject: 'Appel déjà passé pour lui', ownerUserId: colleague });
+    const mine = await t.create({ kind: 'task', subject: 'Passée au collègue' });
+    await t.run((deps) => updateActivity(deps, ZUpdateActivityInput.parse({ activityId: mine.id, ownerUserId: colleague })));
+    await t.run((deps) => updateActivity(deps, ZUpdateActivityInput.parse({ activityId: mine.id, subject: 'Passée au collègue (bis)' })));
+
+    const events = await t.run(({ tx }) => tx.outboxEvent.findMany({ where: { type: 'activity.assigned' }, orderBy: { occurredAt: 'asc' } }));
+    expect(events.map((e) => e.payload)).toEqual([
+      { activityId: given.id, kind: 'task', subject: 'Relancer le devis', clientId: c.id, ownerUserId: colleague, assignedByUserId: t.owner.userId, dueDate: '2026-03-12' },
+      expect.objectContaining({ activityId: mine.id, subject: 'Passée au collègue', ownerUserId: colleague, dueDate: null }),
+    ]);
+    const envelope = { ...events[0]!, occurredAt: events[0]!.occurredAt.toISOString() } as unknown as EventEnvelope;
+    await t.run(({ tx }) => notifyOnEvent(tx, envelope));
+    const notes = await t.run(({ tx }) => tx.notification.findMany({ where: { type: 'activity.assigned' } }));
+    expect(notes).toEqual([
+      expect.objectContaining({ userId: colleague, title: 'Nouvelle tâche', body: 'Owner Test vous a confié : Relancer le devis (échéance le 12/03/2026).', link: '/taches' }),
+    ]);
   });
 
   it("lists my open tasks overdue first (today in Paris), then today, later, undated; not others' nor done ones", async () => {

@@ -2,6 +2,7 @@ import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest } from '../shared/errors.ts';
 import type { TCreateActivityInput } from './activities.schema.ts';
+import { announceAssignment } from './announce-assignment.ts';
 import { ACTIVITY_COLUMNS, assertActivityType, assertOwnerIsMember, loadVisibleClient, toActivityViews } from './activity-view.ts';
 
 /** Done at creation unless it is a to-do: a task, or a call/email/meeting planned for a due date. */
@@ -43,6 +44,7 @@ export async function createActivity(deps: TenantDeps, input: TCreateActivityInp
     },
     select: ACTIVITY_COLUMNS,
   });
+  await announceAssignment(deps, row);
   await auditAs(tx, actor, {
     action: 'activity.created',
     entityType: 'activity',

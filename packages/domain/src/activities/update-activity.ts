@@ -2,6 +2,7 @@ import type { Prisma } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import type { TUpdateActivityInput } from './activities.schema.ts';
+import { announceAssignment } from './announce-assignment.ts';
 import { ACTIVITY_COLUMNS, assertActivityType, assertOwnerIsMember, loadActivity, loadVisibleClient, toActivityViews } from './activity-view.ts';
 
 /** Changes what is given. Moving it to another client reads that client first (NOT_FOUND if hidden). */
@@ -21,6 +22,7 @@ export async function updateActivity(deps: TenantDeps, input: TUpdateActivityInp
     ...(fields.occurredAt === undefined ? {} : { occurredAt: new Date(fields.occurredAt) }),
   };
   const row = await deps.tx.activity.update({ where: { id: current.id }, data, select: ACTIVITY_COLUMNS });
+  if (row.ownerUserId !== current.ownerUserId) await announceAssignment(deps, row);
   await auditAs(deps.tx, deps.actor, {
     action: 'activity.updated',
     entityType: 'activity',

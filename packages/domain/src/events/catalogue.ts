@@ -54,6 +54,16 @@ export const EVENT_CATALOGUE = {
   'member.joined': z.object({ memberId: id, userId: id, role }),
   'member.role_changed': z.object({ memberId: id, userId: id, from: role, to: role }),
   'member.removed': z.object({ memberId: id, userId: id }),
+  /** A to-do given to another member than the one who wrote it (created so, or handed over). */
+  'activity.assigned': z.object({
+    activityId: id,
+    kind: z.enum(['call', 'email', 'meeting', 'note', 'task']),
+    subject: z.string(),
+    clientId: id.nullable(),
+    ownerUserId: id,
+    assignedByUserId: id,
+    dueDate: isoDate.nullable(),
+  }),
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;

@@ -22,7 +22,7 @@ export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 export const EVENT_HANDLERS: readonly EventHandler[] = [
   {
     consumer: 'notifications',
-    types: ['member.joined', 'member.role_changed'],
+    types: ['member.joined', 'member.role_changed', 'activity.assigned'],
     handle: notifyOnEvent,
   },
   {

@@ -4,6 +4,7 @@ import type { Role } from '@crm/db';
 export const NOTIFICATION_TYPES = {
   'member.joined': 'Arrivée d’un membre',
   'member.role_changed': 'Changement de votre rôle',
+  'activity.assigned': 'Tâche qui vous est confiée',
 } as const;
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;
 

@@ -64,6 +64,18 @@ async function draftFor(tx: Tx, event: EventEnvelope): Promise<Draft | null> {
         link: '/',
       };
     }
+    case 'activity.assigned': {
+      const { ownerUserId, assignedByUserId, subject, dueDate } = event.payload as EventEnvelope<'activity.assigned'>['payload'];
+      const by = await tx.user.findUnique({ where: { id: assignedByUserId }, select: { name: true } });
+      const due = dueDate ? ` (échéance le ${dueDate.split('-').reverse().join('/')})` : '';
+      return {
+        userIds: [ownerUserId],
+        type: 'activity.assigned',
+        title: 'Nouvelle tâche',
+        body: `${by?.name ?? 'Un membre'} vous a confié : ${subject}${due}.`,
+        link: '/taches',
+      };
+    }
     default:
       return null;
   }
