@@ -45,6 +45,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const bClient = await b.caller.clients.create({ kind: 'company', companyName: 'Client de B' });
     const [bListItem] = await b.caller.lists.items({ kind: 'client_source' });
     const bAppointment = await b.caller.appointments.create({ title: 'RDV de B', startsAt: '2026-12-03T10:00', endsAt: '2026-12-03T11:00', clientId: bClient.client!.id });
+    const bActivity = await b.caller.activities.create({ kind: 'task', subject: 'Tâche de B', clientId: bClient.client!.id, dueDate: '2026-01-05' });
     const bProduct = await b.caller.products.create({ code: 'ELEC-B', name: 'Électricité B', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly' });
     const bBefore = {
       members: await b.caller.members.list(),
@@ -55,6 +56,8 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       products: await b.caller.products.list({}),
       sources: await b.caller.lists.items({ kind: 'client_source' }),
       appointments: await b.caller.appointments.list({ from: '2026-11-30', to: '2026-12-07', people: 'all', includeCancelled: true }),
+      tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
+      timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
     };
 
     // B's real ids, by field name. A new id-taking procedure must add its field here.
@@ -68,14 +71,26 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       productId: bProduct.id,
       itemId: bListItem!.id,
       appointmentId: bAppointment.appointment!.id,
+      activityId: bActivity.id,
       ownerUserId: b.userId,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
     const appointmentFields = { title: 'RDV de A', startsAt: '2026-12-03T10:00', endsAt: '2026-12-03T11:00' };
+    // What a procedure needs besides its ids to get past validation to the lookup.
+    const requiredFields: Record<string, Record<string, unknown>> = {
+      'appointments.create': appointmentFields,
+      'activities.create': { kind: 'task', subject: 'Tâche' },
+    };
 
     const procedures = idTakingProcedures();
     expect(procedures.map((p) => p.path).sort()).toEqual([
+      'activities.complete',
+      'activities.create',
+      'activities.delete',
+      'activities.listForClient',
+      'activities.reopen',
+      'activities.update',
       'appointments.cancel',
       'appointments.create',
       'appointments.get',
@@ -84,6 +99,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'clients.archive',
       'clients.get',
       'clients.restore',
+      'clients.timeline',
       'clients.update',
       'events.replay',
       'invitations.revoke',
@@ -96,7 +112,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'products.update',
     ]);
     for (const { path, idFields } of procedures) {
-      const input: Record<string, unknown> = { ...otherFields, ...(path === 'products.changePrice' ? otherFields2 : {}), ...(path === 'appointments.create' ? appointmentFields : {}) };
+      const input: Record<string, unknown> = { ...otherFields, ...(path === 'products.changePrice' ? otherFields2 : {}), ...requiredFields[path] };
       for (const field of idFields) {
         expect(foreignIds, `no foreign id for ${path}.${field}`).toHaveProperty(field);
         input[field] = foreignIds[field];
@@ -116,6 +132,8 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       products: await b.caller.products.list({}),
       sources: await b.caller.lists.items({ kind: 'client_source' }),
       appointments: await b.caller.appointments.list({ from: '2026-11-30', to: '2026-12-07', people: 'all', includeCancelled: true }),
+      tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
+      timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
     }).toEqual(bBefore);
   });
 
