@@ -6,7 +6,11 @@ import pg from 'pg';
  * What every baseline does around its SQL: bare node:http, the same JWT check as the API, one
  * transaction on a pg pool of 10 with the tenant and user set. No framework, no ORM, no logs.
  */
-export function serveRawBaseline(handle: (client: pg.PoolClient, claims: JWTPayload) => Promise<unknown>): void {
+export function serveRawBaseline(
+  handle: (client: pg.PoolClient, claims: JWTPayload) => Promise<unknown>,
+  /** The transaction's first statement, given $1 = tenant and $2 = user (the API's, for the route measured). */
+  enter = "select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)",
+): void {
   const { DATABASE_URL, JWT_SECRET, PORT } = process.env as Record<string, string>;
   const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 10 });
   const secret = new TextEncoder().encode(JWT_SECRET);
@@ -17,7 +21,7 @@ export function serveRawBaseline(handle: (client: pg.PoolClient, claims: JWTPayl
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        await client.query("select set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)", [payload.tid ?? '', payload.sub]);
+        await client.query(enter, [payload.tid ?? '', payload.sub]);
         const body = await handle(client, payload);
         await client.query('COMMIT');
         res.setHeader('content-type', 'application/json');

@@ -1,5 +1,5 @@
 import type { Db } from './client.ts';
-import type { Prisma } from './generated/prisma/client.ts';
+import type { Prisma, Role } from './generated/prisma/client.ts';
 import { isUuid } from './ids.ts';
 
 /** A unit of work's handle: every query in it runs in one transaction under one scope. */
@@ -25,6 +25,32 @@ export async function withTenant<T>(
     await tx.$executeRaw`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${options.userId ?? ''}, true)`;
     return fn(tx);
   }, options.timeoutMs === undefined ? undefined : { timeout: options.timeoutMs });
+}
+
+/** The acting user's membership in the tenant, or null when they are not (or no longer) a member. */
+export interface TenantMember {
+  id: string;
+  role: Role;
+}
+
+/**
+ * withTenant for a user acting in the tenant (every API request): one statement sets the tenant
+ * and the user and reads the user's membership (`crm_enter_tenant`), saving a round trip on
+ * the hottest path. `fn` decides what a missing membership means.
+ */
+export async function withMember<T>(
+  db: Db,
+  tenantId: string,
+  userId: string,
+  fn: (tx: Tx, member: TenantMember | null) => Promise<T>,
+): Promise<T> {
+  if (!isUuid(tenantId)) throw new Error('withMember: tenantId must be a UUID');
+  if (!isUuid(userId)) throw new Error('withMember: userId must be a UUID');
+  return db.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ member_id: string; member_role: Role }[]>`
+      SELECT member_id, member_role FROM crm_enter_tenant(${tenantId}::uuid, ${userId}::uuid)`;
+    return fn(tx, row ? { id: row.member_id, role: row.member_role } : null);
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
-import { withTenant } from '@crm/db';
+import { withMember } from '@crm/db';
 import type { AccessGrant, AuthDeps, IssuedSession, Permission, TenantDeps } from '@crm/domain';
-import { resolveActor, resolveActorOnce } from './actor.ts';
+import { actorFrom, resolveActorOnce } from './actor.ts';
 import { TRPCError } from '@trpc/server';
 import type { CrmContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
@@ -65,18 +65,13 @@ const tenantGuard = t.middleware(async ({ ctx, meta, next }) => {
   }
   const tenantId = claims.tenantId;
   if (!tenantId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Aucune organisation active' });
-  return withTenant(
-    ctx.services.db,
-    tenantId,
-    async (tx) => {
-      const actor = await resolveActor(tx, claims, permission, ctx.request.requestId);
-      const deps: TenantDeps = { tx, now: ctx.services.clock(), actor };
-      const result = await next({ ctx: { deps, claims, auth: authDeps(ctx) } });
-      if (!result.ok) throw result.error; // roll the transaction back
-      return result;
-    },
-    { userId: claims.userId },
-  );
+  return withMember(ctx.services.db, tenantId, claims.userId, async (tx, member) => {
+    const actor = actorFrom(member, claims, permission, ctx.request.requestId);
+    const deps: TenantDeps = { tx, now: ctx.services.clock(), actor };
+    const result = await next({ ctx: { deps, claims, auth: authDeps(ctx) } });
+    if (!result.ok) throw result.error; // roll the transaction back
+    return result;
+  });
 });
 
 export const tenantProcedure = {
