@@ -5,6 +5,7 @@ import { EventsPage } from '../events/events-page.tsx';
 import { InvitationsPage } from '../invitations/invitations-page.tsx';
 import { NotificationPreferences } from '../notifications/notification-preferences.tsx';
 import { MembersPage } from '../members/members-page.tsx';
+import { ReferenceDataPage } from './reference-data-page.tsx';
 import { ListsPage } from './lists-page.tsx';
 import { OrganisationSettings } from './organisation-settings.tsx';
 
@@ -19,6 +20,7 @@ export function SettingsPage() {
         <NavLink to="/parametres/membres">{t.settings.tabs.members}</NavLink>
         {canSeeInvitations && <NavLink to="/parametres/invitations">{t.settings.tabs.invitations}</NavLink>}
         <NavLink to="/parametres/listes">{t.settings.tabs.lists}</NavLink>
+        <NavLink to="/parametres/referentiel">{t.settings.tabs.referenceData}</NavLink>
         <NavLink to="/parametres/notifications">{t.settings.tabs.notifications}</NavLink>
         {canSeeEvents && <NavLink to="/parametres/evenements">{t.settings.tabs.events}</NavLink>}
       </nav>
@@ -28,6 +30,7 @@ export function SettingsPage() {
         <Route path="membres" element={<MembersPage />} />
         <Route path="invitations" element={<InvitationsPage />} />
         <Route path="listes" element={<ListsPage />} />
+        <Route path="referentiel" element={<ReferenceDataPage />} />
         <Route path="notifications" element={<NotificationPreferences />} />
         <Route path="evenements" element={<EventsPage />} />
       </Routes>
