@@ -3,6 +3,7 @@ import { withSystem, type Db } from '@crm/db';
 import { EVENT_HANDLERS, type EventHandler } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { ClientImportRunner } from './client-import-runner.ts';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './event-bus/deliver.ts';
 import { InProcessBus } from './event-bus/in-process.ts';
 import { DEFAULT_JETSTREAM_NAMES, ensureJetStream, jetStreamSink, JetStreamConsumer, type JetStreamNames } from './event-bus/jetstream.ts';
@@ -21,6 +22,8 @@ export interface WorkerOptions {
   jetstream?: JetStreamNames;
   /** Published outbox rows older than this are deleted (0 keeps them forever). */
   outboxRetentionDays?: number;
+  /** How often queued client imports are looked for. */
+  importPollMs?: number;
 }
 
 export interface HealthReport {
@@ -35,9 +38,10 @@ export interface Worker {
 }
 
 /**
- * The worker: the outbox relay, and one consumer per handler group, over JetStream or in
- * process. Several workers may run at once: the relay shares rows with SKIP LOCKED, JetStream
- * shares each durable consumer's messages, and processed-event records keep effects single.
+ * The worker: the outbox relay, one consumer per handler group (over JetStream or in
+ * process), and the client import runner. Several workers may run at once: the relay shares
+ * rows with SKIP LOCKED, imports are claimed with advisory locks, JetStream shares each
+ * durable consumer's messages, and processed-event records keep effects single.
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { db, nats, log } = options;
@@ -62,6 +66,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   }
   const relay = new OutboxRelay({ db, sink: bus ?? jetStreamSink(nats!, names), log: log.child({ component: 'relay' }), waker: options.waker, pollMs: options.relayPollMs });
   relay.start();
+  const imports = new ClientImportRunner({ db, log: log.child({ component: 'client-imports' }), pollMs: options.importPollMs });
+  imports.start();
 
   const retentionDays = options.outboxRetentionDays ?? 7;
   const retention =
@@ -94,6 +100,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       stopping = true;
       clearInterval(retention);
       await relay.stop();
+      await imports.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await bus?.stop();
       await options.waker?.close();

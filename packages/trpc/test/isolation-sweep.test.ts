@@ -46,6 +46,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const [bListItem] = await b.caller.lists.items({ kind: 'client_source' });
     const bAppointment = await b.caller.appointments.create({ title: 'RDV de B', startsAt: '2026-12-03T10:00', endsAt: '2026-12-03T11:00', clientId: bClient.client!.id });
     const bActivity = await b.caller.activities.create({ kind: 'task', subject: 'Tâche de B', clientId: bClient.client!.id, dueDate: '2026-01-05' });
+    const bImport = await withTenant(services.db, b.tenantId, (tx) =>
+      tx.clientImport.create({ data: { tenantId: b.tenantId, createdBy: b.userId, fileName: 'b.csv', content: Buffer.from('Nom\nB\n'), encoding: 'utf-8', delimiter: ';' } }),
+    );
     const bProduct = await b.caller.products.create({ code: 'ELEC-B', name: 'Électricité B', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly' });
     const bBefore = {
       members: await b.caller.members.list(),
@@ -54,6 +57,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       deadLetters: await b.caller.events.deadLetters(),
       clients: await b.caller.clients.list({}),
       products: await b.caller.products.list({}),
+      imports: await b.caller.clientImports.list({}),
       sources: await b.caller.lists.items({ kind: 'client_source' }),
       appointments: await b.caller.appointments.list({ from: '2026-11-30', to: '2026-12-07', people: 'all', includeCancelled: true }),
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
@@ -69,6 +73,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       deadLetterId: deadLetter.id,
       clientId: bClient.client!.id,
       productId: bProduct.id,
+      importId: bImport.id,
       itemId: bListItem!.id,
       appointmentId: bAppointment.appointment!.id,
       activityId: bActivity.id,
@@ -81,6 +86,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const requiredFields: Record<string, Record<string, unknown>> = {
       'appointments.create': appointmentFields,
       'activities.create': { kind: 'task', subject: 'Tâche' },
+      'clientImports.dryRun': { mapping: ['lastName'], duplicatePolicy: 'skip' },
     };
 
     const procedures = idTakingProcedures();
@@ -96,6 +102,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'appointments.get',
       'appointments.update',
       'auth.switchOrganisation',
+      'clientImports.dryRun',
+      'clientImports.get',
+      'clientImports.start',
       'clients.archive',
       'clients.get',
       'clients.restore',
@@ -130,6 +139,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       deadLetters: await b.caller.events.deadLetters(),
       clients: await b.caller.clients.list({}),
       products: await b.caller.products.list({}),
+      imports: await b.caller.clientImports.list({}),
       sources: await b.caller.lists.items({ kind: 'client_source' }),
       appointments: await b.caller.appointments.list({ from: '2026-11-30', to: '2026-12-07', people: 'all', includeCancelled: true }),
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),

@@ -1,0 +1,106 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { runClientImport, systemClock } from '@crm/domain';
+import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+
+// The upload route over real HTTP, then the clientImports procedures, as the web wizard calls them.
+let server: Server;
+let base: string;
+const services = testAuthDeps();
+
+beforeAll(async () => {
+  const app = createApp({ services, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+async function signUp() {
+  const response = await fetch(`${base}/trpc/auth.signUp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Léa Import', email: uniqueEmail('import'), password: 'a long enough password', organisationName: 'Import SARL' }),
+  });
+  const data = ((await response.json()) as { result: { data: { accessToken: string; organisationId: string } } }).result.data;
+  return { token: data.accessToken, tenantId: data.organisationId };
+}
+
+async function upload(token: string | null, body: Uint8Array | string, fileName = 'clients.csv') {
+  const response = await fetch(`${base}/imports/clients?fileName=${encodeURIComponent(fileName)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/csv', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body,
+  });
+  return { status: response.status, json: (await response.json()) as any };
+}
+
+async function call(token: string, path: string, input: unknown, method: 'GET' | 'POST' = 'POST') {
+  const url = `${base}/trpc/${path}${method === 'GET' ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(method === 'POST' ? { body: JSON.stringify(input) } : {}),
+  });
+  return { status: response.status, json: (await response.json()) as any };
+}
+
+describe('POST /imports/clients', () => {
+  it('stores a Windows-1252 file and answers what it found; the procedures take it from there', async () => {
+    const a = await signUp();
+    const csv = Uint8Array.from(Buffer.from('Prénom;Nom;Email\r\nHélène;Lefèvre;helene@example.test\r\nLuc;Bernard;pas-un-email\r\n', 'latin1'));
+    const uploaded = await upload(a.token, csv, 'export Excel.csv');
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.json).toMatchObject({
+      fileName: 'export Excel.csv',
+      encoding: 'windows-1252',
+      delimiter: ';',
+      headers: ['Prénom', 'Nom', 'Email'],
+      suggestedMapping: ['firstName', 'lastName', 'email'],
+      preview: [['Hélène', 'Lefèvre', 'helene@example.test'], ['Luc', 'Bernard', 'pas-un-email']],
+      totalRows: 2,
+    });
+    const importId = uploaded.json.id as string;
+    const dryRun = await call(a.token, 'clientImports.dryRun', { importId, mapping: uploaded.json.suggestedMapping, duplicatePolicy: 'skip' });
+    expect(dryRun.status).toBe(200);
+    expect(dryRun.json.result.data).toMatchObject({ validRows: 1, invalidRows: 1, errors: [{ row: 3, field: 'email', message: 'Email invalide' }] });
+    expect((await call(a.token, 'clientImports.start', { importId })).json.result.data).toEqual({ importId, status: 'queued' });
+    // What the worker does (a worker of another test file on the same database may get there first).
+    while ((await runClientImport({ db: services.db, clock: systemClock }, { tenantId: a.tenantId, importId })).outcome === 'busy') {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    let done = await call(a.token, 'clientImports.get', { importId }, 'GET');
+    for (let i = 0; i < 50 && done.json.result.data.status !== 'succeeded'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      done = await call(a.token, 'clientImports.get', { importId }, 'GET');
+    }
+    expect(done.json.result.data).toMatchObject({ status: 'succeeded', insertedRows: 1, processedRows: 1 });
+
+    // Another organisation cannot read, simulate or start it, and does not list it.
+    const b = await signUp();
+    for (const [path, input, method] of [
+      ['clientImports.get', { importId }, 'GET'],
+      ['clientImports.dryRun', { importId, mapping: ['firstName', 'lastName', null], duplicatePolicy: 'skip' }, 'POST'],
+      ['clientImports.start', { importId }, 'POST'],
+    ] as const) {
+      const res = await call(b.token, path, input, method);
+      expect(`${path}: ${res.status} ${res.json.error.data.code}`).toBe(`${path}: 404 NOT_FOUND`);
+    }
+    expect((await call(b.token, 'clientImports.list', {}, 'GET')).json.result.data).toEqual([]);
+  });
+
+  it('refuses more than 10 MB with 413, garbage with 400, both in French; no token 401', async () => {
+    const a = await signUp();
+    const big = await upload(a.token, new Uint8Array(10 * 1024 * 1024 + 1).fill(0x61));
+    expect(big).toEqual({ status: 413, json: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Fichier trop volumineux : 10 Mo au plus', fieldErrors: { file: ['Fichier trop volumineux : 10 Mo au plus'] } } } });
+    const garbage = await upload(a.token, Uint8Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 256));
+    expect(garbage.status).toBe(400);
+    expect(garbage.json.error.message).toBe("Ce fichier n'est pas un fichier texte CSV (contenu binaire)");
+    expect((await upload(a.token, '')).json.error.message).toBe('Fichier vide');
+    expect((await upload(null, 'Nom\nMartin\n')).status).toBe(401);
+    expect((await call(a.token, 'clientImports.list', {}, 'GET')).json.result.data).toEqual([]);
+  });
+});
