@@ -5,6 +5,7 @@ import { AcceptInvitationPage } from '../features/auth/accept-invitation-page.ts
 import { LoginPage } from '../features/auth/login-page.tsx';
 import { useSession } from '../features/auth/session.tsx';
 import { SignupPage } from '../features/auth/signup-page.tsx';
+import { AgendaPage } from '../features/calendar/agenda-page.tsx';
 import { ClientPage, EditClientPage, NewClientPage } from '../features/clients/client-page.tsx';
 import { ClientsPage } from '../features/clients/clients-page.tsx';
 import { TasksPage } from '../features/activities/tasks-page.tsx';
@@ -40,6 +41,7 @@ export function AppRoutes() {
         <Route path="/clients/:clientId" element={<ClientPage />} />
         <Route path="/clients/:clientId/modifier" element={<EditClientPage />} />
         <Route path="/taches" element={<TasksPage />} />
+        <Route path="/agenda" element={<AgendaPage />} />
         <Route path="/produits" element={<ProductsPage />} />
         <Route path="/parametres/*" element={<SettingsPage />} />
       </Route>
