@@ -19,11 +19,11 @@ const ADDRESS = ['addressLine1', 'addressLine2', 'postalCode', 'city', 'country'
  */
 export async function mergeClients(deps: TenantDeps, input: TMergeClientsInput) {
   const { tx, actor } = deps;
-  if (input.sourceClientId === input.targetClientId) throw badRequest('Choisissez deux clients différents', { targetClientId: ['Choisissez un autre client'] });
   const [source, target] = await Promise.all(
     [input.sourceClientId, input.targetClientId].map((id) => tx.client.findFirst({ where: { id, tenantId: actor.tenantId } })),
   );
   if (!source || !target) throw notFound('Client');
+  if (source.id === target.id) throw badRequest('Choisissez deux clients différents', { targetClientId: ['Choisissez un autre client'] });
   for (const c of [source, target]) {
     if (c.mergedIntoId) throw conflict(`${c.displayName} a déjà été fusionné`);
     if (c.anonymisedAt) throw conflict(`${c.displayName} est anonymisé`);
