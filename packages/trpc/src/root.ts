@@ -17,6 +17,7 @@ import { membersRouter } from './routers/members.router.ts';
 import { organisationsRouter } from './routers/organisations.router.ts';
 import { productsRouter } from './routers/products.router.ts';
 import { referentielRouter } from './routers/referentiel.router.ts';
+import { salesRepsRouter } from './routers/sales-reps.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -29,12 +30,13 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   events: eventsRouter,
   clients: clientsRouter,
-  clientImports: clientImportsRouter,
   activities: activitiesRouter,
+  clientImports: clientImportsRouter,
   calendar: calendarRouter,
   appointments: appointmentsRouter,
   products: productsRouter,
   lists: listsRouter,
+  salesReps: salesRepsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -46,6 +46,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const [bListItem] = await b.caller.lists.items({ kind: 'client_source' });
     const bAppointment = await b.caller.appointments.create({ title: 'RDV de B', startsAt: '2026-12-03T10:00', endsAt: '2026-12-03T11:00', clientId: bClient.client!.id });
     const bActivity = await b.caller.activities.create({ kind: 'task', subject: 'Tâche de B', clientId: bClient.client!.id, dueDate: '2026-01-05' });
+    const bSalesRep = await b.caller.salesReps.create({ firstName: 'Rep', lastName: 'de B' });
     const bImport = await withTenant(services.db, b.tenantId, (tx) =>
       tx.clientImport.create({ data: { tenantId: b.tenantId, createdBy: b.userId, fileName: 'b.csv', content: Buffer.from('Nom\nB\n'), encoding: 'utf-8', delimiter: ';' } }),
     );
@@ -62,6 +63,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       appointments: await b.caller.appointments.list({ from: '2026-11-30', to: '2026-12-07', people: 'all', includeCancelled: true }),
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
       timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
+      salesReps: await b.caller.salesReps.list({ includeInactive: true }),
     };
 
     // B's real ids, by field name. A new id-taking procedure must add its field here.
@@ -78,15 +80,26 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       appointmentId: bAppointment.appointment!.id,
       activityId: bActivity.id,
       ownerUserId: b.userId,
+      salesRepId: bSalesRep.id,
+      sourceClientId: bClient.client!.id,
+      targetClientId: bClient.client!.id,
+      toSalesRepId: bSalesRep.id,
+      fromSalesRepId: bSalesRep.id,
+      managerId: bSalesRep.id,
+      userId: b.userId,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
     const appointmentFields = { title: 'RDV de A', startsAt: '2026-12-03T10:00', endsAt: '2026-12-03T11:00' };
     // What a procedure needs besides its ids to get past validation to the lookup.
     const requiredFields: Record<string, Record<string, unknown>> = {
+      'clients.create': { kind: 'company', companyName: 'Client' },
+      'clientImports.dryRun': { mapping: ['lastName'], duplicatePolicy: 'skip' },
       'appointments.create': appointmentFields,
       'activities.create': { kind: 'task', subject: 'Tâche' },
-      'clientImports.dryRun': { mapping: ['lastName'], duplicatePolicy: 'skip' },
+      'clients.anonymise': { confirm: true },
+      'salesReps.create': { firstName: 'Jean', lastName: 'Dupont' },
+      'salesReps.setTarget': { month: '2026-12', revenueCents: 100 },
     };
 
     const procedures = idTakingProcedures();
@@ -105,8 +118,13 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'clientImports.dryRun',
       'clientImports.get',
       'clientImports.start',
+      'clients.anonymise',
       'clients.archive',
+      'clients.create',
+      'clients.exportData',
       'clients.get',
+      'clients.merge',
+      'clients.reassign',
       'clients.restore',
       'clients.timeline',
       'clients.update',
@@ -119,6 +137,10 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'products.changePrice',
       'products.get',
       'products.update',
+      'salesReps.create',
+      'salesReps.get',
+      'salesReps.setTarget',
+      'salesReps.update',
     ]);
     for (const { path, idFields } of procedures) {
       const input: Record<string, unknown> = { ...otherFields, ...(path === 'products.changePrice' ? otherFields2 : {}), ...requiredFields[path] };
@@ -144,6 +166,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       appointments: await b.caller.appointments.list({ from: '2026-11-30', to: '2026-12-07', people: 'all', includeCancelled: true }),
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
       timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
+      salesReps: await b.caller.salesReps.list({ includeInactive: true }),
     }).toEqual(bBefore);
   });
 

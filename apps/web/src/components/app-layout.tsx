@@ -60,6 +60,7 @@ export function AppLayout() {
         <NavLink to="/clients">{t.nav.clients}</NavLink>
         <NavLink to="/taches">{t.activities.nav}</NavLink>
         <NavLink to="/agenda">{t.agenda.nav}</NavLink>
+        <NavLink to="/commerciaux">{t.nav.salesReps}</NavLink>
         <NavLink to="/produits">{t.nav.products}</NavLink>
         <NavLink to="/parametres">{t.nav.settings}</NavLink>
       </nav>

@@ -12,6 +12,7 @@ import { TasksPage } from '../features/activities/tasks-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { SettingsPage } from '../features/organisation/settings-page.tsx';
 import { ProductsPage } from '../features/products/products-page.tsx';
+import { SalesRepsPage } from '../features/sales-reps/sales-reps-page.tsx';
 import { t } from '../i18n/fr.ts';
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -43,6 +44,7 @@ export function AppRoutes() {
         <Route path="/taches" element={<TasksPage />} />
         <Route path="/agenda" element={<AgendaPage />} />
         <Route path="/produits" element={<ProductsPage />} />
+        <Route path="/commerciaux" element={<SalesRepsPage />} />
         <Route path="/parametres/*" element={<SettingsPage />} />
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />

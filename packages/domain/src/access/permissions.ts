@@ -34,6 +34,11 @@ export const PERMISSIONS = {
   'clients.import': ['owner', 'admin', 'manager'],
   'activities.read': everyone,
   'activities.write': ['owner', 'admin', 'manager', 'sales'],
+  'clients.reassign': ['owner', 'admin', 'manager'],
+  'clients.merge': ['owner', 'admin', 'manager'],
+  'clients.gdpr': admins,
+  'salesReps.read': everyone,
+  'salesReps.write': ['owner', 'admin', 'manager'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

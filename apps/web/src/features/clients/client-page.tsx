@@ -8,6 +8,7 @@ import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { ClientTimeline } from '../activities/client-timeline.tsx';
 import { ClientForm } from './client-form.tsx';
+import { ClientRecordActions } from './client-record-actions.tsx';
 
 export function NewClientPage() {
   return (
@@ -39,6 +40,7 @@ export function ClientPage() {
   const queryClient = useQueryClient();
   const canWrite = useCan('clients.write');
   const client = useQuery(trpc.clients.get.queryOptions({ clientId }));
+  const reps = useQuery(trpc.salesReps.list.queryOptions({ includeInactive: true }));
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.clients.pathKey() });
   const archive = useMutation(trpc.clients.archive.mutationOptions({ onSuccess: refresh }));
   const restore = useMutation(trpc.clients.restore.mutationOptions({ onSuccess: refresh }));
@@ -72,9 +74,13 @@ export function ClientPage() {
           <dt>{t.organisation.address}</dt><dd>{c.address ? `${c.address.line1}, ${c.address.postalCode} ${c.address.city}` : '—'}</dd>
           <dt>{t.clients.tags}</dt><dd>{c.tags.map((tag) => <span key={tag} className="badge">{tag}</span>)}</dd>
           <dt>{t.clients.consent}</dt><dd>{c.marketingConsent && c.marketingConsentAt ? formatDate(c.marketingConsentAt) : 'Non'}</dd>
+          <dt>{t.clients.salesRep}</dt><dd>{reps.data?.find((r) => r.id === c.salesRepId)?.displayName ?? '—'}</dd>
           <dt>{t.clients.createdAt}</dt><dd>{formatDate(c.createdAt)}</dd>
+          {c.mergedIntoId && (<><dt>{t.clients.mergedInto}</dt><dd><Link to={`/clients/${c.mergedIntoId}`}>{t.clients.mergedInto} →</Link></dd></>)}
+          {c.anonymisedAt && (<><dt>{t.clients.anonymised}</dt><dd>{formatDate(c.anonymisedAt)}</dd></>)}
         </dl>
       </div>
+      <ClientRecordActions client={c} />
       <ClientTimeline clientId={c.id} />
     </section>
   );
