@@ -75,6 +75,16 @@ describe('the agenda', () => {
       await page.getByRole('button', { name: "Aujourd'hui" }).click();
       await page.getByRole('grid', { name: 'Agenda' }).getByRole('button', { name: /Visite client/ }).waitFor();
 
+      // Moved to later the same day: the same form, through appointments.update.
+      await page.getByRole('grid', { name: 'Agenda' }).getByRole('button', { name: /Visite client/ }).click();
+      await page.getByRole('button', { name: 'Modifier', exact: true }).click();
+      const edit = page.getByRole('form', { name: 'Modifier le rendez-vous' });
+      expect(await edit.getByLabel('Lieu').inputValue()).toBe('5 rue des Lilas, Bordeaux');
+      await edit.getByLabel('Début').fill('16:00');
+      await edit.getByLabel('Fin', { exact: true }).fill('17:00');
+      await edit.getByRole('button', { name: 'Enregistrer le rendez-vous' }).click();
+      await page.getByRole('grid', { name: 'Agenda' }).getByRole('button', { name: /16:00.17:00\s*Visite client/ }).waitFor();
+
       // The private feed: made once, shown once, served as iCalendar.
       await page.getByRole('button', { name: "Créer mon lien d'abonnement" }).click();
       const url = await page.getByLabel("Lien d'abonnement").inputValue();
@@ -82,6 +92,7 @@ describe('the agenda', () => {
       const ics = await (await fetch(url)).text();
       expect(ics).toContain('BEGIN:VCALENDAR');
       expect(ics).toContain('SUMMARY:Visite client');
+      expect(ics.split('BEGIN:VEVENT').find((event) => event.includes('SUMMARY:Visite client'))).toContain('SEQUENCE:1'); // moved once
       expect(ics).toContain('SUMMARY:Appel fournisseur\r\n'); // cancelled, still served so calendars drop it
       expect(ics).toContain('STATUS:CANCELLED');
       await page.getByRole('button', { name: 'Copier' }).click();

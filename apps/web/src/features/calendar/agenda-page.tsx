@@ -32,6 +32,7 @@ export function AgendaPage() {
   const people = who === 'mine' || who === 'all' ? who : [who];
   const list = useQuery(trpc.appointments.list.queryOptions({ from, to, people }));
   const [booking, setBooking] = useState(false);
+  const [editing, setEditing] = useState<Appointment | null>(null);
   const [selected, setSelected] = useState<Appointment | null>(null);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.appointments.list.pathKey() });
   const cancel = useMutation(
@@ -49,12 +50,28 @@ export function AgendaPage() {
     <section className="stack">
       <div className="page-header">
         <h1>{t.agenda.title}</h1>
-        {canWrite && !booking && (
+        {canWrite && !booking && !editing && (
           <button type="button" className="button button--primary" onClick={() => setBooking(true)}>{t.agenda.newAppointment}</button>
         )}
       </div>
 
-      {booking && me.data && (
+      {editing && me.data && (
+        <AppointmentForm
+          key={editing.id}
+          appointment={editing}
+          day={editing.start.slice(0, 10)}
+          members={members.data ?? []}
+          meUserId={me.data.user.id}
+          onClose={() => setEditing(null)}
+          onBooked={(appointment) => {
+            setEditing(null);
+            setSelected(appointment);
+            refresh();
+            go({ date: appointment.start.slice(0, 10) });
+          }}
+        />
+      )}
+      {booking && !editing && me.data && (
         <AppointmentForm
           day={view === 'day' ? anchor : today > from && today < to ? today : from}
           members={members.data ?? []}
@@ -120,6 +137,7 @@ export function AgendaPage() {
           {cancel.error && <p className="notice notice--error" role="alert">{messageOf(cancel.error)}</p>}
           {canWrite && !selected.cancelledAt && (
             <div className="actions">
+              <button type="button" className="button button--ghost" onClick={() => { setBooking(false); setEditing(selected); }}>{t.agenda.edit}</button>
               <button type="button" className="button button--danger" disabled={cancel.isPending}
                 onClick={() => window.confirm(t.agenda.cancelConfirm(selected.title)) && cancel.mutate({ appointmentId: selected.id })}>
                 {t.agenda.cancel}

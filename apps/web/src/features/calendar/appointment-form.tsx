@@ -5,7 +5,8 @@ import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf, type FieldErrors } from '../../lib/errors.ts';
 import { useTRPC } from '../../trpc.ts';
-import { formatDateTime, type Day } from './calendar-dates.ts';
+import { addDays, formatDateTime, type Day } from './calendar-dates.ts';
+import type { Appointment } from './calendar-views.tsx';
 
 type Overlap = RouterOutputs['appointments']['create']['overlaps'][number];
 type Member = RouterOutputs['members']['list'][number];
@@ -14,8 +15,14 @@ type ReminderMinutes = NonNullable<RouterInputs['appointments']['create']['remin
 
 const REMINDERS = ['', '0', '5', '10', '15', '30', '60', '120', '1440'] as const;
 
-/** Books an appointment; people already busy then are shown, and the user may confirm anyway. */
-export function AppointmentForm({ day, members, meUserId, onBooked, onClose }: {
+const daysBetween = (from: Day, to: Day) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
+
+/**
+ * Books an appointment, or changes `appointment`; people already busy then are shown, and the
+ * user may confirm anyway. An appointment over several days keeps its length in days when moved.
+ */
+export function AppointmentForm({ appointment, day, members, meUserId, onBooked, onClose }: {
+  appointment?: Appointment;
   day: Day;
   members: Member[];
   meUserId: string;
@@ -23,26 +30,41 @@ export function AppointmentForm({ day, members, meUserId, onBooked, onClose }: {
   onClose: () => void;
 }) {
   const trpc = useTRPC();
-  const [form, setForm] = useState({ title: '', date: day, start: '09:00', end: '10:00', location: '', notes: '', clientId: '', ownerUserId: meUserId, reminder: '' });
-  const [attendees, setAttendees] = useState<string[]>([]);
+  const [form, setForm] = useState(
+    appointment
+      ? {
+          title: appointment.title,
+          date: appointment.start.slice(0, 10),
+          start: appointment.start.slice(11),
+          end: appointment.end.slice(11),
+          location: appointment.location,
+          notes: appointment.notes,
+          clientId: appointment.client?.id ?? '',
+          ownerUserId: appointment.owner.userId,
+          reminder: appointment.reminderMinutes === null ? '' : String(appointment.reminderMinutes),
+        }
+      : { title: '', date: day, start: '09:00', end: '10:00', location: '', notes: '', clientId: '', ownerUserId: meUserId, reminder: '' },
+  );
+  const endDayOffset = appointment ? daysBetween(appointment.start.slice(0, 10), appointment.end.slice(0, 10)) : 0;
+  const [attendees, setAttendees] = useState<string[]>(appointment?.attendees.map((a) => a.userId) ?? []);
   const [clientSearch, setClientSearch] = useState('');
   const [overlaps, setOverlaps] = useState<Overlap[]>([]);
   const clients = useQuery(trpc.clients.list.queryOptions({ search: clientSearch || undefined, limit: 20 }));
-  const create = useMutation(
-    trpc.appointments.create.mutationOptions({
-      onSuccess: (result) => (result.appointment ? onBooked(result.appointment) : setOverlaps(result.overlaps)),
-    }),
-  );
+  const onSuccess = (result: { appointment: Booked | null; overlaps: Overlap[] }) =>
+    result.appointment ? onBooked(result.appointment) : setOverlaps(result.overlaps);
+  const createMutation = useMutation(trpc.appointments.create.mutationOptions({ onSuccess }));
+  const updateMutation = useMutation(trpc.appointments.update.mutationOptions({ onSuccess }));
+  const create = appointment ? updateMutation : createMutation;
   const notesId = useId();
   const set = (field: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value });
 
   const submit = (event: FormEvent | null, ignoreOverlaps = false) => {
     event?.preventDefault();
     setOverlaps([]);
-    create.mutate({
+    const fields = {
       title: form.title,
       startsAt: `${form.date}T${form.start}`,
-      endsAt: `${form.date}T${form.end}`,
+      endsAt: `${form.date && addDays(form.date, endDayOffset)}T${form.end}`,
       location: form.location,
       notes: form.notes,
       clientId: form.clientId || null,
@@ -50,7 +72,9 @@ export function AppointmentForm({ day, members, meUserId, onBooked, onClose }: {
       attendeeUserIds: attendees.filter((id) => id !== form.ownerUserId),
       reminderMinutes: form.reminder === '' ? null : (Number(form.reminder) as ReminderMinutes),
       ignoreOverlaps,
-    });
+    };
+    if (appointment) updateMutation.mutate({ appointmentId: appointment.id, ...fields });
+    else createMutation.mutate(fields);
   };
 
   const serverErrors = fieldErrorsOf(create.error);
@@ -64,11 +88,14 @@ export function AppointmentForm({ day, members, meUserId, onBooked, onClose }: {
     { value: '', label: t.agenda.noClient },
     ...(clients.data?.items ?? []).map((c) => ({ value: c.id, label: c.displayName })),
   ];
-  if (form.clientId && !clientOptions.some((o) => o.value === form.clientId)) clientOptions.push({ value: form.clientId, label: t.agenda.chosenClient });
+  if (form.clientId && !clientOptions.some((o) => o.value === form.clientId)) {
+    clientOptions.push({ value: form.clientId, label: appointment?.client?.id === form.clientId ? appointment.client.displayName : t.agenda.chosenClient });
+  }
+  const heading = appointment ? t.agenda.editAppointment : t.agenda.newAppointment;
 
   return (
-    <form className="card inline-form" onSubmit={(e) => submit(e)} noValidate aria-label={t.agenda.newAppointment}>
-      <h2>{t.agenda.newAppointment}</h2>
+    <form className="card inline-form" onSubmit={(e) => submit(e)} noValidate aria-label={heading}>
+      <h2>{heading}</h2>
       <FormMessage error={Object.keys(serverErrors).length ? null : messageOf(create.error)} />
       {overlaps.length > 0 && (
         <div className="notice notice--warning" role="alert">
@@ -89,7 +116,7 @@ export function AppointmentForm({ day, members, meUserId, onBooked, onClose }: {
         <TextField label={t.agenda.titleField} name="title" errors={errors} value={form.title} onChange={set('title')} />
         <TextField label={t.agenda.date} name="date" type="date" errors={errors} value={form.date} onChange={set('date')} />
         <TextField label={t.agenda.start} name="start" type="time" errors={errors} value={form.start} onChange={set('start')} />
-        <TextField label={t.agenda.end} name="end" type="time" errors={errors} value={form.end} onChange={set('end')} hint={t.agenda.endHint} />
+        <TextField label={t.agenda.end} name="end" type="time" errors={errors} value={form.end} onChange={set('end')} hint={endDayOffset > 0 ? t.agenda.endsLater(endDayOffset) : t.agenda.endHint} />
         <TextField label={t.agenda.location} name="location" errors={errors} value={form.location} onChange={set('location')} />
         <SelectField label={t.agenda.owner} name="ownerUserId" errors={errors} value={form.ownerUserId} onChange={set('ownerUserId')} options={memberOptions} />
         <TextField label={t.agenda.clientSearch} name="clientSearch" type="search" value={clientSearch} onChange={(e) => setClientSearch(e.target.value)} />
