@@ -8,7 +8,7 @@ import type { ImportDelimiter, ImportEncoding } from './csv.ts';
 import type { ImportField, ImportMapping, ImportRowError } from './import-fields.ts';
 import { planImport, readImportFile, reportedErrors, type Timed } from './plan-client-import.ts';
 
-/** The columns an import writes, in the order of the unnest() arrays. */
+/** The columns an import writes, as the keys of the JSON rows sent per chunk. */
 type ClientRow = Pick<
   Client,
   | 'id' | 'kind' | 'civility' | 'firstName' | 'lastName' | 'companyName' | 'legalForm' | 'siren' | 'siret' | 'email' | 'phone' | 'mobile'
@@ -37,7 +37,7 @@ const COLUMNS: [keyof ClientRow, string, string][] = [
   ['birthDate', 'birth_date', 'date'],
   ['status', 'status', 'client_status'],
   ['source', 'source', 'text'],
-  ['tags', 'tags', 'text'], // JSON text per row: unnest() cannot take ragged arrays
+  ['tags', 'tags', 'text'], // read as jsonb, turned into text[]
   ['marketingConsent', 'marketing_consent', 'boolean'],
   ['marketingConsentAt', 'marketing_consent_at', 'timestamptz'],
   ['notes', 'notes', 'text'],
@@ -45,9 +45,9 @@ const COLUMNS: [keyof ClientRow, string, string][] = [
   ['sortName', 'sort_name', 'text'],
   ['searchText', 'search_text', 'text'],
 ];
-// $1 tenant, $2 now, then one array per column.
-const UNNEST = `unnest(${COLUMNS.map(([, , type], i) => `$${i + 3}::${type}[]`).join(', ')}) AS u(${COLUMNS.map(([, column]) => column).join(', ')})`;
-const value = (column: string) => (column === 'tags' ? `COALESCE(ARRAY(SELECT jsonb_array_elements_text(u.tags::jsonb)), '{}')` : `u.${column}`);
+// $1 tenant, $2 now, $3 the chunk's rows as one JSON array (one parameter: cheap to send).
+const UNNEST = `jsonb_to_recordset($3::jsonb) AS u(${COLUMNS.map(([, column, type]) => `${column} ${column === 'tags' ? 'jsonb' : type}`).join(', ')})`;
+const value = (column: string) => (column === 'tags' ? `COALESCE(ARRAY(SELECT jsonb_array_elements_text(u.tags)), '{}')` : `u.${column}`);
 
 const INSERT_SQL = `
   WITH inserted AS (
@@ -65,14 +65,15 @@ const UPDATE_SQL = `
   FROM ${UNNEST}
   WHERE c.tenant_id = $1::uuid AND c.id = u.id`;
 
-function arraysOf(rows: ClientRow[]): unknown[] {
-  return COLUMNS.map(([key]) =>
+function jsonOf(rows: ClientRow[]): string {
+  return JSON.stringify(
     rows.map((row) => {
-      const v = row[key];
-      if (key === 'tags') return (v as string[]).length ? JSON.stringify(v) : null;
-      if (key === 'birthDate') return v ? (v as Date).toISOString().slice(0, 10) : null;
-      if (v instanceof Date) return v.toISOString();
-      return v;
+      const out: Record<string, unknown> = {};
+      for (const [key, column] of COLUMNS) {
+        const v = row[key];
+        out[column] = key === 'birthDate' && v ? (v as Date).toISOString().slice(0, 10) : key === 'tags' && !(v as string[]).length ? null : v;
+      }
+      return out;
     }),
   );
 }
@@ -149,7 +150,7 @@ const FAILURE = 'L’import a échoué : aucun client n’a été importé. Rée
 
 /**
  * Runs one queued import. All rows and their `client.created` events are written in ONE
- * transaction (set-based, `unnest()` per chunk): a failure leaves no client and no event. The
+ * transaction (set-based: one INSERT ... SELECT FROM jsonb_to_recordset() per chunk): a failure leaves no client and no event. The
  * import is claimed with a transaction-level advisory lock held by that transaction, so two
  * runners never run it together, and a runner that dies releases it with its transaction: the
  * import (still `queued` or `running`) is picked up again. A failure inside the work is rolled
@@ -200,7 +201,7 @@ export async function runClientImport(
 
         for (let start = 0; start < plan.inserts.length; start += chunkSize) {
           const rows = plan.inserts.slice(start, start + chunkSize).map((r) => newClientRow(r.input, now));
-          await timed(tx.$executeRawUnsafe(INSERT_SQL, ref.tenantId, now.toISOString(), ...arraysOf(rows)));
+          await timed(tx.$executeRawUnsafe(INSERT_SQL, ref.tenantId, now.toISOString(), jsonOf(rows)));
           processed += rows.length;
           progress.report(processed);
         }
@@ -217,7 +218,7 @@ export async function runClientImport(
               skipped++;
             } else rows.push(merged);
           }
-          if (rows.length > 0) await timed(tx.$executeRawUnsafe(UPDATE_SQL, ref.tenantId, now.toISOString(), ...arraysOf(rows)));
+          if (rows.length > 0) await timed(tx.$executeRawUnsafe(UPDATE_SQL, ref.tenantId, now.toISOString(), jsonOf(rows)));
           updatedRows += rows.length;
           processed += chunk.length;
           progress.report(processed);

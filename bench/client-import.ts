@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createDb, newId, withTenant, type Db } from '@crm/db';
+import { createTestDatabase } from '@crm/db/testing';
+import {
+  DEFAULT_AUTH_TTLS,
+  derivedColumns,
+  dryRunClientImport,
+  runClientImport,
+  signUp,
+  startClientImport,
+  systemClock,
+  uploadClientImport,
+  type TenantDeps,
+} from '@crm/domain';
+import { fmt } from './harness.ts';
+
+// Client CSV import: ROWS generated French clients (names with accents, email, mobile, address,
+// birth date for one in three) imported through the domain (decode, validate with the form's
+// schema, duplicate check, set-based INSERT ... SELECT FROM unnest() with client.created in the
+// outbox, one transaction), against a raw `COPY clients FROM STDIN` (psql, as the database
+// owner, no validation, no events) of the same rows with the same derived columns. ABAB, each
+// round into a fresh tenant of the same table.
+const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
+const database = await createTestDatabase('crm_bench_import');
+const db = createDb({ url: database.appUrl, poolSize: 4 });
+const auth = { db, clock: systemClock, auth: { secret: new TextEncoder().encode(randomBytes(36).toString('hex')), issuer: 'crm-api', audience: 'crm-web', ...DEFAULT_AUTH_TTLS } };
+
+const FIRST = ['Hélène', 'Jean', 'François', 'Chloé', 'Loïc', 'Anaïs', 'Pierre', 'Zoé', 'Jérôme', 'Céline'];
+const LAST = ['Lefèvre', 'Martin', 'Bernard', 'Dubois', 'Müller', 'Ñúñez', 'Petit', 'Durand', 'Leroy', 'Moreau'];
+const PLACES = [['75011', 'Paris'], ['69003', 'Lyon'], ['33000', 'Bordeaux'], ['13001', 'Marseille'], ['31000', 'Toulouse']] as const;
+const rows = Array.from({ length: ROWS }, (_, i) => {
+  const first = FIRST[i % 10]!;
+  const last = `${LAST[Math.floor(i / 10) % 10]!}${i}`;
+  const [postalCode, city] = PLACES[i % 5]!;
+  const mobileDigits = String(10_000_000 + i).padStart(8, '0');
+  return {
+    first,
+    last,
+    email: `client${i}@example.test`,
+    mobile: `06 ${mobileDigits.replace(/(\d\d)(?=\d)/g, '$1 ')}`,
+    mobileE164: `+336${mobileDigits}`,
+    line1: `${1 + (i % 120)} rue de la République`,
+    postalCode,
+    city,
+    birthDate: i % 3 === 0 ? `${String(1 + (i % 28)).padStart(2, '0')}/0${1 + (i % 9)}/19${50 + (i % 50)}` : '',
+  };
+});
+const csv = `Prénom;Nom;Email;Mobile;Adresse;Code postal;Ville;Date de naissance\r\n${rows
+  .map((r) => [r.first, r.last, r.email, r.mobile, r.line1, r.postalCode, r.city, r.birthDate].join(';'))
+  .join('\r\n')}\r\n`;
+const bytes = new TextEncoder().encode(csv);
+
+async function newOwner(db: Db) {
+  const session = await signUp(auth, { name: 'Bench', email: `bench.${randomBytes(4).toString('hex')}@example.test`, password: 'a bench password', organisationName: 'Import bench' }, {});
+  const tenantId = session.organisationId!;
+  const member = await withTenant(db, tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: session.userId } }));
+  const run = <R>(f: (deps: TenantDeps) => Promise<R>) =>
+    withTenant(db, tenantId, (tx) => f({ tx, now: new Date(), actor: { userId: session.userId, tenantId, memberId: member.id, role: 'owner' } }), { timeoutMs: 120_000 });
+  return { tenantId, run };
+}
+
+async function subject() {
+  const owner = await newOwner(db);
+  const t0 = performance.now();
+  const uploaded = await owner.run((deps) => uploadClientImport(deps, { fileName: 'bench.csv', content: bytes }));
+  const t1 = performance.now();
+  const report = await owner.run((deps) => dryRunClientImport(deps, { importId: uploaded.id, mapping: uploaded.suggestedMapping, duplicatePolicy: 'skip' }));
+  if (report.validRows !== ROWS) throw new Error(`dry run: ${report.validRows} valid rows, ${JSON.stringify(report.errors.slice(0, 3))}`);
+  await owner.run((deps) => startClientImport(deps, { importId: uploaded.id }));
+  const t2 = performance.now();
+  const result = await runClientImport({ db, clock: systemClock }, { tenantId: owner.tenantId, importId: uploaded.id });
+  if (result.outcome !== 'succeeded' || result.insertedRows !== ROWS) throw new Error(`import ${result.outcome}: ${String(result.error)}`);
+  return { uploadMs: t1 - t0, dryRunMs: t2 - t1, runMs: result.totalMs, dbMs: result.dbMs };
+}
+
+/** The same rows as COPY sees them: validated values and derived columns computed beforehand (not timed). */
+function copyData(tenantId: string): string {
+  const now = new Date().toISOString();
+  const quote = (v: string) => (v === '' ? '' : `"${v.replace(/"/g, '""')}"`);
+  return rows
+    .map((r) => {
+      const derived = derivedColumns({ kind: 'person', firstName: r.first, lastName: r.last, email: r.email, mobile: r.mobileE164 });
+      const birth = r.birthDate ? r.birthDate.split('/').reverse().join('-') : '';
+      return [tenantId, newId(), 'person', r.first, r.last, r.email, r.mobileE164, r.line1, r.postalCode, r.city, birth, derived.displayName, derived.sortName, derived.searchText, now].map(quote).join(',');
+    })
+    .join('\n');
+}
+
+async function baseline() {
+  const owner = await newOwner(db);
+  const data = copyData(owner.tenantId);
+  const t0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const psql = spawn('psql', [database.ownerUrl, '-v', 'ON_ERROR_STOP=1', '-q', '-c',
+      '\\copy clients (tenant_id, id, kind, first_name, last_name, email, mobile, address_line1, postal_code, city, birth_date, display_name, sort_name, search_text, updated_at) FROM STDIN WITH (FORMAT csv)'], { stdio: ['pipe', 'inherit', 'inherit'] });
+    psql.on('error', reject);
+    psql.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`psql exited with ${code}`))));
+    psql.stdin.end(data);
+  });
+  return { copyMs: performance.now() - t0 };
+}
+
+try {
+  const subjects: Awaited<ReturnType<typeof subject>>[] = [];
+  const baselines: Awaited<ReturnType<typeof baseline>>[] = [];
+  for (let round = 0; round < 2; round++) {
+    baselines.push(await baseline());
+    subjects.push(await subject());
+  }
+  const avg = <T>(list: T[], pick: (t: T) => number) => list.reduce((s, t) => s + pick(t), 0) / list.length;
+  const runMs = avg(subjects, (s) => s.runMs);
+  const dbMs = avg(subjects, (s) => s.dbMs);
+  const copyMs = avg(baselines, (b) => b.copyMs);
+  const perSecond = (ms: number) => fmt((ROWS / ms) * 1000);
+  console.log(`\nclient CSV import, ${ROWS.toLocaleString('en-US')} rows (${(bytes.length / 1e6).toFixed(1)} MB), 2 rounds each, ABAB\n`);
+  console.log('| run                                                      | time s | rows/s  |');
+  console.log('|----------------------------------------------------------|-------:|--------:|');
+  console.log(`| upload (decode, detect, store the file)                  | ${fmt(avg(subjects, (s) => s.uploadMs) / 1000, 2).padStart(6)} |         |`);
+  console.log(`| dry run (validate every row, duplicate check)            | ${fmt(avg(subjects, (s) => s.dryRunMs) / 1000, 2).padStart(6)} |         |`);
+  console.log(`| import run (domain: validate, dedupe, unnest + outbox)   | ${fmt(runMs / 1000, 2).padStart(6)} | ${perSecond(runMs).padStart(7)} |`);
+  console.log(`|   of which database time                                 | ${fmt(dbMs / 1000, 2).padStart(6)} |         |`);
+  console.log(`| baseline: psql \\copy clients FROM STDIN (no checks)      | ${fmt(copyMs / 1000, 2).padStart(6)} | ${perSecond(copyMs).padStart(7)} |`);
+  console.log(`\nratio: import rows/s / COPY rows/s = ${fmt(copyMs / runMs, 2)} (goal >= 0.5); import database time ${fmt(dbMs / 1000, 2)} s (goal <= 5 s)`);
+} finally {
+  await db.$disconnect();
+  await database.drop();
+}
