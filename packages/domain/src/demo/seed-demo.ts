@@ -1,6 +1,16 @@
 import { withTenant } from '@crm/db';
+import { createActivity } from '../activities/create-activity.ts';
+import { ZCreateActivityInput } from '../activities/activities.schema.ts';
+import { createAppointment } from '../appointments/create-appointment.ts';
+import { ZCreateAppointmentInput } from '../appointments/appointments.schema.ts';
 import { signUp } from '../auth/sign-up.ts';
-import type { AuthDeps } from '../shared/context.ts';
+import { createClient } from '../clients/create-client.ts';
+import { ZCreateClientInput } from '../clients/clients.schema.ts';
+import { createProduct } from '../products/products.ts';
+import { ZCreateProductInput } from '../products/products.schema.ts';
+import { createSalesRep } from '../sales-reps/create-sales-rep.ts';
+import { setSalesRepTarget } from '../sales-reps/set-sales-rep-target.ts';
+import type { AuthDeps, TenantDeps } from '../shared/context.ts';
 
 export const DEMO_LOGIN = { email: 'demo@crm.local', password: 'demo-crm-2026' } as const;
 
@@ -33,5 +43,95 @@ export async function seedDemo(deps: AuthDeps): Promise<{ created: boolean; emai
       },
     }),
   );
+  await withTenant(deps.db, session.organisationId!, async (tx) => {
+    const member = await tx.membership.findFirstOrThrow({ where: { userId: session.userId }, select: { id: true } });
+    await seedDemoData({ tx, now: deps.clock(), actor: { userId: session.userId, tenantId: session.organisationId!, memberId: member.id, role: 'owner' } });
+  }, { userId: session.userId, timeoutMs: 120_000 });
   return { created: true, ...DEMO_LOGIN };
+}
+
+const FIRST = ['Marie', 'Jean', 'Élodie', 'François', 'Hélène', 'Luc', 'Anaïs', 'Stéphane', 'Chloé', 'Jérôme', 'Inès', 'Noël'];
+const LAST = ['Martin', 'Lefèvre', 'Dubois', 'Moreau', 'Girard', 'Bonnet', 'Faure', 'André', 'Mercier', 'Blanc', 'Guérin', 'Boyer'];
+const CITIES = [
+  ['Bordeaux', '33000'], ['Lyon', '69003'], ['Nantes', '44000'], ['Toulouse', '31000'], ['Lille', '59000'], ['Montpellier', '34000'],
+  ['Rennes', '35000'], ['Strasbourg', '67000'], ['Nice', '06000'], ['Orléans', '45000'],
+] as const;
+const COMPANIES = ['Boulangerie Lefèvre', 'Garage du Centre', 'Pharmacie des Halles', 'Café de la Gare', 'Atelier Moreau', 'Cabinet Girard', 'Fleurs & Jardins', 'Menuiserie Bonnet'];
+
+/** A working day in Paris, `days` from today, at hh:mm (for appointments). */
+function parisLocal(now: Date, days: number, time: string): string {
+  const day = new Date(now.getTime() + days * 86_400_000);
+  return `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(day)}T${time}`;
+}
+const isoDay = (now: Date, days: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(now.getTime() + days * 86_400_000));
+
+/** Reps, products, clients, tasks and appointments, so every screen has something to show. */
+async function seedDemoData(deps: TenantDeps) {
+  const lead = await createSalesRep(deps, { firstName: 'Sophie', lastName: 'Laurent', team: 'Sud-Ouest', email: 'sophie.laurent@demo.test', userId: deps.actor.userId });
+  const reps = [
+    lead,
+    await createSalesRep(deps, { firstName: 'Thomas', lastName: 'Roux', team: 'Sud-Ouest', managerId: lead.id, phone: '06 12 34 56 78' }),
+    await createSalesRep(deps, { firstName: 'Nadia', lastName: 'Benali', team: 'Sud-Ouest', managerId: lead.id }),
+    await createSalesRep(deps, { firstName: 'Julien', lastName: 'Perrin', team: 'Rhône-Alpes' }),
+  ];
+  const month = isoDay(deps.now, 0).slice(0, 7);
+  for (const [i, rep] of reps.entries()) {
+    await setSalesRepTarget(deps, { salesRepId: rep.id, month, revenueCents: 1_200_000 + i * 300_000, contractsCount: 10 + i * 2 });
+  }
+  for (const product of [
+    { code: 'ELEC-ESS', name: 'Électricité Essentiel', category: 'Énergie', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly' },
+    { code: 'GAZ-CONF', name: 'Gaz Confort', category: 'Énergie', priceCents: 5_490, vatRateCode: 'NORMAL', billingFrequency: 'monthly' },
+    { code: 'MRH-STD', name: 'Assurance habitation', category: 'Assurance', priceCents: 18_000, vatRateCode: 'NORMAL', billingFrequency: 'quarterly' },
+    { code: 'ENTR-CHAUD', name: 'Entretien chaudière', category: 'Services', priceCents: 12_900, vatRateCode: 'INTERMEDIAIRE', billingFrequency: 'yearly' },
+  ]) {
+    await createProduct(deps, ZCreateProductInput.parse(product));
+  }
+  const clients: string[] = [];
+  for (let i = 0; i < 36; i++) {
+    const [city, postalCode] = CITIES[i % CITIES.length]!;
+    const company = i % 5 === 4 ? COMPANIES[Math.floor(i / 5) % COMPANIES.length] : undefined;
+    const first = FIRST[i % FIRST.length]!;
+    const last = LAST[(i * 7) % LAST.length]!;
+    const input = company
+      ? { kind: 'company', companyName: company, email: `contact${i}@entreprise.test`, phone: `05 56 ${String(10 + i).padStart(2, '0')} 20 30` }
+      : {
+          kind: 'person', civility: i % 2 ? 'M' : 'MME', firstName: first, lastName: last,
+          email: `${first}.${last}${i}@exemple.test`.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase(),
+          mobile: `06 ${String(10 + i).padStart(2, '0')} 45 67 89`, birthDate: `19${60 + (i % 35)}-0${1 + (i % 9)}-1${i % 9}`,
+        };
+    const { client } = await createClient(deps, ZCreateClientInput.parse({
+      ...input,
+      address: { line1: `${3 + i} rue de la République`, postalCode, city },
+      status: i % 3 === 0 ? 'prospect' : 'active',
+      source: ['Bouche-à-oreille', 'Site web', 'Salon', 'Démarchage'][i % 4],
+      tags: i % 4 === 0 ? ['énergie'] : i % 4 === 1 ? ['assurance'] : [],
+      marketingConsent: i % 2 === 0,
+      salesRepId: reps[i % reps.length]!.id,
+      ignoreDuplicates: true,
+    }));
+    clients.push(client!.id);
+  }
+  const tasks = [
+    { subject: 'Rappeler pour le devis gaz', dueDate: isoDay(deps.now, -2) },
+    { subject: 'Envoyer les conditions générales', dueDate: isoDay(deps.now, 0) },
+    { subject: 'Relancer la signature du contrat', dueDate: isoDay(deps.now, 3) },
+    { subject: 'Préparer le rendez-vous annuel', dueDate: null },
+  ];
+  for (const [i, task] of tasks.entries()) {
+    await createActivity(deps, ZCreateActivityInput.parse({ kind: 'task', ...task, clientId: clients[i] }));
+  }
+  await createActivity(deps, ZCreateActivityInput.parse({ kind: 'call', subject: 'Appel de découverte', body: 'Intéressé par une offre groupée électricité + gaz.', clientId: clients[0] }));
+  await createActivity(deps, ZCreateActivityInput.parse({ kind: 'note', subject: 'Préférences', body: 'Préfère être contacté le matin.', clientId: clients[0] }));
+  for (const [i, slot] of [[1, '09:30', '10:30'], [1, '14:00', '15:00'], [2, '11:00', '12:00'], [4, '16:00', '17:30']].entries()) {
+    const [days, from, to] = slot as [number, string, string];
+    await createAppointment(deps, ZCreateAppointmentInput.parse({
+      title: ['Signature contrat énergie', 'Bilan assurance', 'Visite technique', 'Point équipe'][i],
+      startsAt: parisLocal(deps.now, days, from),
+      endsAt: parisLocal(deps.now, days, to),
+      location: i === 3 ? 'Agence de Bordeaux' : `${3 + i} rue de la République`,
+      clientId: i === 3 ? null : clients[i],
+      reminderMinutes: 30,
+      ignoreOverlaps: true,
+    }));
+  }
 }

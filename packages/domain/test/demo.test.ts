@@ -1,0 +1,23 @@
+import { withTenant } from '@crm/db';
+import { describe, expect, it } from 'vitest';
+import { DEMO_LOGIN, logIn, seedDemo } from '../src/index.ts';
+import { testAuthDeps } from './harness.ts';
+
+describe('demo data', () => {
+  it('gives a new user an organisation where every screen has something to show, once', async () => {
+    const deps = testAuthDeps();
+    await seedDemo(deps);
+    expect((await seedDemo(deps)).created).toBe(false);
+    const session = await logIn(deps, { email: DEMO_LOGIN.email, password: DEMO_LOGIN.password }, { ip: '127.0.0.1' });
+    const counts = await withTenant(deps.db, session.organisationId!, async (tx) => ({
+      reps: await tx.salesRep.count(),
+      products: await tx.product.count(),
+      clients: await tx.client.count(),
+      assigned: await tx.client.count({ where: { salesRepId: { not: null } } }),
+      tasks: await tx.activity.count({ where: { kind: 'task', doneAt: null } }),
+      appointments: await tx.appointment.count(),
+      events: await tx.outboxEvent.count({ where: { type: 'client.created' } }),
+    }));
+    expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36 });
+  });
+});
