@@ -8,6 +8,7 @@ import { SignupPage } from '../features/auth/signup-page.tsx';
 import { AgendaPage } from '../features/calendar/agenda-page.tsx';
 import { ClientPage, EditClientPage, NewClientPage } from '../features/clients/client-page.tsx';
 import { ClientsPage } from '../features/clients/clients-page.tsx';
+import { ImportWizard } from '../features/clients/import-wizard.tsx';
 import { TasksPage } from '../features/activities/tasks-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { SettingsPage } from '../features/organisation/settings-page.tsx';
@@ -39,6 +40,7 @@ export function AppRoutes() {
         <Route index element={<DashboardPage />} />
         <Route path="/clients" element={<ClientsPage />} />
         <Route path="/clients/nouveau" element={<NewClientPage />} />
+        <Route path="/clients/import" element={<ImportWizard />} />
         <Route path="/clients/:clientId" element={<ClientPage />} />
         <Route path="/clients/:clientId/modifier" element={<EditClientPage />} />
         <Route path="/taches" element={<TasksPage />} />

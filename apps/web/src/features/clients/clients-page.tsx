@@ -38,6 +38,7 @@ export function ClientsPage() {
   const trpc = useTRPC();
   const navigate = useNavigate();
   const canWrite = useCan('clients.write');
+  const canImport = useCan('clients.import');
   const [search, setSearch] = useState('');
   const [status, setStatus] = useState<ListInput['status'] | ''>('');
   const [sort, setSort] = useState<NonNullable<ListInput['sort']>>('name');
@@ -80,6 +81,7 @@ export function ClientsPage() {
         <h1>{t.clients.title}</h1>
         <div className="actions">
           <button type="button" className="button button--ghost" onClick={() => void downloadCsv({ search: query, status, salesRep, sort })}>{t.clients.export}</button>
+          {canImport && <Link className="button button--ghost" to="/clients/import">{t.clientImport.import}</Link>}
           {canWrite && <Link className="button button--primary" to="/clients/nouveau">{t.clients.new}</Link>}
         </div>
       </div>
