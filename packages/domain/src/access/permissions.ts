@@ -39,6 +39,8 @@ export const PERMISSIONS = {
   'clients.gdpr': admins,
   'salesReps.read': everyone,
   'salesReps.write': ['owner', 'admin', 'manager'],
+  'documents.read': everyone,
+  'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,22 @@
+import { auditAs } from '../audit/record-audit.ts';
+import { conflict } from '../shared/errors.ts';
+import { loadDocument, type DocumentDeps } from './document-view.ts';
+import type { TDocumentIdInput } from './documents.schema.ts';
+
+/**
+ * Removes a document filed by mistake: the row, then the bytes, last, so a failure before
+ * leaves both. A signed contract is the proof of the client's consent: it is never deleted.
+ */
+export async function deleteDocument(deps: DocumentDeps, input: TDocumentIdInput) {
+  const document = await loadDocument(deps, input.documentId);
+  if (document.kind === 'signed_contract') throw conflict('Un contrat signé est une preuve : il ne peut pas être supprimé');
+  await deps.tx.document.delete({ where: { tenantId_id: { tenantId: deps.actor.tenantId, id: document.id } } });
+  await auditAs(deps.tx, deps.actor, {
+    action: 'document.deleted',
+    entityType: 'document',
+    entityId: document.id,
+    data: { kind: document.kind, fileName: document.fileName, sha256: document.sha256, clientId: document.clientId, contractId: document.contractId },
+  });
+  await deps.documents.storage.delete(document.storageKey);
+  return { id: document.id };
+}

@@ -1,0 +1,97 @@
+import type { Tx } from '@crm/db';
+import { memberNames } from '../activities/activity-view.ts';
+import type { TenantDeps } from '../shared/context.ts';
+import { notFound } from '../shared/errors.ts';
+import type { DocumentServices } from './document-storage.ts';
+import type { DocumentKind } from './documents.schema.ts';
+
+/** The document use cases' dependencies: the tenant transaction and the storage. */
+export type DocumentDeps = TenantDeps & { documents: DocumentServices };
+
+export const DOCUMENT_COLUMNS = {
+  id: true,
+  kind: true,
+  fileName: true,
+  mimeType: true,
+  sizeBytes: true,
+  sha256: true,
+  storageKey: true,
+  clientId: true,
+  contractId: true,
+  createdBy: true,
+  createdAt: true,
+  contract: { select: { number: true } },
+} as const;
+
+export interface DocumentRow {
+  id: string;
+  kind: DocumentKind;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+  storageKey: string;
+  clientId: string | null;
+  contractId: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  contract: { number: string } | null;
+}
+
+export interface DocumentView {
+  id: string;
+  kind: DocumentKind;
+  fileName: string;
+  mimeType: string;
+  sizeBytes: number;
+  sha256: string;
+  clientId: string | null;
+  contractId: string | null;
+  contractNumber: string | null;
+  createdBy: string | null;
+  createdByName: string | null;
+  createdAt: Date;
+  /** Signed contracts are legal evidence: they stay. */
+  deletable: boolean;
+}
+
+export async function toDocumentViews(tx: Tx, tenantId: string, rows: DocumentRow[]): Promise<DocumentView[]> {
+  const names = await memberNames(tx, tenantId, rows.flatMap((r) => (r.createdBy ? [r.createdBy] : [])));
+  return rows.map(({ storageKey: _key, contract, ...row }) => ({
+    ...row,
+    contractNumber: contract?.number ?? null,
+    createdByName: row.createdBy ? (names.get(row.createdBy) ?? null) : null,
+    deletable: row.kind !== 'signed_contract',
+  }));
+}
+
+/**
+ * What a document is attached to, read through the tenant transaction: a contract of another
+ * organisation, or of a client this member may not see (the clients policy), is NOT_FOUND the
+ * same way. Given both, the contract must be the client's.
+ */
+export async function loadDocumentTarget({ tx, actor }: TenantDeps, input: { clientId?: string | undefined; contractId?: string | undefined }) {
+  if (input.contractId) {
+    const contract = await tx.contract.findFirst({ where: { id: input.contractId, tenantId: actor.tenantId }, select: { id: true, clientId: true } });
+    if (!contract || (input.clientId && input.clientId !== contract.clientId)) throw notFound('Contrat');
+    const client = await tx.client.findFirst({ where: { id: contract.clientId, tenantId: actor.tenantId }, select: { id: true } });
+    if (!client) throw notFound('Contrat');
+    return { clientId: contract.clientId, contractId: contract.id };
+  }
+  if (!input.clientId) throw notFound('Client');
+  const client = await tx.client.findFirst({ where: { id: input.clientId, tenantId: actor.tenantId }, select: { id: true } });
+  if (!client) throw notFound('Client');
+  return { clientId: client.id, contractId: null };
+}
+
+/** A document, through what it is attached to, so a hidden client hides its documents too. */
+export async function loadDocument(deps: TenantDeps, documentId: string): Promise<DocumentRow> {
+  const row = await deps.tx.document.findFirst({ where: { id: documentId, tenantId: deps.actor.tenantId }, select: DOCUMENT_COLUMNS });
+  if (!row) throw notFound('Document');
+  if (row.clientId || row.contractId) {
+    await loadDocumentTarget(deps, { clientId: row.clientId ?? undefined, contractId: row.contractId ?? undefined }).catch((error: unknown) => {
+      throw error instanceof Error && 'code' in error && error.code === 'NOT_FOUND' ? notFound('Document') : error;
+    });
+  }
+  return row;
+}

@@ -1,0 +1,40 @@
+import { z } from 'zod';
+
+export const DOCUMENT_KINDS = ['identity', 'bank_details', 'signed_contract', 'contract_pdf', 'mandate_pdf', 'other'] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+/** What a member may upload by hand; contract and mandate PDFs are generated (`storeGeneratedDocument`). */
+export const UPLOADABLE_KINDS = ['identity', 'bank_details', 'signed_contract', 'other'] as const satisfies readonly DocumentKind[];
+
+const ZClientId = z.uuid('Client invalide');
+const ZContractId = z.uuid('Contrat invalide');
+const atLeastOne = { message: 'Client ou contrat requis', path: ['clientId'] };
+
+/**
+ * The file's name as the user's browser sent it: shown and offered back at download, never
+ * used to build a storage path. Control characters and path separators are replaced.
+ */
+export const ZDocumentFileName = z
+  .string()
+  .transform((name) => name.replace(/[\p{Cc}\\/]/gu, ' ').replace(/\s+/g, ' ').trim())
+  .pipe(z.string().min(1, 'Nom de fichier requis').max(200, '200 caractères au plus'));
+
+/** The metadata of an upload (the bytes come beside it, as the request body). */
+export const ZUploadDocumentInput = z
+  .strictObject({
+    clientId: ZClientId.optional(),
+    contractId: ZContractId.optional(),
+    kind: z.enum(UPLOADABLE_KINDS, 'Nature de document inconnue'),
+    fileName: ZDocumentFileName,
+  })
+  .refine((input) => input.clientId || input.contractId, atLeastOne);
+export type TUploadDocumentInput = z.infer<typeof ZUploadDocumentInput>;
+
+/** A client's documents (its own and its contracts'), or one contract's. Both: the contract's, if it is the client's. */
+export const ZListDocumentsInput = z
+  .strictObject({ clientId: ZClientId.optional(), contractId: ZContractId.optional() })
+  .refine((input) => input.clientId || input.contractId, atLeastOne);
+export type TListDocumentsInput = z.infer<typeof ZListDocumentsInput>;
+
+export const ZDocumentIdInput = z.strictObject({ documentId: z.uuid('Document invalide') });
+export type TDocumentIdInput = z.infer<typeof ZDocumentIdInput>;
