@@ -98,6 +98,27 @@ export { updateSalesRep } from './sales-reps/update-sales-rep.ts';
 export { listSalesReps, getSalesRep } from './sales-reps/list-sales-reps.ts';
 export { setSalesRepTarget } from './sales-reps/set-sales-rep-target.ts';
 export { reassignClients } from './sales-reps/reassign-clients.ts';
+export * from './contracts/contracts.schema.ts';
+export { CONTRACT_STATUS_LABELS, lineTotals, contractTotals, type ContractView } from './contracts/contract-view.ts';
+export { CONTRACT_TRANSITIONS, type ContractTransition } from './contracts/contract-state.ts';
+export { normaliseDebtorIban, nextCounterValue } from './contracts/contract-draft.ts';
+export { createContract } from './contracts/create-contract.ts';
+export { updateContract } from './contracts/update-contract.ts';
+export { listContracts, getContract } from './contracts/list-contracts.ts';
+export {
+  sendContract,
+  signContract,
+  activateContract,
+  suspendContract,
+  resumeContract,
+  terminateContract,
+  cancelContract,
+  withdrawContract,
+  SIGNATURE_CONSENT_TEXT,
+  WITHDRAWAL_DAYS,
+} from './contracts/contract-transitions.ts';
+export { renderContractPdf, renderMandatePdf, sha256Hex, FREQUENCY_LABELS, PAYMENT_METHOD_LABELS, type ContractPdfData } from './contracts/contract-pdf.ts';
+export { contractPdf, mandatePdf, verifySignedContract } from './contracts/contract-documents.ts';
 export * from './documents/documents.schema.ts';
 export * from './documents/document-content.ts';
 export * from './documents/document-storage.ts';

@@ -47,6 +47,13 @@ export const EVENT_CATALOGUE = {
     salesRepId: id.nullable(),
     signedAt: z.iso.datetime({ offset: true }),
   }),
+  /** Service started, or started again after a suspension (`resumed`). */
+  'contract.activated': z.object({ contractId: id, clientId: id, resumed: z.boolean().optional() }),
+  'contract.suspended': z.object({ contractId: id, clientId: id, reason: z.string().optional() }),
+  /** Ends on `endDate`: schedule items after it are to be cancelled. */
+  'contract.terminated': z.object({ contractId: id, clientId: id, endDate: isoDate, reason: z.string().optional() }),
+  /** Cancelled before service, or withdrawn by a consumer within 14 days of signing (`withdrawn`). */
+  'contract.cancelled': z.object({ contractId: id, clientId: id, reason: z.string(), withdrawn: z.boolean() }),
   'organisation.created': z.object({ organisationId: id, name: z.string() }),
   'organisation.updated': z.object({ organisationId: id, changedFields: z.array(z.string()) }),
   'member.invited': z.object({ invitationId: id, email: z.email(), role }),

@@ -1,0 +1,91 @@
+import type { Tx } from '@crm/db';
+import { electronicFormatIBAN, isSEPACountry, isValidBIC, isValidIBAN } from 'ibantools';
+import type { TenantDeps } from '../shared/context.ts';
+import { badRequest, DomainError } from '../shared/errors.ts';
+import type { BILLING_FREQUENCIES } from '../products/products.schema.ts';
+import type { TContractLineInput } from './contracts.schema.ts';
+import { isoDay } from './contract-view.ts';
+
+/**
+ * A debtor IBAN as stored (electronic format), or a field error 'IBAN invalide': a SEPA
+ * country's IBAN with the right length and mod-97 check digits.
+ */
+export function normaliseDebtorIban(value: string | null | undefined, field = 'debtorIban'): string | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  const iban = electronicFormatIBAN(value) ?? '';
+  if (!isValidIBAN(iban) || !isSEPACountry(iban.slice(0, 2))) throw badRequest('IBAN invalide', { [field]: ['IBAN invalide'] });
+  return iban;
+}
+
+export function normaliseDebtorBic(value: string | null | undefined, field = 'debtorBic'): string | null {
+  if (value === null || value === undefined || value.trim() === '') return null;
+  const bic = value.replace(/\s+/g, '').toUpperCase();
+  if (!isValidBIC(bic)) throw badRequest('BIC invalide', { [field]: ['BIC invalide (8 ou 11 caractères)'] });
+  return bic;
+}
+
+export interface ResolvedLine {
+  productId: string;
+  label: string;
+  quantity: number;
+  unitPriceCents: number;
+  vatRateBasisPoints: number;
+  position: number;
+}
+
+/**
+ * The lines of a draft with their defaults: the product's name, its price in effect on the start
+ * date, the VAT rate of its VAT code. Another tenant's product (or none) answers NOT_FOUND.
+ */
+export async function resolveLines(
+  { tx, actor }: TenantDeps,
+  lines: readonly TContractLineInput[],
+  startDate: string,
+): Promise<{ lines: ResolvedLine[]; firstFrequency: (typeof BILLING_FREQUENCIES)[number] | null }> {
+  const ids = [...new Set(lines.map((line) => line.productId))];
+  const products = await tx.product.findMany({ where: { tenantId: actor.tenantId, id: { in: ids } }, include: { prices: true } });
+  const vatRates = await vatRatesOf(tx, products.map((p) => p.vatRateCode));
+  const resolved = lines.map((line, index) => {
+    const product = products.find((p) => p.id === line.productId);
+    if (!product) throw new DomainError('NOT_FOUND', 'Produit introuvable', { fieldErrors: { [`lines.${index}.productId`]: ['Produit introuvable'] } });
+    if (!product.active) throw badRequest('Produit inactif', { [`lines.${index}.productId`]: ['Produit inactif'] });
+    let unitPriceCents = line.unitPriceCents;
+    if (unitPriceCents === undefined) {
+      const inEffect = product.prices
+        .filter((price) => isoDay(price.effectiveFrom) <= startDate)
+        .sort((a, b) => b.effectiveFrom.getTime() - a.effectiveFrom.getTime())[0];
+      if (!inEffect) {
+        const message = `Aucun prix de « ${product.name} » en vigueur au ${startDate}`;
+        throw badRequest(message, { [`lines.${index}.unitPriceCents`]: [message] });
+      }
+      unitPriceCents = inEffect.priceCents;
+    }
+    const vatRateBasisPoints = vatRates.get(product.vatRateCode);
+    if (vatRateBasisPoints === undefined) throw badRequest('Taux de TVA inconnu', { [`lines.${index}.productId`]: ['Taux de TVA du produit inconnu'] });
+    return { productId: product.id, label: line.label ?? product.name, quantity: line.quantity, unitPriceCents, vatRateBasisPoints, position: index };
+  });
+  const first = products.find((p) => p.id === lines[0]?.productId);
+  return { lines: resolved, firstFrequency: first?.billingFrequency ?? null };
+}
+
+async function vatRatesOf(tx: Tx, codes: string[]): Promise<Map<string, number>> {
+  const rates = await tx.vatRate.findMany({ where: { code: { in: [...new Set(codes)] } } });
+  return new Map(rates.map((rate) => [rate.code, rate.rateBasisPoints]));
+}
+
+/** Next value of a per-tenant counter, taken in the caller's transaction (rolled back with it). */
+export async function nextCounterValue(tx: Tx, tenantId: string, name: string): Promise<number> {
+  const rows = await tx.$queryRaw<{ value: number }[]>`
+    INSERT INTO tenant_counters (tenant_id, name, value) VALUES (${tenantId}::uuid, ${name}, 1)
+    ON CONFLICT (tenant_id, name) DO UPDATE SET value = tenant_counters.value + 1
+    RETURNING value`;
+  const value = rows[0]?.value;
+  if (value === undefined) throw new Error(`counter ${name} returned no value`);
+  return Number(value);
+}
+
+/** CT-2026-000123: the organisation's prefix, the year of creation in Paris, a per-tenant sequence for that year. */
+export async function nextContractNumber(tx: Tx, tenantId: string, prefix: string, year: string): Promise<string> {
+  const value = await nextCounterValue(tx, tenantId, `contract-${year}`);
+  return `${prefix}-${year}-${String(value).padStart(6, '0')}`;
+}

@@ -1,0 +1,302 @@
+import { createHash } from 'node:crypto';
+import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import { formatEur } from '../shared/money.ts';
+import { contractTotals, lineTotals, type LineAmounts } from './contract-view.ts';
+
+/** Everything a contract or mandate PDF shows: nothing else goes in, so the same data gives the same bytes. */
+export interface ContractPdfData {
+  organisation: {
+    name: string;
+    legalName: string | null;
+    legalForm: string | null;
+    siren: string | null;
+    vatNumber: string | null;
+    addressLine1: string | null;
+    addressLine2: string | null;
+    postalCode: string | null;
+    city: string | null;
+    country: string;
+    sepaCreditorId: string | null;
+  };
+  client: {
+    displayName: string;
+    kind: string;
+    addressLine1: string | null;
+    addressLine2: string | null;
+    postalCode: string | null;
+    city: string | null;
+    country: string;
+    email: string | null;
+  };
+  number: string;
+  billingFrequency: string;
+  startDate: string;
+  durationMonths: number;
+  tacitRenewal: boolean;
+  paymentMethod: string;
+  consumer: boolean;
+  debitDay: number;
+  preNotificationDays: number;
+  debtorName: string | null;
+  debtorIban: string | null;
+  debtorBic: string | null;
+  lines: (LineAmounts & { label: string })[];
+  /** The PDF's creation and modification dates: from the contract, never "now". */
+  createdAt: Date;
+  modifiedAt: Date;
+  /** The mandate only: its RUM when one was assigned, and where/when it was signed. */
+  rum?: string | null;
+  signedOn?: string | null;
+  signerName?: string | null;
+}
+
+export const FREQUENCY_LABELS: Record<string, { label: string; period: string }> = {
+  one_off: { label: 'Ponctuelle', period: 'montant unique' },
+  monthly: { label: 'Mensuelle', period: 'par mois' },
+  quarterly: { label: 'Trimestrielle', period: 'par trimestre' },
+  half_yearly: { label: 'Semestrielle', period: 'par semestre' },
+  yearly: { label: 'Annuelle', period: 'par an' },
+};
+export const PAYMENT_METHOD_LABELS: Record<string, string> = {
+  sepa_debit: 'Prélèvement SEPA',
+  transfer: 'Virement bancaire',
+  card: 'Carte bancaire',
+  cheque: 'Chèque',
+};
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN = 50;
+const GREY = rgb(0.35, 0.35, 0.35);
+
+const frDate = (iso: string): string => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+const eur = (cents: number): string => formatEur(cents);
+const percent = (basisPoints: number): string => `${(basisPoints / 100).toLocaleString('fr-FR', { maximumFractionDigits: 2 })} %`;
+const ibanGroups = (iban: string): string => iban.replace(/(.{4})(?=.)/g, '$1 ');
+
+/** A4 pages written top to bottom with the standard Helvetica fonts (WinAnsi: French accents and €). */
+class Writer {
+  private page: PDFPage;
+  private y = A4[1] - MARGIN;
+  private readonly charset: Set<number>;
+
+  constructor(
+    private readonly doc: PDFDocument,
+    private readonly regular: PDFFont,
+    private readonly bold: PDFFont,
+  ) {
+    this.page = doc.addPage(A4);
+    this.charset = new Set(regular.getCharacterSet());
+  }
+
+  /** Characters Helvetica cannot encode (narrow no-break spaces from Intl, emoji...) become plain ones. */
+  clean(text: string): string {
+    return [...text.normalize('NFC').replace(/[\u202f\u00a0\u2009]/g, ' ')]
+      .map((char) => (this.charset.has(char.codePointAt(0)!) ? char : '?'))
+      .join('');
+  }
+
+  private ensure(height: number) {
+    if (this.y - height < MARGIN) {
+      this.page = this.doc.addPage(A4);
+      this.y = A4[1] - MARGIN;
+    }
+  }
+
+  width(text: string, size: number, bold = false): number {
+    return (bold ? this.bold : this.regular).widthOfTextAtSize(this.clean(text), size);
+  }
+
+  /** One paragraph wrapped to the page width (or `width`), starting at `x`. */
+  paragraph(text: string, { size = 10, bold = false, x = MARGIN, width = A4[0] - 2 * MARGIN, gap = 2, color = rgb(0, 0, 0) } = {}) {
+    const font = bold ? this.bold : this.regular;
+    const words = this.clean(text).split(' ');
+    let line = '';
+    const flush = () => {
+      this.ensure(size + gap);
+      this.y -= size + gap;
+      this.page.drawText(line, { x, y: this.y, size, font, color });
+      line = '';
+    };
+    for (const word of words) {
+      const candidate = line ? `${line} ${word}` : word;
+      if (line && font.widthOfTextAtSize(candidate, size) > width) {
+        flush();
+        line = word;
+      } else line = candidate;
+    }
+    if (line) flush();
+  }
+
+  /** Cells of one row at fixed x positions; `right` aligns a cell's text to its right edge. */
+  row(cells: { text: string; x: number; right?: number }[], { size = 9, bold = false } = {}) {
+    const font = bold ? this.bold : this.regular;
+    this.ensure(size + 6);
+    this.y -= size + 6;
+    for (const cell of cells) {
+      const text = this.clean(cell.text);
+      const x = cell.right === undefined ? cell.x : cell.right - font.widthOfTextAtSize(text, size);
+      this.page.drawText(text, { x, y: this.y, size, font });
+    }
+  }
+
+  rule() {
+    this.ensure(8);
+    this.y -= 6;
+    this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: A4[0] - MARGIN, y: this.y }, thickness: 0.5, color: GREY });
+  }
+
+  space(height = 8) {
+    this.y -= height;
+  }
+
+  box(height: number, label: string) {
+    this.ensure(height + 16);
+    this.paragraph(label, { size: 9, bold: true });
+    this.y -= height;
+    this.page.drawRectangle({ x: MARGIN, y: this.y, width: A4[0] - 2 * MARGIN, height, borderColor: GREY, borderWidth: 0.5 });
+  }
+}
+
+async function newDocument(title: string, data: ContractPdfData) {
+  // No automatic metadata: pdf-lib would stamp the current time, and the signed hash must be re-computable.
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.setTitle(title, { showInWindowTitleBar: false });
+  doc.setAuthor(data.organisation.legalName ?? data.organisation.name);
+  doc.setCreator('CRM');
+  doc.setProducer('CRM (pdf-lib)');
+  doc.setLanguage('fr-FR');
+  doc.setCreationDate(data.createdAt);
+  doc.setModificationDate(data.modifiedAt);
+  const writer = new Writer(doc, await doc.embedFont(StandardFonts.Helvetica), await doc.embedFont(StandardFonts.HelveticaBold));
+  return { doc, writer };
+}
+
+const save = (doc: PDFDocument) => doc.save({ useObjectStreams: false });
+
+function address(parts: { addressLine1: string | null; addressLine2: string | null; postalCode: string | null; city: string | null; country: string }): string[] {
+  return [parts.addressLine1, parts.addressLine2, [parts.postalCode, parts.city].filter(Boolean).join(' '), parts.country !== 'FR' ? parts.country : null].filter(
+    (line): line is string => Boolean(line),
+  );
+}
+
+function creditorLines(o: ContractPdfData['organisation']): string[] {
+  return [
+    [o.legalName ?? o.name, o.legalForm].filter(Boolean).join(' '),
+    ...address(o),
+    o.siren ? `SIREN ${o.siren}` : null,
+    o.vatNumber ? `TVA intracommunautaire ${o.vatNumber}` : null,
+  ].filter((line): line is string => Boolean(line));
+}
+
+/** The contract as presented for signature, in French, on A4. */
+export async function renderContractPdf(data: ContractPdfData): Promise<Uint8Array> {
+  const { doc, writer: w } = await newDocument(`Contrat ${data.number}`, data);
+  const frequency = FREQUENCY_LABELS[data.billingFrequency] ?? { label: data.billingFrequency, period: 'par période' };
+
+  w.paragraph(`Contrat n° ${data.number}`, { size: 18, bold: true });
+  w.paragraph(`Établi le ${frDate(data.createdAt.toISOString().slice(0, 10))}`, { size: 9, color: GREY });
+  w.space(10);
+  w.paragraph('Entre', { size: 10, bold: true });
+  for (const line of creditorLines(data.organisation)) w.paragraph(line, { size: 10 });
+  w.paragraph('ci-après « le prestataire »,', { size: 9, color: GREY });
+  w.space(6);
+  w.paragraph('Et', { size: 10, bold: true });
+  w.paragraph(data.client.displayName, { size: 10 });
+  for (const line of address(data.client)) w.paragraph(line, { size: 10 });
+  if (data.client.email) w.paragraph(data.client.email, { size: 10 });
+  w.paragraph(`ci-après « le client »${data.consumer ? ', agissant en qualité de consommateur' : ', agissant en qualité de professionnel'}.`, { size: 9, color: GREY });
+  w.space(10);
+
+  w.paragraph('Objet et prix', { size: 12, bold: true });
+  const cols = { label: MARGIN, qty: 300, unit: 380, vat: 430, total: A4[0] - MARGIN };
+  w.row(
+    [
+      { text: 'Désignation', x: cols.label },
+      { text: 'Qté', x: 0, right: cols.qty },
+      { text: 'PU HT', x: 0, right: cols.unit },
+      { text: 'TVA', x: 0, right: cols.vat + 30 },
+      { text: 'Total HT', x: 0, right: cols.total },
+    ],
+    { bold: true },
+  );
+  w.rule();
+  for (const line of data.lines) {
+    const amounts = lineTotals(line);
+    w.row([
+      { text: line.label.length > 48 ? `${line.label.slice(0, 47)}…` : line.label, x: cols.label },
+      { text: String(line.quantity), x: 0, right: cols.qty },
+      { text: eur(line.unitPriceCents), x: 0, right: cols.unit },
+      { text: percent(line.vatRateBasisPoints), x: 0, right: cols.vat + 30 },
+      { text: eur(amounts.htCents), x: 0, right: cols.total },
+    ]);
+  }
+  w.rule();
+  const totals = contractTotals(data.lines);
+  w.row([{ text: `Total HT ${frequency.period}`, x: 300 }, { text: eur(totals.htCents), x: 0, right: cols.total }]);
+  w.row([{ text: 'TVA', x: 300 }, { text: eur(totals.vatCents), x: 0, right: cols.total }]);
+  w.row([{ text: `Total TTC ${frequency.period}`, x: 300 }, { text: eur(totals.ttcCents), x: 0, right: cols.total }], { bold: true });
+  w.space(10);
+
+  w.paragraph('Durée et paiement', { size: 12, bold: true });
+  w.paragraph(`Date de début : ${frDate(data.startDate)}.`);
+  w.paragraph(`Durée : ${data.durationMonths} mois${data.tacitRenewal ? ', renouvelable par tacite reconduction pour des périodes de même durée, sauf résiliation notifiée avant l’échéance' : ', sans tacite reconduction'}.`);
+  w.paragraph(`Facturation : ${frequency.label.toLowerCase()}.`);
+  w.paragraph(`Mode de paiement : ${PAYMENT_METHOD_LABELS[data.paymentMethod] ?? data.paymentMethod}.`);
+  if (data.paymentMethod === 'sepa_debit') {
+    w.paragraph(
+      `Les prélèvements sont effectués vers le ${data.debitDay} du mois d’échéance ; le client en est informé au moins ${data.preNotificationDays} jours avant chaque prélèvement. Compte débité : ${data.debtorName ?? ''}, IBAN ${data.debtorIban ? ibanGroups(data.debtorIban) : '(à compléter)'}${data.debtorBic ? `, BIC ${data.debtorBic}` : ''}. Un mandat de prélèvement SEPA accompagne le présent contrat.`,
+    );
+  }
+  if (data.consumer) {
+    w.space(4);
+    w.paragraph(
+      'Droit de rétractation : le client consommateur dispose d’un délai de quatorze jours à compter de la signature du présent contrat pour exercer son droit de rétractation, sans avoir à motiver sa décision ni à supporter d’autres coûts que ceux prévus par la loi.',
+      { size: 9 },
+    );
+  }
+  w.space(12);
+  w.paragraph('Signature', { size: 12, bold: true });
+  w.paragraph(
+    'Le client signe le présent contrat par signature électronique simple : il saisit son nom et coche la case de consentement. Le nom saisi, la date et l’heure, l’adresse IP, le navigateur et l’empreinte SHA-256 de ce document sont conservés comme preuve de la signature.',
+    { size: 9 },
+  );
+  w.space(6);
+  w.box(60, 'Bon pour accord, le client');
+  return save(doc);
+}
+
+/** The SEPA CORE mandate of a contract, with the standard French wording. */
+export async function renderMandatePdf(data: ContractPdfData): Promise<Uint8Array> {
+  const { doc, writer: w } = await newDocument(`Mandat de prélèvement SEPA - ${data.number}`, data);
+  const creditor = data.organisation.legalName ?? data.organisation.name;
+  w.paragraph('Mandat de prélèvement SEPA', { size: 18, bold: true });
+  w.paragraph(`Référence unique du mandat (RUM) : ${data.rum ?? 'attribuée à la signature du contrat'}`, { size: 10, bold: true });
+  w.paragraph(`Contrat n° ${data.number} - type de paiement : récurrent`, { size: 9, color: GREY });
+  w.space(10);
+  w.paragraph(
+    `En signant ce formulaire de mandat, vous autorisez (A) ${creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions de ${creditor}. Vous bénéficiez du droit d'être remboursé par votre banque selon les conditions décrites dans la convention que vous avez passée avec elle. Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé.`,
+    { size: 10 },
+  );
+  w.space(10);
+  w.paragraph('Créancier', { size: 12, bold: true });
+  for (const line of creditorLines(data.organisation)) w.paragraph(line);
+  w.paragraph(`Identifiant créancier SEPA (ICS) : ${data.organisation.sepaCreditorId ?? '(non renseigné)'}`, { bold: true });
+  w.space(10);
+  w.paragraph('Débiteur', { size: 12, bold: true });
+  w.paragraph(`Nom : ${data.debtorName ?? data.client.displayName}`);
+  for (const line of address(data.client)) w.paragraph(line);
+  w.paragraph(`IBAN : ${data.debtorIban ? ibanGroups(data.debtorIban) : '(à compléter)'}`, { bold: true });
+  w.paragraph(`BIC : ${data.debtorBic ?? '(facultatif)'}`);
+  w.space(10);
+  w.paragraph(data.signedOn ? `Signé le ${frDate(data.signedOn)}${data.signerName ? ` par ${data.signerName}` : ''}.` : 'Date et signature :');
+  w.space(6);
+  w.box(60, 'Signature du débiteur');
+  w.space(6);
+  w.paragraph(
+    'Vos droits concernant le présent mandat sont expliqués dans un document que vous pouvez obtenir auprès de votre banque. Les informations contenues dans le présent mandat sont destinées à n’être utilisées par le créancier que pour la gestion de sa relation avec son client.',
+    { size: 8, color: GREY },
+  );
+  return save(doc);
+}

@@ -1,0 +1,129 @@
+import type { Prisma } from '@crm/db';
+import type { TenantDeps } from '../shared/context.ts';
+import { notFound } from '../shared/errors.ts';
+import { vatOfLine } from '../shared/money.ts';
+import type { ContractStatusName } from './contracts.schema.ts';
+
+export const CONTRACT_STATUS_LABELS: Record<ContractStatusName, string> = {
+  draft: 'brouillon',
+  sent: 'envoyé pour signature',
+  signed: 'signé',
+  active: 'actif',
+  suspended: 'suspendu',
+  terminated: 'résilié',
+  cancelled: 'annulé',
+};
+
+const PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
+/** The calendar day of an instant in Paris, AAAA-MM-JJ. */
+export const parisDate = (at: Date): string => PARIS.format(at);
+/** A `@db.Date` column as AAAA-MM-JJ. */
+export const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
+
+export interface LineAmounts {
+  quantity: number;
+  unitPriceCents: number;
+  vatRateBasisPoints: number;
+}
+
+/** One line per period: HT = quantity x unit price, VAT rounded half-up per line, TTC their sum. */
+export function lineTotals(line: LineAmounts) {
+  const htCents = line.quantity * line.unitPriceCents;
+  const vatCents = vatOfLine(htCents, line.vatRateBasisPoints);
+  return { htCents, vatCents, ttcCents: htCents + vatCents };
+}
+
+/** The totals of a period: sums of the rounded lines. */
+export function contractTotals(lines: readonly LineAmounts[]) {
+  return lines.map(lineTotals).reduce(
+    (sum, line) => ({ htCents: sum.htCents + line.htCents, vatCents: sum.vatCents + line.vatCents, ttcCents: sum.ttcCents + line.ttcCents }),
+    { htCents: 0, vatCents: 0, ttcCents: 0 },
+  );
+}
+
+export const CONTRACT_CLIENT_COLUMNS = {
+  id: true,
+  kind: true,
+  displayName: true,
+  firstName: true,
+  lastName: true,
+  companyName: true,
+  email: true,
+  addressLine1: true,
+  addressLine2: true,
+  postalCode: true,
+  city: true,
+  country: true,
+  salesRepId: true,
+} as const satisfies Prisma.ClientSelect;
+
+const CONTRACT_INCLUDE = {
+  lines: { orderBy: { position: 'asc' } },
+  client: { select: CONTRACT_CLIENT_COLUMNS },
+  stateChanges: { orderBy: [{ at: 'asc' }, { id: 'asc' }] },
+} as const satisfies Prisma.ContractInclude;
+
+export type ContractRow = Prisma.ContractGetPayload<{ include: typeof CONTRACT_INCLUDE }>;
+
+/**
+ * A contract of the tenant whose client the actor may see: the client is read through the same
+ * transaction, so the sales scope on clients hides another rep's contracts (NOT_FOUND), like
+ * another tenant's.
+ */
+export async function loadContract({ tx, actor }: TenantDeps, contractId: string): Promise<ContractRow> {
+  const contract = await tx.contract.findFirst({
+    where: { id: contractId, tenantId: actor.tenantId, client: { is: { tenantId: actor.tenantId } } },
+    include: CONTRACT_INCLUDE,
+  });
+  if (!contract?.client) throw notFound('Contrat');
+  return contract;
+}
+
+export function toContractView(c: ContractRow) {
+  const lines = c.lines.map((line) => ({
+    id: line.id,
+    productId: line.productId,
+    label: line.label,
+    quantity: line.quantity,
+    unitPriceCents: line.unitPriceCents,
+    vatRateBasisPoints: line.vatRateBasisPoints,
+    ...lineTotals(line),
+  }));
+  return {
+    id: c.id,
+    number: c.number,
+    status: c.status,
+    statusLabel: CONTRACT_STATUS_LABELS[c.status],
+    client: { id: c.client.id, kind: c.client.kind, displayName: c.client.displayName },
+    salesRepId: c.salesRepId,
+    billingFrequency: c.billingFrequency,
+    startDate: isoDay(c.startDate),
+    durationMonths: c.durationMonths,
+    tacitRenewal: c.tacitRenewal,
+    paymentMethod: c.paymentMethod,
+    consumer: c.consumer,
+    preNotificationDays: c.preNotificationDays,
+    debitDay: c.debitDay,
+    debtorName: c.debtorName,
+    debtorIban: c.debtorIban,
+    debtorBic: c.debtorBic,
+    notes: c.notes,
+    lines,
+    totals: contractTotals(c.lines),
+    sentAt: c.sentAt?.toISOString() ?? null,
+    signedAt: c.signedAt?.toISOString() ?? null,
+    signedOn: c.signedOn ? isoDay(c.signedOn) : null,
+    signerName: c.signerName,
+    signedDocumentSha256: c.signedDocumentSha256,
+    activatedAt: c.activatedAt?.toISOString() ?? null,
+    suspendedAt: c.suspendedAt?.toISOString() ?? null,
+    endDate: c.endDate ? isoDay(c.endDate) : null,
+    cancelledAt: c.cancelledAt?.toISOString() ?? null,
+    cancellationReason: c.cancellationReason,
+    withdrawn: c.withdrawn,
+    history: c.stateChanges.map((s) => ({ from: s.fromStatus, to: s.toStatus, at: s.at.toISOString(), actorUserId: s.actorUserId, reason: s.reason })),
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+export type ContractView = ReturnType<typeof toContractView>;

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+import { BILLING_FREQUENCIES } from '../products/products.schema.ts';
+import { ZCents } from '../shared/money.ts';
+
+export const CONTRACT_STATUSES = ['draft', 'sent', 'signed', 'active', 'suspended', 'terminated', 'cancelled'] as const;
+export type ContractStatusName = (typeof CONTRACT_STATUSES)[number];
+export const PAYMENT_METHODS = ['sepa_debit', 'transfer', 'card', 'cheque'] as const;
+
+const ZDate = z.iso.date('Date invalide (AAAA-MM-JJ)');
+const ZContractId = z.uuid('Contrat invalide');
+
+export const ZContractLineInput = z.strictObject({
+  productId: z.uuid('Produit invalide'),
+  quantity: z.number().int('Quantité entière').min(1, 'Quantité : 1 au moins').max(100_000, 'Quantité trop grande'),
+  /** Excluding VAT, per period; the product's price in effect at the start date by default. */
+  unitPriceCents: ZCents.optional(),
+  /** The product's name by default. */
+  label: z.string().trim().min(1, 'Libellé requis').max(200, '200 caractères au plus').optional(),
+});
+export type TContractLineInput = z.infer<typeof ZContractLineInput>;
+
+/** What a draft may hold: every field but the client. */
+const draftFields = {
+  salesRepId: z.uuid('Commercial invalide').nullish(),
+  lines: z.array(ZContractLineInput).min(1, 'Au moins une ligne').max(50, '50 lignes au plus'),
+  /** The first product's frequency by default. */
+  billingFrequency: z.enum(BILLING_FREQUENCIES, 'Fréquence inconnue').optional(),
+  startDate: ZDate,
+  durationMonths: z.number().int('Durée en mois entiers').min(1, 'Durée : 1 mois au moins').max(120, 'Durée : 120 mois au plus'),
+  tacitRenewal: z.boolean().default(true),
+  paymentMethod: z.enum(PAYMENT_METHODS, 'Mode de paiement inconnu'),
+  /** True for a person, false for a company by default. */
+  consumer: z.boolean().optional(),
+  preNotificationDays: z.number().int().min(1, '1 jour au moins').max(30, '30 jours au plus').nullish(),
+  debitDay: z.number().int().min(1, 'Jour entre 1 et 28').max(28, 'Jour entre 1 et 28').nullish(),
+  debtorName: z.string().trim().max(70, '70 caractères au plus').nullish(),
+  /** Checked by the use case (field error 'IBAN invalide'), so that a draft may be saved without one. */
+  debtorIban: z.string().trim().max(50, 'IBAN invalide').nullish(),
+  debtorBic: z.string().trim().max(20, 'BIC invalide').nullish(),
+  notes: z.string().trim().max(4000, '4000 caractères au plus').optional(),
+};
+
+export const ZCreateContractInput = z.strictObject({ clientId: z.uuid('Client invalide'), ...draftFields });
+export type TCreateContractInput = z.infer<typeof ZCreateContractInput>;
+
+export const ZUpdateContractInput = z.strictObject({
+  contractId: ZContractId,
+  salesRepId: draftFields.salesRepId,
+  lines: draftFields.lines.optional(),
+  billingFrequency: draftFields.billingFrequency,
+  startDate: ZDate.optional(),
+  durationMonths: draftFields.durationMonths.optional(),
+  tacitRenewal: z.boolean().optional(),
+  paymentMethod: draftFields.paymentMethod.optional(),
+  consumer: z.boolean().optional(),
+  preNotificationDays: draftFields.preNotificationDays,
+  debitDay: draftFields.debitDay,
+  debtorName: draftFields.debtorName,
+  debtorIban: draftFields.debtorIban,
+  debtorBic: draftFields.debtorBic,
+  notes: draftFields.notes,
+});
+export type TUpdateContractInput = z.infer<typeof ZUpdateContractInput>;
+
+export const ZContractIdInput = z.strictObject({ contractId: ZContractId });
+export type TContractIdInput = z.infer<typeof ZContractIdInput>;
+
+export const ZListContractsInput = z.strictObject({
+  status: z.enum(CONTRACT_STATUSES, 'Statut inconnu').optional(),
+  clientId: z.uuid('Client invalide').optional(),
+  salesRepId: z.uuid('Commercial invalide').optional(),
+  /** A contract number or a client's name. */
+  search: z.string().trim().max(100).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+  direction: z.enum(['forward', 'backward']).optional(),
+});
+export type TListContractsInput = z.infer<typeof ZListContractsInput>;
+
+export const ZSignContractInput = z.strictObject({
+  contractId: ZContractId,
+  /** The name the signer types; must contain the client's last name or company name. */
+  signerName: z.string().trim().min(2, 'Nom du signataire requis').max(120, '120 caractères au plus'),
+  consent: z.literal(true, 'Le consentement est requis pour signer'),
+});
+export type TSignContractInput = z.infer<typeof ZSignContractInput>;
+
+export const ZTerminateContractInput = z.strictObject({
+  contractId: ZContractId,
+  endDate: ZDate,
+  reason: z.string().trim().max(500, '500 caractères au plus').optional(),
+});
+export type TTerminateContractInput = z.infer<typeof ZTerminateContractInput>;
+
+export const ZCancelContractInput = z.strictObject({
+  contractId: ZContractId,
+  reason: z.string().trim().min(1, 'Motif requis').max(500, '500 caractères au plus'),
+});
+export type TCancelContractInput = z.infer<typeof ZCancelContractInput>;
+
+export const ZWithdrawContractInput = z.strictObject({
+  contractId: ZContractId,
+  reason: z.string().trim().max(500, '500 caractères au plus').optional(),
+});
+export type TWithdrawContractInput = z.infer<typeof ZWithdrawContractInput>;
+
+export const ZContractStateInput = z.strictObject({
+  contractId: ZContractId,
+  reason: z.string().trim().max(500, '500 caractères au plus').optional(),
+});
+export type TContractStateInput = z.infer<typeof ZContractStateInput>;
