@@ -39,6 +39,12 @@ export const PERMISSIONS = {
   'clients.gdpr': admins,
   'salesReps.read': everyone,
   'salesReps.write': ['owner', 'admin', 'manager'],
+  'contracts.read': everyone,
+  'contracts.write': ['owner', 'admin', 'manager', 'sales'],
+  // The signer is the client, in front of the rep: whoever may write the contract presents it.
+  'contracts.sign': ['owner', 'admin', 'manager', 'sales'],
+  'payments.read': ['owner', 'admin', 'manager', 'accountant', 'viewer'],
+  'payments.write': ['owner', 'admin', 'accountant'],
   'documents.read': everyone,
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;

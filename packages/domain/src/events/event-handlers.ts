@@ -1,6 +1,7 @@
 import type { Tx } from '@crm/db';
 import { projectEventOnDashboard } from '../dashboard/project-event.ts';
 import { notifyOnEvent } from '../notifications/notify-on-event.ts';
+import { paymentsOnEvent } from '../payments/payments-on-event.ts';
 import type { EventEnvelope, EventType } from './catalogue.ts';
 
 /**
@@ -16,7 +17,7 @@ export interface EventHandler {
   handle(tx: Tx, event: EventEnvelope): Promise<void>;
 }
 
-export const CONSUMER_GROUPS = ['notifications', 'dashboard'] as const;
+export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments'] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
 export const EVENT_HANDLERS: readonly EventHandler[] = [
@@ -29,6 +30,11 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
     consumer: 'dashboard',
     types: ['client.created', 'contract.signed', 'invoice.created', 'payment.received', 'payment.rejected'],
     handle: projectEventOnDashboard,
+  },
+  {
+    consumer: 'payments',
+    types: ['contract.signed', 'contract.terminated', 'contract.cancelled'],
+    handle: paymentsOnEvent,
   },
 ];
 

@@ -1,0 +1,88 @@
+type SequenceType = 'FRST' | 'RCUR' | 'OOFF';
+import { auditAs } from '../audit/record-audit.ts';
+import type { TenantDeps } from '../shared/context.ts';
+import { badRequest, conflict } from '../shared/errors.ts';
+import { assertCreditor, renderBatchFile } from './batch-file.ts';
+import { selectBatchItems } from './batch-selection.ts';
+import { getBatch } from './manage-batches.ts';
+import { reserveCounter } from './counters.ts';
+import { dateOf, parisToday } from './dates.ts';
+import type { TBatchDateInput } from './payments.schema.ts';
+
+/** What a batch for that date would take, without taking it. */
+export async function previewBatch({ tx, actor, now }: TenantDeps, input: TBatchDateInput) {
+  const selection = await selectBatchItems(tx, actor.tenantId, parisToday(now), input);
+  return { ...selection, itemCount: selection.items.length };
+}
+
+/**
+ * EndToEndIds are unique per tenant and never reused: a per-tenant counter, prefixed with the
+ * random end of the tenant's id so that another creditor's returns cannot name our debits.
+ */
+export const endToEndIdOf = (tenantId: string, n: number) =>
+  `E2E-${tenantId.replace(/-/g, '').slice(-10).toUpperCase()}-${String(n).padStart(10, '0')}`;
+
+/**
+ * Builds the batch for a collection date: selects the items, assigns the batch number and MsgId,
+ * an EndToEndId and a sequence type per item (OOFF for a one-off mandate; FRST for a mandate's
+ * first collection when the organisation asks for it, every item of that mandate in the batch
+ * included; RCUR otherwise), freezes them (status batched) and makes the file once to refuse
+ * anything the bank would (the transaction rolls back on any problem).
+ */
+export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDateInput) {
+  const organisation = await tx.organisation.findUniqueOrThrow({
+    where: { id: actor.tenantId },
+    select: { name: true, legalName: true, sepaCreditorId: true, creditorIban: true, creditorBic: true, sepaFormat: true, sepaUseFrst: true },
+  });
+  assertCreditor(organisation);
+  const selection = await selectBatchItems(tx, actor.tenantId, parisToday(now), input);
+  if (selection.items.length === 0) {
+    throw badRequest('Aucune échéance à prélever pour cette date', { collectionDate: ['Aucune échéance à prélever pour cette date'] });
+  }
+
+  const mandateIds = [...new Set(selection.items.map((item) => item.mandateId))];
+  const mandates = await tx.sepaMandate.findMany({ where: { tenantId: actor.tenantId, id: { in: mandateIds } }, select: { id: true, recurrent: true } });
+  const collected = await tx.scheduleItem.groupBy({
+    by: ['mandateId'],
+    where: { tenantId: actor.tenantId, mandateId: { in: mandateIds }, status: { in: ['submitted', 'paid'] } },
+  });
+  const alreadyCollected = new Set(collected.map((row) => row.mandateId));
+  const sequenceOf = new Map<string, SequenceType>(
+    mandates.map((m) => [m.id, !m.recurrent ? 'OOFF' : organisation.sepaUseFrst && !alreadyCollected.has(m.id) ? 'FRST' : 'RCUR']),
+  );
+
+  const number = await reserveCounter(tx, actor.tenantId, 'sepa.batch');
+  const firstE2e = await reserveCounter(tx, actor.tenantId, 'sepa.e2e', selection.items.length);
+  const batch = await tx.sepaBatch.create({
+    data: {
+      tenantId: actor.tenantId,
+      number,
+      messageId: `PRLV-${input.collectionDate.replace(/-/g, '')}-${String(number).padStart(6, '0')}`,
+      collectionDate: dateOf(input.collectionDate),
+      format: organisation.sepaFormat,
+      status: 'generated',
+      itemCount: selection.items.length,
+      totalCents: BigInt(selection.totalCents),
+      createdBy: actor.userId,
+      createdAt: new Date(Math.floor(now.getTime() / 1000) * 1000), // the file's CreDtTm, to the second
+    },
+  });
+  const ids = selection.items.map((item) => item.id);
+  const sequences = selection.items.map((item) => sequenceOf.get(item.mandateId)!);
+  const e2es = selection.items.map((_, i) => endToEndIdOf(actor.tenantId, firstE2e + i));
+  const updated = await tx.$executeRaw`
+    UPDATE schedule_items AS s
+    SET status = 'batched', batch_id = ${batch.id}::uuid, sequence_type = v.seq::sequence_type, end_to_end_id = v.e2e, updated_at = now()
+    FROM unnest(${ids}::uuid[], ${sequences}::text[], ${e2es}::text[]) AS v(id, seq, e2e)
+    WHERE s.id = v.id AND s.tenant_id = ${actor.tenantId}::uuid AND s.status = 'planned'`;
+  if (updated !== ids.length) throw conflict('Des échéances ont changé pendant la préparation du lot : réessayez');
+
+  await renderBatchFile(tx, actor.tenantId, batch.id);
+  await auditAs(tx, actor, {
+    action: 'batch.built',
+    entityType: 'sepa_batch',
+    entityId: batch.id,
+    data: { number, collectionDate: input.collectionDate, itemCount: ids.length, totalCents: selection.totalCents },
+  });
+  return getBatch({ tx, actor, now }, { batchId: batch.id });
+}

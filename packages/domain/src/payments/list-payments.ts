@@ -1,0 +1,112 @@
+import type { Prisma } from '@crm/db';
+import type { TenantDeps } from '../shared/context.ts';
+import { notFound } from '../shared/errors.ts';
+import { isoOf } from './dates.ts';
+import type { TContractScheduleInput, TListPaymentsInput, TListScheduleItemsInput } from './payments.schema.ts';
+
+type PaymentRow = Prisma.PaymentGetPayload<{ include: { client: { select: { displayName: true } }; contract: { select: { number: true } } } }>;
+
+export function toPaymentView(p: PaymentRow) {
+  return {
+    id: p.id,
+    outcome: p.outcome,
+    method: p.method,
+    amountCents: p.amountCents,
+    valueDate: isoOf(p.valueDate),
+    reasonCode: p.reasonCode,
+    reference: p.reference,
+    scheduleItemId: p.scheduleItemId,
+    clientId: p.clientId,
+    clientName: p.client.displayName,
+    contractId: p.contractId,
+    contractNumber: p.contract?.number ?? null,
+    returnFileId: p.returnFileId,
+    createdAt: p.createdAt.toISOString(),
+  };
+}
+
+/** Payments (received or rejected), newest first, by outcome and SEPA reason code. */
+export async function listPayments({ tx, actor }: TenantDeps, input: TListPaymentsInput) {
+  const rows = await tx.payment.findMany({
+    where: {
+      tenantId: actor.tenantId,
+      ...(input.outcome ? { outcome: input.outcome } : {}),
+      ...(input.reasonCode ? { reasonCode: input.reasonCode } : {}),
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+      ...(input.contractId ? { contractId: input.contractId } : {}),
+    },
+    include: { client: { select: { displayName: true } }, contract: { select: { number: true } } },
+    orderBy: [{ valueDate: 'desc' }, { id: 'desc' }],
+    take: input.limit,
+  });
+  return rows.map(toPaymentView);
+}
+
+type ItemRow = Prisma.ScheduleItemGetPayload<{
+  include: { client: { select: { displayName: true } }; contract: { select: { number: true } }; payments: true; batch: { select: { number: true } } };
+}>;
+
+function toItemView(i: ItemRow) {
+  const last = [...i.payments].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime())[0];
+  return {
+    id: i.id,
+    contractId: i.contractId,
+    contractNumber: i.contract.number,
+    clientId: i.clientId,
+    clientName: i.client.displayName,
+    periodStart: isoOf(i.periodStart),
+    periodEnd: isoOf(i.periodEnd),
+    dueDate: isoOf(i.dueDate),
+    amountCents: i.amountCents,
+    paymentMethod: i.paymentMethod,
+    status: i.status,
+    sequenceType: i.sequenceType,
+    endToEndId: i.endToEndId,
+    batchId: i.batchId,
+    batchNumber: i.batch?.number ?? null,
+    reasonCode: last?.outcome === 'rejected' ? last.reasonCode : null,
+  };
+}
+export type ScheduleItemView = ReturnType<typeof toItemView>;
+
+const itemInclude = {
+  client: { select: { displayName: true } },
+  contract: { select: { number: true } },
+  payments: true,
+  batch: { select: { number: true } },
+} as const;
+
+/** Schedule items by status, and rejected ones by the bank's reason code. */
+export async function listScheduleItems({ tx, actor }: TenantDeps, input: TListScheduleItemsInput) {
+  const rows = await tx.scheduleItem.findMany({
+    where: {
+      tenantId: actor.tenantId,
+      ...(input.status ? { status: input.status } : {}),
+      ...(input.reasonCode ? { payments: { some: { outcome: 'rejected', reasonCode: input.reasonCode } } } : {}),
+    },
+    include: itemInclude,
+    orderBy: [{ dueDate: 'asc' }, { id: 'asc' }],
+    take: input.limit,
+  });
+  return rows.map(toItemView);
+}
+
+/** A contract's schedule, period by period, with its mandate. */
+export async function getContractSchedule({ tx, actor }: TenantDeps, input: TContractScheduleInput) {
+  const contract = await tx.contract.findFirst({ where: { id: input.contractId, tenantId: actor.tenantId }, select: { id: true } });
+  if (!contract) throw notFound('Contrat');
+  const [items, mandate] = await Promise.all([
+    tx.scheduleItem.findMany({ where: { tenantId: actor.tenantId, contractId: contract.id }, include: itemInclude, orderBy: [{ periodStart: 'asc' }, { id: 'asc' }] }),
+    tx.sepaMandate.findFirst({ where: { tenantId: actor.tenantId, contractId: contract.id }, orderBy: { createdAt: 'desc' }, select: { id: true, rum: true, status: true, scheme: true } }),
+  ]);
+  const views = items.map(toItemView);
+  return {
+    mandate,
+    items: views,
+    totals: {
+      plannedCents: views.filter((i) => i.status === 'planned').reduce((s, i) => s + i.amountCents, 0),
+      paidCents: views.filter((i) => i.status === 'paid').reduce((s, i) => s + i.amountCents, 0),
+      rejectedCents: views.filter((i) => i.status === 'rejected').reduce((s, i) => s + i.amountCents, 0),
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { Prisma } from '@crm/db';
+import { auditAs } from '../audit/record-audit.ts';
+import type { TenantDeps } from '../shared/context.ts';
+import { conflict, notFound } from '../shared/errors.ts';
+import { renderBatchFile } from './batch-file.ts';
+import { isoOf } from './dates.ts';
+import type { TBatchIdInput } from './payments.schema.ts';
+
+type BatchRow = Prisma.SepaBatchGetPayload<object>;
+
+function toBatchView(b: BatchRow) {
+  return {
+    id: b.id,
+    number: b.number,
+    messageId: b.messageId,
+    collectionDate: isoOf(b.collectionDate),
+    format: b.format,
+    status: b.status,
+    itemCount: b.itemCount,
+    totalCents: Number(b.totalCents),
+    createdAt: b.createdAt.toISOString(),
+    sentAt: b.sentAt?.toISOString() ?? null,
+    cancelledAt: b.cancelledAt?.toISOString() ?? null,
+  };
+}
+export type BatchView = ReturnType<typeof toBatchView>;
+
+export async function listBatches({ tx, actor }: TenantDeps) {
+  const rows = await tx.sepaBatch.findMany({ where: { tenantId: actor.tenantId }, orderBy: { number: 'desc' }, take: 200 });
+  return rows.map(toBatchView);
+}
+
+async function findBatch({ tx, actor }: TenantDeps, batchId: string) {
+  const batch = await tx.sepaBatch.findFirst({ where: { id: batchId, tenantId: actor.tenantId } });
+  if (!batch) throw notFound('Lot');
+  return batch;
+}
+
+export async function getBatch(deps: TenantDeps, input: TBatchIdInput) {
+  const batch = await findBatch(deps, input.batchId);
+  const items = await deps.tx.scheduleItem.findMany({
+    where: { tenantId: deps.actor.tenantId, batchId: batch.id },
+    include: { client: { select: { displayName: true } }, contract: { select: { number: true } }, mandate: { select: { rum: true } } },
+    orderBy: { endToEndId: 'asc' },
+  });
+  return {
+    ...toBatchView(batch),
+    items: items.map((i) => ({
+      id: i.id,
+      endToEndId: i.endToEndId,
+      sequenceType: i.sequenceType,
+      status: i.status,
+      amountCents: i.amountCents,
+      dueDate: isoOf(i.dueDate),
+      clientId: i.clientId,
+      clientName: i.client.displayName,
+      contractId: i.contractId,
+      contractNumber: i.contract.number,
+      rum: i.mandate?.rum ?? null,
+    })),
+  };
+}
+
+/** The batch's pain.008 file, regenerated from its frozen data (byte-identical every time). */
+export async function getBatchFile(deps: TenantDeps, input: TBatchIdInput) {
+  const batch = await findBatch(deps, input.batchId);
+  if (batch.status === 'cancelled') throw conflict('Lot annulé : pas de fichier');
+  const file = await renderBatchFile(deps.tx, deps.actor.tenantId, batch.id);
+  return { fileName: file.fileName, xml: file.xml };
+}
+
+/**
+ * The file went to the bank: the batch is sent, its items submitted, and each mandate records
+ * its collection (for the 36-month rule) and drops the amendment the file carried.
+ */
+export async function markBatchSent(deps: TenantDeps, input: TBatchIdInput) {
+  const { tx, actor, now } = deps;
+  const batch = await findBatch(deps, input.batchId);
+  if (batch.status !== 'generated') throw conflict(batch.status === 'sent' ? 'Lot déjà envoyé' : 'Lot annulé');
+  await tx.sepaBatch.updateMany({ where: { id: batch.id, tenantId: actor.tenantId, status: 'generated' }, data: { status: 'sent', sentAt: now } });
+  await tx.scheduleItem.updateMany({ where: { tenantId: actor.tenantId, batchId: batch.id, status: 'batched' }, data: { status: 'submitted' } });
+  await tx.sepaMandate.updateMany({
+    where: { tenantId: actor.tenantId, scheduleItems: { some: { batchId: batch.id } } },
+    data: { lastCollectionOn: batch.collectionDate, originalIban: null, originalRum: null, originalCreditorId: null },
+  });
+  await auditAs(tx, actor, { action: 'batch.sent', entityType: 'sepa_batch', entityId: batch.id });
+  return getBatch(deps, input);
+}
+
+/**
+ * Cancels a batch the bank has not received: its items go back to planned without their
+ * EndToEndIds, which are retired (the counter never hands them out again).
+ */
+export async function cancelBatch(deps: TenantDeps, input: TBatchIdInput) {
+  const { tx, actor, now } = deps;
+  const batch = await findBatch(deps, input.batchId);
+  if (batch.status !== 'generated') throw conflict(batch.status === 'sent' ? 'Lot déjà envoyé : il ne peut plus être annulé' : 'Lot déjà annulé');
+  await tx.scheduleItem.updateMany({
+    where: { tenantId: actor.tenantId, batchId: batch.id, status: 'batched' },
+    data: { status: 'planned', batchId: null, endToEndId: null, sequenceType: null },
+  });
+  await tx.sepaBatch.updateMany({ where: { id: batch.id, tenantId: actor.tenantId }, data: { status: 'cancelled', cancelledAt: now } });
+  await auditAs(tx, actor, { action: 'batch.cancelled', entityType: 'sepa_batch', entityId: batch.id });
+  return toBatchView({ ...batch, status: 'cancelled', cancelledAt: now });
+}

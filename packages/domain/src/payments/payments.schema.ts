@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { ZMandateReference, ZSepaBic, ZSepaIban } from '../sepa/sepa.schema.ts';
+
+const ZDate = z.iso.date('Date invalide (AAAA-MM-JJ)');
+
+export const SCHEDULE_ITEM_STATUSES = ['planned', 'batched', 'submitted', 'paid', 'rejected', 'cancelled'] as const;
+export const MANDATE_STATUSES = ['active', 'revoked', 'expired'] as const;
+export const MANUAL_PAYMENT_METHODS = ['transfer', 'card', 'cheque'] as const;
+
+export const ZContractScheduleInput = z.strictObject({ contractId: z.uuid('Contrat invalide') });
+export type TContractScheduleInput = z.infer<typeof ZContractScheduleInput>;
+
+export const ZListPaymentsInput = z.strictObject({
+  outcome: z.enum(['received', 'rejected'], 'Résultat inconnu').optional(),
+  reasonCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4}$/, 'Code motif invalide').optional(),
+  clientId: z.uuid('Client invalide').optional(),
+  contractId: z.uuid('Contrat invalide').optional(),
+  limit: z.number().int().min(1).max(500).default(200),
+});
+export type TListPaymentsInput = z.infer<typeof ZListPaymentsInput>;
+
+export const ZListScheduleItemsInput = z.strictObject({
+  status: z.enum(SCHEDULE_ITEM_STATUSES, 'Statut inconnu').optional(),
+  reasonCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4}$/, 'Code motif invalide').optional(),
+  limit: z.number().int().min(1).max(500).default(200),
+});
+export type TListScheduleItemsInput = z.infer<typeof ZListScheduleItemsInput>;
+
+export const ZRecordManualPaymentInput = z.strictObject({
+  scheduleItemId: z.uuid('Échéance invalide'),
+  method: z.enum(MANUAL_PAYMENT_METHODS, 'Moyen de paiement inconnu'),
+  receivedOn: ZDate,
+  reference: z.string().trim().max(140, '140 caractères au plus').optional(),
+});
+export type TRecordManualPaymentInput = z.infer<typeof ZRecordManualPaymentInput>;
+
+export const ZMandateIdInput = z.strictObject({ mandateId: z.uuid('Mandat invalide') });
+export type TMandateIdInput = z.infer<typeof ZMandateIdInput>;
+
+export const ZListMandatesInput = z.strictObject({
+  status: z.enum(MANDATE_STATUSES, 'Statut inconnu').optional(),
+  clientId: z.uuid('Client invalide').optional(),
+});
+export type TListMandatesInput = z.infer<typeof ZListMandatesInput>;
+
+/** A change of bank account, debtor name, RUM or scheme; the original RUM/IBAN travel with the next collection. */
+export const ZAmendMandateInput = z.strictObject({
+  mandateId: z.uuid('Mandat invalide'),
+  iban: ZSepaIban.optional(),
+  bic: ZSepaBic.nullish(),
+  debtorName: z.string().trim().min(1, 'Nom requis').max(70, '70 caractères au plus').optional(),
+  rum: ZMandateReference.optional(),
+  scheme: z.enum(['CORE', 'B2B'], 'Schéma inconnu').optional(),
+});
+export type TAmendMandateInput = z.infer<typeof ZAmendMandateInput>;
+
+/** CORE and B2B debits never share a file (EPC), so a batch is for one scheme. */
+export const ZBatchDateInput = z.strictObject({ collectionDate: ZDate, scheme: z.enum(['CORE', 'B2B'], 'Schéma inconnu').default('CORE') });
+export type TBatchDateInput = z.infer<typeof ZBatchDateInput>;
+
+export const ZBatchIdInput = z.strictObject({ batchId: z.uuid('Lot invalide') });
+export type TBatchIdInput = z.infer<typeof ZBatchIdInput>;
+
+export const ZReturnFileIdInput = z.strictObject({ returnFileId: z.uuid('Fichier invalide') });
+export type TReturnFileIdInput = z.infer<typeof ZReturnFileIdInput>;
+
+/** tRPC face of a bank return import (the raw POST /bank-returns route takes the bytes instead). */
+export const ZImportReturnsInput = z.strictObject({
+  fileName: z.string().trim().min(1, 'Nom de fichier requis').max(200),
+  contentBase64: z.string().min(1, 'Fichier vide').max(14_000_000, 'Fichier trop volumineux (10 Mo au plus)'),
+});
+export type TImportReturnsInput = z.infer<typeof ZImportReturnsInput>;

@@ -1,0 +1,57 @@
+import type { Tx } from '@crm/db';
+
+type PaymentMethod = 'sepa_debit' | 'transfer' | 'card' | 'cheque';
+import { emitEvent } from '../events/emit-event.ts';
+import { dateOf } from './dates.ts';
+
+interface ItemRef {
+  id: string;
+  contractId: string;
+  clientId: string;
+  amountCents: number;
+}
+
+/**
+ * Settles a schedule item one way or the other: the item's status, a Payment row and the
+ * event (payment.received or payment.rejected), all in the caller's transaction.
+ */
+export async function settleItem(
+  tx: Tx,
+  tenantId: string,
+  item: ItemRef,
+  outcome:
+    | { kind: 'received'; method: PaymentMethod; on: string; reference?: string | null; returnFileId?: string | null; createdBy?: string | null }
+    | { kind: 'rejected'; reasonCode: string; on: string; returnFileId?: string | null; createdBy?: string | null },
+) {
+  await tx.scheduleItem.updateMany({ where: { id: item.id, tenantId }, data: { status: outcome.kind === 'received' ? 'paid' : 'rejected' } });
+  const payment = await tx.payment.create({
+    data: {
+      tenantId,
+      scheduleItemId: item.id,
+      contractId: item.contractId,
+      clientId: item.clientId,
+      outcome: outcome.kind,
+      method: outcome.kind === 'received' ? outcome.method : 'sepa_debit',
+      amountCents: item.amountCents,
+      valueDate: dateOf(outcome.on),
+      reasonCode: outcome.kind === 'rejected' ? outcome.reasonCode : null,
+      reference: outcome.kind === 'received' ? (outcome.reference ?? null) : null,
+      returnFileId: outcome.returnFileId ?? null,
+      createdBy: outcome.createdBy ?? null,
+    },
+  });
+  if (outcome.kind === 'received') {
+    await emitEvent(tx, {
+      type: 'payment.received',
+      tenantId,
+      payload: { paymentId: payment.id, clientId: item.clientId, contractId: item.contractId, amountCents: item.amountCents, receivedOn: outcome.on, method: outcome.method },
+    });
+  } else {
+    await emitEvent(tx, {
+      type: 'payment.rejected',
+      tenantId,
+      payload: { paymentId: payment.id, clientId: item.clientId, contractId: item.contractId, amountCents: item.amountCents, reasonCode: outcome.reasonCode, rejectedOn: outcome.on },
+    });
+  }
+  return payment;
+}
