@@ -1,5 +1,5 @@
 import type { Db } from '@crm/db';
-import { verifyAccessToken, type AccessClaims, type AuthConfig, type Clock, type ClientInfo, type NotificationSignal } from '@crm/domain';
+import { verifyAccessToken, type AccessClaims, type AuthConfig, type Clock, type ClientInfo, type DocumentServices, type NotificationSignal } from '@crm/domain';
 
 /** Long-lived dependencies, built once per process by the API (and the same way by tests). */
 export interface CrmServices {
@@ -8,6 +8,8 @@ export interface CrmServices {
   clock: Clock;
   /** Wakes open notification streams (LISTEN crm_notifications); without it they poll every 25 s. */
   notificationSignal?: NotificationSignal | undefined;
+  /** Where documents' bytes go and how large they may be (apps/api builds it from env); without it, storing fails. */
+  documents?: DocumentServices | undefined;
 }
 
 /** The transport's side of a session: where the refresh token cookie is written. */

@@ -3,3 +3,4 @@ export { createContext, type CrmContext, type CrmServices, type RequestInfo, typ
 export type { Access, ProcedureMeta } from './init.ts';
 export { procedureAccessList } from './access-list.ts';
 export { resolveActor, resolveActorOnce } from './actor.ts';
+export { documentDeps } from './document-deps.ts';

@@ -8,6 +8,7 @@ import { calendarRouter } from './routers/calendar.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
 import { clientImportsRouter } from './routers/client-imports.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
+import { documentsRouter } from './routers/documents.router.ts';
 import { eventsRouter } from './routers/events.router.ts';
 import { notificationsRouter } from './routers/notifications.router.ts';
 import { healthRouter } from './routers/health.router.ts';
@@ -37,6 +38,7 @@ export const appRouter = router({
   products: productsRouter,
   lists: listsRouter,
   salesReps: salesRepsRouter,
+  documents: documentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -51,6 +51,15 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       tx.clientImport.create({ data: { tenantId: b.tenantId, createdBy: b.userId, fileName: 'b.csv', content: Buffer.from('Nom\nB\n'), encoding: 'utf-8', delimiter: ';' } }),
     );
     const bProduct = await b.caller.products.create({ code: 'ELEC-B', name: 'Électricité B', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly' });
+    const { bContract, bDocument } = await withTenant(services.db, b.tenantId, async (tx) => {
+      const contract = await tx.contract.create({
+        data: { tenantId: b.tenantId, number: 'B-DOC-1', clientId: bClient.client!.id, billingFrequency: 'monthly', startDate: new Date('2026-01-01'), durationMonths: 12, paymentMethod: 'sepa_debit' },
+      });
+      const document = await tx.document.create({
+        data: { tenantId: b.tenantId, clientId: bClient.client!.id, contractId: contract.id, kind: 'other', fileName: 'b.pdf', mimeType: 'application/pdf', sizeBytes: 1, sha256: '0'.repeat(64), storageKey: `${b.tenantId}/2026/01/${newId()}` },
+      });
+      return { bContract: contract, bDocument: document };
+    });
     const bBefore = {
       members: await b.caller.members.list(),
       invitations: await b.caller.invitations.list(),
@@ -64,6 +73,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
       timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
       salesReps: await b.caller.salesReps.list({ includeInactive: true }),
+      documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
     };
 
     // B's real ids, by field name. A new id-taking procedure must add its field here.
@@ -87,6 +97,8 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       fromSalesRepId: bSalesRep.id,
       managerId: bSalesRep.id,
       userId: b.userId,
+      contractId: bContract.id,
+      documentId: bDocument.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -128,6 +140,8 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'clients.restore',
       'clients.timeline',
       'clients.update',
+      'documents.delete',
+      'documents.list',
       'events.replay',
       'invitations.revoke',
       'lists.update',
@@ -167,6 +181,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
       timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
       salesReps: await b.caller.salesReps.list({ includeInactive: true }),
+      documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
     }).toEqual(bBefore);
   });
 
