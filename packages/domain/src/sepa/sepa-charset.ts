@@ -1,0 +1,93 @@
+// The SEPA Latin character set (EPC "SEPA requirements for an extended character set", basic
+// set): a-z A-Z 0-9 / - ? : ( ) . , ' + and space. Everything a bank file carries as free text
+// goes through `toSepaText`; identifiers are validated against the same set instead, because
+// silently changing an id would break the matching of the bank's returns.
+
+const SEPA_TEXT = /^[A-Za-z0-9/\-?:().,'+ ]*$/;
+
+/** Characters NFD does not decompose, and punctuation with a natural SEPA equivalent. */
+const SPECIAL: Record<string, string> = {
+  œ: 'oe', Œ: 'OE', æ: 'ae', Æ: 'AE', ß: 'ss', ẞ: 'SS', ø: 'o', Ø: 'O', đ: 'd', Đ: 'D', ł: 'l', Ł: 'L',
+  þ: 'th', Þ: 'TH', ð: 'd', Ð: 'D', ı: 'i', ŀ: 'l', Ŀ: 'L', ĸ: 'k', ŉ: "'n",
+  '’': "'", '‘': "'", '‚': "'", '′': "'", '`': "'", '´': "'", '"': "'", '“': "'", '”': "'", '„': "'",
+  '«': "'", '»': "'", '‹': "'", '›': "'",
+  '–': '-', '—': '-', '‐': '-', '‑': '-', '−': '-', _: '-', '…': '...', '&': '+', '€': 'EUR',
+  '°': 'o', '№': 'No', '½': '1/2', '¼': '1/4', '¾': '3/4', '²': '2', '³': '3',
+  '[': '(', ']': ')', '{': '(', '}': ')', ';': ',', '!': '.', '\\': '/', '|': '/',
+};
+
+// Unicode white space other than ASCII controls: no-break, thin, ideographic spaces and the like.
+const WHITESPACE = new Set([0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
+
+/** Whether `value` holds only characters of the SEPA Latin set. */
+export const isSepaText = (value: string): boolean => SEPA_TEXT.test(value);
+
+function isAllowedCode(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) || // a-z
+    (code >= 65 && code <= 90) || // A-Z
+    (code >= 48 && code <= 57) || // 0-9
+    code === 32 || code === 39 || code === 40 || code === 41 || code === 43 || // space ' ( ) +
+    code === 44 || code === 45 || code === 46 || code === 47 || code === 58 || code === 63 // , - . / : ?
+  );
+}
+
+/** What one character becomes in the SEPA set ('' for a combining accent). */
+function replacementOf(char: string): string {
+  const code = char.charCodeAt(0);
+  if (isAllowedCode(code)) return char;
+  const special = SPECIAL[char];
+  if (special !== undefined) return special;
+  if (code <= 32 || WHITESPACE.has(code)) return ' ';
+  if (code >= 0x300 && code <= 0x36f) return ''; // combining accents
+  const decomposed = char.normalize('NFD'); // é -> e + U+0301
+  if (decomposed === char) return '.';
+  let out = '';
+  for (const part of decomposed) out += replacementOf(part);
+  return out;
+}
+
+// Every code unit up to U+024F (Latin-1, Latin Extended-A and B), worked out once: the hot path
+// of a 100k-debit file needs no Unicode normalisation per name.
+const LATIN_TABLE: string[] = Array.from({ length: 0x250 }, (_, code) => replacementOf(String.fromCharCode(code)));
+
+/**
+ * Transliterates to the SEPA Latin set: accents dropped (é -> e, ç -> c), ligatures spelled out
+ * (œ -> oe, ß -> ss), typographic quotes and dashes to their ASCII forms, any other character
+ * replaced by '.', white space collapsed and trimmed. With `maxLength`, cut to that many
+ * characters (after transliteration, since œ or ß grow) and trimmed again.
+ */
+export function toSepaText(value: string, maxLength?: number): string {
+  let text = value;
+  if (!SEPA_TEXT.test(text) || text.includes('  ') || text.startsWith(' ') || text.endsWith(' ')) {
+    // French guillemets take a space inside (« Le Boeuf »): the quote that replaces them does not.
+    const source = text.includes('«') || text.includes('»') ? text.replace(/«\s*/g, '«').replace(/\s*»/g, '»') : text;
+    let out = '';
+    for (let i = 0; i < source.length; i++) {
+      const code = source.charCodeAt(i);
+      if (code < 0x250) out += LATIN_TABLE[code]!;
+      else if (code >= 0xd800 && code <= 0xdbff) {
+        out += '.'; // a character outside the BMP (emoji...): one '.' for its two halves
+        i++;
+      } else out += replacementOf(source[i]!);
+    }
+    text = out.replace(/ {2,}/g, ' ').trim();
+  }
+  if (maxLength !== undefined && text.length > maxLength) text = text.slice(0, maxLength).trimEnd();
+  return text;
+}
+
+/**
+ * An identifier a SEPA file carries as is (MsgId, PmtInfId, EndToEndId, mandate reference):
+ * 1 to `maxLength` characters of the Latin set without spaces, not starting or ending with '/'
+ * and without '//' (EPC rules for references).
+ */
+export function sepaIdentifierProblem(value: string, maxLength = 35): string | null {
+  if (value.length === 0) return 'obligatoire';
+  if (value.length > maxLength) return `${maxLength} caractères au plus (${value.length})`;
+  if (!SEPA_TEXT.test(value) || value.includes(' ')) {
+    return "caractères autorisés : lettres sans accent, chiffres et / - ? : ( ) . , ' + (sans espace)";
+  }
+  if (value.startsWith('/') || value.endsWith('/') || value.includes('//')) return "ne doit ni commencer ni finir par « / », ni contenir « // »";
+  return null;
+}
