@@ -8,6 +8,7 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { calendarFeedRoute } from './calendar-feed.ts';
+import { contractPdfRoute } from './contract-pdfs.ts';
 import { clientsCsvExport } from './exports.ts';
 import { clientImportUpload } from './imports.ts';
 import type { Logger } from './logger.ts';
@@ -92,6 +93,8 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/exports/clients.csv', clientsCsvExport(options.services, options.log));
   app.post('/imports/clients', clientImportUpload(options.services, options.log));
   app.get('/calendar/:file', calendarFeedRoute(options.services, options.log));
+  app.get('/contracts/:id/pdf', contractPdfRoute(options.services, options.log, 'contract'));
+  app.get('/contracts/:id/mandate.pdf', contractPdfRoute(options.services, options.log, 'mandate'));
 
   app.use(
     '/trpc',

@@ -7,6 +7,7 @@ import { appointmentsRouter } from './routers/appointments.router.ts';
 import { calendarRouter } from './routers/calendar.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
 import { clientImportsRouter } from './routers/client-imports.router.ts';
+import { contractsRouter } from './routers/contracts.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
 import { documentsRouter } from './routers/documents.router.ts';
 import { eventsRouter } from './routers/events.router.ts';
@@ -38,6 +39,7 @@ export const appRouter = router({
   products: productsRouter,
   lists: listsRouter,
   salesReps: salesRepsRouter,
+  contracts: contractsRouter,
   documents: documentsRouter,
 });
 

@@ -73,6 +73,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
       timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
       salesReps: await b.caller.salesReps.list({ includeInactive: true }),
+      contracts: await b.caller.contracts.get({ contractId: bContract.id }),
       documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
     };
 
@@ -112,6 +113,10 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'clients.anonymise': { confirm: true },
       'salesReps.create': { firstName: 'Jean', lastName: 'Dupont' },
       'salesReps.setTarget': { month: '2026-12', revenueCents: 100 },
+      'contracts.create': { lines: [{ productId: bProduct.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'transfer' },
+      'contracts.sign': { signerName: 'Client de B', consent: true },
+      'contracts.terminate': { endDate: '2026-12-31' },
+      'contracts.cancel': { reason: 'Annulé par A' },
     };
 
     const procedures = idTakingProcedures();
@@ -140,6 +145,18 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'clients.restore',
       'clients.timeline',
       'clients.update',
+      'contracts.activate',
+      'contracts.cancel',
+      'contracts.create',
+      'contracts.get',
+      'contracts.list',
+      'contracts.resume',
+      'contracts.send',
+      'contracts.sign',
+      'contracts.suspend',
+      'contracts.terminate',
+      'contracts.update',
+      'contracts.withdraw',
       'documents.delete',
       'documents.list',
       'events.replay',
@@ -181,6 +198,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
       timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
       salesReps: await b.caller.salesReps.list({ includeInactive: true }),
+      contracts: await b.caller.contracts.get({ contractId: bContract.id }),
       documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
     }).toEqual(bBefore);
   });
