@@ -110,7 +110,19 @@ export { renderBatchFile } from './payments/batch-file.ts';
 export { listPayments, listScheduleItems, getContractSchedule, type ScheduleItemView } from './payments/list-payments.ts';
 export { recordManualPayment } from './payments/record-manual-payment.ts';
 export { settleUnansweredDebits, settleUnansweredDebitsFor } from './payments/settle-unanswered-debits.ts';
+export { runPaymentsHousekeeping } from './payments/payments-housekeeping.ts';
 export { importBankReturns, importBankReturnsBase64, listReturnFiles, getReturnFile, MAX_RETURN_FILE_BYTES, type ReturnReport } from './payments/import-returns.ts';
+export { toSepaText, isSepaText, sepaIdentifierProblem } from './sepa/sepa-charset.ts';
+export * from './sepa/sepa-identifiers.ts';
+export * from './sepa/sepa.schema.ts';
+export {
+  buildSepaDirectDebitFile, prepareSepaDirectDebitFile, paymentInfoKey, SEPA_SEQUENCE_TYPES, SEPA_LOCAL_INSTRUMENTS, SEPA_FILE_CHUNK_BYTES,
+  type SepaPainVersion, type SepaSequenceType, type SepaLocalInstrument, type SepaPostalAddress, type SepaMandateAmendment, type SepaDebtor,
+  type SepaDirectDebit, type SepaCreditor, type SepaDirectDebitFileInput, type SepaPaymentInfoSummary, type SepaDirectDebitFileSummary, type SepaDirectDebitFile,
+} from './sepa/sepa-direct-debit-file.ts';
+export { parseBankReturnFile } from './sepa/bank-returns.ts';
+export { RETURN_CSV_COLUMNS } from './sepa/bank-return-csv.ts';
+export { parseAmountCents, type BankReturnFile, type BankReturnFileKind, type BankReturnLine, type BankReturnStatus, type BankReturnBlockStatus, type BankReturnProblem } from './sepa/bank-return-types.ts';
 export * from './contracts/contracts.schema.ts';
 export { CONTRACT_STATUS_LABELS, lineTotals, contractTotals, type ContractView } from './contracts/contract-view.ts';
 export { CONTRACT_TRANSITIONS, type ContractTransition } from './contracts/contract-state.ts';
