@@ -58,6 +58,7 @@ export function AppLayout() {
       <nav className="sidebar" aria-label="Navigation">
         <NavLink to="/" end>{t.nav.dashboard}</NavLink>
         <NavLink to="/clients">{t.nav.clients}</NavLink>
+        <NavLink to="/contrats">{t.contracts.nav}</NavLink>
         <NavLink to="/taches">{t.activities.nav}</NavLink>
         <NavLink to="/agenda">{t.agenda.nav}</NavLink>
         <NavLink to="/commerciaux">{t.nav.salesReps}</NavLink>

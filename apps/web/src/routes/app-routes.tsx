@@ -8,6 +8,9 @@ import { SignupPage } from '../features/auth/signup-page.tsx';
 import { AgendaPage } from '../features/calendar/agenda-page.tsx';
 import { ClientPage, EditClientPage, NewClientPage } from '../features/clients/client-page.tsx';
 import { ClientsPage } from '../features/clients/clients-page.tsx';
+import { ContractPage, ContractSignPage } from '../features/contracts/contract-page.tsx';
+import { NewContractPage } from '../features/contracts/contract-wizard.tsx';
+import { ContractsPage } from '../features/contracts/contracts-page.tsx';
 import { ImportWizard } from '../features/clients/import-wizard.tsx';
 import { TasksPage } from '../features/activities/tasks-page.tsx';
 import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
@@ -43,6 +46,10 @@ export function AppRoutes() {
         <Route path="/clients/import" element={<ImportWizard />} />
         <Route path="/clients/:clientId" element={<ClientPage />} />
         <Route path="/clients/:clientId/modifier" element={<EditClientPage />} />
+        <Route path="/contrats" element={<ContractsPage />} />
+        <Route path="/contrats/nouveau" element={<NewContractPage />} />
+        <Route path="/contrats/:contractId" element={<ContractPage />} />
+        <Route path="/contrats/:contractId/signature" element={<ContractSignPage />} />
         <Route path="/taches" element={<TasksPage />} />
         <Route path="/agenda" element={<AgendaPage />} />
         <Route path="/produits" element={<ProductsPage />} />

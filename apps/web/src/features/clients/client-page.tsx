@@ -1,4 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { ClientContracts } from '../contracts/contracts-page.tsx';
 import { Link, useParams } from 'react-router';
 import { FormMessage } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
@@ -81,6 +82,7 @@ export function ClientPage() {
         </dl>
       </div>
       <ClientRecordActions client={c} />
+      <ClientContracts clientId={c.id} />
       <ClientTimeline clientId={c.id} />
     </section>
   );

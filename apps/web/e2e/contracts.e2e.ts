@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
+
+const baseURL = inject('baseURL');
+const browser = useBrowser();
+
+async function signUp(page: Page) {
+  await page.goto('/inscription');
+  await page.getByLabel("Nom de l'entreprise").fill(`Contrats ${randomBytes(3).toString('hex')}`);
+  await page.getByLabel('Votre nom', { exact: true }).fill('Alice Bernard');
+  await page.getByLabel('Email', { exact: true }).fill(`alice.${randomBytes(4).toString('hex')}@example.test`);
+  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.getByRole('heading', { name: 'Bonjour Alice Bernard' }).waitFor();
+}
+
+describe('contracts, from the client to the signature', () => {
+  it('creates a contract with a product through the wizard, sends it and has it signed on the signing page', async () => {
+    const context = await browser().newContext({ baseURL, locale: 'fr-FR', acceptDownloads: true });
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    try {
+      await signUp(page);
+      await page.getByRole('link', { name: 'Produits' }).click();
+      await page.getByLabel('Code').fill('ELEC');
+      await page.getByLabel('Nom', { exact: true }).fill('Électricité verte');
+      await page.getByLabel('Prix HT (€)').fill('49,90');
+      await page.getByRole('button', { name: 'Ajouter le produit' }).click();
+      await page.getByRole('cell', { name: 'Électricité verte' }).waitFor();
+
+      await page.getByRole('link', { name: 'Clients' }).click();
+      await page.getByRole('link', { name: 'Nouveau client' }).click();
+      await page.getByLabel('Prénom').fill('Hélène');
+      await page.getByLabel('Nom de famille').fill('Lefèvre');
+      await page.getByRole('button', { name: 'Créer le client' }).click();
+      await page.getByRole('heading', { name: /LEFÈVRE Hélène/ }).waitFor();
+      await page.getByText('Aucun contrat.').waitFor();
+
+      await page.getByRole('link', { name: 'Nouveau contrat' }).click();
+      await page.getByText('LEFÈVRE Hélène').waitFor();
+      await page.getByLabel('Produit 1').selectOption({ index: 1 });
+      await page.getByLabel('Quantité 1').fill('2');
+      await page.getByLabel('IBAN', { exact: true }).fill('FR76 3000 6000 0112 3456 7890 188');
+      await page.getByText('IBAN invalide').waitFor();
+      await page.getByLabel('IBAN', { exact: true }).fill('FR76 3000 6000 0112 3456 7890 189');
+      await page.getByText('IBAN valide').waitFor();
+      // 2 x 49,90 = 99,80 HT + 19,96 TVA
+      await page.getByTestId('preview-ttc').filter({ hasText: '119,76' }).waitFor();
+      await page.getByRole('button', { name: 'Créer le contrat' }).click();
+      const heading = page.getByRole('heading', { name: /CT-\d{4}-000001/ });
+      await heading.waitFor();
+      await page.locator('.badge', { hasText: 'Brouillon' }).waitFor();
+      await page.getByRole('cell', { name: '119,76' }).waitFor();
+
+      await page.getByRole('button', { name: 'Envoyer pour signature' }).click();
+      await page.locator('.badge', { hasText: 'Envoyé pour signature' }).waitFor();
+      await page.getByRole('link', { name: 'Faire signer' }).click();
+      await page.getByRole('heading', { name: /Signature du contrat CT-/ }).waitFor();
+      await page.getByLabel('Nom du signataire').fill('Pierre Martin');
+      await page.getByLabel(/je le signe électroniquement/).check();
+      await page.getByRole('button', { name: 'Signer le contrat' }).click();
+      await page.getByText(/Saisissez le nom du client/).waitFor();
+      await page.getByLabel('Nom du signataire').fill('Hélène Lefevre');
+      await page.getByRole('button', { name: 'Signer le contrat' }).click();
+      await page.locator('.badge', { hasText: 'Signé' }).waitFor();
+      await page.getByText(/Signé le .* par Hélène Lefevre/).waitFor();
+      await page.screenshot({ path: '/tmp/web-contract-signed.png', fullPage: true });
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Contrat (PDF)' }).click()]);
+      expect(download.suggestedFilename()).toMatch(/^contrat-CT-\d{4}-000001\.pdf$/);
+
+      await page.getByRole('link', { name: 'Contrats' }).first().click();
+      await page.getByRole('link', { name: /CT-\d{4}-000001/ }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});

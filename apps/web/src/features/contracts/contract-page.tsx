@@ -1,0 +1,196 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { FormMessage, TextField } from '../../components/form.tsx';
+import { t } from '../../i18n/fr.ts';
+import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
+import { formatDate, formatDateTime, formatEur } from '../../lib/format.ts';
+import { useTRPC } from '../../trpc.ts';
+import { useCan } from '../auth/session.tsx';
+import { downloadContractFile, StatusBadge } from './contract-common.tsx';
+
+const percent = (basisPoints: number) => `${(basisPoints / 100).toLocaleString('fr-FR')} %`;
+const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+
+function useContract(contractId: string) {
+  const trpc = useTRPC();
+  return useQuery(trpc.contracts.get.queryOptions({ contractId }));
+}
+
+export function ContractPage() {
+  const { contractId = '' } = useParams();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const canWrite = useCan('contracts.write');
+  const canSign = useCan('contracts.sign');
+  const contract = useContract(contractId);
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.contracts.pathKey() });
+  const options = { onSuccess: refresh };
+  const send = useMutation(trpc.contracts.send.mutationOptions(options));
+  const activate = useMutation(trpc.contracts.activate.mutationOptions(options));
+  const suspend = useMutation(trpc.contracts.suspend.mutationOptions(options));
+  const resume = useMutation(trpc.contracts.resume.mutationOptions(options));
+  const terminate = useMutation(trpc.contracts.terminate.mutationOptions(options));
+  const cancel = useMutation(trpc.contracts.cancel.mutationOptions(options));
+  const withdraw = useMutation(trpc.contracts.withdraw.mutationOptions(options));
+  const failed = [send, activate, suspend, resume, terminate, cancel, withdraw].find((m) => m.isError)?.error;
+  if (!contract.data) return <p>{contract.isError ? messageOf(contract.error) : t.app.loading}</p>;
+  const c = contract.data;
+  const a = t.contracts.actions;
+  const confirmed = (label: string) => window.confirm(t.contracts.confirm(label, c.number));
+  const id = { contractId: c.id };
+  const actions: { label: string; when: boolean; run: () => void; danger?: boolean }[] = [
+    { label: a.send, when: c.status === 'draft', run: () => send.mutate(id) },
+    { label: a.activate, when: c.status === 'signed', run: () => activate.mutate(id) },
+    { label: a.suspend, when: c.status === 'active', run: () => suspend.mutate(id) },
+    { label: a.resume, when: c.status === 'suspended', run: () => resume.mutate(id) },
+    {
+      label: a.terminate,
+      when: c.status === 'active' || c.status === 'suspended',
+      danger: true,
+      run: () => {
+        const endDate = window.prompt(t.contracts.endDatePrompt, today());
+        if (endDate) terminate.mutate({ ...id, endDate });
+      },
+    },
+    {
+      label: a.withdraw,
+      when: c.consumer && ['signed', 'active', 'suspended'].includes(c.status),
+      danger: true,
+      run: () => withdraw.mutate(id),
+    },
+    {
+      label: a.cancel,
+      when: ['draft', 'sent', 'signed'].includes(c.status),
+      danger: true,
+      run: () => {
+        const reason = window.prompt(t.contracts.reasonPrompt);
+        if (reason) cancel.mutate({ ...id, reason });
+      },
+    },
+  ];
+  return (
+    <section className="stack">
+      <Link to="/contrats">{t.contracts.back}</Link>
+      <div className="page-header">
+        <h1>{c.number} <StatusBadge status={c.status} /></h1>
+        <div className="actions">
+          {canSign && c.status === 'sent' && <Link className="button button--primary" to={`/contrats/${c.id}/signature`}>{a.sign}</Link>}
+          {canWrite && actions.filter((action) => action.when).map((action) => (
+            <button key={action.label} type="button" className={action.danger ? 'button button--danger' : 'button button--ghost'}
+              onClick={() => { if (confirmed(action.label)) action.run(); }}>
+              {action.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <FormMessage error={failed ? messageOf(failed) : null} />
+      {failed && Object.entries(fieldErrorsOf(failed)).map(([field, messages]) => <p key={field} className="field__error" role="alert">{messages.join(' ')}</p>)}
+      <div className="card">
+        <dl className="facts">
+          <dt>{t.contracts.client}</dt><dd><Link to={`/clients/${c.client.id}`}>{c.client.displayName}</Link></dd>
+          <dt>{t.contracts.startDate}</dt><dd>{formatDate(c.startDate)}</dd>
+          <dt>{t.contracts.duration}</dt><dd>{t.contracts.durationValue(c.durationMonths)}</dd>
+          <dt>{t.contracts.tacitRenewal}</dt><dd>{c.tacitRenewal ? t.contracts.yes : t.contracts.no}</dd>
+          <dt>{t.contracts.frequency}</dt><dd>{t.products.frequencies[c.billingFrequency]}</dd>
+          <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
+          {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ?? '—'}</dd></>)}
+          {c.signedAt && (<><dt>{t.contracts.statuses.signed}</dt><dd>{t.contracts.signedOn(formatDateTime(c.signedAt), c.signerName ?? '')}</dd></>)}
+          {c.endDate && (<><dt>{a.terminate}</dt><dd>{formatDate(c.endDate)}</dd></>)}
+          {c.cancellationReason && (<><dt>{t.contracts.reasonPrompt}</dt><dd>{c.cancellationReason}</dd></>)}
+        </dl>
+      </div>
+      <ContractLines contract={c} />
+      <div className="card">
+        <h2>{t.contracts.documents}</h2>
+        <div className="actions" style={{ justifyContent: 'flex-start' }}>
+          <button type="button" className="button button--ghost" onClick={() => void downloadContractFile(c.id, 'pdf')}>{t.contracts.contractPdf}</button>
+          {c.paymentMethod === 'sepa_debit' && <button type="button" className="button button--ghost" onClick={() => void downloadContractFile(c.id, 'mandate.pdf')}>{t.contracts.mandatePdf}</button>}
+        </div>
+      </div>
+      <div className="card">
+        <h2>{t.contracts.history}</h2>
+        <ul>
+          {c.history.map((h) => (
+            <li key={`${h.at}-${h.to}`}>{formatDateTime(h.at)} : {t.contracts.statuses[h.to]}{h.reason ? ` (${h.reason})` : ''}</li>
+          ))}
+        </ul>
+      </div>
+    </section>
+  );
+}
+
+type ContractData = NonNullable<ReturnType<typeof useContract>['data']>;
+
+function ContractLines({ contract: c }: { contract: ContractData }) {
+  return (
+    <table className="table">
+      <thead><tr><th>{t.contracts.product}</th><th>{t.contracts.quantity}</th><th>{t.contracts.unitPrice}</th><th>{t.contracts.vat}</th><th>{t.contracts.totalHt}</th></tr></thead>
+      <tbody>
+        {c.lines.map((line) => (
+          <tr key={line.id}><td>{line.label}</td><td>{line.quantity}</td><td>{formatEur(line.unitPriceCents)}</td><td>{percent(line.vatRateBasisPoints)}</td><td>{formatEur(line.htCents)}</td></tr>
+        ))}
+        <tr><td colSpan={4}>{t.contracts.totalHt} {t.contracts.perPeriod}</td><td>{formatEur(c.totals.htCents)}</td></tr>
+        <tr><td colSpan={4}>{t.contracts.totalVat}</td><td>{formatEur(c.totals.vatCents)}</td></tr>
+        <tr><td colSpan={4}><strong>{t.contracts.totalTtc} {t.contracts.perPeriod}</strong></td><td><strong>{formatEur(c.totals.ttcCents)}</strong></td></tr>
+      </tbody>
+    </table>
+  );
+}
+
+/** The signing page: the client reads the summary and the PDF, types their name and consents. */
+export function ContractSignPage() {
+  const { contractId = '' } = useParams();
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const contract = useContract(contractId);
+  const [signerName, setSignerName] = useState('');
+  const [consent, setConsent] = useState(false);
+  const sign = useMutation(trpc.contracts.sign.mutationOptions({
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.contracts.pathKey() });
+      void navigate(`/contrats/${contractId}`);
+    },
+  }));
+  if (!contract.data) return <p>{contract.isError ? messageOf(contract.error) : t.app.loading}</p>;
+  const c = contract.data;
+  const errors = fieldErrorsOf(sign.error);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (consent) sign.mutate({ contractId: c.id, signerName, consent: true });
+  };
+  return (
+    <section className="stack">
+      <Link to={`/contrats/${c.id}`}>← {c.number}</Link>
+      <h1>{t.contracts.signTitle(c.number)}</h1>
+      {c.status !== 'sent' ? (
+        <p>{t.contracts.notSignable(t.contracts.statuses[c.status])}</p>
+      ) : (
+        <>
+          <p>{t.contracts.signIntro}</p>
+          <div className="card">
+            <dl className="facts">
+              <dt>{t.contracts.client}</dt><dd>{c.client.displayName}</dd>
+              <dt>{t.contracts.startDate}</dt><dd>{formatDate(c.startDate)}</dd>
+              <dt>{t.contracts.duration}</dt><dd>{t.contracts.durationValue(c.durationMonths)}{c.tacitRenewal ? ` · ${t.contracts.tacitRenewal}` : ''}</dd>
+              <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
+            </dl>
+          </div>
+          <ContractLines contract={c} />
+          <button type="button" className="button button--ghost" onClick={() => void downloadContractFile(c.id, 'pdf')}>{t.contracts.contractPdf}</button>
+          <form className="card" onSubmit={submit} noValidate>
+            <FormMessage error={Object.keys(errors).length ? null : messageOf(sign.error)} />
+            <TextField label={t.contracts.signerName} name="signerName" errors={errors} value={signerName} onChange={(e) => setSignerName(e.target.value)} />
+            <label className="checkbox">
+              <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> {t.contracts.consent}
+            </label>
+            <div className="actions">
+              <button className="button button--primary" type="submit" disabled={!consent || signerName.trim().length < 2 || sign.isPending}>{t.contracts.signSubmit}</button>
+            </div>
+          </form>
+        </>
+      )}
+    </section>
+  );
+}
