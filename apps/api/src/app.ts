@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { calendarFeedRoute } from './calendar-feed.ts';
 import { contractPdfRoute } from './contract-pdfs.ts';
+import { documentDownload, documentUpload } from './documents.ts';
 import { clientsCsvExport } from './exports.ts';
 import { clientImportUpload } from './imports.ts';
 import type { Logger } from './logger.ts';
@@ -93,6 +94,8 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/exports/clients.csv', clientsCsvExport(options.services, options.log));
   app.post('/imports/clients', clientImportUpload(options.services, options.log));
   app.get('/calendar/:file', calendarFeedRoute(options.services, options.log));
+  app.post('/documents', documentUpload(options.services, options.log));
+  app.get('/documents/:id/download', documentDownload(options.services, options.log));
   app.get('/contracts/:id/pdf', contractPdfRoute(options.services, options.log, 'contract'));
   app.get('/contracts/:id/mandate.pdf', contractPdfRoute(options.services, options.log, 'mandate'));
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openEmbeddedDb } from '@crm/db/embedded';
-import { seedDemo } from '@crm/domain';
+import { DEFAULT_MAX_DOCUMENT_BYTES, LocalDiskStorage, seedDemo } from '@crm/domain';
 import { startWorker } from '@crm/worker/worker';
 import { createApp } from './app.ts';
 import { createLogger } from './logger.ts';
@@ -36,6 +36,7 @@ const services = buildServices({
     notificationListeners.add(callback);
     return () => notificationListeners.delete(callback);
   }),
+  documents: { storage: new LocalDiskStorage(path.join(dataDir, 'documents')), maxBytes: DEFAULT_MAX_DOCUMENT_BYTES },
 });
 const demo = await seedDemo(services);
 const unlisten: (() => Promise<void>)[] = [];

@@ -22,6 +22,23 @@ const ZEnv = z.object({
   WEB_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  // Documents: on the local disk (DOCUMENTS_DIR, ./data/documents in the repository by default) or in an S3-compatible bucket.
+  DOCUMENTS_STORAGE: z.enum(['local', 's3'], 'must be local or s3').default('local'),
+  DOCUMENTS_DIR: z.string().min(1).optional(),
+  DOCUMENTS_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').max(100 * 1024 * 1024, 'must be at most 104857600 (100 MB)').default(10 * 1024 * 1024),
+  DOCUMENTS_S3_BUCKET: z.string().min(1).optional(),
+  DOCUMENTS_S3_ENDPOINT: z.string().url('must be the service URL, e.g. https://s3.fr-par.scw.cloud').optional(),
+  DOCUMENTS_S3_REGION: z.string().min(1).default('us-east-1'),
+  DOCUMENTS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  DOCUMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  DOCUMENTS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+}).superRefine((env, ctx) => {
+  if (env.DOCUMENTS_STORAGE === 's3' && !env.DOCUMENTS_S3_BUCKET) {
+    ctx.addIssue({ code: 'custom', path: ['DOCUMENTS_S3_BUCKET'], message: 'required when DOCUMENTS_STORAGE=s3' });
+  }
+  if (Boolean(env.DOCUMENTS_S3_ACCESS_KEY_ID) !== Boolean(env.DOCUMENTS_S3_SECRET_ACCESS_KEY)) {
+    ctx.addIssue({ code: 'custom', path: ['DOCUMENTS_S3_SECRET_ACCESS_KEY'], message: 'DOCUMENTS_S3_ACCESS_KEY_ID and DOCUMENTS_S3_SECRET_ACCESS_KEY go together' });
+  }
 });
 export type Env = z.infer<typeof ZEnv>;
 

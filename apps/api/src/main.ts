@@ -1,6 +1,7 @@
 import { checkAppRole, createDb, listen } from '@crm/db';
 import { connect } from '@nats-io/transport-node';
 import { createApp, type ReadinessCheck } from './app.ts';
+import { documentServicesFromEnv } from './document-storage.ts';
 import { readEnv } from './env.ts';
 import { createLogger } from './logger.ts';
 import { serveUntilSignal } from './serve.ts';
@@ -24,6 +25,7 @@ const app = createApp({
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     notificationSignal: notificationSignalFrom((callback) => notifications.onNotify(callback)),
+    documents: documentServicesFromEnv(env),
   }),
   log,
   readiness,

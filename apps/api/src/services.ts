@@ -1,5 +1,5 @@
 import type { Db } from '@crm/db';
-import { DEFAULT_AUTH_TTLS, systemClock, type NotificationSignal } from '@crm/domain';
+import { DEFAULT_AUTH_TTLS, systemClock, type DocumentServices, type NotificationSignal } from '@crm/domain';
 import type { CrmServices } from '@crm/trpc';
 
 /** Builds the API's long-lived dependencies the same way for the server, embedded mode and tests. */
@@ -9,10 +9,12 @@ export function buildServices(params: {
   issuer?: string;
   audience?: string;
   notificationSignal?: NotificationSignal;
+  documents?: DocumentServices;
 }): CrmServices {
   return {
     db: params.db,
     notificationSignal: params.notificationSignal,
+    documents: params.documents,
     clock: systemClock,
     auth: {
       secret: new TextEncoder().encode(params.jwtSecret),
