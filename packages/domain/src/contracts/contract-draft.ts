@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { electronicFormatIBAN, isSEPACountry, isValidBIC, isValidIBAN } from 'ibantools';
+import { isValidNormalizedSepaIban, isValidSepaBic, normalizeSepaBic, normalizeSepaIban } from '../sepa/sepa-identifiers.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, DomainError } from '../shared/errors.ts';
 import type { BILLING_FREQUENCIES } from '../products/products.schema.ts';
@@ -8,19 +8,20 @@ import { isoDay } from './contract-view.ts';
 
 /**
  * A debtor IBAN as stored (electronic format), or a field error 'IBAN invalide': a SEPA
- * country's IBAN with the right length and mod-97 check digits.
+ * country's IBAN with the right length and mod-97 check digits (the SEPA layer's validator,
+ * the same one the direct debit files use).
  */
 export function normaliseDebtorIban(value: string | null | undefined, field = 'debtorIban'): string | null {
   if (value === null || value === undefined || value.trim() === '') return null;
-  const iban = electronicFormatIBAN(value) ?? '';
-  if (!isValidIBAN(iban) || !isSEPACountry(iban.slice(0, 2))) throw badRequest('IBAN invalide', { [field]: ['IBAN invalide'] });
+  const iban = normalizeSepaIban(value);
+  if (!isValidNormalizedSepaIban(iban)) throw badRequest('IBAN invalide', { [field]: ['IBAN invalide'] });
   return iban;
 }
 
 export function normaliseDebtorBic(value: string | null | undefined, field = 'debtorBic'): string | null {
   if (value === null || value === undefined || value.trim() === '') return null;
-  const bic = value.replace(/\s+/g, '').toUpperCase();
-  if (!isValidBIC(bic)) throw badRequest('BIC invalide', { [field]: ['BIC invalide (8 ou 11 caractères)'] });
+  const bic = normalizeSepaBic(value);
+  if (!isValidSepaBic(bic)) throw badRequest('BIC invalide', { [field]: ['BIC invalide (8 ou 11 caractères)'] });
   return bic;
 }
 
