@@ -12,6 +12,7 @@ import { contractPdfRoute } from './contract-pdfs.ts';
 import { documentDownload, documentUpload } from './documents.ts';
 import { clientsCsvExport } from './exports.ts';
 import { clientImportUpload } from './imports.ts';
+import { bankReturnsUpload, batchFileRoute } from './payments-files.ts';
 import type { Logger } from './logger.ts';
 
 export interface ReadinessCheck {
@@ -93,6 +94,8 @@ export function createApp(options: AppOptions): express.Express {
 
   app.get('/exports/clients.csv', clientsCsvExport(options.services, options.log));
   app.post('/imports/clients', clientImportUpload(options.services, options.log));
+  app.get('/batches/:id/file', batchFileRoute(options.services, options.log));
+  app.post('/bank-returns', bankReturnsUpload(options.services, options.log));
   app.get('/calendar/:file', calendarFeedRoute(options.services, options.log));
   app.post('/documents', documentUpload(options.services, options.log));
   app.get('/documents/:id/download', documentDownload(options.services, options.log));

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { withSystem, type Db } from '@crm/db';
-import { EVENT_HANDLERS, type EventHandler } from '@crm/domain';
+import { EVENT_HANDLERS, runPaymentsHousekeeping, type EventHandler } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { ClientImportRunner } from './client-import-runner.ts';
@@ -24,6 +24,8 @@ export interface WorkerOptions {
   outboxRetentionDays?: number;
   /** How often queued client imports are looked for. */
   importPollMs?: number;
+  /** How often unanswered debits are settled and dormant mandates expired (0: never). */
+  paymentsPassMs?: number;
 }
 
 export interface HealthReport {
@@ -79,6 +81,14 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         }, 3_600_000).unref()
       : undefined;
 
+  // Unanswered SEPA debits become paid after their waiting period; unused mandates expire.
+  const paymentsPass = () =>
+    runPaymentsHousekeeping(db, new Date()).then(
+      (result) => (result.settled + result.expired > 0 ? log.info(result, 'payments housekeeping') : undefined),
+      (error: unknown) => log.warn({ err: error }, 'payments housekeeping failed'),
+    );
+  const payments = (options.paymentsPassMs ?? 3_600_000) > 0 ? setInterval(() => void paymentsPass(), options.paymentsPassMs ?? 3_600_000).unref() : undefined;
+
   log.info({ transport: nats ? 'jetstream' : 'in-process', consumers: handlers.map((h) => h.consumer) }, 'worker started');
   return {
     async health() {
@@ -99,6 +109,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     async stop() {
       stopping = true;
       clearInterval(retention);
+      clearInterval(payments);
       await relay.stop();
       await imports.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));

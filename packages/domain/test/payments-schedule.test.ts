@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { getContractSchedule, planSchedule } from '../src/index.ts';
+import {
+  activateContract,
+  createContract,
+  createProduct,
+  getContractSchedule,
+  planSchedule,
+  sendContract,
+  signContract,
+  terminateContract,
+  ZCreateContractInput,
+  ZSignContractInput,
+  type EventEnvelope,
+} from '../src/index.ts';
 import { DEBTOR_IBAN, paymentsTenant } from './payments-fixtures.ts';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -108,6 +120,37 @@ describe('payment schedules', () => {
     const cancelled = await t.emit('contract.cancelled', { contractId: other.contract.id, clientId: other.contract.clientId, reason: 'Rétractation', withdrawn: true });
     await t.deliver(cancelled);
     expect(await t.run(({ tx }) => tx.scheduleItem.count({ where: { contractId: other.contract.id, status: { not: 'cancelled' } } }))).toBe(0);
+  });
+
+  it('works from the contracts domain: sign, then terminate', async () => {
+    const t = await paymentsTenant({ now: new Date() });
+    const client = await t.client();
+    const product = await t.run((deps) =>
+      createProduct(deps, { code: 'ABO', name: 'Abonnement', description: '', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly', effectiveFrom: '2026-01-01' }),
+    );
+    const draft = await t.run((deps) =>
+      createContract(deps, ZCreateContractInput.parse({ clientId: client.id, lines: [{ productId: product.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'sepa_debit', debtorIban: 'FR76 3000 6000 0112 3456 7890 189' })),
+    );
+    await t.run((deps) => sendContract(deps, { contractId: draft.id }));
+    await t.run((deps) => signContract(deps, ZSignContractInput.parse({ contractId: draft.id, signerName: 'Hélène Lefèvre', consent: true }), { ip: '203.0.113.7', userAgent: 'test' }));
+    const deliverAll = async (type: string) => {
+      for (const row of await t.outbox(type)) {
+        await t.deliver({ id: row.id, type: row.type, tenantId: row.tenantId, occurredAt: row.occurredAt.toISOString(), payload: row.payload } as EventEnvelope);
+      }
+    };
+    await deliverAll('contract.signed');
+    const schedule = await t.run((deps) => getContractSchedule(deps, { contractId: draft.id }));
+    expect(schedule.items).toHaveLength(12);
+    expect(schedule.items.every((i) => i.amountCents === 5_988)).toBe(true); // 49.90 + 20 % VAT
+    expect(schedule.mandate).toMatchObject({ status: 'active' });
+    const mandate = await t.run(({ tx }) => tx.sepaMandate.findFirstOrThrow({ where: { contractId: draft.id } }));
+    expect(mandate.iban).toBe('FR7630006000011234567890189');
+
+    await t.run((deps) => activateContract(deps, { contractId: draft.id }));
+    await t.run((deps) => terminateContract(deps, { contractId: draft.id, endDate: '2026-08-31' }));
+    await deliverAll('contract.terminated');
+    const after = await t.run((deps) => getContractSchedule(deps, { contractId: draft.id }));
+    expect(after.items.filter((i) => i.status === 'planned').map((i) => i.periodStart)).toEqual(['2026-03-01', '2026-04-01', '2026-05-01', '2026-06-01', '2026-07-01', '2026-08-01']);
   });
 
   it('another tenant neither sees the schedule nor its contract', async () => {

@@ -20,6 +20,9 @@ import { organisationsRouter } from './routers/organisations.router.ts';
 import { productsRouter } from './routers/products.router.ts';
 import { referentielRouter } from './routers/referentiel.router.ts';
 import { salesRepsRouter } from './routers/sales-reps.router.ts';
+import { paymentsRouter } from './routers/payments.router.ts';
+import { mandatesRouter } from './routers/mandates.router.ts';
+import { batchesRouter } from './routers/batches.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -39,6 +42,9 @@ export const appRouter = router({
   products: productsRouter,
   lists: listsRouter,
   salesReps: salesRepsRouter,
+  payments: paymentsRouter,
+  mandates: mandatesRouter,
+  batches: batchesRouter,
   contracts: contractsRouter,
   documents: documentsRouter,
 });

@@ -60,6 +60,19 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       });
       return { bContract: contract, bDocument: document };
     });
+    const { bMandate, bItem, bBatch, bReturnFile } = await withTenant(services.db, b.tenantId, async (tx) => {
+      const mandate = await tx.sepaMandate.create({
+        data: { tenantId: b.tenantId, clientId: bClient.client!.id, contractId: bContract.id, rum: 'RUM-B-1', debtorName: 'Client de B', iban: 'FR1420041010050500013M02606', signedOn: new Date('2026-01-01'), signedPlace: 'Lyon' },
+      });
+      const batch = await tx.sepaBatch.create({
+        data: { tenantId: b.tenantId, number: 1, messageId: 'PRLV-B-1', collectionDate: new Date('2026-02-05'), format: 'pain.008.001.08', itemCount: 0, totalCents: 0n },
+      });
+      const item = await tx.scheduleItem.create({
+        data: { tenantId: b.tenantId, contractId: bContract.id, clientId: bClient.client!.id, mandateId: mandate.id, periodStart: new Date('2026-01-01'), periodEnd: new Date('2026-01-31'), dueDate: new Date('2026-01-05'), amountCents: 1_000, paymentMethod: 'sepa_debit' },
+      });
+      const returnFile = await tx.bankReturnFile.create({ data: { tenantId: b.tenantId, fileName: 'b.csv', kind: 'csv', sha256: '1'.repeat(64) } });
+      return { bMandate: mandate, bItem: item, bBatch: batch, bReturnFile: returnFile };
+    });
     const bBefore = {
       members: await b.caller.members.list(),
       invitations: await b.caller.invitations.list(),
@@ -73,6 +86,10 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
       timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
       salesReps: await b.caller.salesReps.list({ includeInactive: true }),
+      batches: await b.caller.batches.get({ batchId: bBatch.id }),
+      mandates: await b.caller.mandates.list({}),
+      paymentItems: await b.caller.payments.items({}),
+      returnFiles: await b.caller.payments.returnFiles(),
       contracts: await b.caller.contracts.get({ contractId: bContract.id }),
       documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
     };
@@ -100,6 +117,10 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       userId: b.userId,
       contractId: bContract.id,
       documentId: bDocument.id,
+      mandateId: bMandate.id,
+      scheduleItemId: bItem.id,
+      batchId: bBatch.id,
+      returnFileId: bReturnFile.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -113,6 +134,8 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'clients.anonymise': { confirm: true },
       'salesReps.create': { firstName: 'Jean', lastName: 'Dupont' },
       'salesReps.setTarget': { month: '2026-12', revenueCents: 100 },
+      'payments.recordManual': { method: 'cheque', receivedOn: '2026-01-05' },
+      'mandates.amend': { debtorName: 'Débiteur de A' },
       'contracts.create': { lines: [{ productId: bProduct.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'transfer' },
       'contracts.sign': { signerName: 'Client de B', consent: true },
       'contracts.terminate': { endDate: '2026-12-31' },
@@ -132,6 +155,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'appointments.get',
       'appointments.update',
       'auth.switchOrganisation',
+      'batches.cancel',
+      'batches.get',
+      'batches.markSent',
       'clientImports.dryRun',
       'clientImports.get',
       'clientImports.start',
@@ -162,9 +188,17 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'events.replay',
       'invitations.revoke',
       'lists.update',
+      'mandates.amend',
+      'mandates.get',
+      'mandates.list',
+      'mandates.revoke',
       'members.changeRole',
       'members.remove',
       'notifications.markRead',
+      'payments.list',
+      'payments.recordManual',
+      'payments.returnFile',
+      'payments.schedule',
       'products.changePrice',
       'products.get',
       'products.update',
@@ -198,6 +232,10 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       tasks: await b.caller.activities.myTasks({ includeRecentlyDone: true }),
       timeline: await b.caller.clients.timeline({ clientId: bClient.client!.id }),
       salesReps: await b.caller.salesReps.list({ includeInactive: true }),
+      batches: await b.caller.batches.get({ batchId: bBatch.id }),
+      mandates: await b.caller.mandates.list({}),
+      paymentItems: await b.caller.payments.items({}),
+      returnFiles: await b.caller.payments.returnFiles(),
       contracts: await b.caller.contracts.get({ contractId: bContract.id }),
       documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
     }).toEqual(bBefore);

@@ -27,6 +27,9 @@ export function toPaymentView(p: PaymentRow) {
 
 /** Payments (received or rejected), newest first, by outcome and SEPA reason code. */
 export async function listPayments({ tx, actor }: TenantDeps, input: TListPaymentsInput) {
+  // A filter naming another tenant's row answers like the row itself: not found.
+  if (input.clientId && !(await tx.client.findFirst({ where: { id: input.clientId, tenantId: actor.tenantId }, select: { id: true } }))) throw notFound('Client');
+  if (input.contractId && !(await tx.contract.findFirst({ where: { id: input.contractId, tenantId: actor.tenantId }, select: { id: true } }))) throw notFound('Contrat');
   const rows = await tx.payment.findMany({
     where: {
       tenantId: actor.tenantId,

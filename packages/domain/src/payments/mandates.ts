@@ -59,6 +59,7 @@ export async function expireDormantMandates(tx: Tx, tenantId: string, today: str
 
 export async function listMandates({ tx, actor, now }: TenantDeps, input: TListMandatesInput) {
   const today = parisToday(now);
+  if (input.clientId && !(await tx.client.findFirst({ where: { id: input.clientId, tenantId: actor.tenantId }, select: { id: true } }))) throw notFound('Client');
   const rows = await tx.sepaMandate.findMany({
     where: { tenantId: actor.tenantId, ...(input.clientId ? { clientId: input.clientId } : {}) },
     include,
