@@ -50,7 +50,7 @@ export interface DocumentView {
   contractNumber: string | null;
   createdBy: string | null;
   createdByName: string | null;
-  createdAt: Date;
+  createdAt: string;
   /** Signed contracts are legal evidence: they stay. */
   deletable: boolean;
 }
@@ -59,6 +59,7 @@ export async function toDocumentViews(tx: Tx, tenantId: string, rows: DocumentRo
   const names = await memberNames(tx, tenantId, rows.flatMap((r) => (r.createdBy ? [r.createdBy] : [])));
   return rows.map(({ storageKey: _key, contract, ...row }) => ({
     ...row,
+    createdAt: row.createdAt.toISOString(),
     contractNumber: contract?.number ?? null,
     createdByName: row.createdBy ? (names.get(row.createdBy) ?? null) : null,
     deletable: row.kind !== 'signed_contract',

@@ -8,6 +8,7 @@ import { formatDate } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { ClientTimeline } from '../activities/client-timeline.tsx';
+import { DocumentsPanel } from '../documents/documents-panel.tsx';
 import { ClientForm } from './client-form.tsx';
 import { ClientRecordActions } from './client-record-actions.tsx';
 
@@ -83,6 +84,7 @@ export function ClientPage() {
       </div>
       <ClientRecordActions client={c} />
       <ClientContracts clientId={c.id} />
+      <DocumentsPanel clientId={c.id} />
       <ClientTimeline clientId={c.id} />
     </section>
   );
