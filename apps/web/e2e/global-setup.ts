@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -56,6 +57,7 @@ export async function setup(project: TestProject): Promise<void> {
       WEB_ORIGIN: baseURL,
       WEB_DIST: path.join(webRoot, 'dist'),
       LOG_LEVEL: 'warn',
+      DOCUMENTS_DIR: path.join(tmpdir(), `crm-e2e-documents-${runId}`),
     },
   });
   const deadline = Date.now() + 30_000;

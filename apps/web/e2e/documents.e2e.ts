@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { describe, expect, inject, it } from 'vitest';
+import { useBrowser } from './browser.ts';
+
+const baseURL = inject('baseURL');
+const browser = useBrowser();
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
+
+async function signUp(page: Page) {
+  await page.goto('/inscription');
+  await page.getByLabel("Nom de l'entreprise").fill(`Documents ${randomBytes(3).toString('hex')}`);
+  await page.getByLabel('Votre nom', { exact: true }).fill('Alice Bernard');
+  await page.getByLabel('Email', { exact: true }).fill(`alice.${randomBytes(4).toString('hex')}@example.test`);
+  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.getByRole('heading', { name: 'Bonjour Alice Bernard' }).waitFor();
+}
+
+describe('documents on the client page', () => {
+  it('uploads an identity document, downloads it, refuses an executable, deletes it', async () => {
+    const context = await browser().newContext({ baseURL, locale: 'fr-FR', acceptDownloads: true });
+    const page = await context.newPage();
+    try {
+      await signUp(page);
+      await page.getByRole('link', { name: 'Clients' }).click();
+      await page.getByRole('link', { name: 'Nouveau client' }).click();
+      await page.getByLabel('Prénom').fill('Hélène');
+      await page.getByLabel('Nom de famille').fill('Lefèvre');
+      await page.getByRole('button', { name: 'Créer le client' }).click();
+      await page.getByRole('heading', { name: /LEFÈVRE Hélène/ }).waitFor();
+      await page.getByText('Aucun document pour le moment.').waitFor();
+
+      const documents = page.getByRole('region', { name: 'Documents' });
+      await documents.getByLabel('Nature').selectOption('identity');
+      await documents.locator('input[type=file]').setInputFiles({ name: 'carte d’identité.pdf', mimeType: 'application/pdf', buffer: PDF });
+      await page.getByText('« carte d’identité.pdf » ajouté.').waitFor();
+      const row = documents.getByRole('row', { name: /carte d’identité\.pdf/ });
+      await row.getByText("Pièce d'identité").waitFor();
+
+      const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Télécharger' }).click()]);
+      expect(download.suggestedFilename()).toBe('carte d’identité.pdf');
+
+      await documents.locator('input[type=file]').setInputFiles({ name: 'facture.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ\x90\x00 not really a pdf', 'latin1') });
+      await page.getByText('Fichier exécutable refusé : seuls les PDF et les images PNG, JPEG ou WebP sont acceptés').waitFor();
+      await page.screenshot({ path: '/tmp/web-documents.png', fullPage: true });
+
+      page.once('dialog', (dialog) => void dialog.accept());
+      await row.getByRole('button', { name: 'Supprimer' }).click();
+      await page.getByText('Aucun document pour le moment.').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
