@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { useMe, useOpenSession } from '../features/auth/session.tsx';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
+import { PaymentsNav } from '../features/payments/payments-nav.tsx';
 import { t } from '../i18n/fr.ts';
 import { sessionToken } from '../lib/session-token.ts';
 import { useTRPC } from '../trpc.ts';
@@ -59,6 +60,7 @@ export function AppLayout() {
         <NavLink to="/" end>{t.nav.dashboard}</NavLink>
         <NavLink to="/clients">{t.nav.clients}</NavLink>
         <NavLink to="/contrats">{t.contracts.nav}</NavLink>
+        <PaymentsNav />
         <NavLink to="/taches">{t.activities.nav}</NavLink>
         <NavLink to="/agenda">{t.agenda.nav}</NavLink>
         <NavLink to="/commerciaux">{t.nav.salesReps}</NavLink>

@@ -17,6 +17,10 @@ import { DashboardPage } from '../features/dashboard/dashboard-page.tsx';
 import { SettingsPage } from '../features/organisation/settings-page.tsx';
 import { ProductsPage } from '../features/products/products-page.tsx';
 import { SalesRepsPage } from '../features/sales-reps/sales-reps-page.tsx';
+import { BankReturnsPage } from '../features/payments/bank-returns-page.tsx';
+import { BatchesPage } from '../features/payments/batches-page.tsx';
+import { MandatesPage } from '../features/payments/mandates-page.tsx';
+import { PaymentsPage } from '../features/payments/payments-page.tsx';
 import { t } from '../i18n/fr.ts';
 
 function RequireSession({ children }: { children: ReactNode }) {
@@ -50,6 +54,10 @@ export function AppRoutes() {
         <Route path="/contrats/nouveau" element={<NewContractPage />} />
         <Route path="/contrats/:contractId" element={<ContractPage />} />
         <Route path="/contrats/:contractId/signature" element={<ContractSignPage />} />
+        <Route path="/prelevements" element={<BatchesPage />} />
+        <Route path="/retours-bancaires" element={<BankReturnsPage />} />
+        <Route path="/paiements" element={<PaymentsPage />} />
+        <Route path="/mandats" element={<MandatesPage />} />
         <Route path="/taches" element={<TasksPage />} />
         <Route path="/agenda" element={<AgendaPage />} />
         <Route path="/produits" element={<ProductsPage />} />

@@ -1,0 +1,96 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type FormEvent } from 'react';
+import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
+import { t } from '../../i18n/fr.ts';
+import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
+import { formatDate, formatDateTime, formatEur } from '../../lib/format.ts';
+import { useTRPC } from '../../trpc.ts';
+import { useCan } from '../auth/session.tsx';
+import { BatchStatusBadge } from './payment-badges.tsx';
+import { downloadBatchFile } from './payment-files.ts';
+
+const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/** Prélèvements: prepare a batch for a collection date (with its preview), then download, mark sent or cancel. */
+export function BatchesPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const canWrite = useCan('payments.write');
+  const [collectionDate, setCollectionDate] = useState('');
+  const [scheme, setScheme] = useState<'CORE' | 'B2B'>('CORE');
+  const [downloadError, setDownloadError] = useState<string | null>(null);
+  const batches = useQuery(trpc.batches.list.queryOptions());
+  const preview = useQuery({ ...trpc.batches.preview.queryOptions({ collectionDate, scheme }), enabled: isDate(collectionDate), retry: false });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.batches.pathKey() });
+  const build = useMutation(trpc.batches.build.mutationOptions({ onSuccess: refresh }));
+  const markSent = useMutation(trpc.batches.markSent.mutationOptions({ onSuccess: refresh }));
+  const cancel = useMutation(trpc.batches.cancel.mutationOptions({ onSuccess: refresh }));
+  const errors = { ...fieldErrorsOf(preview.error), ...fieldErrorsOf(build.error) };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    build.mutate({ collectionDate, scheme });
+  };
+  const download = (batchId: string) => {
+    setDownloadError(null);
+    downloadBatchFile(batchId).catch((error: unknown) => setDownloadError(error instanceof Error ? error.message : t.app.error));
+  };
+  return (
+    <section className="stack">
+      <h1>{t.payments.batches.title}</h1>
+      {canWrite && (
+        <form className="card inline-form" onSubmit={submit} noValidate aria-label={t.payments.batches.build}>
+          <h2>{t.payments.batches.build}</h2>
+          <FormMessage error={Object.keys(errors).length ? null : messageOf(build.error)} />
+          <div className="grid">
+            <TextField label={t.payments.batches.collectionDate} name="collectionDate" type="date" errors={errors} value={collectionDate} onChange={(e) => setCollectionDate(e.target.value)} />
+            <SelectField label={t.payments.batches.scheme} name="scheme" errors={errors} value={scheme} onChange={(e) => setScheme(e.target.value as 'CORE' | 'B2B')}
+              options={[{ value: 'CORE', label: 'CORE' }, { value: 'B2B', label: 'B2B' }]} />
+          </div>
+          {preview.data && (
+            <div role="status">
+              <p>{t.payments.batches.preview(preview.data.itemCount, formatEur(preview.data.totalCents))}</p>
+              {preview.data.tooLateForPreNotification.count > 0 && (
+                <p className="muted">{t.payments.batches.tooLate(preview.data.tooLateForPreNotification.count, formatEur(preview.data.tooLateForPreNotification.totalCents))}</p>
+              )}
+            </div>
+          )}
+          <div className="actions">
+            <button className="button button--primary" type="submit" disabled={build.isPending || !preview.data || preview.data.itemCount === 0}>{t.payments.batches.create}</button>
+          </div>
+        </form>
+      )}
+      <FormMessage error={downloadError ?? messageOf(markSent.error ?? cancel.error)} />
+      <table className="table">
+        <thead>
+          <tr>
+            <th>{t.payments.batches.number}</th><th>{t.payments.batches.collectionDate}</th><th>{t.payments.batches.messageId}</th><th>{t.payments.batches.items}</th>
+            <th>{t.payments.batches.total}</th><th>{t.payments.batches.format}</th><th>{t.payments.status}</th><th />
+          </tr>
+        </thead>
+        <tbody>
+          {batches.data?.length === 0 && <tr><td colSpan={8} className="muted">{t.payments.batches.empty}</td></tr>}
+          {batches.data?.map((b) => (
+            <tr key={b.id}>
+              <td>{b.number}</td>
+              <td>{formatDate(b.collectionDate)}</td>
+              <td><code>{b.messageId}</code><br /><span className="muted">{formatDateTime(b.createdAt)}</span></td>
+              <td>{b.itemCount}</td>
+              <td>{formatEur(b.totalCents)}</td>
+              <td>{b.format}</td>
+              <td><BatchStatusBadge status={b.status} /></td>
+              <td className="table__actions">
+                {b.status !== 'cancelled' && <button type="button" className="button button--ghost" onClick={() => download(b.id)}>{t.payments.batches.download}</button>}
+                {canWrite && b.status === 'generated' && (
+                  <>
+                    <button type="button" className="button" onClick={() => window.confirm(t.payments.batches.confirmSent) && markSent.mutate({ batchId: b.id })}>{t.payments.batches.markSent}</button>
+                    <button type="button" className="button button--danger" onClick={() => window.confirm(t.payments.batches.confirmCancel) && cancel.mutate({ batchId: b.id })}>{t.payments.batches.cancel}</button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

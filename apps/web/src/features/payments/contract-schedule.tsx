@@ -1,0 +1,44 @@
+import { useQuery } from '@tanstack/react-query';
+import { t } from '../../i18n/fr.ts';
+import { formatDate, formatEur } from '../../lib/format.ts';
+import { useTRPC } from '../../trpc.ts';
+import { useCan } from '../auth/session.tsx';
+import { ItemStatusBadge, MandateStatusBadge } from './payment-badges.tsx';
+
+/** A contract's payment schedule (for the contract page): one row per period, with its mandate. */
+export function ContractSchedule({ contractId }: { contractId: string }) {
+  const trpc = useTRPC();
+  const canRead = useCan('payments.read');
+  const schedule = useQuery({ ...trpc.payments.schedule.queryOptions({ contractId }), enabled: canRead });
+  if (!canRead) return null;
+  const data = schedule.data;
+  return (
+    <section className="card stack" aria-label={t.payments.schedule.title}>
+      <h2>{t.payments.schedule.title}</h2>
+      {!data && <p className="muted">{t.app.loading}</p>}
+      {data?.mandate && (
+        <p>{t.payments.schedule.mandate(data.mandate.rum)} ({data.mandate.scheme}) <MandateStatusBadge status={data.mandate.status} /></p>
+      )}
+      {data && data.items.length === 0 && <p className="muted">{t.payments.schedule.empty}</p>}
+      {data && data.items.length > 0 && (
+        <>
+          <p className="muted">{t.payments.schedule.totals(formatEur(data.totals.plannedCents), formatEur(data.totals.paidCents), formatEur(data.totals.rejectedCents))}</p>
+          <table className="table">
+            <thead><tr><th>{t.payments.period}</th><th>{t.payments.dueDate}</th><th>{t.payments.amount}</th><th>{t.payments.status}</th><th>{t.payments.reasonCode}</th></tr></thead>
+            <tbody>
+              {data.items.map((item) => (
+                <tr key={item.id}>
+                  <td>{formatDate(item.periodStart)} – {formatDate(item.periodEnd)}</td>
+                  <td>{formatDate(item.dueDate)}</td>
+                  <td>{formatEur(item.amountCents)}</td>
+                  <td><ItemStatusBadge status={item.status} /></td>
+                  <td>{item.reasonCode ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}
