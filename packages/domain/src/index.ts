@@ -116,7 +116,7 @@ export { toSepaText, isSepaText, sepaIdentifierProblem } from './sepa/sepa-chars
 export * from './sepa/sepa-identifiers.ts';
 export * from './sepa/sepa.schema.ts';
 export {
-  buildSepaDirectDebitFile, prepareSepaDirectDebitFile, paymentInfoKey, SEPA_SEQUENCE_TYPES, SEPA_LOCAL_INSTRUMENTS, SEPA_FILE_CHUNK_BYTES,
+  buildSepaDirectDebitFile, prepareSepaDirectDebitFile, paymentInfoKey, SEPA_SEQUENCE_TYPES, SEPA_LOCAL_INSTRUMENTS, SEPA_FILE_CHUNK_DEBITS,
   type SepaPainVersion, type SepaSequenceType, type SepaLocalInstrument, type SepaPostalAddress, type SepaMandateAmendment, type SepaDebtor,
   type SepaDirectDebit, type SepaCreditor, type SepaDirectDebitFileInput, type SepaPaymentInfoSummary, type SepaDirectDebitFileSummary, type SepaDirectDebitFile,
 } from './sepa/sepa-direct-debit-file.ts';

@@ -51,6 +51,16 @@ function replacementOf(char: string): string {
 // of a 100k-debit file needs no Unicode normalisation per name.
 const LATIN_TABLE: string[] = Array.from({ length: 0x250 }, (_, code) => replacementOf(String.fromCharCode(code)));
 
+// 1 for the ASCII codes of the set.
+const ALLOWED = Uint8Array.from({ length: 128 }, (_, code) => (isAllowedCode(code) ? 1 : 0));
+
+function replaceOne(code: number, char: string): string {
+  if (code < 0x250) return LATIN_TABLE[code]!;
+  if (code >= 0xd800 && code <= 0xdbff) return '.'; // a character outside the BMP (emoji...): one '.' for its two halves
+  if (code >= 0xdc00 && code <= 0xdfff) return '';
+  return replacementOf(char);
+}
+
 /**
  * Transliterates to the SEPA Latin set: accents dropped (é -> e, ç -> c), ligatures spelled out
  * (œ -> oe, ß -> ss), typographic quotes and dashes to their ASCII forms, any other character
@@ -58,21 +68,21 @@ const LATIN_TABLE: string[] = Array.from({ length: 0x250 }, (_, code) => replace
  * characters (after transliteration, since œ or ß grow) and trimmed again.
  */
 export function toSepaText(value: string, maxLength?: number): string {
-  let text = value;
-  if (!SEPA_TEXT.test(text) || text.includes('  ') || text.startsWith(' ') || text.endsWith(' ')) {
-    // French guillemets take a space inside (« Le Boeuf »): the quote that replaces them does not.
-    const source = text.includes('«') || text.includes('»') ? text.replace(/«\s*/g, '«').replace(/\s*»/g, '»') : text;
-    let out = '';
-    for (let i = 0; i < source.length; i++) {
-      const code = source.charCodeAt(i);
-      if (code < 0x250) out += LATIN_TABLE[code]!;
-      else if (code >= 0xd800 && code <= 0xdbff) {
-        out += '.'; // a character outside the BMP (emoji...): one '.' for its two halves
-        i++;
-      } else out += replacementOf(source[i]!);
-    }
-    text = out.replace(/ {2,}/g, ' ').trim();
+  // One pass: runs of allowed characters are copied as slices, the others replaced.
+  let text = '';
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 128 && ALLOWED[code] === 1) continue;
+    text += value.slice(from, i);
+    if (code === 0xbb) text = text.trimEnd(); // French guillemets take a space inside (« Le Boeuf »): the quote does not
+    text += replaceOne(code, value[i]!);
+    from = i + 1;
+    if (code === 0xab) while (from < value.length && /\s/.test(value[from]!)) from++;
+    i = from - 1;
   }
+  text = from === 0 ? value : text + value.slice(from);
+  if (text.includes('  ') || text.startsWith(' ') || text.endsWith(' ')) text = text.replace(/ {2,}/g, ' ').trim();
   if (maxLength !== undefined && text.length > maxLength) text = text.slice(0, maxLength).trimEnd();
   return text;
 }

@@ -1,4 +1,4 @@
-import { electronicFormatIBAN, getCountrySpecifications, isSEPACountry, isValidIBAN } from 'ibantools';
+import { electronicFormatIBAN, getCountrySpecifications, isSEPACountry, isValidBBAN } from 'ibantools';
 import { mod97 } from '../shared/identifiers.ts';
 import { sepaIdentifierProblem } from './sepa-charset.ts';
 
@@ -14,9 +14,25 @@ export function isValidSepaIban(value: string): boolean {
   return isValidNormalizedSepaIban(normalizeSepaIban(value));
 }
 
-/** The same check on an IBAN already through `normalizeSepaIban` (the file builder's hot path). */
+/** ISO 7064 mod 97-10 of the IBAN moved round (BBAN + country + check digits) is 1; arithmetic only. */
+function ibanChecksumIsValid(iban: string): boolean {
+  let remainder = 0;
+  for (let k = 0; k < iban.length; k++) {
+    const code = iban.charCodeAt((k + 4) % iban.length);
+    if (code >= 48 && code <= 57) remainder = (remainder * 10 + code - 48) % 97;
+    else if (code >= 65 && code <= 90) remainder = (remainder * 100 + code - 55) % 97;
+    else return false;
+  }
+  return remainder === 1;
+}
+
+/**
+ * The same check on an IBAN already through `normalizeSepaIban` (the file builder's hot path).
+ * What ibantools' isValidIBAN does (its isValidBBAN: the country's length, BBAN pattern and
+ * national check digits such as the French RIB key), with a checksum that builds no strings.
+ */
 export function isValidNormalizedSepaIban(iban: string): boolean {
-  return iban.length > 4 && isSEPACountry(iban.slice(0, 2)) && isValidIBAN(iban);
+  return /^[A-Z]{2}\d{2}/.test(iban) && isSEPACountry(iban.slice(0, 2)) && ibanChecksumIsValid(iban) && isValidBBAN(iban.slice(4), iban.slice(0, 2));
 }
 
 export const normalizeSepaBic = (value: string): string => value.replace(/\s+/g, '').toUpperCase();
