@@ -123,6 +123,8 @@ describe('SEPA Latin character set', () => {
     expect(toSepaText('Prix: 10€ @ 50% #1 *')).toBe('Prix: 10EUR . 50. .1 .');
     expect(toSepaText('日本')).toBe('..');
     expect(toSepaText("A-z 0/9 ? : ( ) . , ' +")).toBe("A-z 0/9 ? : ( ) . , ' +");
+    expect(toSepaText('A😀B «Le» Cafe\u0301 Ạ  ')).toBe("A.B 'Le' Cafe A");
+    expect(toSepaText('  déjà\u00a0vu\n', 6)).toBe('deja v');
   });
 
   it('leaves no character outside the set in any text of a file', () => {
