@@ -1,59 +1,14 @@
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { assertDocumentStorageKey, DocumentFileMissingError, LocalDiskStorage, type DocumentServices, type DocumentStorage } from '@crm/domain';
+import { LocalDiskStorage, type DocumentServices } from '@crm/domain';
 import type { Env } from './env.ts';
-
-/**
- * Documents in an S3-compatible bucket (AWS S3, Scaleway, OVHcloud, MinIO...), through the
- * official client. A PUT is atomic on S3; keys are the same `<tenant>/<yyyy>/<mm>/<id>` as on disk.
- */
-export class S3Storage implements DocumentStorage {
-  private readonly client: S3Client;
-  private readonly bucket: string;
-
-  constructor(client: S3Client, bucket: string) {
-    this.client = client;
-    this.bucket = bucket;
-  }
-
-  async put(key: string, bytes: Uint8Array): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: assertDocumentStorageKey(key), Body: bytes, ContentLength: bytes.byteLength, ContentType: 'application/octet-stream' }),
-    );
-  }
-
-  async get(key: string): Promise<Readable> {
-    try {
-      const object = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: assertDocumentStorageKey(key) }));
-      if (!object.Body) throw new DocumentFileMissingError(key);
-      return object.Body as Readable; // in Node, the SDK's body is an IncomingMessage
-    } catch (error) {
-      if (error instanceof NoSuchKey) throw new DocumentFileMissingError(key);
-      throw error;
-    }
-  }
-
-  async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: assertDocumentStorageKey(key) }));
-  }
-}
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 
-/** The storage the env asks for, built once at start. */
-export function documentServicesFromEnv(env: Env): DocumentServices {
+/** The storage the env asks for, built once at start (the S3 client is loaded only when asked for). */
+export async function documentServicesFromEnv(env: Env): Promise<DocumentServices> {
   if (env.DOCUMENTS_STORAGE === 's3') {
-    const client = new S3Client({
-      region: env.DOCUMENTS_S3_REGION,
-      ...(env.DOCUMENTS_S3_ENDPOINT ? { endpoint: env.DOCUMENTS_S3_ENDPOINT } : {}),
-      // S3-compatible services (MinIO above all) want bucket-in-path URLs; AWS itself takes either.
-      forcePathStyle: env.DOCUMENTS_S3_FORCE_PATH_STYLE ?? Boolean(env.DOCUMENTS_S3_ENDPOINT),
-      ...(env.DOCUMENTS_S3_ACCESS_KEY_ID && env.DOCUMENTS_S3_SECRET_ACCESS_KEY
-        ? { credentials: { accessKeyId: env.DOCUMENTS_S3_ACCESS_KEY_ID, secretAccessKey: env.DOCUMENTS_S3_SECRET_ACCESS_KEY } }
-        : {}), // else the SDK's default chain (AWS_* variables, instance role)
-    });
-    return { storage: new S3Storage(client, env.DOCUMENTS_S3_BUCKET!), maxBytes: env.DOCUMENTS_MAX_BYTES };
+    const { s3StorageFromEnv } = await import('./s3-storage.ts');
+    return { storage: s3StorageFromEnv(env), maxBytes: env.DOCUMENTS_MAX_BYTES };
   }
   return { storage: new LocalDiskStorage(path.resolve(REPO_ROOT, env.DOCUMENTS_DIR ?? path.join('data', 'documents'))), maxBytes: env.DOCUMENTS_MAX_BYTES };
 }

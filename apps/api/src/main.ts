@@ -25,7 +25,7 @@ const app = createApp({
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     notificationSignal: notificationSignalFrom((callback) => notifications.onNotify(callback)),
-    documents: documentServicesFromEnv(env),
+    documents: await documentServicesFromEnv(env),
   }),
   log,
   readiness,

@@ -2,14 +2,13 @@ import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { rm } from 'node:fs/promises';
-import { S3Client } from '@aws-sdk/client-s3';
 import { DocumentFileMissingError, LocalDiskStorage } from '@crm/domain';
 import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
 import express from 'express';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
-import { S3Storage } from '../src/document-storage.ts';
+import { s3StorageFromEnv } from '../src/s3-storage.ts';
 import { contentDisposition } from '../src/documents.ts';
 import { parseEnv } from '../src/env.ts';
 
@@ -151,7 +150,17 @@ describe('S3Storage', () => {
     await new Promise((resolve) => fakeServer.once('listening', resolve));
     try {
       const endpoint = `http://127.0.0.1:${(fakeServer.address() as AddressInfo).port}`;
-      const s3 = new S3Storage(new S3Client({ region: 'fr-par', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'AKTEST', secretAccessKey: 'secret' } }), 'crm-docs');
+      // Built from the env as main.ts does: an endpoint means path-style requests.
+      const s3 = s3StorageFromEnv(parseEnv({
+        DATABASE_URL: 'postgresql://x@h/d',
+        JWT_SECRET: 'x'.repeat(32),
+        DOCUMENTS_STORAGE: 's3',
+        DOCUMENTS_S3_BUCKET: 'crm-docs',
+        DOCUMENTS_S3_ENDPOINT: endpoint,
+        DOCUMENTS_S3_REGION: 'fr-par',
+        DOCUMENTS_S3_ACCESS_KEY_ID: 'AKTEST',
+        DOCUMENTS_S3_SECRET_ACCESS_KEY: 'secret',
+      }));
       const key = '01900000-0000-7000-8000-000000000001/2026/12/01900000-0000-7000-8000-000000000002';
       await s3.put(key, PDF);
       const chunks: Buffer[] = [];
