@@ -517,6 +517,7 @@ export const fr = {
     mandateStatuses: { active: 'Actif', revoked: 'Révoqué', expired: 'Expiré' },
     methods: { sepa_debit: 'Prélèvement SEPA', transfer: 'Virement', card: 'Carte', cheque: 'Chèque' },
     outcomes: { received: 'Reçu', rejected: 'Rejeté' },
+    returnStatuses: { rejected: 'Rejet', settled: 'Règlement', accepted: 'Accepté' },
     all: 'Tous',
     amount: 'Montant',
     client: 'Client',

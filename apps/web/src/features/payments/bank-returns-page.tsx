@@ -82,7 +82,7 @@ export function ReturnReportCard({ report }: { report: ReturnFileReport }) {
             <thead><tr><th>{t.payments.returns.endToEndId}</th><th>{t.payments.status}</th><th>{t.payments.reasonCode}</th><th>{t.payments.returns.why}</th></tr></thead>
             <tbody>
               {r.unmatched.map((line, i) => (
-                <tr key={i}><td><code>{line.endToEndId}</code></td><td>{line.status}</td><td>{line.reasonCode ?? ''}</td><td>{line.why}</td></tr>
+                <tr key={i}><td><code>{line.endToEndId}</code></td><td>{t.payments.returnStatuses[line.status]}</td><td>{line.reasonCode ?? ''}</td><td>{line.why}</td></tr>
               ))}
             </tbody>
           </table>
