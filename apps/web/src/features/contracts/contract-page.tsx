@@ -7,6 +7,8 @@ import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
 import { formatDate, formatDateTime, formatEur } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
+import { DocumentsPanel } from '../documents/documents-panel.tsx';
+import { ContractSchedule } from '../payments/contract-schedule.tsx';
 import { downloadContractFile, StatusBadge } from './contract-common.tsx';
 
 const percent = (basisPoints: number) => `${(basisPoints / 100).toLocaleString('fr-FR')} %`;
@@ -108,6 +110,8 @@ export function ContractPage() {
           {c.paymentMethod === 'sepa_debit' && <button type="button" className="button button--ghost" onClick={() => void downloadContractFile(c.id, 'mandate.pdf')}>{t.contracts.mandatePdf}</button>}
         </div>
       </div>
+      <ContractSchedule contractId={c.id} />
+      <DocumentsPanel contractId={c.id} />
       <div className="card">
         <h2>{t.contracts.history}</h2>
         <ul>
