@@ -11,6 +11,7 @@ import {
   revokeMandate,
   ZAmendMandateInput,
   ZBatchDateInput,
+  type TenantDeps,
 } from '../src/index.ts';
 import { failure, OTHER_IBAN, paymentsTenant } from './payments-fixtures.ts';
 import { validateAgainstXsd } from './sepa-xsd.ts';
@@ -174,7 +175,8 @@ describe('SEPA batches', () => {
     const { t } = await tenantWithTwoContracts();
     const other = await paymentsTenant();
     const batch = await t.run((deps) => buildBatch(deps, date('2026-04-07')));
-    for (const call of [getBatch, getBatchFile, markBatchSent, cancelBatch]) {
+    const calls: ((deps: TenantDeps, input: { batchId: string }) => Promise<unknown>)[] = [getBatch, getBatchFile, markBatchSent, cancelBatch];
+    for (const call of calls) {
       expect(await failure(other.run((deps) => call(deps, { batchId: batch.id })))).toMatchObject({ code: 'NOT_FOUND' });
     }
     expect(await other.run((deps) => previewBatch(deps, date('2026-04-07')))).toMatchObject({ itemCount: 0 });
