@@ -32,7 +32,7 @@ describe('documents on the client page', () => {
       await page.getByText('Aucun document pour le moment.').waitFor();
 
       const documents = page.getByRole('region', { name: 'Documents' });
-      await documents.getByLabel('Nature').selectOption('identity');
+      await documents.getByLabel('Type de document').selectOption('identity');
       await documents.locator('input[type=file]').setInputFiles({ name: 'carte d’identité.pdf', mimeType: 'application/pdf', buffer: PDF });
       await page.getByText('« carte d’identité.pdf » ajouté.').waitFor();
       const row = documents.getByRole('row', { name: /carte d’identité\.pdf/ });

@@ -485,7 +485,7 @@ export const fr = {
   documents: {
     title: 'Documents',
     empty: 'Aucun document pour le moment.',
-    kind: 'Nature',
+    kind: 'Type de document',
     name: 'Fichier',
     size: 'Taille',
     date: 'Ajouté le',
