@@ -11,7 +11,8 @@ import { fmt } from './harness.ts';
 const COUNT = Number(process.env.BENCH_DEBITS ?? 100_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const GOAL_MS = 3_000;
-const XSD = path.resolve(import.meta.dirname, '..', '..', 'shared', 'iso20022', 'pain.008.001.08.xsd');
+const SHARED_XSD = path.resolve(import.meta.dirname, '..', '..', 'shared', 'iso20022', 'pain.008.001.08.xsd');
+const XSD = existsSync(SHARED_XSD) ? SHARED_XSD : path.resolve(import.meta.dirname, '..', 'packages', 'domain', 'test', 'fixtures', 'iso20022', 'pain.008.001.08.xsd');
 
 /** ISO 7064 mod 97 of a digit-and-letter string, in chunks (no BigInt needed). */
 function mod97(value: string): number {

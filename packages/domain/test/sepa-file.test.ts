@@ -11,7 +11,9 @@ import {
 } from '../src/sepa/sepa-direct-debit-file.ts';
 import { isValidCreditorIdentifier, isValidMandateReference, isValidSepaBic, isValidSepaIban } from '../src/sepa/sepa-identifiers.ts';
 import { ZCreditorIdentifier, ZMandateReference, ZSepaBic, ZSepaIban } from '../src/sepa/sepa.schema.ts';
-import { validateAgainstXsd } from './sepa-xsd.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SHARED_XSD_DIR, validateAgainstXsd, VENDORED_XSD_DIR } from './sepa-xsd.ts';
 
 const VERSIONS = ['pain.008.001.08', 'pain.008.001.02'] as const;
 
@@ -401,5 +403,15 @@ describe('identifier validators and their zod schemas', () => {
     expect(ZCreditorIdentifier.safeParse('FR73ZZZ123456').error?.issues[0]?.message).toBe('Identifiant créancier SEPA (ICS) invalide');
     expect(ZMandateReference.parse(' RUM-1 ')).toBe('RUM-1');
     expect(ZMandateReference.safeParse('RUM 1').error?.issues[0]?.message).toMatch(/^Référence unique de mandat \(RUM\) invalide/);
+  });
+});
+
+describe('the ISO 20022 schemas the tests validate against', () => {
+  it('are, in the repository, the same files as the shared official copy', () => {
+    for (const name of ['pain.008.001.08.xsd', 'pain.008.001.02.xsd']) {
+      const vendored = readFileSync(path.join(VENDORED_XSD_DIR, name));
+      expect(vendored.length, name).toBeGreaterThan(10_000);
+      if (existsSync(SHARED_XSD_DIR)) expect(vendored.equals(readFileSync(path.join(SHARED_XSD_DIR, name))), name).toBe(true);
+    }
   });
 });

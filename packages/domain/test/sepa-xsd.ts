@@ -3,16 +3,17 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-// The official ISO 20022 schemas live beside the repository (../shared/iso20022 from its root),
-// as they do for every clone on this machine, CI's included; they are not copied into the repo.
+// The official ISO 20022 schemas: the shared copy beside the repository (../shared/iso20022 from
+// its root) when there is one, else the identical copy kept in test/fixtures/iso20022 (so a clone
+// anywhere can run the tests; sepa-file.test.ts checks the two are the same files).
 const repoRoot = path.resolve(import.meta.dirname, '..', '..', '..');
-export const XSD_DIR = path.resolve(repoRoot, '..', 'shared', 'iso20022');
+export const SHARED_XSD_DIR = path.resolve(repoRoot, '..', 'shared', 'iso20022');
+export const VENDORED_XSD_DIR = path.resolve(import.meta.dirname, 'fixtures', 'iso20022');
+export const XSD_DIR = existsSync(SHARED_XSD_DIR) ? SHARED_XSD_DIR : VENDORED_XSD_DIR;
 
 export function xsdPath(version: 'pain.008.001.08' | 'pain.008.001.02'): string {
   const file = path.join(XSD_DIR, `${version}.xsd`);
-  if (!existsSync(file)) {
-    throw new Error(`XSD ${file} not found: the ISO 20022 schemas are expected in <repo>/../shared/iso20022 (repo at ${repoRoot})`);
-  }
+  if (!existsSync(file)) throw new Error(`XSD ${file} not found`);
   return file;
 }
 
