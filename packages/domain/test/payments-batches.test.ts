@@ -79,6 +79,9 @@ describe('SEPA batches', () => {
     expect(sent.status).toBe('sent');
     expect(sent.items.every((i) => i.status === 'submitted')).toBe(true);
     expect(await failure(t.run((deps) => cancelBatch(deps, { batchId: batch.id })))).toMatchObject({ code: 'CONFLICT' });
+    // Sent, its mandates' amendments cleared, the creditor renamed: the file is still the one the bank got.
+    await t.run(({ tx, actor }) => tx.organisation.update({ where: { id: actor.tenantId }, data: { legalName: 'Nouveau Nom SAS' } }));
+    expect((await t.run((deps) => getBatchFile(deps, { batchId: batch.id }))).xml).toBe(file.xml);
     // On 5 March the slow debtor's 60 days' notice runs out by 5 May: its three items due by then come in, as its first collection.
     const may = await t.run((deps) => buildBatch(deps, date('2026-05-05')));
     expect(may.items.filter((i) => i.contractId === first.contract.id).map((i) => i.sequenceType)).toEqual(['RCUR']);

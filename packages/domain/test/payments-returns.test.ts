@@ -61,7 +61,7 @@ describe('bank returns and payments', () => {
     ]);
   });
 
-  it('a CSV settles and rejects, reports unmatched and unknown codes, and the same file again changes nothing', async () => {
+  it('a CSV settles and rejects (an unknown code as MS03), reports unmatched lines, and the same file again changes nothing', async () => {
     const { t, first, second } = await sentBatch();
     const csv = [
       'end_to_end_id;status;reason_code;amount;date',
@@ -70,17 +70,19 @@ describe('bank returns and payments', () => {
       'E2E-UNKNOWN-0000000001;rejected;AM04;10,00;2026-04-09',
     ].join('\n');
     const report = await t.run((deps) => importBankReturns(deps, { fileName: 'retours.csv', bytes: bytes(csv) }));
-    expect(report).toMatchObject({ duplicate: false, kind: 'csv', matched: 1, report: { settled: 1, rejected: 0 } });
+    expect(report).toMatchObject({ duplicate: false, kind: 'csv', matched: 2, report: { settled: 1, rejected: 1 } });
     expect(report.report.unmatched).toEqual([expect.objectContaining({ endToEndId: 'E2E-UNKNOWN-0000000001' })]);
     expect(report.report.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('ZZ99') })]);
+    // An unknown reason is still a rejection (recorded as MS03, reason not specified), never left to settle as paid.
+    expect((await t.outbox('payment.rejected')).map((e) => e.payload)).toEqual([expect.objectContaining({ reasonCode: 'MS03', amountCents: 2_400 })]);
     const received = await t.outbox('payment.received');
     expect(received.map((e) => e.payload)).toEqual([expect.objectContaining({ amountCents: 1_703, receivedOn: '2026-04-09', method: 'sepa_debit' })]);
     const statuses = await t.run(({ tx }) => tx.scheduleItem.findMany({ where: { id: { in: [first.id, second.id] } }, orderBy: { endToEndId: 'asc' } }));
-    expect(statuses.map((s) => s.status)).toEqual(['paid', 'submitted']);
+    expect(statuses.map((s) => s.status)).toEqual(['paid', 'rejected']);
 
     const again = await t.run((deps) => importBankReturns(deps, { fileName: 'retours-copie.csv', bytes: bytes(csv) }));
-    expect(again).toMatchObject({ duplicate: true, id: report.id, fileName: 'retours.csv', matched: 1 });
-    expect(await t.run(({ tx }) => tx.payment.count())).toBe(1);
+    expect(again).toMatchObject({ duplicate: true, id: report.id, fileName: 'retours.csv', matched: 2 });
+    expect(await t.run(({ tx }) => tx.payment.count())).toBe(2);
     expect(await t.outbox('payment.received')).toHaveLength(1);
     expect(await t.run(({ tx }) => tx.bankReturnFile.count())).toBe(1);
   });

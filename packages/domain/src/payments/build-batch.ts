@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 type SequenceType = 'FRST' | 'RCUR' | 'OOFF';
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
@@ -77,7 +78,11 @@ export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDa
     WHERE s.id = v.id AND s.tenant_id = ${actor.tenantId}::uuid AND s.status = 'planned'`;
   if (updated !== ids.length) throw conflict('Des échéances ont changé pendant la préparation du lot : réessayez');
 
-  await renderBatchFile(tx, actor.tenantId, batch.id);
+  // The file is made once, here, and kept: every download serves these exact bytes.
+  const file = await renderBatchFile(tx, actor.tenantId, batch.id);
+  await tx.sepaBatchFile.create({
+    data: { tenantId: actor.tenantId, batchId: batch.id, xml: file.xml, sha256: createHash('sha256').update(file.xml).digest('hex') },
+  });
   await auditAs(tx, actor, {
     action: 'batch.built',
     entityType: 'sepa_batch',

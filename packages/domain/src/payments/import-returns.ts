@@ -93,10 +93,13 @@ export async function importBankReturns(deps: TenantDeps, input: { fileName: str
         report.unmatched.push({ ...entry, why: statusWhy(item.status) });
         continue;
       }
-      const reasonCode = line.reasonCode?.toUpperCase();
-      if (!reasonCode || !reasons.has(reasonCode)) {
-        report.problems.push({ at, message: `${line.endToEndId} : code motif ${reasonCode ?? '(absent)'} inconnu, ligne ignorée` });
-        continue;
+      // The bank did not pay: a rejection stands even when its reason is missing or not in our
+      // reference data (then MS03, "reason not specified", and the report says so); ignoring it
+      // would let the item be settled as paid later.
+      const given = line.reasonCode?.toUpperCase();
+      const reasonCode = given && reasons.has(given) ? given : 'MS03';
+      if (reasonCode !== given) {
+        report.problems.push({ at, message: `${line.endToEndId} : code motif ${given ?? '(absent)'} inconnu, rejet enregistré comme MS03 (raison non précisée)` });
       }
       await settleItem(tx, actor.tenantId, item, { kind: 'rejected', reasonCode, on, returnFileId: file.id, createdBy: actor.userId });
       item.status = 'rejected';

@@ -61,10 +61,15 @@ export async function getBatch(deps: TenantDeps, input: TBatchIdInput) {
   };
 }
 
-/** The batch's pain.008 file, regenerated from its frozen data (byte-identical every time). */
+/** The batch's pain.008 file: the bytes stored when it was built, byte-identical every time. */
 export async function getBatchFile(deps: TenantDeps, input: TBatchIdInput) {
   const batch = await findBatch(deps, input.batchId);
   if (batch.status === 'cancelled') throw conflict('Lot annulé : pas de fichier');
+  const stored = await deps.tx.sepaBatchFile.findUnique({
+    where: { tenantId_batchId: { tenantId: deps.actor.tenantId, batchId: batch.id } },
+    select: { xml: true },
+  });
+  if (stored) return { fileName: `${batch.messageId}.xml`, xml: stored.xml };
   const file = await renderBatchFile(deps.tx, deps.actor.tenantId, batch.id);
   return { fileName: file.fileName, xml: file.xml };
 }
