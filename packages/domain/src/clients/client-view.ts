@@ -1,8 +1,11 @@
 import type { Client } from '@crm/db';
 
 /** Lower case without accents: what sorting and searching compare. */
+// Printable ASCII holds no diacritic but ^ and `: such text skips Unicode normalisation, the
+// costly part when imports fold hundreds of thousands of names.
+const PLAIN = /^[\x20-\x5d\x5f\x61-\x7e]*$/;
 export const fold = (value: string): string =>
-  value.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  (PLAIN.test(value) ? value : value.normalize('NFD').replace(/\p{Diacritic}/gu, '')).toLowerCase().replace(/\s+/g, ' ').trim();
 
 export function displayNameOf(c: { kind: string; firstName?: string | null; lastName?: string | null; companyName?: string | null }): string {
   if (c.kind === 'company') return c.companyName ?? '';
