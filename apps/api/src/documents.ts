@@ -1,61 +1,28 @@
-import { withTenant } from '@crm/db';
 import {
   DocumentTooLargeError,
-  DomainError,
   downloadDocument,
   readDocumentContent,
   uploadDocument,
-  verifyAccessToken,
   ZDocumentIdInput,
   ZUploadDocumentInput,
-  type AccessClaims,
   type DocumentServices,
 } from '@crm/domain';
-import { resolveActor, resolveActorOnce, type CrmServices } from '@crm/trpc';
+import { resolveActorOnce, type CrmServices } from '@crm/trpc';
 import { TRPCError } from '@trpc/server';
 import type { Request, Response } from 'express';
 import type { Logger } from './logger.ts';
-
-const STATUS: Record<string, number> = { UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_REQUEST: 400, NOT_FOUND: 404, CONFLICT: 409, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415 };
-
-class HttpRefusal extends Error {
-  readonly code: string;
-  readonly fieldErrors: Record<string, string[]> | undefined;
-  constructor(code: string, message: string, fieldErrors?: Record<string, string[]>) {
-    super(message);
-    this.code = code;
-    this.fieldErrors = fieldErrors;
-  }
-}
-
-/** The bearer token's claims, exactly as the procedures and the CSV export read them. */
-async function claimsOf(services: CrmServices, req: Request): Promise<AccessClaims> {
-  const authorization = req.header('authorization');
-  if (!authorization?.startsWith('Bearer ')) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Authentification requise' });
-  const claims = await verifyAccessToken(services.auth, authorization.slice(7).trim(), services.clock()).catch(() => {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Jeton invalide' });
-  });
-  if (!claims.tenantId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Aucune organisation active' });
-  return claims;
-}
+import { answerError, asMember, bearerClaims, HttpRefusal } from './raw-route.ts';
 
 function documentServices(services: CrmServices): DocumentServices {
   if (!services.documents) throw new Error('document storage is not configured (CrmServices.documents)');
   return services.documents;
 }
 
-function answerError(res: Response, log: Logger, error: unknown, what: string) {
-  const tooLarge = error instanceof DocumentTooLargeError;
-  const known = error instanceof TRPCError || error instanceof DomainError || error instanceof HttpRefusal;
-  const code = tooLarge ? 'PAYLOAD_TOO_LARGE' : known ? error.code : 'INTERNAL_SERVER_ERROR';
-  if (!known) log.error({ err: error }, what);
-  const fieldErrors = error instanceof DomainError || error instanceof HttpRefusal ? error.fieldErrors : undefined;
-  if (tooLarge || code === 'UNSUPPORTED_MEDIA_TYPE') res.setHeader('connection', 'close'); // the rest of the body is not read
-  if (res.headersSent) {
-    res.destroy();
-    return;
-  }
-  res.status(STATUS[code] ?? 500).json({ error: { code, message: known ? error.message : 'Erreur interne', ...(fieldErrors ? { fieldErrors } : {}) } });
+/** Too large or not raw: answered without reading the rest of the body, so the connection closes. */
+function answerDocumentError(res: Response, log: Logger, error: unknown, what: string) {
+  const refusal = error instanceof DocumentTooLargeError ? new HttpRefusal('PAYLOAD_TOO_LARGE', error.message, error.fieldErrors) : error;
+  if (refusal instanceof HttpRefusal && (refusal.code === 'PAYLOAD_TOO_LARGE' || refusal.code === 'UNSUPPORTED_MEDIA_TYPE')) res.setHeader('connection', 'close');
+  answerError(res, log, refusal, what);
 }
 
 const query = (req: Request, name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? req.query[name] : undefined);
@@ -69,7 +36,7 @@ const query = (req: Request, name: string) => (typeof req.query[name] === 'strin
 export function documentUpload(services: CrmServices, log: Logger) {
   return async (req: Request, res: Response) => {
     try {
-      const claims = await claimsOf(services, req);
+      const claims = await bearerClaims(services, req);
       const documents = documentServices(services);
       const type = req.header('content-type')?.split(';')[0]?.trim().toLowerCase();
       if (type !== 'application/octet-stream') {
@@ -92,18 +59,12 @@ export function documentUpload(services: CrmServices, log: Logger) {
       const declared = Number(req.header('content-length'));
       if (Number.isFinite(declared) && declared > documents.maxBytes) throw new DocumentTooLargeError(documents.maxBytes);
       const content = await readDocumentContent(req, documents.maxBytes);
-      const document = await withTenant(
-        services.db,
-        claims.tenantId!,
-        async (tx) => {
-          const actor = await resolveActor(tx, claims, 'documents.write', res.locals.requestId as string);
-          return uploadDocument({ tx, actor, now: services.clock(), documents }, { ...meta.data, content });
-        },
-        { userId: claims.userId },
+      const document = await asMember(services, claims, res, 'documents.write', (deps) =>
+        uploadDocument({ ...deps, documents }, { ...meta.data, content }),
       );
       res.status(201).json(document);
     } catch (error) {
-      answerError(res, log, error, 'document upload failed');
+      answerDocumentError(res, log, error, 'document upload');
     }
   };
 }
@@ -123,19 +84,11 @@ export function contentDisposition(fileName: string): string {
 export function documentDownload(services: CrmServices, log: Logger) {
   return async (req: Request, res: Response) => {
     try {
-      const claims = await claimsOf(services, req);
+      const claims = await bearerClaims(services, req);
       const documents = documentServices(services);
       const input = ZDocumentIdInput.safeParse({ documentId: req.params.id });
       if (!input.success) throw new TRPCError({ code: 'NOT_FOUND', message: 'Document introuvable' });
-      const file = await withTenant(
-        services.db,
-        claims.tenantId!,
-        async (tx) => {
-          const actor = await resolveActor(tx, claims, 'documents.read', res.locals.requestId as string);
-          return downloadDocument({ tx, actor, now: services.clock(), documents }, input.data);
-        },
-        { userId: claims.userId },
-      );
+      const file = await asMember(services, claims, res, 'documents.read', (deps) => downloadDocument({ ...deps, documents }, input.data));
       res.setHeader('content-type', file.mimeType);
       res.setHeader('content-length', String(file.sizeBytes));
       res.setHeader('content-disposition', contentDisposition(file.fileName));
@@ -149,7 +102,7 @@ export function documentDownload(services: CrmServices, log: Logger) {
       });
       file.body.pipe(res);
     } catch (error) {
-      answerError(res, log, error, 'document download failed');
+      answerDocumentError(res, log, error, 'document download');
     }
   };
 }

@@ -1,12 +1,11 @@
 import { Readable } from 'node:stream';
 import { withTenant } from '@crm/db';
-import { exportClientsCsv, verifyAccessToken, ZListClientsInput, type TenantDeps } from '@crm/domain';
+import { exportClientsCsv, ZListClientsInput, type TenantDeps } from '@crm/domain';
 import { resolveActorOnce, type CrmServices } from '@crm/trpc';
 import { TRPCError } from '@trpc/server';
 import type { Request, Response } from 'express';
 import type { Logger } from './logger.ts';
-
-const STATUS: Record<string, number> = { UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_REQUEST: 400 };
+import { answerError, bearerClaims } from './raw-route.ts';
 
 /**
  * GET /exports/clients.csv?search=&status=&tag=&city=&sort=: the filtered client list, streamed.
@@ -16,11 +15,7 @@ const STATUS: Record<string, number> = { UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_
 export function clientsCsvExport(services: CrmServices, log: Logger) {
   return async (req: Request, res: Response) => {
     try {
-      const authorization = req.header('authorization');
-      if (!authorization?.startsWith('Bearer ')) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Authentification requise' });
-      const claims = await verifyAccessToken(services.auth, authorization.slice(7).trim(), services.clock()).catch(() => {
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Jeton invalide' });
-      });
+      const claims = await bearerClaims(services, req);
       const filters = ZListClientsInput.omit({ cursor: true, limit: true, direction: true }).safeParse(Object.fromEntries(
         Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
       ));
@@ -37,9 +32,7 @@ export function clientsCsvExport(services: CrmServices, log: Logger) {
         res.destroy(error);
       }).pipe(res);
     } catch (error) {
-      const code = error instanceof TRPCError ? error.code : 'INTERNAL_SERVER_ERROR';
-      if (code === 'INTERNAL_SERVER_ERROR') log.error({ err: error }, 'client export failed');
-      res.status(STATUS[code] ?? 500).json({ error: { code, message: error instanceof TRPCError ? error.message : 'Erreur interne' } });
+      answerError(res, log, error, 'client export');
     }
   };
 }

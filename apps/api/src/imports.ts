@@ -1,11 +1,9 @@
-import { withTenant } from '@crm/db';
-import { DomainError, MAX_IMPORT_BYTES, uploadClientImport, verifyAccessToken } from '@crm/domain';
-import { resolveActor, type CrmServices } from '@crm/trpc';
-import { TRPCError } from '@trpc/server';
+import { MAX_IMPORT_BYTES, uploadClientImport } from '@crm/domain';
+import type { CrmServices } from '@crm/trpc';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from './logger.ts';
+import { answerError, asMember, bearerClaims } from './raw-route.ts';
 
-const STATUS: Record<string, number> = { UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_REQUEST: 400, NOT_FOUND: 404, CONFLICT: 409 };
 const TOO_LARGE = 'Fichier trop volumineux : 10 Mo au plus';
 
 /**
@@ -19,13 +17,7 @@ export function clientImportUpload(services: CrmServices, log: Logger) {
   const readBody = express.raw({ type: () => true, limit: MAX_IMPORT_BYTES });
   return async (req: Request, res: Response) => {
     try {
-      const authorization = req.header('authorization');
-      if (!authorization?.startsWith('Bearer ')) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Authentification requise' });
-      const claims = await verifyAccessToken(services.auth, authorization.slice(7).trim(), services.clock()).catch(() => {
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Jeton invalide' });
-      });
-      if (!claims.tenantId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Aucune organisation active' });
-      const tenantId = claims.tenantId;
+      const claims = await bearerClaims(services, req);
       // Refused by Content-Length before a byte is read, or once the stream passes the limit.
       const tooLarge = await new Promise<boolean>((resolve, reject) => {
         readBody(req, res, (error?: Error & { type?: string }) => (error?.type === 'entity.too.large' ? resolve(true) : error ? reject(error) : resolve(false)));
@@ -37,27 +29,10 @@ export function clientImportUpload(services: CrmServices, log: Logger) {
       const body: unknown = req.body;
       const content = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
       const fileName = typeof req.query.fileName === 'string' ? req.query.fileName : 'import.csv';
-      const result = await withTenant(
-        services.db,
-        tenantId,
-        async (tx) => {
-          const actor = await resolveActor(tx, claims, 'clients.import', res.locals.requestId as string);
-          return uploadClientImport({ tx, actor, now: services.clock() }, { fileName, content });
-        },
-        { userId: claims.userId },
-      );
+      const result = await asMember(services, claims, res, 'clients.import', (deps) => uploadClientImport(deps, { fileName, content }));
       res.status(201).json(result);
     } catch (error) {
-      const known = error instanceof TRPCError || error instanceof DomainError;
-      const code = known ? error.code : 'INTERNAL_SERVER_ERROR';
-      if (!known) log.error({ err: error }, 'client import upload failed');
-      res.status(STATUS[code] ?? 500).json({
-        error: {
-          code,
-          message: known ? error.message : 'Erreur interne',
-          ...(error instanceof DomainError && error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
-        },
-      });
+      answerError(res, log, error, 'client import upload');
     }
   };
 }

@@ -1,46 +1,15 @@
-import { isUuid, withTenant } from '@crm/db';
-import { DomainError, getBatchFile, importBankReturns, MAX_RETURN_FILE_BYTES, verifyAccessToken, type TenantDeps } from '@crm/domain';
-import type { Permission } from '@crm/domain';
-import { resolveActor, type CrmServices } from '@crm/trpc';
-import { TRPCError } from '@trpc/server';
+import { isUuid } from '@crm/db';
+import { DomainError, getBatchFile, importBankReturns, MAX_RETURN_FILE_BYTES } from '@crm/domain';
+import type { CrmServices } from '@crm/trpc';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from './logger.ts';
+import { answerError, asMember, bearerClaims } from './raw-route.ts';
 
-const STATUS: Record<string, number> = { UNAUTHORIZED: 401, FORBIDDEN: 403, BAD_REQUEST: 400, NOT_FOUND: 404, CONFLICT: 409 };
 const TOO_LARGE = 'Fichier trop volumineux : 10 Mo au plus';
 
-/** The token's tenant, the member's permission re-read, and the use case, in one tenant transaction. */
-async function asMember<T>(services: CrmServices, req: Request, res: Response, permission: Permission, fn: (deps: TenantDeps) => Promise<T>): Promise<T> {
-  const authorization = req.header('authorization');
-  if (!authorization?.startsWith('Bearer ')) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Authentification requise' });
-  const claims = await verifyAccessToken(services.auth, authorization.slice(7).trim(), services.clock()).catch(() => {
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Jeton invalide' });
-  });
-  if (!claims.tenantId) throw new TRPCError({ code: 'FORBIDDEN', message: 'Aucune organisation active' });
-  return withTenant(
-    services.db,
-    claims.tenantId,
-    async (tx) => fn({ tx, actor: await resolveActor(tx, claims, permission, res.locals.requestId as string), now: services.clock() }),
-    { userId: claims.userId },
-  );
-}
-
-function answerError(res: Response, log: Logger, error: unknown, what: string) {
-  const known = error instanceof TRPCError || error instanceof DomainError;
-  const code = known ? error.code : 'INTERNAL_SERVER_ERROR';
-  if (!known) log.error({ err: error }, `${what} failed`);
-  res.status(STATUS[code] ?? 500).json({
-    error: {
-      code,
-      message: known ? error.message : 'Erreur interne',
-      ...(error instanceof DomainError && error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
-    },
-  });
-}
-
 /**
- * GET /batches/:id/file: a SEPA batch's pain.008 file, regenerated from the batch's frozen data
- * (the same bytes every time). Tenant members with payments.read only; another tenant's batch
+ * GET /batches/:id/file: a SEPA batch's pain.008 file, the bytes kept when it was built (the same
+ * every time). Tenant members with payments.read only; another tenant's batch
  * answers 404 like a missing one.
  */
 export function batchFileRoute(services: CrmServices, log: Logger) {
@@ -48,7 +17,7 @@ export function batchFileRoute(services: CrmServices, log: Logger) {
     try {
       const batchId = req.params.id;
       if (!isUuid(batchId)) throw new DomainError('NOT_FOUND', 'Lot introuvable');
-      const file = await asMember(services, req, res, 'payments.read', (deps) => getBatchFile(deps, { batchId }));
+      const file = await asMember(services, await bearerClaims(services, req), res, 'payments.read', (deps) => getBatchFile(deps, { batchId }));
       res.setHeader('content-type', 'application/xml; charset=utf-8');
       res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
       res.setHeader('cache-control', 'no-store');
@@ -69,6 +38,7 @@ export function bankReturnsUpload(services: CrmServices, log: Logger) {
   const readBody = express.raw({ type: () => true, limit: MAX_RETURN_FILE_BYTES });
   return async (req: Request, res: Response) => {
     try {
+      const claims = await bearerClaims(services, req); // before reading a byte of the body
       const tooLarge = await new Promise<boolean>((resolve, reject) => {
         readBody(req, res, (error?: Error & { type?: string }) => (error?.type === 'entity.too.large' ? resolve(true) : error ? reject(error) : resolve(false)));
       });
@@ -79,7 +49,7 @@ export function bankReturnsUpload(services: CrmServices, log: Logger) {
       const body: unknown = req.body;
       const content = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
       const fileName = typeof req.query.fileName === 'string' && req.query.fileName !== '' ? req.query.fileName : 'retours';
-      const report = await asMember(services, req, res, 'payments.write', (deps) =>
+      const report = await asMember(services, claims, res, 'payments.write', (deps) =>
         importBankReturns(deps, { fileName, bytes: new Uint8Array(content.buffer, content.byteOffset, content.byteLength) }),
       );
       res.status(report.duplicate ? 200 : 201).json(report);
