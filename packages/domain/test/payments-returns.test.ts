@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildBatch,
+  getClientTimeline,
   importBankReturns,
   listPayments,
   listScheduleItems,
@@ -8,6 +9,7 @@ import {
   recordManualPayment,
   settleUnansweredDebits,
   ZBatchDateInput,
+  ZClientTimelineInput,
   ZListPaymentsInput,
   ZListScheduleItemsInput,
   ZRecordManualPaymentInput,
@@ -59,6 +61,14 @@ describe('bank returns and payments', () => {
     expect(await t.run((deps) => listScheduleItems(deps, ZListScheduleItemsInput.parse({ status: 'rejected', reasonCode: 'AM04' })))).toEqual([
       expect.objectContaining({ id: first.id, status: 'rejected', reasonCode: 'AM04' }),
     ]);
+    // The client's timeline tells the story: created, contract signed, debit rejected.
+    const timeline = await t.run((deps) => getClientTimeline(deps, ZClientTimelineInput.parse({ clientId: contract.clientId })));
+    expect(timeline.items.filter((e) => e.kind === 'event').map((e) => [e.title, e.detail])).toEqual(
+      expect.arrayContaining([
+        ['Prélèvement rejeté', '17,03\u00a0€ le 07/04/2026, motif AM04'],
+        ['Contrat signé', null],
+      ]),
+    );
   });
 
   it('a CSV settles and rejects (an unknown code as MS03), reports unmatched lines, and the same file again changes nothing', async () => {

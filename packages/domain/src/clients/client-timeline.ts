@@ -108,9 +108,27 @@ const activitiesSource: TimelineSource = {
   },
 };
 
-/** The client's own events from the outbox, with their French titles. Other domains' events get their own source. */
-const CLIENT_EVENTS: Partial<Record<EventType, { title: string; detail: (payload: Record<string, unknown>) => string | null }>> = {
-  'client.created': { title: 'Client créé', detail: (p) => (typeof p.displayName === 'string' ? p.displayName : null) },
+type Payload = Record<string, unknown>;
+const EUR = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
+const money = (p: Payload) => (typeof p.amountCents === 'number' ? EUR.format(p.amountCents / 100) : '');
+const frenchDate = (value: unknown) => (typeof value === 'string' ? value.split('-').reverse().join('/') : '');
+const text = (value: unknown) => (typeof value === 'string' && value ? value : null);
+const METHODS: Record<string, string> = { sepa_debit: 'prélèvement', transfer: 'virement', card: 'carte', cheque: 'chèque' };
+
+/**
+ * The events that name the client (`payload.clientId`), with their French titles: its own, its
+ * contracts' and its payments'. A domain whose events carry the client adds a line here.
+ */
+const CLIENT_EVENTS: Partial<Record<EventType, { title: string | ((p: Payload) => string); detail: (p: Payload) => string | null }>> = {
+  'client.created': { title: 'Client créé', detail: (p) => text(p.displayName) },
+  'contract.signed': { title: 'Contrat signé', detail: () => null },
+  'contract.activated': { title: (p) => (p.resumed ? 'Contrat réactivé' : 'Contrat activé'), detail: () => null },
+  'contract.suspended': { title: 'Contrat suspendu', detail: (p) => text(p.reason) },
+  'contract.terminated': { title: 'Contrat résilié', detail: (p) => `Fin le ${frenchDate(p.endDate)}${text(p.reason) ? ` : ${String(p.reason)}` : ''}` },
+  'contract.cancelled': { title: (p) => (p.withdrawn ? 'Rétractation du contrat' : 'Contrat annulé'), detail: (p) => text(p.reason) },
+  'payment.received': { title: 'Paiement reçu', detail: (p) => `${money(p)} le ${frenchDate(p.receivedOn)} (${METHODS[String(p.method)] ?? String(p.method)})` },
+  'payment.rejected': { title: 'Prélèvement rejeté', detail: (p) => `${money(p)} le ${frenchDate(p.rejectedOn)}, motif ${String(p.reasonCode)}` },
+  'invoice.created': { title: 'Facture émise', detail: (p) => `${String(p.number)} : ${EUR.format(Number(p.totalCents) / 100)}` },
 };
 
 const clientEventsSource: TimelineSource = {
@@ -140,7 +158,7 @@ const clientEventsSource: TimelineSource = {
         kind: 'event',
         type: r.type,
         label: null,
-        title: entry.title,
+        title: typeof entry.title === 'string' ? entry.title : entry.title(r.payload),
         detail: entry.detail(r.payload),
         actorUserId: null,
         entityId: r.id,

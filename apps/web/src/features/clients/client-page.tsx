@@ -9,6 +9,7 @@ import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { ClientTimeline } from '../activities/client-timeline.tsx';
 import { DocumentsPanel } from '../documents/documents-panel.tsx';
+import { ClientPayments } from '../payments/client-payments.tsx';
 import { ClientForm } from './client-form.tsx';
 import { ClientRecordActions } from './client-record-actions.tsx';
 
@@ -84,6 +85,7 @@ export function ClientPage() {
       </div>
       <ClientRecordActions client={c} />
       <ClientContracts clientId={c.id} />
+      <ClientPayments clientId={c.id} />
       <DocumentsPanel clientId={c.id} />
       <ClientTimeline clientId={c.id} />
     </section>

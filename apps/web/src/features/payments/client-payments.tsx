@@ -1,0 +1,40 @@
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { t } from '../../i18n/fr.ts';
+import { messageOf } from '../../lib/errors.ts';
+import { formatDate, formatEur } from '../../lib/format.ts';
+import { useTRPC } from '../../trpc.ts';
+import { useCan } from '../auth/session.tsx';
+
+/** The client page's payments: what was received and what was rejected, newest first. */
+export function ClientPayments({ clientId }: { clientId: string }) {
+  const canRead = useCan('payments.read');
+  const trpc = useTRPC();
+  const payments = useQuery(trpc.payments.list.queryOptions({ clientId, limit: 50 }, { enabled: canRead }));
+  if (!canRead) return null;
+  const p = t.payments;
+  return (
+    <div className="card" role="region" aria-label={p.nav.payments}>
+      <h2>{p.nav.payments}</h2>
+      {payments.isError && <p className="field__error">{messageOf(payments.error)}</p>}
+      {payments.data?.length === 0 && <p className="muted">{p.clientEmpty}</p>}
+      {Boolean(payments.data?.length) && (
+        <table className="table">
+          <thead><tr><th>{p.date}</th><th>{p.contract}</th><th>{p.amount}</th><th>{p.method}</th><th>{p.outcome}</th><th>{p.reasonCode}</th></tr></thead>
+          <tbody>
+            {payments.data?.map((payment) => (
+              <tr key={payment.id}>
+                <td>{formatDate(payment.valueDate)}</td>
+                <td>{payment.contractId ? <Link to={`/contrats/${payment.contractId}`}>{payment.contractNumber}</Link> : '—'}</td>
+                <td>{formatEur(payment.amountCents)}</td>
+                <td>{p.methods[payment.method]}</td>
+                <td><span className={`badge badge--${payment.outcome === 'received' ? 'active' : 'archived'}`}>{p.outcomes[payment.outcome]}</span></td>
+                <td>{payment.reasonCode ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
