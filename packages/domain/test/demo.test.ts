@@ -17,7 +17,9 @@ describe('demo data', () => {
       tasks: await tx.activity.count({ where: { kind: 'task', doneAt: null } }),
       appointments: await tx.appointment.count(),
       events: await tx.outboxEvent.count({ where: { type: 'client.created' } }),
+      contracts: await tx.contract.count(),
+      signed: await tx.outboxEvent.count({ where: { type: 'contract.signed' } }),
     }));
-    expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36 });
+    expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36, contracts: 6, signed: 4 });
   });
 });

@@ -1,5 +1,9 @@
 import { withTenant } from '@crm/db';
 import { createActivity } from '../activities/create-activity.ts';
+import { createContract } from '../contracts/create-contract.ts';
+import { sendContract, signContract } from '../contracts/contract-transitions.ts';
+import { ZCreateContractInput } from '../contracts/contracts.schema.ts';
+import { computeSepaCreditorIdCheckDigits } from '../shared/identifiers.ts';
 import { ZCreateActivityInput } from '../activities/activities.schema.ts';
 import { createAppointment } from '../appointments/create-appointment.ts';
 import { ZCreateAppointmentInput } from '../appointments/appointments.schema.ts';
@@ -40,6 +44,9 @@ export async function seedDemo(deps: AuthDeps): Promise<{ created: boolean; emai
         city: 'Paris',
         country: 'FR',
         invoicePrefix: 'DEMO',
+        sepaCreditorId: `FR${computeSepaCreditorIdCheckDigits('FR', '123456')}ZZZ123456`,
+        creditorIban: 'FR7630006000011234567890189',
+        creditorBic: 'SOGEFRPP',
       },
     }),
   );
@@ -84,7 +91,7 @@ async function seedDemoData(deps: TenantDeps) {
     { code: 'MRH-STD', name: 'Assurance habitation', category: 'Assurance', priceCents: 18_000, vatRateCode: 'NORMAL', billingFrequency: 'quarterly' },
     { code: 'ENTR-CHAUD', name: 'Entretien chaudière', category: 'Services', priceCents: 12_900, vatRateCode: 'INTERMEDIAIRE', billingFrequency: 'yearly' },
   ]) {
-    await createProduct(deps, ZCreateProductInput.parse(product));
+    await createProduct(deps, ZCreateProductInput.parse({ ...product, effectiveFrom: `${isoDay(deps.now, -365).slice(0, 4)}-01-01` }));
   }
   const clients: string[] = [];
   for (let i = 0; i < 36; i++) {
@@ -119,6 +126,27 @@ async function seedDemoData(deps: TenantDeps) {
   ];
   for (const [i, task] of tasks.entries()) {
     await createActivity(deps, ZCreateActivityInput.parse({ kind: 'task', ...task, clientId: clients[i] }));
+  }
+  // Contracts at every stage: signed ones (the worker then makes their mandate and schedule), one
+  // sent for signature, one draft.
+  const products = await deps.tx.product.findMany({ where: { tenantId: deps.actor.tenantId }, select: { id: true, code: true } });
+  const product = (code: string) => products.find((p) => p.code === code)!.id;
+  const ibans = ['FR1420041010050500013M02606', 'DE89370400440532013000', 'FR7630006000011234567890189'];
+  const people = await deps.tx.client.findMany({ where: { tenantId: deps.actor.tenantId, kind: 'person' }, select: { id: true, lastName: true, displayName: true }, orderBy: { createdAt: 'asc' }, take: 6 });
+  for (const [i, client] of people.entries()) {
+    const contract = await createContract(deps, ZCreateContractInput.parse({
+      clientId: client.id,
+      lines: i % 2 ? [{ productId: product('ELEC-ESS'), quantity: 1 }, { productId: product('GAZ-CONF'), quantity: 1 }] : [{ productId: product('MRH-STD'), quantity: 1 }],
+      startDate: isoDay(deps.now, -20 + i * 7),
+      durationMonths: 12,
+      paymentMethod: 'sepa_debit',
+      debtorName: client.displayName,
+      debtorIban: ibans[i % ibans.length],
+    }));
+    if (i === 5) continue; // stays a draft
+    await sendContract(deps, { contractId: contract.id });
+    if (i === 4) continue; // waits for its signature
+    await signContract(deps, { contractId: contract.id, signerName: client.lastName!, consent: true }, { ip: '127.0.0.1', userAgent: 'démo' });
   }
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'call', subject: 'Appel de découverte', body: 'Intéressé par une offre groupée électricité + gaz.', clientId: clients[0] }));
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'note', subject: 'Préférences', body: 'Préfère être contacté le matin.', clientId: clients[0] }));
