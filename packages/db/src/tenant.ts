@@ -21,8 +21,11 @@ export async function withTenant<T>(
   // Fail closed: a missing or malformed tenant must never reach set_config as "no filter".
   if (!isUuid(tenantId)) throw new Error('withTenant: tenantId must be a UUID');
   if (options.userId !== undefined && !isUuid(options.userId)) throw new Error('withTenant: userId must be a UUID');
+  const userId = options.userId;
   return db.$transaction(async (tx) => {
-    await tx.$executeRaw`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', ${options.userId ?? ''}, true)`;
+    // With a user, the same entry as withMember: it also fixes which clients the user may see.
+    if (userId) await tx.$queryRaw`SELECT member_id FROM crm_enter_tenant(${tenantId}::uuid, ${userId}::uuid)`;
+    else await tx.$executeRaw`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', '', true)`;
     return fn(tx);
   }, options.timeoutMs === undefined ? undefined : { timeout: options.timeoutMs });
 }
