@@ -1,10 +1,9 @@
 import { z } from 'zod';
+import { ZCreditorIdentifier, ZSepaIban } from '../sepa/sepa.schema.ts';
 import {
   ZBic,
   ZFrVat,
-  ZIban,
   ZPostalAddress,
-  ZSepaCreditorId,
   ZSiren,
   ZSiret,
 } from '../shared/identifiers.schema.ts';
@@ -22,8 +21,8 @@ export const ZUpdateOrganisationInput = z.strictObject({
   siret: ZSiret.nullable().optional(),
   vatNumber: ZFrVat.nullable().optional(),
   address: ZPostalAddress.nullable().optional(),
-  sepaCreditorId: ZSepaCreditorId.nullable().optional(),
-  creditorIban: ZIban.nullable().optional(),
+  sepaCreditorId: ZCreditorIdentifier.nullable().optional(),
+  creditorIban: ZSepaIban.nullable().optional(),
   creditorBic: ZBic.nullable().optional(),
   invoicePrefix: z
     .string()

@@ -1,5 +1,5 @@
 import { electronicFormatIBAN, getCountrySpecifications, isSEPACountry, isValidBBAN } from 'ibantools';
-import { mod97 } from '../shared/identifiers.ts';
+import { computeSepaCreditorIdCheckDigits } from '../shared/identifiers.ts';
 import { sepaIdentifierProblem } from './sepa-charset.ts';
 
 // The identifiers a SEPA direct debit carries. IBAN and BIC structure come from ibantools (the
@@ -62,7 +62,7 @@ export function isValidCreditorIdentifier(value: string): boolean {
   const [, country, check, nationalId] = match as unknown as [string, string, string, string];
   if (!isSEPACountry(country)) return false;
   if (country === 'FR' && id.length !== 13) return false;
-  return String(98 - mod97(`${nationalId}${country}00`)).padStart(2, '0') === check;
+  return computeSepaCreditorIdCheckDigits(country, nationalId) === check;
 }
 
 /**

@@ -4,12 +4,9 @@ import {
   isValidEuVatFormat,
   isValidFrPostalCode,
   isValidFrVat,
-  isValidIban,
-  isValidSepaCreditorId,
   isValidSiren,
   isValidSiret,
   normalizeDigits,
-  normalizeIban,
   normalizeVat,
 } from './identifiers.ts';
 
@@ -37,19 +34,11 @@ export const ZFrVat = z
     'Numéro de TVA intracommunautaire invalide',
   );
 
-export const ZIban = z.string().trim().transform(normalizeIban).refine(isValidIban, 'IBAN invalide');
-
 export const ZBic = z
   .string()
   .trim()
   .transform((v) => v.replace(/\s+/g, '').toUpperCase())
   .refine(isValidBic, 'BIC invalide (8 ou 11 caractères)');
-
-export const ZSepaCreditorId = z
-  .string()
-  .trim()
-  .transform((v) => v.replace(/\s+/g, '').toUpperCase())
-  .refine(isValidSepaCreditorId, 'Identifiant créancier SEPA (ICS) invalide');
 
 export const ZFrPostalCode = z.string().trim().refine(isValidFrPostalCode, 'Code postal invalide');
 

@@ -7,12 +7,11 @@ import {
   isValidEuVatFormat,
   isValidFrPostalCode,
   isValidFrVat,
-  isValidIban,
-  isValidSepaCreditorId,
   isValidSiren,
   isValidSiret,
 } from './identifiers.ts';
 import { formatEur, vatOfLine } from './money.ts';
+import { isValidCreditorIdentifier as isValidSepaCreditorId, isValidSepaIban as isValidIban } from '../sepa/sepa-identifiers.ts';
 
 describe('SIREN and SIRET', () => {
   it('accept real numbers and refuse one changed digit', () => {

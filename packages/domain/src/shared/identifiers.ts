@@ -89,14 +89,6 @@ export function isValidEuVatFormat(value: string): boolean {
   return format !== undefined && format.test(v);
 }
 
-// IBAN lengths of the SEPA countries (ISO 13616 registry).
-const IBAN_LENGTHS: Record<string, number> = {
-  AD: 24, AT: 20, BE: 16, BG: 22, CH: 21, CY: 28, CZ: 24, DE: 22, DK: 18, EE: 20, ES: 24, FI: 18,
-  FR: 27, GB: 22, GI: 23, GR: 27, HR: 21, HU: 28, IE: 22, IS: 26, IT: 27, LI: 21, LT: 20, LU: 20,
-  LV: 21, MC: 27, MT: 31, NL: 18, NO: 15, PL: 28, PT: 25, RO: 24, SE: 24, SI: 19, SK: 24, SM: 27,
-  VA: 22, AL: 28, MD: 24, ME: 22, MK: 19,
-};
-
 /** ISO 7064 mod 97 of an alphanumeric string, letters as A=10..Z=35, in chunks (no BigInt). */
 export function mod97(value: string): number {
   let remainder = 0;
@@ -111,14 +103,6 @@ export function mod97(value: string): number {
 export const normalizeIban = (value: string): string => value.replace(/\s+/g, '').toUpperCase();
 export const formatIban = (value: string): string => normalizeIban(value).replace(/(.{4})(?=.)/g, '$1 ');
 
-/** IBAN of a SEPA country: right length for the country, mod 97 = 1. */
-export function isValidIban(value: string): boolean {
-  const iban = normalizeIban(value);
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(iban)) return false;
-  if (IBAN_LENGTHS[iban.slice(0, 2)] !== iban.length) return false;
-  return mod97(iban.slice(4) + iban.slice(0, 4)) === 1;
-}
-
 /** BIC (ISO 9362): bank, country, location, optional branch. */
 export function isValidBic(value: string): boolean {
   return /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(value.replace(/\s+/g, '').toUpperCase());
@@ -130,16 +114,6 @@ export function isValidBic(value: string): boolean {
  */
 export function computeSepaCreditorIdCheckDigits(country: string, nationalId: string): string {
   return String(98 - mod97(`${nationalId}${country}00`.toUpperCase())).padStart(2, '0');
-}
-
-/** SEPA creditor identifier, e.g. FR72ZZZ123456 (French ones: 13 characters). */
-export function isValidSepaCreditorId(value: string): boolean {
-  const id = value.replace(/\s+/g, '').toUpperCase();
-  const match = /^([A-Z]{2})(\d{2})([A-Z0-9]{3})([A-Z0-9]{1,28})$/.exec(id);
-  if (!match) return false;
-  const [, country, check, , nationalId] = match as unknown as [string, string, string, string, string];
-  if (country === 'FR' && id.length !== 13) return false;
-  return computeSepaCreditorIdCheckDigits(country, nationalId) === check;
 }
 
 /** French postal code: 5 digits, departments 01-95 (Corsica 20), overseas 97x and 98x. */
