@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream';
 import {
   DocumentTooLargeError,
   downloadDocument,
@@ -96,11 +97,12 @@ export function documentDownload(services: CrmServices, log: Logger) {
       res.setHeader('content-security-policy', "default-src 'none'; sandbox");
       res.setHeader('cache-control', 'private, no-store');
       res.setHeader('repr-digest', `sha-256=:${Buffer.from(file.sha256, 'hex').toString('base64')}:`);
-      file.body.on('error', (error) => {
-        log.error({ err: error }, 'document download failed');
-        res.destroy(error);
+      // pipeline, not pipe: a download the client gives up on destroys the storage stream too. With
+      // pipe() the abandoned S3 response stayed open and kept its socket out of the client's pool
+      // (50 by default), so enough aborted downloads stalled every later storage call.
+      pipeline(file.body, res, (error) => {
+        if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') log.error({ err: error }, 'document download failed');
       });
-      file.body.pipe(res);
     } catch (error) {
       answerDocumentError(res, log, error, 'document download');
     }

@@ -45,6 +45,11 @@ export function s3StorageFromEnv(env: Env): S3Storage {
     ...(env.DOCUMENTS_S3_ENDPOINT ? { endpoint: env.DOCUMENTS_S3_ENDPOINT } : {}),
     // S3-compatible services (MinIO above all) want bucket-in-path URLs; AWS itself takes either.
     forcePathStyle: env.DOCUMENTS_S3_FORCE_PATH_STYLE ?? Boolean(env.DOCUMENTS_S3_ENDPOINT),
+    // The SDK's default CRC32 headers (x-amz-sdk-checksum-algorithm, x-amz-checksum-crc32) are
+    // refused by some S3-compatible services (OVHcloud and Backblaze B2 are reported to): off an
+    // AWS endpoint, checksums only where an operation requires one. A put stays covered by its
+    // signed payload hash (x-amz-content-sha256, the document's sha256), which the store checks.
+    ...(env.DOCUMENTS_S3_ENDPOINT ? { requestChecksumCalculation: 'WHEN_REQUIRED' as const, responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
     ...(env.DOCUMENTS_S3_ACCESS_KEY_ID && env.DOCUMENTS_S3_SECRET_ACCESS_KEY
       ? { credentials: { accessKeyId: env.DOCUMENTS_S3_ACCESS_KEY_ID, secretAccessKey: env.DOCUMENTS_S3_SECRET_ACCESS_KEY } }
       : {}), // else the SDK's default chain (AWS_* variables, instance role)
