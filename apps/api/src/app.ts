@@ -6,7 +6,6 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { calendarFeedRoute } from './calendar-feed.ts';
 import { contractPdfRoute } from './contract-pdfs.ts';
 import { documentDownload, documentUpload } from './documents.ts';
@@ -14,6 +13,7 @@ import { clientsCsvExport } from './exports.ts';
 import { clientImportUpload } from './imports.ts';
 import { bankReturnsUpload, batchFileRoute } from './payments-files.ts';
 import type { Logger } from './logger.ts';
+import { requestLog } from './request-log.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -49,19 +49,7 @@ export function createApp(options: AppOptions): express.Express {
     res.setHeader('x-request-id', id);
     next();
   });
-  app.use(
-    pinoHttp({
-      logger: options.log,
-      genReqId: (_req, res) => (res as Response).locals.requestId as string,
-      customProps: (_req, res) => ({ ...((res as Response).locals.logBindings as Record<string, string>) }),
-      autoLogging: { ignore: (req) => req.url === '/health' },
-      serializers: {
-        // A calendar feed's path is its secret: it stays out of the log.
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.split('?')[0]!.replace(/^\/calendar\/.*/, '/calendar/[secret]') }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(options.log));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -92,16 +80,7 @@ export function createApp(options: AppOptions): express.Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
   });
 
-  app.get('/exports/clients.csv', clientsCsvExport(options.services, options.log));
-  app.post('/imports/clients', clientImportUpload(options.services, options.log));
-  app.get('/batches/:id/file', batchFileRoute(options.services, options.log));
-  app.post('/bank-returns', bankReturnsUpload(options.services, options.log));
-  app.get('/calendar/:file', calendarFeedRoute(options.services, options.log));
-  app.post('/documents', documentUpload(options.services, options.log));
-  app.get('/documents/:id/download', documentDownload(options.services, options.log));
-  app.get('/contracts/:id/pdf', contractPdfRoute(options.services, options.log, 'contract'));
-  app.get('/contracts/:id/mandate.pdf', contractPdfRoute(options.services, options.log, 'mandate'));
-
+  // First: nearly every request is a procedure call.
   app.use(
     '/trpc',
     createExpressMiddleware({
@@ -113,6 +92,16 @@ export function createApp(options: AppOptions): express.Express {
       },
     }),
   );
+
+  app.get('/exports/clients.csv', clientsCsvExport(options.services, options.log));
+  app.post('/imports/clients', clientImportUpload(options.services, options.log));
+  app.get('/batches/:id/file', batchFileRoute(options.services, options.log));
+  app.post('/bank-returns', bankReturnsUpload(options.services, options.log));
+  app.get('/calendar/:file', calendarFeedRoute(options.services, options.log));
+  app.post('/documents', documentUpload(options.services, options.log));
+  app.get('/documents/:id/download', documentDownload(options.services, options.log));
+  app.get('/contracts/:id/pdf', contractPdfRoute(options.services, options.log, 'contract'));
+  app.get('/contracts/:id/mandate.pdf', contractPdfRoute(options.services, options.log, 'mandate'));
 
   if (options.webDist && existsSync(options.webDist)) {
     const webDist = options.webDist;

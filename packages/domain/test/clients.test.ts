@@ -83,6 +83,25 @@ describe('clients', () => {
     expect(await names('zzz')).toEqual([]);
   });
 
+  it('filters by tag, city, status, rep and creation day (Paris), and reads % and _ as letters', async () => {
+    const t = await tenant();
+    const a = (await t.create({ kind: 'company', companyName: 'Atelier 100% Bois', tags: ['vip'], address: { line1: '1 rue A', postalCode: '69001', city: 'Lyon' }, status: 'active' })).client!;
+    const b = (await t.create({ kind: 'company', companyName: 'Atelier Bois_Fer', address: { line1: '2 rue B', postalCode: '75001', city: 'Paris' } })).client!;
+    const ids = async (input: Record<string, unknown>) => (await t.list(input)).items.map((c) => c.id);
+    expect(await ids({ tag: 'vip' })).toEqual([a.id]);
+    expect(await ids({ city: 'LYON' })).toEqual([a.id]);
+    expect(await ids({ status: 'prospect' })).toEqual([b.id]);
+    expect((await ids({ salesRep: 'none' })).sort()).toEqual([a.id, b.id].sort());
+    expect(await ids({ search: '100%' })).toEqual([a.id]);
+    expect(await ids({ search: 'bois_' })).toEqual([b.id]);
+    expect(await ids({ search: '_' })).toEqual([b.id]);
+    // Created "today" in Paris: 23:30 UTC the day before is already today there in winter.
+    await t.run((deps) => deps.tx.$executeRaw`UPDATE clients SET created_at = '2026-01-14 23:30:00+00' WHERE id = ${a.id}::uuid`);
+    expect(await ids({ createdFrom: '2026-01-15', createdTo: '2026-01-15' })).toEqual([a.id]);
+    expect(await ids({ createdFrom: '2026-01-14', createdTo: '2026-01-14' })).toEqual([]);
+    expect(await ids({ createdTo: '2026-01-15' })).toEqual([a.id]);
+  });
+
   it('pages by keyset through every client exactly once, in name order and by creation date', async () => {
     const t = await tenant();
     const created: string[] = [];
