@@ -29,6 +29,7 @@ const jwtSecret = await loadOrCreateSecret(path.join(dataDir, 'jwt-secret'));
 // One LISTEN for all open notification streams, fanned out to them in process.
 const notificationListeners = new Set<(payload: string) => void>();
 const stopNotifications = await listen('crm_notifications', (payload) => notificationListeners.forEach((l) => l(payload)));
+const documents = { storage: new LocalDiskStorage(path.join(dataDir, 'documents')), maxBytes: DEFAULT_MAX_DOCUMENT_BYTES };
 const services = buildServices({
   db,
   jwtSecret,
@@ -36,9 +37,9 @@ const services = buildServices({
     notificationListeners.add(callback);
     return () => notificationListeners.delete(callback);
   }),
-  documents: { storage: new LocalDiskStorage(path.join(dataDir, 'documents')), maxBytes: DEFAULT_MAX_DOCUMENT_BYTES },
+  documents,
 });
-const demo = await seedDemo(services);
+const demo = await seedDemo({ ...services, documents });
 const unlisten: (() => Promise<void>)[] = [];
 const worker = await startWorker({
   db,

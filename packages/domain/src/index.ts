@@ -143,7 +143,7 @@ export {
   WITHDRAWAL_DAYS,
 } from './contracts/contract-transitions.ts';
 export { renderContractPdf, renderMandatePdf, sha256Hex, FREQUENCY_LABELS, PAYMENT_METHOD_LABELS, type ContractPdfData } from './contracts/contract-pdf.ts';
-export { contractPdf, mandatePdf, verifySignedContract } from './contracts/contract-documents.ts';
+export { contractPdf, mandatePdf, verifySignedContract, signedContractFileName } from './contracts/contract-documents.ts';
 export * from './documents/documents.schema.ts';
 export * from './documents/document-content.ts';
 export * from './documents/document-storage.ts';

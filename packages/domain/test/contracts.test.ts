@@ -1,5 +1,6 @@
+import { rm } from 'node:fs/promises';
 import { withTenant } from '@crm/db';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   activateContract,
   cancelContract,
@@ -24,10 +25,16 @@ import {
   ZListContractsInput,
   ZSignContractInput,
   ZUpdateContractInput,
+  LocalDiskStorage,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  type DocumentDeps,
   type DomainError,
   type TenantDeps,
 } from '../src/index.ts';
 import { newTenant, testAuthDeps } from './harness.ts';
+
+const storage = LocalDiskStorage.temporary('crm-contracts-test');
+afterAll(() => rm(storage.root, { recursive: true, force: true }));
 
 const IBAN = 'FR76 3000 6000 0112 3456 7890 189';
 const EVIDENCE = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)' };
@@ -36,11 +43,11 @@ async function tenant() {
   const auth = testAuthDeps();
   const owner = await newTenant(auth);
   const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
-  const run = <R>(f: (deps: TenantDeps) => Promise<R>, now = new Date()) =>
+  const run = <R>(f: (deps: DocumentDeps) => Promise<R>, now = new Date()) =>
     withTenant(
       auth.db,
       owner.tenantId,
-      (tx) => f({ tx, now, actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' } }),
+      (tx) => f({ tx, now, actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' }, documents: { storage, maxBytes: DEFAULT_MAX_DOCUMENT_BYTES } }),
       { userId: owner.userId },
     );
   const person = async (lastName = 'Dupont', firstName = 'Jean') =>

@@ -1,11 +1,15 @@
+import { rm } from 'node:fs/promises';
 import { withTenant } from '@crm/db';
-import { describe, expect, it } from 'vitest';
-import { DEMO_LOGIN, logIn, seedDemo } from '../src/index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_DOCUMENT_BYTES, DEMO_LOGIN, LocalDiskStorage, logIn, seedDemo } from '../src/index.ts';
 import { testAuthDeps } from './harness.ts';
+
+const storage = LocalDiskStorage.temporary('crm-demo-documents');
+afterAll(() => rm(storage.root, { recursive: true, force: true }));
 
 describe('demo data', () => {
   it('gives a new user an organisation where every screen has something to show, once', async () => {
-    const deps = testAuthDeps();
+    const deps = { ...testAuthDeps(), documents: { storage, maxBytes: DEFAULT_MAX_DOCUMENT_BYTES } };
     await seedDemo(deps);
     expect((await seedDemo(deps)).created).toBe(false);
     const session = await logIn(deps, { email: DEMO_LOGIN.email, password: DEMO_LOGIN.password }, { ip: '127.0.0.1' });
@@ -19,7 +23,8 @@ describe('demo data', () => {
       events: await tx.outboxEvent.count({ where: { type: 'client.created' } }),
       contracts: await tx.contract.count(),
       signed: await tx.outboxEvent.count({ where: { type: 'contract.signed' } }),
+      signedPdfs: await tx.document.count({ where: { kind: 'signed_contract' } }),
     }));
-    expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36, contracts: 6, signed: 4 });
+    expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36, contracts: 6, signed: 4, signedPdfs: 4 });
   });
 });

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { rm } from 'node:fs/promises';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   activateContract,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  LocalDiskStorage,
   createContract,
   createProduct,
   getContractSchedule,
@@ -15,6 +18,8 @@ import {
 import { DEBTOR_IBAN, paymentsTenant } from './payments-fixtures.ts';
 
 const day = (d: Date) => d.toISOString().slice(0, 10);
+const storage = LocalDiskStorage.temporary('crm-schedule-test');
+afterAll(() => rm(storage.root, { recursive: true, force: true }));
 
 describe('payment schedules', () => {
   it('plans calendar-aligned periods, prorating a partial first and last period by days', () => {
@@ -132,7 +137,9 @@ describe('payment schedules', () => {
       createContract(deps, ZCreateContractInput.parse({ clientId: client.id, lines: [{ productId: product.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'sepa_debit', debtorIban: 'FR76 3000 6000 0112 3456 7890 189' })),
     );
     await t.run((deps) => sendContract(deps, { contractId: draft.id }));
-    await t.run((deps) => signContract(deps, ZSignContractInput.parse({ contractId: draft.id, signerName: 'Hélène Lefèvre', consent: true }), { ip: '203.0.113.7', userAgent: 'test' }));
+    await t.run((deps) =>
+      signContract({ ...deps, documents: { storage, maxBytes: DEFAULT_MAX_DOCUMENT_BYTES } }, ZSignContractInput.parse({ contractId: draft.id, signerName: 'Hélène Lefèvre', consent: true }), { ip: '203.0.113.7', userAgent: 'test' }),
+    );
     const deliverAll = async (type: string) => {
       for (const row of await t.outbox(type)) {
         await t.deliver({ id: row.id, type: row.type, tenantId: row.tenantId, occurredAt: row.occurredAt.toISOString(), payload: row.payload } as EventEnvelope);

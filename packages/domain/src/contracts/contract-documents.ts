@@ -1,3 +1,4 @@
+import type { DocumentDeps } from '../documents/document-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict } from '../shared/errors.ts';
 import type { TContractIdInput } from './contracts.schema.ts';
@@ -62,10 +63,38 @@ export async function contractPdfData({ tx, actor }: TenantDeps, contract: Contr
   };
 }
 
-/** The contract PDF as presented for signature (after signing: the very bytes whose hash was recorded). */
-export async function contractPdf(deps: TenantDeps, input: TContractIdInput) {
+/** The name of the signed contract's document (ASCII: it also goes in a plain Content-Disposition). */
+export const signedContractFileName = (number: string) => `contrat-${number}-signe.pdf`;
+
+/**
+ * The contract PDF: as presented for signature, generated from the contract's data; once signed,
+ * the bytes stored at signature (its `signed_contract` document with the recorded sha256),
+ * checked against that hash before they are served. A contract signed before the signed PDF was
+ * stored has no such document: it is generated again, as it always was.
+ */
+export async function contractPdf(deps: DocumentDeps, input: TContractIdInput) {
   const contract = await loadContract(deps, input.contractId);
+  if (contract.signedDocumentSha256) {
+    const stored = await storedSignedContract(deps, contract.id, contract.signedDocumentSha256);
+    if (stored) return { fileName: signedContractFileName(contract.number), bytes: stored };
+  }
   return { fileName: `contrat-${contract.number}.pdf`, bytes: await renderContractPdf(await contractPdfData(deps, contract)) };
+}
+
+/** The bytes signed, from the document storage; null when none were stored (signed before they were). */
+async function storedSignedContract(deps: DocumentDeps, contractId: string, sha256: string): Promise<Uint8Array | null> {
+  const document = await deps.tx.document.findFirst({
+    where: { tenantId: deps.actor.tenantId, contractId, kind: 'signed_contract', sha256 },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true, storageKey: true },
+  });
+  if (!document) return null;
+  const chunks: Buffer[] = [];
+  for await (const chunk of await deps.documents.storage.get(document.storageKey)) chunks.push(Buffer.from(chunk as Uint8Array));
+  const bytes = Buffer.concat(chunks);
+  // A lost or altered file is a fault of ours, never served as the signed contract.
+  if (sha256Hex(bytes) !== sha256) throw new Error(`document ${document.id}: stored bytes do not match the signed sha256`);
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The SEPA mandate PDF of a contract paid by direct debit, with its RUM once one was assigned. */

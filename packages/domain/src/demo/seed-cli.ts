@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { createDb } from '@crm/db';
-import { DEFAULT_AUTH_TTLS, systemClock } from '../index.ts';
+import { DEFAULT_AUTH_TTLS, DEFAULT_MAX_DOCUMENT_BYTES, LocalDiskStorage, systemClock } from '../index.ts';
 import { seedDemo } from './seed-demo.ts';
 
 // `pnpm db:seed`: the demo organisation on the database of DATABASE_URL.
@@ -9,12 +10,22 @@ if (!url) {
   console.error('DATABASE_URL is required (the crm_app role), e.g. postgresql://crm_app@127.0.0.1:5432/crm');
   process.exit(2);
 }
+const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..', '..');
+// The signed demo contracts' PDFs go where the API reads documents on the local disk (its default).
+// eslint-disable-next-line no-restricted-properties -- a command-line entry point
+const documentsDir = process.env.DOCUMENTS_DIR ?? path.join('data', 'documents');
+// eslint-disable-next-line no-restricted-properties -- a command-line entry point
+if (process.env.DOCUMENTS_STORAGE === 's3') {
+  console.error('pnpm db:seed stores documents on the local disk only (DOCUMENTS_DIR); unset DOCUMENTS_STORAGE=s3 to seed');
+  process.exit(2);
+}
 const db = createDb({ url, poolSize: 2 });
 const result = await seedDemo({
   db,
   clock: systemClock,
   // Seeding opens no session that anyone uses: an ephemeral key is enough.
   auth: { secret: crypto.getRandomValues(new Uint8Array(32)), issuer: 'seed', audience: 'seed', ...DEFAULT_AUTH_TTLS },
+  documents: { storage: new LocalDiskStorage(path.resolve(REPO_ROOT, documentsDir)), maxBytes: DEFAULT_MAX_DOCUMENT_BYTES },
 });
 console.log(result.created ? `Demo organisation created: ${result.email} / ${result.password}` : `Demo organisation already there (${result.email}).`);
 await db.$disconnect();

@@ -14,7 +14,9 @@ import { createProduct } from '../products/products.ts';
 import { ZCreateProductInput } from '../products/products.schema.ts';
 import { createSalesRep } from '../sales-reps/create-sales-rep.ts';
 import { setSalesRepTarget } from '../sales-reps/set-sales-rep-target.ts';
-import type { AuthDeps, TenantDeps } from '../shared/context.ts';
+import type { DocumentServices } from '../documents/document-storage.ts';
+import type { DocumentDeps } from '../documents/document-view.ts';
+import type { AuthDeps } from '../shared/context.ts';
 
 export const DEMO_LOGIN = { email: 'demo@crm.local', password: 'demo-crm-2026' } as const;
 
@@ -22,7 +24,7 @@ export const DEMO_LOGIN = { email: 'demo@crm.local', password: 'demo-crm-2026' }
  * The organisation a new user finds when running the CRM on embedded defaults. Idempotent:
  * does nothing when the demo account exists.
  */
-export async function seedDemo(deps: AuthDeps): Promise<{ created: boolean; email: string; password: string }> {
+export async function seedDemo(deps: AuthDeps & { documents: DocumentServices }): Promise<{ created: boolean; email: string; password: string }> {
   const exists = await deps.db.user.count({ where: { email: DEMO_LOGIN.email } });
   if (exists > 0) return { created: false, ...DEMO_LOGIN };
   const session = await signUp(
@@ -52,7 +54,7 @@ export async function seedDemo(deps: AuthDeps): Promise<{ created: boolean; emai
   );
   await withTenant(deps.db, session.organisationId!, async (tx) => {
     const member = await tx.membership.findFirstOrThrow({ where: { userId: session.userId }, select: { id: true } });
-    await seedDemoData({ tx, now: deps.clock(), actor: { userId: session.userId, tenantId: session.organisationId!, memberId: member.id, role: 'owner' } });
+    await seedDemoData({ tx, now: deps.clock(), actor: { userId: session.userId, tenantId: session.organisationId!, memberId: member.id, role: 'owner' }, documents: deps.documents });
   }, { userId: session.userId, timeoutMs: 120_000 });
   return { created: true, ...DEMO_LOGIN };
 }
@@ -73,7 +75,7 @@ function parisLocal(now: Date, days: number, time: string): string {
 const isoDay = (now: Date, days: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(now.getTime() + days * 86_400_000));
 
 /** Reps, products, clients, tasks and appointments, so every screen has something to show. */
-async function seedDemoData(deps: TenantDeps) {
+async function seedDemoData(deps: DocumentDeps) {
   const lead = await createSalesRep(deps, { firstName: 'Sophie', lastName: 'Laurent', team: 'Sud-Ouest', email: 'sophie.laurent@demo.test', userId: deps.actor.userId });
   const reps = [
     lead,

@@ -24,6 +24,8 @@ export function toOrganisationView(o: Organisation) {
     sepaCreditorId: o.sepaCreditorId,
     creditorIban: o.creditorIban,
     creditorBic: o.creditorBic,
+    /** The day of the month debits fall due when a contract sets none (its schedule preview needs it). */
+    sepaDebitDay: o.sepaDebitDay,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
     locale: o.locale,

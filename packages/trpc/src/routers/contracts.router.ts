@@ -22,6 +22,7 @@ import {
   ZWithdrawContractInput,
 } from '@crm/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
+import { documentDeps } from '../document-deps.ts';
 import { tenantProcedure } from '../procedures.ts';
 
 export const contractsRouter = {
@@ -30,8 +31,8 @@ export const contractsRouter = {
   create: tenantProcedure.access('contracts.write').input(ZCreateContractInput).mutation(({ ctx, input }) => createContract(ctx.deps, input)),
   update: tenantProcedure.access('contracts.write').input(ZUpdateContractInput).mutation(({ ctx, input }) => updateContract(ctx.deps, input)),
   send: tenantProcedure.access('contracts.write').input(ZContractIdInput).mutation(({ ctx, input }) => sendContract(ctx.deps, input)),
-  // Time, IP and user agent come from the request, never from the input.
-  sign: tenantProcedure.access('contracts.sign').input(ZSignContractInput).mutation(({ ctx, input }) => signContract(ctx.deps, input, ctx.request.client)),
+  // Time, IP and user agent come from the request, never from the input; the signed PDF goes to the document storage.
+  sign: tenantProcedure.access('contracts.sign').input(ZSignContractInput).mutation(({ ctx, input }) => signContract(documentDeps(ctx), input, ctx.request.client)),
   activate: tenantProcedure.access('contracts.write').input(ZContractIdInput).mutation(({ ctx, input }) => activateContract(ctx.deps, input)),
   suspend: tenantProcedure.access('contracts.write').input(ZContractStateInput).mutation(({ ctx, input }) => suspendContract(ctx.deps, input)),
   resume: tenantProcedure.access('contracts.write').input(ZContractStateInput).mutation(({ ctx, input }) => resumeContract(ctx.deps, input)),

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_MAX_DOCUMENT_BYTES, LocalDiskStorage } from '@crm/domain';
+import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../src/app.ts';
+
+// Signing over tRPC stores the signed PDF; GET /contracts/:id/pdf then serves those bytes.
+let server: Server;
+let base: string;
+const storage = LocalDiskStorage.temporary('crm-api-contract-pdfs');
+const services = { ...testAuthDeps(), documents: { storage, maxBytes: DEFAULT_MAX_DOCUMENT_BYTES } };
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+beforeAll(async () => {
+  const app = createApp({ services, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
+  server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await rm(storage.root, { recursive: true, force: true });
+});
+
+async function signUp() {
+  const response = await fetch(`${base}/trpc/auth.signUp`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'Léa Contrats', email: uniqueEmail('pdf'), password: 'a long enough password', organisationName: 'Contrats SARL' }),
+  });
+  return ((await response.json()) as { result: { data: { accessToken: string } } }).result.data.accessToken;
+}
+
+async function call<T = any>(token: string, path: string, input: unknown, method: 'GET' | 'POST' = 'POST'): Promise<T> {
+  const url = `${base}/trpc/${path}${method === 'GET' ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
+  const response = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: JSON.stringify(input) } : {}) });
+  const json = (await response.json()) as { result?: { data: T }; error?: unknown };
+  if (!json.result) throw new Error(`${path}: ${JSON.stringify(json.error)}`);
+  return json.result.data;
+}
+
+async function get(token: string, path: string) {
+  const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+describe('GET /contracts/:id/pdf', () => {
+  it('serves the PDF stored at signature, listed with the documents, to its tenant only', async () => {
+    const token = await signUp();
+    const { client } = await call(token, 'clients.create', { kind: 'person', firstName: 'Jean', lastName: 'Dupont', ignoreDuplicates: true });
+    const product = await call(token, 'products.create', { code: 'ABO', name: 'Abonnement', description: '', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly', effectiveFrom: '2026-01-01' });
+    const contract = await call(token, 'contracts.create', {
+      clientId: client.id,
+      lines: [{ productId: product.id, quantity: 1 }],
+      startDate: '2026-03-01',
+      durationMonths: 12,
+      paymentMethod: 'sepa_debit',
+      debtorIban: 'FR76 3000 6000 0112 3456 7890 189',
+    });
+    await call(token, 'contracts.send', { contractId: contract.id });
+    const unsigned = await get(token, `/contracts/${contract.id}/pdf`);
+    expect(unsigned.status).toBe(200);
+    expect(unsigned.headers.get('content-disposition')).toBe(`attachment; filename="contrat-${contract.number}.pdf"`);
+
+    const signed = await call(token, 'contracts.sign', { contractId: contract.id, signerName: 'Jean Dupont', consent: true });
+    const documents = await call(token, 'documents.list', { contractId: contract.id }, 'GET');
+    expect(documents).toHaveLength(1);
+    expect(documents[0]).toMatchObject({ kind: 'signed_contract', sha256: signed.signedDocumentSha256, deletable: false, fileName: `contrat-${contract.number}-signe.pdf` });
+    expect(await call(token, 'documents.list', { clientId: client.id }, 'GET')).toHaveLength(1);
+
+    const pdf = await get(token, `/contracts/${contract.id}/pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    expect(pdf.headers.get('content-disposition')).toBe(`attachment; filename="contrat-${contract.number}-signe.pdf"`);
+    expect(sha256(pdf.bytes)).toBe(signed.signedDocumentSha256);
+    const download = await get(token, `/documents/${documents[0].id}/download`);
+    expect(download.bytes.equals(pdf.bytes)).toBe(true);
+
+    const other = await signUp();
+    expect((await get(other, `/contracts/${contract.id}/pdf`)).status).toBe(404);
+    expect((await get(other, `/documents/${documents[0].id}/download`)).status).toBe(404);
+  });
+});

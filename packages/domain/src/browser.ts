@@ -1,0 +1,4 @@
+// The pure rules the web app bundles, so that a form previews exactly what the server will do.
+// Only modules without a database, Node API or secret belong here (no @crm/db, no node:*).
+export { contractEndDate, planSchedule, type PlannedPeriod, type ScheduleLine } from './payments/schedule-rules.ts';
+export { ibanFeedback, type IbanFeedback } from './sepa/iban-feedback.ts';

@@ -1,0 +1,232 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { withTenant } from '@crm/db';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  contractPdf,
+  createClient,
+  createContract,
+  createProduct,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  deleteDocument,
+  downloadDocument,
+  getContract,
+  listDocuments,
+  LocalDiskStorage,
+  sendContract,
+  sha256Hex,
+  signContract,
+  verifySignedContract,
+  ZCreateContractInput,
+  ZListDocumentsInput,
+  ZSignContractInput,
+  type DocumentDeps,
+  type DocumentStorage,
+  type DomainError,
+} from '../src/index.ts';
+import { newTenant, testAuthDeps } from './harness.ts';
+
+const storage = LocalDiskStorage.temporary('crm-signed-contract-test');
+afterAll(() => rm(storage.root, { recursive: true, force: true }));
+
+const IBAN = 'FR76 3000 6000 0112 3456 7890 189';
+const EVIDENCE = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)' };
+const SIGNED_AT = new Date('2026-03-10T14:00:00Z');
+
+async function tenant(name = 'Société Test') {
+  const auth = testAuthDeps();
+  const owner = await newTenant(auth, name);
+  const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
+  const run = <R>(f: (deps: DocumentDeps) => Promise<R>, options: { now?: Date; storage?: DocumentStorage } = {}) =>
+    withTenant(
+      auth.db,
+      owner.tenantId,
+      (tx) =>
+        f({
+          tx,
+          now: options.now ?? new Date(),
+          actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' },
+          documents: { storage: options.storage ?? storage, maxBytes: DEFAULT_MAX_DOCUMENT_BYTES },
+        }),
+      { userId: owner.userId },
+    );
+  /** A SEPA contract for Jean Dupont, sent for signature. */
+  const sentContract = async () => {
+    const { client } = await run((deps) => createClient(deps, { kind: 'person', firstName: 'Jean', lastName: 'Dupont', ignoreDuplicates: true } as never));
+    const product = await run((deps) =>
+      createProduct(deps, { code: `P${Math.random().toString(36).slice(2, 8)}`.toUpperCase(), name: 'Abonnement', description: '', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly', effectiveFrom: '2026-01-01' }),
+    );
+    const draft = await run((deps) =>
+      createContract(deps, ZCreateContractInput.parse({ clientId: client!.id, lines: [{ productId: product.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'sepa_debit', debtorIban: IBAN })),
+    );
+    return run((deps) => sendContract(deps, { contractId: draft.id }));
+  };
+  const sign = (contractId: string, options: { storage?: DocumentStorage } = {}) =>
+    run((deps) => signContract(deps, ZSignContractInput.parse({ contractId, signerName: 'Jean Dupont', consent: true }), EVIDENCE), { now: SIGNED_AT, ...options });
+  const contractRow = (contractId: string) => run(({ tx }) => tx.contract.findFirstOrThrow({ where: { id: contractId } }));
+  const documentRows = (contractId: string) => run(({ tx }) => tx.document.findMany({ where: { contractId } }));
+  return { auth, owner, run, sentContract, sign, contractRow, documentRows };
+}
+
+const failure = async (promise: Promise<unknown>) => {
+  try {
+    await promise;
+  } catch (error) {
+    return error as DomainError;
+  }
+  throw new Error('expected a failure');
+};
+
+async function readAll(body: AsyncIterable<unknown>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+describe('the signed contract PDF', () => {
+  it('is stored at signature, with the recorded sha256, as an undeletable document of the contract and its client', async () => {
+    const t = await tenant();
+    const sent = await t.sentContract();
+    await t.sign(sent.id);
+    const contract = await t.contractRow(sent.id);
+    const [document, ...others] = await t.documentRows(sent.id);
+    expect(others).toEqual([]);
+    expect(document).toMatchObject({
+      kind: 'signed_contract',
+      clientId: sent.client.id,
+      contractId: sent.id,
+      mimeType: 'application/pdf',
+      fileName: `contrat-${sent.number}-signe.pdf`,
+      sha256: contract.signedDocumentSha256,
+      createdBy: t.owner.userId,
+    });
+    expect(document!.createdAt.toISOString()).toBe(SIGNED_AT.toISOString());
+
+    // The stored bytes are the ones whose hash the signature recorded.
+    const file = await t.run((deps) => downloadDocument(deps, { documentId: document!.id }));
+    const bytes = await readAll(file.body);
+    expect(bytes.length).toBe(document!.sizeBytes);
+    expect(sha256Hex(bytes)).toBe(contract.signedDocumentSha256);
+    expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+
+    // Listed on the contract's page and on the client's, never deletable.
+    const onContract = await t.run((deps) => listDocuments(deps, ZListDocumentsInput.parse({ contractId: sent.id })));
+    const onClient = await t.run((deps) => listDocuments(deps, ZListDocumentsInput.parse({ clientId: sent.client.id })));
+    expect(onContract.map((d) => [d.id, d.kind, d.deletable])).toEqual([[document!.id, 'signed_contract', false]]);
+    expect(onClient.map((d) => [d.id, d.contractNumber])).toEqual([[document!.id, sent.number]]);
+    expect(await failure(t.run((deps) => deleteDocument(deps, { documentId: document!.id })))).toMatchObject({ code: 'CONFLICT' });
+    // The audit trail names the stored document beside the signature.
+    const audit = await t.run(({ tx }) => tx.auditLog.findMany({ where: { action: { in: ['contract.sign', 'document.stored'] } }, orderBy: { action: 'asc' } }));
+    expect(audit.map((a) => a.action)).toEqual(['contract.sign', 'document.stored']);
+  });
+
+  it('is what the contract PDF download serves once signed, checked against the signed hash', async () => {
+    const t = await tenant();
+    const sent = await t.sentContract();
+    const beforeSigning = await t.run((deps) => contractPdf(deps, { contractId: sent.id }));
+    expect(beforeSigning.fileName).toBe(`contrat-${sent.number}.pdf`);
+    await t.sign(sent.id);
+    const { signedDocumentSha256 } = await t.contractRow(sent.id);
+    const [document] = await t.documentRows(sent.id);
+
+    const signed = await t.run((deps) => contractPdf(deps, { contractId: sent.id }));
+    expect(signed.fileName).toBe(`contrat-${sent.number}-signe.pdf`);
+    expect(sha256Hex(signed.bytes)).toBe(signedDocumentSha256);
+    expect(Buffer.from(signed.bytes).equals(Buffer.from(beforeSigning.bytes))).toBe(true);
+
+    // Data shown in the contract changes behind our back: the verification says so, and the
+    // download still serves the bytes that were signed, not a regenerated document.
+    await t.run(({ tx }) => tx.contractLine.updateMany({ where: { contractId: sent.id }, data: { unitPriceCents: 1 } }));
+    expect(await t.run((deps) => verifySignedContract(deps, { contractId: sent.id }))).toMatchObject({ valid: false, signedDocumentSha256 });
+    const afterChange = await t.run((deps) => contractPdf(deps, { contractId: sent.id }));
+    expect(sha256Hex(afterChange.bytes)).toBe(signedDocumentSha256);
+
+    // Stored bytes that no longer match the signed hash are never served as the signed contract.
+    const file = path.join(storage.root, ...document!.storageKey.split('/'));
+    const original = await readFile(file);
+    await writeFile(file, Buffer.concat([original, Buffer.from('\n% altered')]));
+    await expect(t.run((deps) => contractPdf(deps, { contractId: sent.id }))).rejects.toThrow(/do not match the signed sha256/);
+    await rm(file);
+    await expect(t.run((deps) => contractPdf(deps, { contractId: sent.id }))).rejects.toThrow(/no stored bytes/);
+    await writeFile(file, original);
+    expect(sha256Hex((await t.run((deps) => contractPdf(deps, { contractId: sent.id }))).bytes)).toBe(signedDocumentSha256);
+  });
+
+  it('a contract signed before signed PDFs were stored is generated again, as before', async () => {
+    const t = await tenant();
+    const sent = await t.sentContract();
+    await t.sign(sent.id);
+    // The state of a contract signed by an earlier version: the signature, no stored document.
+    await t.run(({ tx }) => tx.document.deleteMany({ where: { contractId: sent.id } }));
+    const { signedDocumentSha256 } = await t.contractRow(sent.id);
+    const pdf = await t.run((deps) => contractPdf(deps, { contractId: sent.id }));
+    expect(pdf.fileName).toBe(`contrat-${sent.number}.pdf`);
+    expect(sha256Hex(pdf.bytes)).toBe(signedDocumentSha256);
+  });
+
+  it('signing fails whole when the bytes cannot be stored, and leaves no file when the signing transaction fails', async () => {
+    const t = await tenant();
+    const sent = await t.sentContract();
+    const refusing: DocumentStorage = {
+      put: () => Promise.reject(new Error('disk full')),
+      get: (key) => storage.get(key),
+      delete: (key) => storage.delete(key),
+    };
+    await expect(t.sign(sent.id, { storage: refusing })).rejects.toThrow('disk full');
+    expect((await t.run((deps) => getContract(deps, { contractId: sent.id }))).status).toBe('sent');
+    expect(await t.run(({ tx }) => tx.outboxEvent.count({ where: { type: 'contract.signed' } }))).toBe(0);
+    expect(await t.documentRows(sent.id)).toEqual([]);
+
+    // The row is refused after the bytes were written (here the transaction is broken while the
+    // file is written): the file is removed and the signature rolled back with the transaction.
+    const written: string[] = [];
+    const removed: string[] = [];
+    await expect(
+      t.run(
+        (deps) => {
+          const breaking: DocumentStorage = {
+            put: async (key, bytes) => {
+              written.push(key);
+              await storage.put(key, bytes);
+              await deps.tx.$executeRaw`SELECT 1 / 0`.catch(() => undefined);
+            },
+            get: (key) => storage.get(key),
+            delete: async (key) => {
+              removed.push(key);
+              await storage.delete(key);
+            },
+          };
+          return signContract({ ...deps, documents: { ...deps.documents, storage: breaking } }, ZSignContractInput.parse({ contractId: sent.id, signerName: 'Jean Dupont', consent: true }), EVIDENCE);
+        },
+        { now: SIGNED_AT },
+      ),
+    ).rejects.toThrow();
+    expect(written).toHaveLength(1);
+    expect(removed).toEqual(written);
+    await expect(storage.get(written[0]!)).rejects.toThrow(/no stored bytes/);
+    expect((await t.run((deps) => getContract(deps, { contractId: sent.id }))).status).toBe('sent');
+
+    // Signed for good afterwards: one document, one event.
+    await t.sign(sent.id);
+    expect(await t.documentRows(sent.id)).toHaveLength(1);
+    expect(await t.run(({ tx }) => tx.outboxEvent.count({ where: { type: 'contract.signed' } }))).toBe(1);
+  });
+
+  it("another tenant neither downloads nor lists a signed contract's PDF", async () => {
+    const a = await tenant('Société A');
+    const b = await tenant('Société B');
+    const sent = await a.sentContract();
+    await a.sign(sent.id);
+    const [document] = await a.documentRows(sent.id);
+    expect(await failure(b.run((deps) => contractPdf(deps, { contractId: sent.id })))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(b.run((deps) => downloadDocument(deps, { documentId: document!.id })))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await failure(b.run((deps) => listDocuments(deps, ZListDocumentsInput.parse({ contractId: sent.id }))))).toMatchObject({ code: 'NOT_FOUND' });
+    expect(await b.run(({ tx }) => tx.document.count())).toBe(0);
+    // B's own signature stores B's PDF under B's tenant, beside A's.
+    const bSent = await b.sentContract();
+    await b.sign(bSent.id);
+    const [bDocument] = await b.documentRows(bSent.id);
+    expect(bDocument!.storageKey.startsWith(`${b.owner.tenantId}/`)).toBe(true);
+    expect(document!.storageKey.startsWith(`${a.owner.tenantId}/`)).toBe(true);
+  });
+});
