@@ -99,8 +99,20 @@ export { listSalesReps, getSalesRep } from './sales-reps/list-sales-reps.ts';
 export { setSalesRepTarget } from './sales-reps/set-sales-rep-target.ts';
 export { reassignClients } from './sales-reps/reassign-clients.ts';
 export * from './payments/payments.schema.ts';
-export { planSchedule, periodAmountCents, dueDateFor, contractEndDate, addMonths, type PlannedPeriod, type ScheduleLine } from './payments/schedule-rules.ts';
+export {
+  planSchedule,
+  periodAmountCents,
+  dueDateFor,
+  contractEndDate,
+  addMonths,
+  calendarPeriodOf,
+  cutPeriodAt,
+  catchUpDueDate,
+  type PlannedPeriod,
+  type ScheduleLine,
+} from './payments/schedule-rules.ts';
 export { createContractSchedule, cancelItemsAfter, cancelPlannedItems } from './payments/create-schedule.ts';
+export { endScheduleAt, rescheduleHeldItems } from './payments/adjust-schedule.ts';
 export { paymentsOnEvent } from './payments/payments-on-event.ts';
 export { listMandates, getMandate, amendMandate, revokeMandate, expireDormantMandates, MANDATE_DORMANCY_MONTHS, type MandateView } from './payments/mandates.ts';
 export { selectBatchItems, assertCollectionDate, BANK_CUT_OFF_BUSINESS_DAYS, type BatchSelection } from './payments/batch-selection.ts';

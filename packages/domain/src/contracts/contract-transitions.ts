@@ -111,7 +111,10 @@ export async function suspendContract(deps: TenantDeps, input: TContractStateInp
   return reload(deps, contract.id);
 }
 
-/** suspended -> active again: announced as contract.activated with `resumed`. */
+/**
+ * suspended -> active again: announced as contract.activated with `resumed`, on which the payments
+ * consumer gives the debits held back by the suspension new due dates (adjust-schedule.ts).
+ */
 export async function resumeContract(deps: TenantDeps, input: TContractStateInput) {
   const contract = await loadContract(deps, input.contractId);
   await applyTransition(deps, contract, 'resume', { suspendedAt: null }, input.reason);
@@ -119,6 +122,8 @@ export async function resumeContract(deps: TenantDeps, input: TContractStateInpu
     type: 'contract.activated',
     tenantId: deps.actor.tenantId,
     payload: { contractId: contract.id, clientId: contract.clientId, resumed: true },
+    // The payments consumer reschedules the debits the suspension held back from this day.
+    occurredAt: deps.now,
   });
   return reload(deps, contract.id);
 }

@@ -33,7 +33,7 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
   },
   {
     consumer: 'payments',
-    types: ['contract.signed', 'contract.terminated', 'contract.cancelled'],
+    types: ['contract.signed', 'contract.activated', 'contract.terminated', 'contract.cancelled'],
     handle: paymentsOnEvent,
   },
 ];

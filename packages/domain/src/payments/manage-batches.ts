@@ -2,7 +2,9 @@ import type { Prisma } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
+import { endScheduleAt } from './adjust-schedule.ts';
 import { renderBatchFile } from './batch-file.ts';
+import { cancelPlannedItems } from './create-schedule.ts';
 import { isoOf } from './dates.ts';
 import type { TBatchIdInput } from './payments.schema.ts';
 
@@ -94,16 +96,26 @@ export async function markBatchSent(deps: TenantDeps, input: TBatchIdInput) {
 
 /**
  * Cancels a batch the bank has not received: its items go back to planned without their
- * EndToEndIds, which are retired (the counter never hands them out again).
+ * EndToEndIds, which are retired (the counter never hands them out again). An item whose
+ * contract was terminated or cancelled while it sat in the batch now follows that contract:
+ * cut at its end date (prorated or cancelled) or cancelled, as it would have been if planned.
  */
 export async function cancelBatch(deps: TenantDeps, input: TBatchIdInput) {
   const { tx, actor, now } = deps;
   const batch = await findBatch(deps, input.batchId);
   if (batch.status !== 'generated') throw conflict(batch.status === 'sent' ? 'Lot déjà envoyé : il ne peut plus être annulé' : 'Lot déjà annulé');
+  const ended = await tx.contract.findMany({
+    where: { tenantId: actor.tenantId, status: { in: ['terminated', 'cancelled'] }, scheduleItems: { some: { batchId: batch.id, status: 'batched' } } },
+    select: { id: true, status: true, endDate: true },
+  });
   await tx.scheduleItem.updateMany({
     where: { tenantId: actor.tenantId, batchId: batch.id, status: 'batched' },
     data: { status: 'planned', batchId: null, endToEndId: null, sequenceType: null },
   });
+  for (const contract of ended) {
+    if (contract.status === 'cancelled') await cancelPlannedItems(tx, actor.tenantId, contract.id);
+    else if (contract.endDate) await endScheduleAt(tx, actor.tenantId, contract.id, isoOf(contract.endDate));
+  }
   await tx.sepaBatch.updateMany({ where: { id: batch.id, tenantId: actor.tenantId }, data: { status: 'cancelled', cancelledAt: now } });
   await auditAs(tx, actor, { action: 'batch.cancelled', entityType: 'sepa_batch', entityId: batch.id });
   return toBatchView({ ...batch, status: 'cancelled', cancelledAt: now });

@@ -1,13 +1,15 @@
 import type { Tx } from '@crm/db';
 import type { EventEnvelope } from '../events/catalogue.ts';
-import { cancelItemsAfter, cancelPlannedItems, createContractSchedule } from './create-schedule.ts';
-import { isoOf } from './dates.ts';
+import { endScheduleAt, rescheduleHeldItems } from './adjust-schedule.ts';
+import { cancelPlannedItems, createContractSchedule } from './create-schedule.ts';
+import { isoOf, parisToday } from './dates.ts';
 
 /**
- * The payments consumer: a signed contract gets its mandate and schedule; a terminated one
- * loses its planned items after its end date; a cancelled one all its planned items. Runs in
- * the consumer's exactly-once transaction (handleEventsOnce), and each effect is also safe to
- * repeat on its own.
+ * The payments consumer: a signed contract gets its mandate and schedule; a resumed one gets
+ * new due dates for the debits its suspension held back; a terminated one loses its planned
+ * items after its end date and has the item of the period it ends in prorated; a cancelled one
+ * loses all its planned items. Runs in the consumer's exactly-once transaction
+ * (handleEventsOnce), and each effect is also safe to repeat on its own.
  */
 export async function paymentsOnEvent(tx: Tx, event: EventEnvelope): Promise<void> {
   const contractId = (event.payload as { contractId?: string }).contractId;
@@ -16,10 +18,16 @@ export async function paymentsOnEvent(tx: Tx, event: EventEnvelope): Promise<voi
     case 'contract.signed':
       await createContractSchedule(tx, event.tenantId, contractId);
       return;
+    case 'contract.activated':
+      // The day of the resumption, not of handling: a late or replayed event moves items the same way.
+      if ((event.payload as EventEnvelope<'contract.activated'>['payload']).resumed) {
+        await rescheduleHeldItems(tx, event.tenantId, contractId, parisToday(new Date(event.occurredAt)));
+      }
+      return;
     case 'contract.terminated': {
       const contract = await tx.contract.findFirst({ where: { id: contractId, tenantId: event.tenantId }, select: { endDate: true } });
       const { endDate } = event.payload as EventEnvelope<'contract.terminated'>['payload'];
-      await cancelItemsAfter(tx, event.tenantId, contractId, contract?.endDate ? isoOf(contract.endDate) : endDate);
+      await endScheduleAt(tx, event.tenantId, contractId, contract?.endDate ? isoOf(contract.endDate) : endDate);
       return;
     }
     case 'contract.cancelled':

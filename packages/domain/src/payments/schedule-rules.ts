@@ -1,4 +1,4 @@
-import { addDays, type IsoDate } from '../calendar/business-days.ts';
+import { addBusinessDays, addDays, nextCollectionDate, type IsoDate } from '../calendar/business-days.ts';
 import { vatOfLine } from '../shared/money.ts';
 
 /**
@@ -85,6 +85,35 @@ export function contractEndDate(startDate: IsoDate, durationMonths: number): Iso
   return durationMonths > 0 ? addDays(addMonths(startDate, durationMonths), -1) : startDate;
 }
 
+/** The calendar period (month, quarter, half-year or year) that contains `date`. */
+export function calendarPeriodOf(date: IsoDate, frequency: Exclude<Frequency, 'one_off'>): { start: IsoDate; end: IsoDate } {
+  const step = MONTHS[frequency];
+  const { y, m } = parts(date);
+  const start = iso(y, Math.floor((m - 1) / step) * step + 1, 1);
+  return { start, end: addDays(addMonths(start, step), -1) };
+}
+
+/**
+ * The item of a period cut short on `endDate` (a termination inside the period): it now covers
+ * `periodStart`..`endDate` and is prorated exactly as a partial first period is at creation
+ * (each line's amount excluding VAT x days covered / days in the calendar period, half-up, then
+ * its VAT). Null when there is nothing to cut (one-off contracts are not prorated; `endDate` is
+ * not inside the period).
+ */
+export function cutPeriodAt(input: {
+  periodStart: IsoDate;
+  periodEnd: IsoDate;
+  endDate: IsoDate;
+  frequency: Frequency;
+  lines: readonly ScheduleLine[];
+}): { periodEnd: IsoDate; amountCents: number } | null {
+  if (input.frequency === 'one_off' || input.endDate < input.periodStart || input.endDate >= input.periodEnd) return null;
+  const calendar = calendarPeriodOf(input.periodStart, input.frequency);
+  const covered = daysBetweenInclusive(input.periodStart, input.endDate);
+  const whole = daysBetweenInclusive(calendar.start, calendar.end);
+  return { periodEnd: input.endDate, amountCents: periodAmountCents(input.lines, { num: covered, den: whole }) };
+}
+
 export function planSchedule(input: {
   startDate: IsoDate;
   durationMonths: number;
@@ -96,13 +125,10 @@ export function planSchedule(input: {
   if (input.frequency === 'one_off') {
     return [{ periodStart: input.startDate, periodEnd: end, dueDate: dueDateFor(input.startDate, input.debitDay), amountCents: periodAmountCents(input.lines), prorated: false }];
   }
-  const step = MONTHS[input.frequency];
   const periods: PlannedPeriod[] = [];
   let cursor = input.startDate;
   while (cursor <= end) {
-    const { y, m } = parts(cursor);
-    const calendarStart = iso(y, Math.floor((m - 1) / step) * step + 1, 1);
-    const calendarEnd = addDays(addMonths(calendarStart, step), -1);
+    const { start: calendarStart, end: calendarEnd } = calendarPeriodOf(cursor, input.frequency);
     const periodEnd = calendarEnd < end ? calendarEnd : end;
     const covered = daysBetweenInclusive(cursor, periodEnd);
     const whole = daysBetweenInclusive(calendarStart, calendarEnd);
@@ -117,4 +143,30 @@ export function planSchedule(input: {
     cursor = addDays(calendarEnd, 1);
   }
   return periods;
+}
+
+/**
+ * Where the items a suspension held back go when the contract resumes on `resumedOn`.
+ *
+ * `earliest` is the first date a debit can be collected from that day: `preNotificationDays`
+ * later, a TARGET2 business day, leaving the bank its cut-off (nextCollectionDate). Every item
+ * due before it could not be collected on its own due date any more (while suspended, no batch
+ * took it, and from the resumption the debtor must be notified first). Those items all move to
+ * `dueDate`: the first debit day (the contract's, else the organisation's) whose collection date
+ * (that day, or the next TARGET2 business day when it is closed, as for any due date) is on or
+ * after `earliest`. So the catch-up is debited on the contract's usual debit day, with that
+ * month's own item, as the schedule already does when a partial first period and the next one
+ * fall due on the same day; the debtor sees one debit date a month, never a string of dates.
+ * (Spreading the held items over several dates would not spread the debits anyway: a batch
+ * takes every item due by its collection date.) Their order stays the period order, which
+ * breaks ties in a batch. Items due on or after `earliest` keep their dates.
+ */
+export function catchUpDueDate(input: { resumedOn: IsoDate; debitDay: number; preNotificationDays: number; cutOffBusinessDays: number }): {
+  earliest: IsoDate;
+  dueDate: IsoDate;
+} {
+  const earliest = nextCollectionDate(input.resumedOn, { preNotificationDays: input.preNotificationDays, cutOffBusinessDays: input.cutOffBusinessDays });
+  let dueDate = dueDateFor(iso(parts(earliest).y, parts(earliest).m, 1), input.debitDay);
+  while (addBusinessDays(dueDate, 0, 'target2') < earliest) dueDate = dueDateFor(addDays(dueDate, 1), input.debitDay);
+  return { earliest, dueDate };
 }
