@@ -52,7 +52,8 @@ describe('contracts, from the client to the signature', () => {
       const heading = page.getByRole('heading', { name: /CT-\d{4}-000001/ });
       await heading.waitFor();
       await page.locator('.badge', { hasText: 'Brouillon' }).waitFor();
-      await page.getByRole('cell', { name: '119,76' }).waitFor();
+      // Scoped to the lines: the schedule preview below repeats the monthly amount.
+      await page.getByRole('table', { name: 'Lignes du contrat' }).getByRole('cell', { name: '119,76' }).waitFor();
 
       await page.getByRole('button', { name: 'Envoyer pour signature' }).click();
       await page.locator('.badge', { hasText: 'Envoyé pour signature' }).waitFor();

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppLayout } from '../components/app-layout.tsx';
 import { AcceptInvitationPage } from '../features/auth/accept-invitation-page.tsx';
@@ -9,7 +9,6 @@ import { AgendaPage } from '../features/calendar/agenda-page.tsx';
 import { ClientPage, EditClientPage, NewClientPage } from '../features/clients/client-page.tsx';
 import { ClientsPage } from '../features/clients/clients-page.tsx';
 import { ContractPage, ContractSignPage } from '../features/contracts/contract-page.tsx';
-import { NewContractPage } from '../features/contracts/contract-wizard.tsx';
 import { ContractsPage } from '../features/contracts/contracts-page.tsx';
 import { ImportWizard } from '../features/clients/import-wizard.tsx';
 import { TasksPage } from '../features/activities/tasks-page.tsx';
@@ -22,6 +21,12 @@ import { BatchesPage } from '../features/payments/batches-page.tsx';
 import { MandatesPage } from '../features/payments/mandates-page.tsx';
 import { PaymentsPage } from '../features/payments/payments-page.tsx';
 import { t } from '../i18n/fr.ts';
+
+// The contract wizard bundles domain rules (schedule, IBAN check): its own chunk, loaded when opened.
+const wizard = () => import('../features/contracts/contract-wizard.tsx');
+const NewContractPage = lazy(() => wizard().then((m) => ({ default: m.NewContractPage })));
+const EditContractPage = lazy(() => wizard().then((m) => ({ default: m.EditContractPage })));
+const loading = <p>{t.app.loading}</p>;
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { signedIn, restoring } = useSession();
@@ -51,8 +56,9 @@ export function AppRoutes() {
         <Route path="/clients/:clientId" element={<ClientPage />} />
         <Route path="/clients/:clientId/modifier" element={<EditClientPage />} />
         <Route path="/contrats" element={<ContractsPage />} />
-        <Route path="/contrats/nouveau" element={<NewContractPage />} />
+        <Route path="/contrats/nouveau" element={<Suspense fallback={loading}><NewContractPage /></Suspense>} />
         <Route path="/contrats/:contractId" element={<ContractPage />} />
+        <Route path="/contrats/:contractId/modifier" element={<Suspense fallback={loading}><EditContractPage /></Suspense>} />
         <Route path="/contrats/:contractId/signature" element={<ContractSignPage />} />
         <Route path="/prelevements" element={<BatchesPage />} />
         <Route path="/retours-bancaires" element={<BankReturnsPage />} />

@@ -31,17 +31,8 @@ export async function downloadContractFile(contractId: string, file: 'pdf' | 'ma
   URL.revokeObjectURL(url);
 }
 
-/** Instant feedback only (length and mod 97); the server's check is the one that counts. */
-export function ibanLooksValid(value: string): boolean {
-  const iban = value.replace(/\s+/g, '').toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
-  let remainder = 0;
-  for (const char of iban.slice(4) + iban.slice(0, 4)) {
-    const digits = /[A-Z]/.test(char) ? String(char.charCodeAt(0) - 55) : char;
-    for (const digit of digits) remainder = (remainder * 10 + Number(digit)) % 97;
-  }
-  return remainder === 1;
-}
+/** "FR7630006000011234567890189" -> "FR76 3000 6000 0112 3456 7890 189", as people read and type it. */
+export const friendlyIban = (iban: string): string => iban.replace(/(.{4})(?=.)/g, '$1 ');
 
 /** VAT of a line rounded half-up, as the server computes it (preview only). */
 export const vatOf = (htCents: number, basisPoints: number) => Math.floor((htCents * basisPoints + 5_000) / 10_000);

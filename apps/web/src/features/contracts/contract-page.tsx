@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { FormMessage, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
@@ -9,7 +9,10 @@ import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { DocumentsPanel } from '../documents/documents-panel.tsx';
 import { ContractSchedule } from '../payments/contract-schedule.tsx';
-import { downloadContractFile, StatusBadge } from './contract-common.tsx';
+import { downloadContractFile, friendlyIban, StatusBadge } from './contract-common.tsx';
+
+// The preview bundles domain rules (and their zod): loaded with the contract pages that show it, not with the app.
+const SchedulePreview = lazy(() => import('./schedule-preview.tsx').then((m) => ({ default: m.SchedulePreview })));
 
 const percent = (basisPoints: number) => `${(basisPoints / 100).toLocaleString('fr-FR')} %`;
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
@@ -77,6 +80,7 @@ export function ContractPage() {
       <div className="page-header">
         <h1>{c.number} <StatusBadge status={c.status} /></h1>
         <div className="actions">
+          {canWrite && c.status === 'draft' && <Link className="button button--ghost" to={`/contrats/${c.id}/modifier`}>{t.contracts.edit}</Link>}
           {canSign && c.status === 'sent' && <Link className="button button--primary" to={`/contrats/${c.id}/signature`}>{a.sign}</Link>}
           {canWrite && actions.filter((action) => action.when).map((action) => (
             <button key={action.label} type="button" className={action.danger ? 'button button--danger' : 'button button--ghost'}
@@ -96,7 +100,7 @@ export function ContractPage() {
           <dt>{t.contracts.tacitRenewal}</dt><dd>{c.tacitRenewal ? t.contracts.yes : t.contracts.no}</dd>
           <dt>{t.contracts.frequency}</dt><dd>{t.products.frequencies[c.billingFrequency]}</dd>
           <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
-          {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ?? '—'}</dd></>)}
+          {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ? friendlyIban(c.debtorIban) : '—'}</dd></>)}
           {c.signedAt && (<><dt>{t.contracts.statuses.signed}</dt><dd>{t.contracts.signedOn(formatDateTime(c.signedAt), c.signerName ?? '')}</dd></>)}
           {c.endDate && (<><dt>{a.terminate}</dt><dd>{formatDate(c.endDate)}</dd></>)}
           {c.cancellationReason && (<><dt>{t.contracts.reasonPrompt}</dt><dd>{c.cancellationReason}</dd></>)}
@@ -110,7 +114,8 @@ export function ContractPage() {
           {c.paymentMethod === 'sepa_debit' && <button type="button" className="button button--ghost" onClick={() => void downloadContractFile(c.id, 'mandate.pdf')}>{t.contracts.mandatePdf}</button>}
         </div>
       </div>
-      <ContractSchedule contractId={c.id} />
+      {/* The worker makes the schedule when the contract is signed; until then, what it will be. */}
+      {c.status === 'draft' || c.status === 'sent' ? <ContractSchedulePreview contract={c} /> : <ContractSchedule contractId={c.id} />}
       <DocumentsPanel contractId={c.id} />
       <div className="card">
         <h2>{t.contracts.history}</h2>
@@ -126,9 +131,20 @@ export function ContractPage() {
 
 type ContractData = NonNullable<ReturnType<typeof useContract>['data']>;
 
+function ContractSchedulePreview({ contract: c }: { contract: ContractData }) {
+  const trpc = useTRPC();
+  const organisation = useQuery(trpc.organisations.get.queryOptions());
+  const debitDay = c.debitDay ?? organisation.data?.sepaDebitDay ?? null;
+  return (
+    <Suspense fallback={<p className="muted">{t.app.loading}</p>}>
+      <SchedulePreview draft={{ startDate: c.startDate, durationMonths: c.durationMonths, frequency: c.billingFrequency, debitDay, lines: c.lines }} />
+    </Suspense>
+  );
+}
+
 function ContractLines({ contract: c }: { contract: ContractData }) {
   return (
-    <table className="table">
+    <table className="table" aria-label={t.contracts.linesTable}>
       <thead><tr><th>{t.contracts.product}</th><th>{t.contracts.quantity}</th><th>{t.contracts.unitPrice}</th><th>{t.contracts.vat}</th><th>{t.contracts.totalHt}</th></tr></thead>
       <tbody>
         {c.lines.map((line) => (
