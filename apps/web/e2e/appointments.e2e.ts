@@ -1,20 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { useBrowser } from './browser.ts';
+import { signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
-
-async function signUp(page: Page) {
-  await page.goto('/inscription');
-  await page.getByLabel("Nom de l'entreprise").fill(`Agenda ${randomBytes(3).toString('hex')}`);
-  await page.getByLabel('Votre nom', { exact: true }).fill('Alice Bernard');
-  await page.getByLabel('Email', { exact: true }).fill(`alice.${randomBytes(4).toString('hex')}@example.test`);
-  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('heading', { name: 'Bonjour Alice Bernard' }).waitFor();
-}
 
 async function book(page: Page, appointment: { title: string; date: string; start: string; end: string; location?: string }) {
   await page.getByRole('button', { name: 'Nouveau rendez-vous' }).click();
@@ -35,7 +24,7 @@ describe('the agenda', () => {
     const page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
     try {
-      await signUp(page);
+      await signUp(page, 'Agenda');
       await page.getByRole('link', { name: 'Agenda' }).click();
       await page.getByRole('button', { name: 'Semaine', pressed: true }).waitFor();
       const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());

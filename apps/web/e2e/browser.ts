@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core';
+import { randomBytes } from 'node:crypto';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's Chromium, headless; Playwright never downloads a browser here. */
@@ -19,4 +20,18 @@ export function useBrowser(): () => Browser {
     await browser?.close();
   });
   return () => browser!;
+}
+
+/**
+ * Signs a new person up through the page, in an organisation of their own (a fresh tenant per
+ * test file), and waits for the home page that greets them.
+ */
+export async function signUp(page: Page, organisation: string, name = 'Alice Bernard'): Promise<void> {
+  await page.goto('/inscription');
+  await page.getByLabel("Nom de l'entreprise").fill(`${organisation} ${randomBytes(3).toString('hex')}`);
+  await page.getByLabel('Votre nom', { exact: true }).fill(name);
+  await page.getByLabel('Email', { exact: true }).fill(`${name.split(' ')[0]!.toLowerCase()}.${randomBytes(4).toString('hex')}@example.test`);
+  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
+  await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.getByRole('heading', { name: `Bonjour ${name}` }).waitFor();
 }

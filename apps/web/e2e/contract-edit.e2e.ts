@@ -1,20 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { useBrowser } from './browser.ts';
+import { signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
-
-async function signUp(page: Page) {
-  await page.goto('/inscription');
-  await page.getByLabel("Nom de l'entreprise").fill(`Brouillons ${randomBytes(3).toString('hex')}`);
-  await page.getByLabel('Votre nom', { exact: true }).fill('Alice Bernard');
-  await page.getByLabel('Email', { exact: true }).fill(`alice.${randomBytes(4).toString('hex')}@example.test`);
-  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('heading', { name: 'Bonjour Alice Bernard' }).waitFor();
-}
 
 async function addProduct(page: Page, code: string, name: string, price: string) {
   await page.getByLabel('Code').fill(code);
@@ -37,7 +26,7 @@ describe('editing a draft contract', () => {
     const page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
     try {
-      await signUp(page);
+      await signUp(page, 'Brouillons');
       await page.getByRole('link', { name: 'Produits' }).click();
       await addProduct(page, 'ELEC', 'Électricité verte', '49,90');
       await addProduct(page, 'GAZ', 'Gaz naturel', '30,00');

@@ -1,20 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { useBrowser } from './browser.ts';
+import { signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
-
-async function signUp(page: Page) {
-  await page.goto('/inscription');
-  await page.getByLabel("Nom de l'entreprise").fill(`Contrats ${randomBytes(3).toString('hex')}`);
-  await page.getByLabel('Votre nom', { exact: true }).fill('Alice Bernard');
-  await page.getByLabel('Email', { exact: true }).fill(`alice.${randomBytes(4).toString('hex')}@example.test`);
-  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('heading', { name: 'Bonjour Alice Bernard' }).waitFor();
-}
 
 describe('contracts, from the client to the signature', () => {
   it('creates a contract with a product through the wizard, sends it and has it signed on the signing page', async () => {
@@ -22,7 +10,7 @@ describe('contracts, from the client to the signature', () => {
     const page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
     try {
-      await signUp(page);
+      await signUp(page, 'Contrats');
       await page.getByRole('link', { name: 'Produits' }).click();
       await page.getByLabel('Code').fill('ELEC');
       await page.getByLabel('Nom', { exact: true }).fill('Électricité verte');
@@ -70,7 +58,7 @@ describe('contracts, from the client to the signature', () => {
       await page.screenshot({ path: '/tmp/web-contract-signed.png', fullPage: true });
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Contrat (PDF)' }).click()]);
-      expect(download.suggestedFilename()).toMatch(/^contrat-CT-\d{4}-000001\.pdf$/);
+      expect(download.suggestedFilename()).toMatch(/^contrat-CT-\d{4}-000001-signe\.pdf$/);
 
       await page.getByRole('link', { name: 'Contrats' }).first().click();
       await page.getByRole('link', { name: /CT-\d{4}-000001/ }).waitFor();

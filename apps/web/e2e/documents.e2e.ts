@@ -1,28 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { useBrowser } from './browser.ts';
+import { signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
-
-async function signUp(page: Page) {
-  await page.goto('/inscription');
-  await page.getByLabel("Nom de l'entreprise").fill(`Documents ${randomBytes(3).toString('hex')}`);
-  await page.getByLabel('Votre nom', { exact: true }).fill('Alice Bernard');
-  await page.getByLabel('Email', { exact: true }).fill(`alice.${randomBytes(4).toString('hex')}@example.test`);
-  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('heading', { name: 'Bonjour Alice Bernard' }).waitFor();
-}
 
 describe('documents on the client page', () => {
   it('uploads an identity document, downloads it, refuses an executable, deletes it', async () => {
     const context = await browser().newContext({ baseURL, locale: 'fr-FR', acceptDownloads: true });
     const page = await context.newPage();
     try {
-      await signUp(page);
+      await signUp(page, 'Documents');
       await page.getByRole('link', { name: 'Clients' }).click();
       await page.getByRole('link', { name: 'Nouveau client' }).click();
       await page.getByLabel('Prénom').fill('Hélène');

@@ -1,23 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { useBrowser } from './browser.ts';
+import { signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
 
 const iso = (date: Date) => date.toISOString().slice(0, 10);
-
-async function signUp(page: Page) {
-  await page.goto('/inscription');
-  await page.getByLabel("Nom de l'entreprise").fill(`Prélèvements ${randomBytes(3).toString('hex')}`);
-  await page.getByLabel('Votre nom', { exact: true }).fill('Paul Compta');
-  await page.getByLabel('Email', { exact: true }).fill(`paul.${randomBytes(4).toString('hex')}@example.test`);
-  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('heading', { name: 'Bonjour Paul Compta' }).waitFor();
-}
 
 /** A signed monthly SEPA contract, through the product, client, wizard and signing pages. */
 async function signedContract(page: Page) {
@@ -52,7 +41,7 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
     const page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
     try {
-      await signUp(page);
+      await signUp(page, 'Prélèvements', 'Paul Compta');
       await page.getByRole('link', { name: 'Paramètres' }).click();
       await page.getByLabel('Identifiant créancier SEPA (ICS)').fill('FR72ZZZ123456');
       await page.getByLabel('IBAN du compte créancier').fill('FR76 3000 6000 0112 3456 7890 189');

@@ -1,7 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { useBrowser } from './browser.ts';
+import { signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -9,22 +7,12 @@ const browser = useBrowser();
 const parisDay = (offsetDays: number) =>
   new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() + offsetDays * 86_400_000));
 
-async function signUp(page: Page) {
-  await page.goto('/inscription');
-  await page.getByLabel("Nom de l'entreprise").fill(`Tâches ${randomBytes(3).toString('hex')}`);
-  await page.getByLabel('Votre nom', { exact: true }).fill('Alice Bernard');
-  await page.getByLabel('Email', { exact: true }).fill(`alice.${randomBytes(4).toString('hex')}@example.test`);
-  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
-  await page.getByRole('button', { name: 'Créer mon compte' }).click();
-  await page.getByRole('heading', { name: 'Bonjour Alice Bernard' }).waitFor();
-}
-
 describe('tasks, from a client to "Mes tâches"', () => {
   it('adds a task to a client, sees it overdue in "Mes tâches", completes it and sees it leave the open list', async () => {
     const context = await browser().newContext({ baseURL, locale: 'fr-FR' });
     const page = await context.newPage();
     try {
-      await signUp(page);
+      await signUp(page, 'Tâches');
       await page.getByRole('link', { name: 'Clients' }).click();
       await page.getByRole('link', { name: 'Nouveau client' }).click();
       await page.getByLabel('Prénom').fill('Paul');
