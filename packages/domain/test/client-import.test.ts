@@ -204,6 +204,9 @@ describe('client import', () => {
     const events = await t.createdEvents();
     expect(events).toHaveLength(5);
     for (const e of events) expect(EVENT_CATALOGUE['client.created'].safeParse(e.payload).success).toBe(true);
+    // Each names its client in `client_id` too (the timeline's index), with its own id.
+    for (const e of events) expect(e.clientId).toBe((e.payload as { clientId: string }).clientId);
+    expect(new Set(events.map((e) => e.id)).size).toBe(5);
   });
 
   it('refuses garbage with a clear French message and stores nothing', async () => {

@@ -52,6 +52,10 @@ describe('merging clients', () => {
     expect(activities).toHaveLength(3);
     const archived = await t.run((deps) => getClient(deps, { clientId: source.id }));
     expect(archived).toMatchObject({ status: 'archived', mergedIntoId: target.id });
+    // Events are history: the duplicate's stay its own (its export, not the kept client's).
+    const events = async (clientId: string) => (await t.run((deps) => exportClientData(deps, { clientId }))).events.map((e) => (e.payload as { clientId: string }).clientId);
+    expect(await events(target.id)).toEqual([target.id]);
+    expect(await events(source.id)).toEqual([source.id]);
     // A client merged away cannot be merged again; nor can one merge into itself.
     expect(await t.run((deps) => mergeClients(deps, { sourceClientId: source.id, targetClientId: target.id })).catch((e: { code: string }) => e.code)).toBe('CONFLICT');
     expect(await t.run((deps) => mergeClients(deps, { sourceClientId: target.id, targetClientId: target.id })).catch((e: { code: string }) => e.code)).toBe('BAD_REQUEST');

@@ -15,6 +15,10 @@ describe('the outbox', () => {
     const kept = await withTenant(deps.db, tenantId, (tx) => emitEvent(tx, { type: 'client.created', tenantId, payload }));
     const rows = await withTenant(deps.db, tenantId, (tx) => tx.outboxEvent.findMany({ where: { type: 'client.created' } }));
     expect(rows.map((r) => r.id)).toEqual([kept.id]);
+    // The payload's clientId is also its own column; events about no client have none.
+    expect(rows[0]!.clientId).toBe(payload.clientId);
+    await withTenant(deps.db, tenantId, (tx) => emitEvent(tx, { type: 'organisation.updated', tenantId, payload: { organisationId: tenantId, changedFields: [] } }));
+    expect(await withTenant(deps.db, tenantId, (tx) => tx.outboxEvent.findFirstOrThrow({ where: { type: 'organisation.updated' } }))).toMatchObject({ clientId: null });
     expect(ZEventEnvelope.parse({ ...kept })).toMatchObject({ type: 'client.created', tenantId });
     expect(eventSubject(kept.type)).toBe('crm.events.client.created');
   });

@@ -35,9 +35,9 @@ export async function exportClientData(deps: TenantDeps, input: TClientIdInput) 
       orderBy: { createdAt: 'asc' },
     }),
     tx.outboxEvent.findMany({
-      where: { tenantId: actor.tenantId, payload: { path: ['clientId'], equals: client.id } },
+      where: { tenantId: actor.tenantId, clientId: client.id },
       select: { type: true, payload: true, occurredAt: true },
-      orderBy: { occurredAt: 'asc' },
+      orderBy: [{ occurredAt: 'asc' }, { id: 'asc' }],
     }),
   ]);
   await auditAs(tx, actor, { action: 'client.data_exported', entityType: 'client', entityId: client.id });
@@ -96,7 +96,7 @@ export async function anonymiseClient(deps: TenantDeps, input: TAnonymiseClientI
   // Event history kept for the organisation's records names the client only by id from now on.
   await tx.$executeRaw`
     UPDATE outbox_events SET payload = jsonb_set(payload, '{displayName}', to_jsonb(${updated.displayName}::text))
-    WHERE tenant_id = ${actor.tenantId}::uuid AND payload->>'clientId' = ${client.id} AND payload ? 'displayName'`;
+    WHERE tenant_id = ${actor.tenantId}::uuid AND client_id = ${client.id}::uuid AND payload ? 'displayName'`;
   await auditAs(tx, actor, { action: 'client.anonymised', entityType: 'client', entityId: client.id, data: { reason: input.reason ?? null } });
   return toClientView(updated);
 }

@@ -142,11 +142,11 @@ const clientEventsSource: TimelineSource = {
         : bound.sameInstant === 'none'
           ? Prisma.sql`AND occurred_at < ${bound.at}`
           : Prisma.sql`AND (occurred_at, id) < (${bound.at}, ${bound.sameInstant.idBelow}::uuid)`;
-    // Containment, so the GIN index on payload (jsonb_path_ops) finds the client's few events
-    // instead of walking the tenant's whole outbox backwards: 0.1 ms rather than ~120 ms at 200,000 events.
+    // `client_id` (the payload's clientId, set by the writers) walks the client's few events
+    // on (tenant_id, client_id, occurred_at, id), newest first, instead of the tenant's whole outbox.
     const rows = await tx.$queryRaw<{ id: string; type: string; payload: Record<string, unknown>; occurred_at: Date }[]>`
       SELECT id, type, payload, occurred_at FROM outbox_events
-      WHERE tenant_id = ${actor.tenantId}::uuid AND payload @> jsonb_build_object('clientId', ${clientId}::text)
+      WHERE tenant_id = ${actor.tenantId}::uuid AND client_id = ${clientId}::uuid
         AND type = ANY(${types}::text[]) ${before}
       ORDER BY occurred_at DESC, id DESC
       LIMIT ${limit}`;

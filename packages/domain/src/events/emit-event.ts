@@ -11,16 +11,20 @@ export interface NewEvent<T extends EventType> {
 /**
  * Writes an event to the outbox inside the caller's transaction, so the event exists if and
  * only if the change it announces was committed. Row-level security refuses a tenantId other
- * than the transaction's own.
+ * than the transaction's own. `client_id` copies the payload's `clientId` (the client's
+ * timeline and GDPR export read it).
  */
 export async function emitEvent<T extends EventType>(tx: Tx, event: NewEvent<T>): Promise<EventEnvelope<T>> {
   const payload = EVENT_CATALOGUE[event.type].parse(event.payload) as EventPayload<T>;
   const occurredAt = event.occurredAt ?? new Date();
   const id = newId(occurredAt.getTime());
+  // Events about a client name it at the top of their payload; the column indexes it.
+  const clientId = (payload as { clientId?: unknown }).clientId;
   await tx.outboxEvent.create({
     data: {
       id,
       tenantId: event.tenantId,
+      clientId: typeof clientId === 'string' ? clientId : null,
       type: event.type,
       payload,
       occurredAt,
