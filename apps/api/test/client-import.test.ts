@@ -1,36 +1,18 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { runClientImport, systemClock } from '@crm/domain';
-import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
+import { testAuthDeps } from '@crm/domain/testing';
+import { describe, expect, it } from 'vitest';
+import { useApiServer } from './api-server.ts';
 
 // The upload route over real HTTP, then the clientImports procedures, as the web wizard calls them.
-let server: Server;
-let base: string;
 const services = testAuthDeps();
+const api = useApiServer(services);
+const { call } = api;
+const signUp = () => api.signUp('Import');
 
-beforeAll(async () => {
-  const app = createApp({ services, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function signUp() {
-  const response = await fetch(`${base}/trpc/auth.signUp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Léa Import', email: uniqueEmail('import'), password: 'a long enough password', organisationName: 'Import SARL' }),
-  });
-  const data = ((await response.json()) as { result: { data: { accessToken: string; organisationId: string } } }).result.data;
-  return { token: data.accessToken, tenantId: data.organisationId };
-}
 
 async function upload(token: string | null, body: Uint8Array | string, fileName = 'clients.csv') {
-  const response = await fetch(`${base}/imports/clients?fileName=${encodeURIComponent(fileName)}`, {
+  const response = await fetch(`${api.base()}/imports/clients?fileName=${encodeURIComponent(fileName)}`, {
     method: 'POST',
     headers: { 'content-type': 'text/csv', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
@@ -38,15 +20,6 @@ async function upload(token: string | null, body: Uint8Array | string, fileName 
   return { status: response.status, json: (await response.json()) as any };
 }
 
-async function call(token: string, path: string, input: unknown, method: 'GET' | 'POST' = 'POST') {
-  const url = `${base}/trpc/${path}${method === 'GET' ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(method === 'POST' ? { body: JSON.stringify(input) } : {}),
-  });
-  return { status: response.status, json: (await response.json()) as any };
-}
 
 describe('POST /imports/clients', () => {
   it('stores a Windows-1252 file and answers what it found; the procedures take it from there', async () => {

@@ -1,50 +1,24 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEFAULT_MAX_DOCUMENT_BYTES, LocalDiskStorage } from '@crm/domain';
-import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
+import { testAuthDeps } from '@crm/domain/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useApiServer } from './api-server.ts';
 
 // Signing over tRPC stores the signed PDF; GET /contracts/:id/pdf then serves those bytes.
-let server: Server;
-let base: string;
 const storage = LocalDiskStorage.temporary('crm-api-contract-pdfs');
 const services = { ...testAuthDeps(), documents: { storage, maxBytes: DEFAULT_MAX_DOCUMENT_BYTES } };
+const api = useApiServer(services);
+const call = api.data;
+const signUp = async () => (await api.signUp('Contrats')).token;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-beforeAll(async () => {
-  const app = createApp({ services, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await rm(storage.root, { recursive: true, force: true });
-});
+afterAll(() => rm(storage.root, { recursive: true, force: true }));
 
-async function signUp() {
-  const response = await fetch(`${base}/trpc/auth.signUp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Léa Contrats', email: uniqueEmail('pdf'), password: 'a long enough password', organisationName: 'Contrats SARL' }),
-  });
-  return ((await response.json()) as { result: { data: { accessToken: string } } }).result.data.accessToken;
-}
 
-async function call<T = any>(token: string, path: string, input: unknown, method: 'GET' | 'POST' = 'POST'): Promise<T> {
-  const url = `${base}/trpc/${path}${method === 'GET' ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
-  const response = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: JSON.stringify(input) } : {}) });
-  const json = (await response.json()) as { result?: { data: T }; error?: unknown };
-  if (!json.result) throw new Error(`${path}: ${JSON.stringify(json.error)}`);
-  return json.result.data;
-}
 
 async function get(token: string, path: string) {
-  const response = await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${api.base()}${path}`, { headers: { authorization: `Bearer ${token}` } });
   return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
 }
 

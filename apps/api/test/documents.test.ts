@@ -1,55 +1,31 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { rm } from 'node:fs/promises';
 import { DocumentFileMissingError, LocalDiskStorage } from '@crm/domain';
-import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
+import { testAuthDeps } from '@crm/domain/testing';
 import express from 'express';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { useApiServer } from './api-server.ts';
 import { s3StorageFromEnv } from '../src/s3-storage.ts';
 import { contentDisposition } from '../src/documents.ts';
 import { parseEnv } from '../src/env.ts';
 
 // Upload and download over real HTTP, with the local-disk storage in a temporary directory.
-let server: Server;
-let base: string;
 const storage = LocalDiskStorage.temporary('crm-api-documents');
 const services = { ...testAuthDeps(), documents: { storage, maxBytes: 64 * 1024 } };
+const api = useApiServer(services);
+const { call } = api;
+const signUp = () => api.signUp('Documents');
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(24)]);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-beforeAll(async () => {
-  const app = createApp({ services, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await rm(storage.root, { recursive: true, force: true });
-});
+afterAll(() => rm(storage.root, { recursive: true, force: true }));
 
-async function signUp() {
-  const response = await fetch(`${base}/trpc/auth.signUp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Léa Documents', email: uniqueEmail('docs'), password: 'a long enough password', organisationName: 'Documents SARL' }),
-  });
-  const data = ((await response.json()) as { result: { data: { accessToken: string } } }).result.data;
-  return { token: data.accessToken };
-}
 
-async function call(token: string, path: string, input: unknown, method: 'GET' | 'POST' = 'POST') {
-  const url = `${base}/trpc/${path}${method === 'GET' ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
-  const response = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: JSON.stringify(input) } : {}) });
-  return { status: response.status, json: (await response.json()) as any };
-}
 
 async function upload(token: string | null, query: string, body: Uint8Array, fileName = 'pièce d’identité.pdf', contentType = 'application/octet-stream') {
-  const response = await fetch(`${base}/documents?${query}`, {
+  const response = await fetch(`${api.base()}/documents?${query}`, {
     method: 'POST',
     headers: { 'content-type': contentType, 'x-file-name': encodeURIComponent(fileName), ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body,
@@ -57,7 +33,7 @@ async function upload(token: string | null, query: string, body: Uint8Array, fil
   return { status: response.status, json: (await response.json()) as any };
 }
 
-const download = (token: string | null, id: string) => fetch(`${base}/documents/${id}/download`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const download = (token: string | null, id: string) => fetch(`${api.base()}/documents/${id}/download`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 
 describe('documents over HTTP', () => {
   it('uploads raw bytes against a client and gives them back to its organisation only', async () => {

@@ -1,38 +1,19 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { withTenant } from '@crm/db';
 import { computeSepaCreditorIdCheckDigits, createContractSchedule } from '@crm/domain';
 import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useApiServer } from './api-server.ts';
 
 // The batch file download and the bank returns upload over real HTTP, beside the procedures.
-let server: Server;
-let base: string;
 const services = testAuthDeps();
+const api = useApiServer(services);
+const { call } = api;
 
-beforeAll(async () => {
-  const app = createApp({ services, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function call(token: string, path: string, input: unknown, method: 'GET' | 'POST' = 'POST') {
-  const url = `${base}/trpc/${path}${method === 'GET' ? `?input=${encodeURIComponent(JSON.stringify(input))}` : ''}`;
-  const response = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(method === 'POST' ? { body: JSON.stringify(input) } : {}),
-  });
-  return { status: response.status, json: (await response.json()) as any };
-}
 
 /** A creditor organisation with one signed monthly SEPA contract whose schedule exists. */
 async function creditor() {
-  const response = await fetch(`${base}/trpc/auth.signUp`, {
+  const response = await fetch(`${api.base()}/trpc/auth.signUp`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'Paul Compta', email: uniqueEmail('sepa'), password: 'a long enough password', organisationName: 'Prélèvements SARL' }),
@@ -74,7 +55,7 @@ describe('GET /batches/:id/file and POST /bank-returns', () => {
     expect(built.status).toBe(200);
     const batch = built.json.result.data;
 
-    const download = (token: string | null, id = batch.id as string) => fetch(`${base}/batches/${id}/file`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    const download = (token: string | null, id = batch.id as string) => fetch(`${api.base()}/batches/${id}/file`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
     const first = await download(a.token);
     expect(first.status).toBe(200);
     expect(first.headers.get('content-type')).toContain('application/xml');
@@ -90,7 +71,7 @@ describe('GET /batches/:id/file and POST /bank-returns', () => {
     const e2e = batch.items[0].endToEndId as string;
     const csv = `end_to_end_id;status;reason_code\n${e2e};rejected;AM04\n`;
     const upload = (token: string, body: string | Uint8Array) =>
-      fetch(`${base}/bank-returns?fileName=retours.csv`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body });
+      fetch(`${api.base()}/bank-returns?fileName=retours.csv`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/csv' }, body });
 
     // B's import of A's returns matches nothing.
     const foreign = await upload(b.token, csv);

@@ -35,3 +35,13 @@ export async function signUp(page: Page, organisation: string, name = 'Alice Ber
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
   await page.getByRole('heading', { name: `Bonjour ${name}` }).waitFor();
 }
+
+/** Creates a person through the client form and waits for their page. */
+export async function createPersonClient(page: Page, firstName: string, lastName: string): Promise<void> {
+  await page.getByRole('link', { name: 'Clients' }).click();
+  await page.getByRole('link', { name: 'Nouveau client' }).click();
+  await page.getByLabel('Prénom').fill(firstName);
+  await page.getByLabel('Nom de famille').fill(lastName);
+  await page.getByRole('button', { name: 'Créer le client' }).click();
+  await page.getByRole('heading', { name: new RegExp(`${lastName.toUpperCase()} ${firstName}`) }).waitFor();
+}

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { signUp, useBrowser } from './browser.ts';
+import { createPersonClient, signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -31,12 +31,7 @@ describe('editing a draft contract', () => {
       await addProduct(page, 'ELEC', 'Électricité verte', '49,90');
       await addProduct(page, 'GAZ', 'Gaz naturel', '30,00');
 
-      await page.getByRole('link', { name: 'Clients' }).click();
-      await page.getByRole('link', { name: 'Nouveau client' }).click();
-      await page.getByLabel('Prénom').fill('Hélène');
-      await page.getByLabel('Nom de famille').fill('Lefèvre');
-      await page.getByRole('button', { name: 'Créer le client' }).click();
-      await page.getByRole('heading', { name: /LEFÈVRE Hélène/ }).waitFor();
+      await createPersonClient(page, 'Hélène', 'Lefèvre');
 
       // The wizard: one line, dates, the IBAN checked as it is typed, both previews.
       await page.getByRole('link', { name: 'Nouveau contrat' }).click();

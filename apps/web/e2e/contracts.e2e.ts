@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { signUp, useBrowser } from './browser.ts';
+import { createPersonClient, signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -18,12 +18,7 @@ describe('contracts, from the client to the signature', () => {
       await page.getByRole('button', { name: 'Ajouter le produit' }).click();
       await page.getByRole('cell', { name: 'Électricité verte' }).waitFor();
 
-      await page.getByRole('link', { name: 'Clients' }).click();
-      await page.getByRole('link', { name: 'Nouveau client' }).click();
-      await page.getByLabel('Prénom').fill('Hélène');
-      await page.getByLabel('Nom de famille').fill('Lefèvre');
-      await page.getByRole('button', { name: 'Créer le client' }).click();
-      await page.getByRole('heading', { name: /LEFÈVRE Hélène/ }).waitFor();
+      await createPersonClient(page, 'Hélène', 'Lefèvre');
       await page.getByText('Aucun contrat.').waitFor();
 
       await page.getByRole('link', { name: 'Nouveau contrat' }).click();

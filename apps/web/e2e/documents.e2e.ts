@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { signUp, useBrowser } from './browser.ts';
+import { createPersonClient, signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -11,12 +11,7 @@ describe('documents on the client page', () => {
     const page = await context.newPage();
     try {
       await signUp(page, 'Documents');
-      await page.getByRole('link', { name: 'Clients' }).click();
-      await page.getByRole('link', { name: 'Nouveau client' }).click();
-      await page.getByLabel('Prénom').fill('Hélène');
-      await page.getByLabel('Nom de famille').fill('Lefèvre');
-      await page.getByRole('button', { name: 'Créer le client' }).click();
-      await page.getByRole('heading', { name: /LEFÈVRE Hélène/ }).waitFor();
+      await createPersonClient(page, 'Hélène', 'Lefèvre');
       await page.getByText('Aucun document pour le moment.').waitFor();
 
       const documents = page.getByRole('region', { name: 'Documents' });

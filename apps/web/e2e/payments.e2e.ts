@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { signUp, useBrowser } from './browser.ts';
+import { createPersonClient, signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -16,12 +16,7 @@ async function signedContract(page: Page) {
   await page.getByLabel('Prix HT (€)').fill('25,00');
   await page.getByRole('button', { name: 'Ajouter le produit' }).click();
   await page.getByRole('cell', { name: 'Abonnement' }).waitFor();
-  await page.getByRole('link', { name: 'Clients' }).click();
-  await page.getByRole('link', { name: 'Nouveau client' }).click();
-  await page.getByLabel('Prénom').fill('Hélène');
-  await page.getByLabel('Nom de famille').fill('Lefèvre');
-  await page.getByRole('button', { name: 'Créer le client' }).click();
-  await page.getByRole('heading', { name: /LEFÈVRE Hélène/ }).waitFor();
+  await createPersonClient(page, 'Hélène', 'Lefèvre');
   await page.getByRole('link', { name: 'Nouveau contrat' }).click();
   await page.getByLabel('Produit 1').selectOption({ index: 1 });
   await page.getByLabel('IBAN', { exact: true }).fill('FR14 2004 1010 0505 0001 3M02 606');

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { signUp, useBrowser } from './browser.ts';
+import { createPersonClient, signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -13,12 +13,7 @@ describe('tasks, from a client to "Mes tâches"', () => {
     const page = await context.newPage();
     try {
       await signUp(page, 'Tâches');
-      await page.getByRole('link', { name: 'Clients' }).click();
-      await page.getByRole('link', { name: 'Nouveau client' }).click();
-      await page.getByLabel('Prénom').fill('Paul');
-      await page.getByLabel('Nom de famille').fill('Durand');
-      await page.getByRole('button', { name: 'Créer le client' }).click();
-      await page.getByRole('heading', { name: /DURAND Paul/ }).waitFor();
+      await createPersonClient(page, 'Paul', 'Durand');
 
       // The client's history starts with its creation.
       const timeline = page.getByRole('region', { name: 'Historique' });
