@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { withSystem, type Db } from '@crm/db';
-import { EVENT_HANDLERS, runPaymentsHousekeeping, type EventHandler } from '@crm/domain';
+import type { Db } from '@crm/db';
+import { EVENT_HANDLERS, pruneOutbox, runPaymentsHousekeeping, type EventHandler } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { ClientImportRunner } from './client-import-runner.ts';
@@ -75,9 +75,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const retention =
     retentionDays > 0
       ? setInterval(() => {
-          void withSystem(db, (tx) =>
-            tx.$executeRaw`DELETE FROM outbox_events WHERE published_at < now() - make_interval(days => ${retentionDays})`,
-          ).catch((error: unknown) => log.warn({ err: error }, 'outbox retention failed'));
+          void pruneOutbox(db, retentionDays).catch((error: unknown) => log.warn({ err: error }, 'outbox retention failed'));
         }, 3_600_000).unref()
       : undefined;
 

@@ -1,6 +1,6 @@
-import { withTenant } from '@crm/db';
+import { withSystem, withTenant } from '@crm/db';
 import { describe, expect, it } from 'vitest';
-import { emitEvent, eventSubject, ZEventEnvelope, type EventType } from '../src/index.ts';
+import { emitEvent, eventSubject, pruneOutbox, ZEventEnvelope, type EventType } from '../src/index.ts';
 import { newTenant, testAuthDeps } from './harness.ts';
 
 describe('the outbox', () => {
@@ -21,6 +21,28 @@ describe('the outbox', () => {
     expect(await withTenant(deps.db, tenantId, (tx) => tx.outboxEvent.findFirstOrThrow({ where: { type: 'organisation.updated' } }))).toMatchObject({ clientId: null });
     expect(ZEventEnvelope.parse({ ...kept })).toMatchObject({ type: 'client.created', tenantId });
     expect(eventSubject(kept.type)).toBe('crm.events.client.created');
+  });
+
+  it('retention deletes old published events, but keeps those about a client and those not yet published', async () => {
+    const deps = testAuthDeps();
+    const { tenantId } = await newTenant(deps);
+    const clientEvent = { clientId: '01900000-0000-7000-8000-000000000002', kind: 'person' as const, displayName: 'Jeanne Roux', salesRepId: null };
+    const orgEvent = { organisationId: tenantId, changedFields: [] };
+    const [aboutClient, old, recent, unpublished] = await withTenant(deps.db, tenantId, async (tx) => [
+      await emitEvent(tx, { type: 'client.created', tenantId, payload: clientEvent }),
+      await emitEvent(tx, { type: 'organisation.updated', tenantId, payload: orgEvent }),
+      await emitEvent(tx, { type: 'organisation.updated', tenantId, payload: orgEvent }),
+      await emitEvent(tx, { type: 'organisation.updated', tenantId, payload: orgEvent }),
+    ]);
+    await withSystem(deps.db, async (tx) => {
+      await tx.outboxEvent.updateMany({ where: { id: { in: [aboutClient.id, old.id] } }, data: { publishedAt: new Date(Date.now() - 10 * 86_400_000) } });
+      await tx.outboxEvent.update({ where: { id: recent.id }, data: { publishedAt: new Date() } });
+    });
+    expect(await pruneOutbox(deps.db, 7)).toBeGreaterThanOrEqual(1);
+    const mine = [aboutClient.id, old.id, recent.id, unpublished.id];
+    const left = await withTenant(deps.db, tenantId, (tx) => tx.outboxEvent.findMany({ where: { id: { in: mine } }, select: { id: true } }));
+    expect(left.map((e) => e.id).sort()).toEqual([aboutClient.id, recent.id, unpublished.id].sort());
+    await expect(pruneOutbox(deps.db, 0)).rejects.toThrow('positive integer');
   });
 
   it('refuses a payload that does not match the catalogue, writing nothing', async () => {
