@@ -102,6 +102,21 @@ describe('clients', () => {
     expect(await ids({ createdTo: '2026-01-15' })).toEqual([a.id]);
   });
 
+  it('searches through the trigram index under row-level security, not by reading every tenant\'s rows', async () => {
+    const t = await tenant();
+    // Seq scans off: what is left is what the planner may use. Without a leakproof LIKE
+    // (migration search_index_under_rls), the trigram index is not among them for this role.
+    const plan = await t.run(async ({ tx }) => {
+      await tx.$executeRawUnsafe('SET LOCAL enable_seqscan = off');
+      const rows = await tx.$queryRawUnsafe<{ 'QUERY PLAN': unknown }[]>(
+        // No tenant condition: the tenant's b-tree would otherwise win on a near-empty table.
+        `EXPLAIN (FORMAT JSON) SELECT id FROM clients WHERE search_text LIKE '%lefevre%'`,
+      );
+      return JSON.stringify(rows[0]!['QUERY PLAN']);
+    });
+    expect(plan).toContain('clients_search_text_trgm_idx');
+  });
+
   it('pages by keyset through every client exactly once, in name order and by creation date', async () => {
     const t = await tenant();
     const created: string[] = [];
