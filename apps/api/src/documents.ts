@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream';
 import {
-  DocumentTooLargeError,
+  FileTooLargeError,
   downloadDocument,
   readDocumentContent,
   uploadDocument,
@@ -17,13 +17,6 @@ import { answerError, asMember, bearerClaims, HttpRefusal } from './raw-route.ts
 function documentServices(services: CrmServices): DocumentServices {
   if (!services.documents) throw new Error('document storage is not configured (CrmServices.documents)');
   return services.documents;
-}
-
-/** Too large or not raw: answered without reading the rest of the body, so the connection closes. */
-function answerDocumentError(res: Response, log: Logger, error: unknown, what: string) {
-  const refusal = error instanceof DocumentTooLargeError ? new HttpRefusal('PAYLOAD_TOO_LARGE', error.message, error.fieldErrors) : error;
-  if (refusal instanceof HttpRefusal && (refusal.code === 'PAYLOAD_TOO_LARGE' || refusal.code === 'UNSUPPORTED_MEDIA_TYPE')) res.setHeader('connection', 'close');
-  answerError(res, log, refusal, what);
 }
 
 const query = (req: Request, name: string) => (typeof req.query[name] === 'string' && req.query[name] !== '' ? req.query[name] : undefined);
@@ -58,14 +51,14 @@ export function documentUpload(services: CrmServices, log: Logger) {
       // Who may upload, before a byte is read; checked again in the transaction that writes.
       await resolveActorOnce(services.db, claims, 'documents.write', res.locals.requestId as string);
       const declared = Number(req.header('content-length'));
-      if (Number.isFinite(declared) && declared > documents.maxBytes) throw new DocumentTooLargeError(documents.maxBytes);
+      if (Number.isFinite(declared) && declared > documents.maxBytes) throw new FileTooLargeError(documents.maxBytes);
       const content = await readDocumentContent(req, documents.maxBytes);
       const document = await asMember(services, claims, res, 'documents.write', (deps) =>
         uploadDocument({ ...deps, documents }, { ...meta.data, content }),
       );
       res.status(201).json(document);
     } catch (error) {
-      answerDocumentError(res, log, error, 'document upload');
+      answerError(res, log, error, 'document upload');
     }
   };
 }
@@ -104,7 +97,7 @@ export function documentDownload(services: CrmServices, log: Logger) {
         if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') log.error({ err: error }, 'document download failed');
       });
     } catch (error) {
-      answerDocumentError(res, log, error, 'document download');
+      answerError(res, log, error, 'document download');
     }
   };
 }

@@ -1,11 +1,9 @@
 import { isUuid } from '@crm/db';
 import { DomainError, getBatchFile, importBankReturns, MAX_RETURN_FILE_BYTES } from '@crm/domain';
 import type { CrmServices } from '@crm/trpc';
-import express, { type Request, type Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from './logger.ts';
-import { answerError, asMember, bearerClaims } from './raw-route.ts';
-
-const TOO_LARGE = 'Fichier trop volumineux : 10 Mo au plus';
+import { answerError, asMember, bearerClaims, readRawBody } from './raw-route.ts';
 
 /**
  * GET /batches/:id/file: a SEPA batch's pain.008 file, the bytes kept when it was built (the same
@@ -35,19 +33,10 @@ export function batchFileRoute(services: CrmServices, log: Logger) {
  * again answers the first import's report. payments.write.
  */
 export function bankReturnsUpload(services: CrmServices, log: Logger) {
-  const readBody = express.raw({ type: () => true, limit: MAX_RETURN_FILE_BYTES });
   return async (req: Request, res: Response) => {
     try {
       const claims = await bearerClaims(services, req); // before reading a byte of the body
-      const tooLarge = await new Promise<boolean>((resolve, reject) => {
-        readBody(req, res, (error?: Error & { type?: string }) => (error?.type === 'entity.too.large' ? resolve(true) : error ? reject(error) : resolve(false)));
-      });
-      if (tooLarge) {
-        res.status(413).json({ error: { code: 'PAYLOAD_TOO_LARGE', message: TOO_LARGE, fieldErrors: { file: [TOO_LARGE] } } });
-        return;
-      }
-      const body: unknown = req.body;
-      const content = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+      const content = await readRawBody(req, res, MAX_RETURN_FILE_BYTES);
       const fileName = typeof req.query.fileName === 'string' && req.query.fileName !== '' ? req.query.fileName : 'retours';
       const report = await asMember(services, claims, res, 'payments.write', (deps) =>
         importBankReturns(deps, { fileName, bytes: new Uint8Array(content.buffer, content.byteOffset, content.byteLength) }),

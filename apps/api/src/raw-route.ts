@@ -1,8 +1,8 @@
 import { withMember } from '@crm/db';
-import { DomainError, verifyAccessToken, type AccessClaims, type Permission, type TenantDeps } from '@crm/domain';
+import { DomainError, FileTooLargeError, verifyAccessToken, type AccessClaims, type Permission, type TenantDeps } from '@crm/domain';
 import { actorFrom, type CrmServices } from '@crm/trpc';
 import { TRPCError } from '@trpc/server';
-import type { Request, Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import type { Logger } from './logger.ts';
 
 /**
@@ -46,6 +46,23 @@ export function asMember<T>(
   );
 }
 
+const rawParsers = new Map<number, ReturnType<typeof express.raw>>();
+
+/**
+ * The request's raw bytes, up to `limit`: refused by Content-Length before a byte is read, or
+ * once the stream passes the limit (FileTooLargeError, answered 413 by `answerError`).
+ */
+export async function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+  let parse = rawParsers.get(limit);
+  if (!parse) rawParsers.set(limit, (parse = express.raw({ type: () => true, limit })));
+  const tooLarge = await new Promise<boolean>((resolve, reject) => {
+    parse(req, res, (error?: Error & { type?: string }) => (error?.type === 'entity.too.large' ? resolve(true) : error ? reject(error) : resolve(false)));
+  });
+  if (tooLarge) throw new FileTooLargeError(limit);
+  const body: unknown = req.body;
+  return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+}
+
 /** An error from a refusal another layer knows how to word (code, message, field errors). */
 export class HttpRefusal extends Error {
   readonly code: string;
@@ -57,8 +74,14 @@ export class HttpRefusal extends Error {
   }
 }
 
-/** The JSON error answer: known refusals with their status and field errors, anything else a logged 500. */
-export function answerError(res: Response, log: Logger, error: unknown, what: string): void {
+/**
+ * The JSON error answer: known refusals with their status and field errors, anything else a
+ * logged 500. A file too large is a 413, and a refused upload closes the connection rather
+ * than reading the rest of its body.
+ */
+export function answerError(res: Response, log: Logger, raised: unknown, what: string): void {
+  const error = raised instanceof FileTooLargeError ? new HttpRefusal('PAYLOAD_TOO_LARGE', raised.message, raised.fieldErrors) : raised;
+  if (error instanceof HttpRefusal && (error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'UNSUPPORTED_MEDIA_TYPE')) res.setHeader('connection', 'close');
   const known = error instanceof TRPCError || error instanceof DomainError || error instanceof HttpRefusal;
   const code = known ? error.code : 'INTERNAL_SERVER_ERROR';
   if (!known) log.error({ err: error }, `${what} failed`);

@@ -1,4 +1,4 @@
-import { badRequest } from '../shared/errors.ts';
+import { badRequest, FileTooLargeError } from '../shared/errors.ts';
 
 /** The largest file an import accepts (the API refuses bigger bodies with 413 before this). */
 export const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
@@ -16,7 +16,7 @@ const fileError = (message: string) => badRequest(message, { file: [message] });
  */
 function assertText(bytes: Uint8Array): void {
   if (bytes.length === 0) throw fileError('Fichier vide');
-  if (bytes.length > MAX_IMPORT_BYTES) throw fileError('Fichier trop volumineux : 10 Mo au plus');
+  if (bytes.length > MAX_IMPORT_BYTES) throw new FileTooLargeError(MAX_IMPORT_BYTES);
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
     throw fileError('Fichier Excel ou archive (.xlsx, .zip) : enregistrez-le au format CSV');
   }

@@ -1,6 +1,6 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { badRequest } from '../shared/errors.ts';
+import { badRequest, FileTooLargeError } from '../shared/errors.ts';
 import { decodeCsv, detectDelimiter, MAX_IMPORT_BYTES } from './csv.ts';
 import { suggestMapping } from './import-fields.ts';
 import { readImportFile } from './plan-client-import.ts';
@@ -13,7 +13,7 @@ const PREVIEW_ROWS = 5;
  * yet: that is the dry run, once the user has checked the mapping.
  */
 export async function uploadClientImport({ tx, actor }: TenantDeps, input: { fileName: string; content: Uint8Array }) {
-  if (input.content.length > MAX_IMPORT_BYTES) throw badRequest('Fichier trop volumineux : 10 Mo au plus', { file: ['Fichier trop volumineux : 10 Mo au plus'] });
+  if (input.content.length > MAX_IMPORT_BYTES) throw new FileTooLargeError(MAX_IMPORT_BYTES);
   const { text } = decodeCsv(input.content);
   const delimiter = detectDelimiter(text);
   const file = readImportFile(input.content, delimiter);

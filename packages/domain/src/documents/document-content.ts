@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { badRequest, DomainError } from '../shared/errors.ts';
+import { badRequest, FileTooLargeError } from '../shared/errors.ts';
 
 /** The types a document may have, detected from its first bytes; the file name's extension is never trusted. */
 export const DOCUMENT_MIME_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/webp'] as const;
@@ -14,17 +14,6 @@ export interface DocumentContent {
   sha256: string;
 }
 
-/** A document past the size limit: a 400 for the domain, which the upload route answers 413. */
-export class DocumentTooLargeError extends DomainError {
-  constructor(maxBytes: number) {
-    const message = `Fichier trop volumineux : ${formatMegabytes(maxBytes)} au plus`;
-    super('BAD_REQUEST', message, { fieldErrors: { file: [message] } });
-    this.name = 'DocumentTooLargeError';
-  }
-}
-
-const formatMegabytes = (bytes: number) => `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(bytes / (1024 * 1024))} Mo`;
-
 /**
  * Reads a document's bytes from a stream (an HTTP request body) or a buffer, computing its
  * sha256 and size as the chunks arrive and stopping as soon as `maxBytes` is passed.
@@ -35,7 +24,7 @@ export async function readDocumentContent(source: AsyncIterable<Uint8Array> | Ui
   let sizeBytes = 0;
   for await (const chunk of source instanceof Uint8Array ? [source] : source) {
     sizeBytes += chunk.byteLength;
-    if (sizeBytes > maxBytes) throw new DocumentTooLargeError(maxBytes);
+    if (sizeBytes > maxBytes) throw new FileTooLargeError(maxBytes);
     hash.update(chunk);
     chunks.push(chunk);
   }

@@ -1,6 +1,7 @@
 import { newId } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
-import { detectDocumentType, DocumentTooLargeError, readDocumentContent, type DocumentContent } from './document-content.ts';
+import { FileTooLargeError } from '../shared/errors.ts';
+import { detectDocumentType, readDocumentContent, type DocumentContent } from './document-content.ts';
 import { documentStorageKey } from './document-storage.ts';
 import { DOCUMENT_COLUMNS, loadDocumentTarget, toDocumentViews, type DocumentDeps, type DocumentView } from './document-view.ts';
 import { ZDocumentFileName, type DocumentKind, type TUploadDocumentInput } from './documents.schema.ts';
@@ -36,7 +37,7 @@ async function storeDocument(
 ): Promise<DocumentView> {
   const { tx, actor, now, documents } = deps;
   const { content } = input;
-  if (content.sizeBytes > documents.maxBytes) throw new DocumentTooLargeError(documents.maxBytes);
+  if (content.sizeBytes > documents.maxBytes) throw new FileTooLargeError(documents.maxBytes);
   const mimeType = detectDocumentType(content.bytes);
   const id = newId();
   const storageKey = documentStorageKey(actor.tenantId, id, now);

@@ -4,7 +4,7 @@ import { auditAs } from '../audit/record-audit.ts';
 import { parseBankReturnFile } from '../sepa/bank-returns.ts';
 import type { BankReturnLine, BankReturnStatus } from '../sepa/bank-return-types.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { badRequest, conflict, FileTooLargeError, notFound } from '../shared/errors.ts';
 import { renderBatchFile } from './batch-file.ts';
 import { isoOf, parisToday } from './dates.ts';
 import type { TImportReturnsInput, TReturnFileIdInput } from './payments.schema.ts';
@@ -43,7 +43,7 @@ export interface ReturnReport {
 export async function importBankReturns(deps: TenantDeps, input: { fileName: string; bytes: Uint8Array }) {
   const { tx, actor, now } = deps;
   if (input.bytes.byteLength === 0) throw badRequest('Fichier vide', { file: ['Fichier vide'] });
-  if (input.bytes.byteLength > MAX_RETURN_FILE_BYTES) throw badRequest('Fichier trop volumineux (10 Mo au plus)', { file: ['Fichier trop volumineux (10 Mo au plus)'] });
+  if (input.bytes.byteLength > MAX_RETURN_FILE_BYTES) throw new FileTooLargeError(MAX_RETURN_FILE_BYTES);
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
   const earlier = await tx.bankReturnFile.findFirst({ where: { tenantId: actor.tenantId, sha256 } });
   if (earlier) return { ...toReturnFileView(earlier), duplicate: true };

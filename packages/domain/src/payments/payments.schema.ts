@@ -67,6 +67,6 @@ export type TReturnFileIdInput = z.infer<typeof ZReturnFileIdInput>;
 /** tRPC face of a bank return import (the raw POST /bank-returns route takes the bytes instead). */
 export const ZImportReturnsInput = z.strictObject({
   fileName: z.string().trim().min(1, 'Nom de fichier requis').max(200),
-  contentBase64: z.string().min(1, 'Fichier vide').max(14_000_000, 'Fichier trop volumineux (10 Mo au plus)'),
+  contentBase64: z.string().min(1, 'Fichier vide').max(14_000_000, 'Fichier trop volumineux : 10 Mo au plus'),
 });
 export type TImportReturnsInput = z.infer<typeof ZImportReturnsInput>;

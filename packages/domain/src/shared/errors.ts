@@ -36,3 +36,14 @@ export const conflict = (message: string, fieldErrors?: FieldErrors): DomainErro
   new DomainError('CONFLICT', message, fieldErrors ? { fieldErrors } : {});
 export const badRequest = (message: string, fieldErrors?: FieldErrors): DomainError =>
   new DomainError('BAD_REQUEST', message, fieldErrors ? { fieldErrors } : {});
+
+const formatMegabytes = (bytes: number) => `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(bytes / (1024 * 1024))} Mo`;
+
+/** A file past its size limit (import, bank return, document): a 400 for the domain, which the upload routes answer 413. */
+export class FileTooLargeError extends DomainError {
+  constructor(maxBytes: number) {
+    const message = `Fichier trop volumineux : ${formatMegabytes(maxBytes)} au plus`;
+    super('BAD_REQUEST', message, { fieldErrors: { file: [message] } });
+    this.name = 'FileTooLargeError';
+  }
+}
