@@ -17,12 +17,15 @@ export interface ApiServer {
   signUp: (label: string) => Promise<{ token: string; tenantId: string }>;
 }
 
-/** The real Express app on a free local port for one test file: listening before its tests, closed after. */
-export function useApiServer(services: CrmServices): ApiServer {
+/**
+ * The real Express app on a free local port for one test file (or `describe`): listening before
+ * its tests, closed after. `services` may be a function when they are built in a `beforeAll`.
+ */
+export function useApiServer(services: CrmServices | (() => CrmServices)): ApiServer {
   let server: Server;
   let base = '';
   beforeAll(async () => {
-    const app = createApp({ services, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
+    const app = createApp({ services: typeof services === 'function' ? services() : services, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,12 +8,11 @@ import type { Readable } from 'node:stream';
 import S3rver from '@20minutes/s3rver';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DocumentFileMissingError, type DocumentServices } from '@crm/domain';
-import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
-import { pino } from 'pino';
+import { testAuthDeps } from '@crm/domain/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.ts';
 import { documentServicesFromEnv } from '../src/document-storage.ts';
 import { parseEnv } from '../src/env.ts';
+import { useApiServer } from './api-server.ts';
 import { S3Storage } from '../src/s3-storage.ts';
 
 // The S3 storage against a real S3 HTTP server on loopback: s3rver (the @20minutes fork, which
@@ -174,30 +173,12 @@ describe('S3 requests on the wire', () => {
 });
 
 describe('documents over HTTP with the S3 storage', () => {
-  let server: Server;
-  let base: string;
-  beforeAll(async () => {
-    const app = createApp({ services: { ...testAuthDeps(), documents: services }, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  const api = useApiServer(() => ({ ...testAuthDeps(), documents: services }));
 
   it('uploads a document for a tenant, downloads it back from the bucket, deletes it', async () => {
-    const signUp = await fetch(`${base}/trpc/auth.signUp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Léa S3', email: uniqueEmail('s3'), password: 'a long enough password', organisationName: 'Stockage SARL' }),
-    });
-    const { accessToken: token } = ((await signUp.json()) as { result: { data: { accessToken: string } } }).result.data;
-    const call = async <T>(procedure: string, input: unknown): Promise<T> => {
-      const response = await fetch(`${base}/trpc/${procedure}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(input) });
-      return ((await response.json()) as { result: { data: T } }).result.data;
-    };
+    const base = api.base();
+    const { token } = await api.signUp('Stockage');
+    const call = <T>(procedure: string, input: unknown) => api.data<T>(token, procedure, input);
     const { client } = await call<{ client: { id: string } }>('clients.create', { kind: 'company', companyName: 'Boulangerie Martin' });
 
     const uploaded = await fetch(`${base}/documents?clientId=${client.id}&kind=identity`, {

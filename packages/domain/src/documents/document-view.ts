@@ -1,9 +1,8 @@
-import type { Tx } from '@crm/db';
+import type { Prisma, Tx } from '@crm/db';
 import { memberNames } from '../activities/activity-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import type { DocumentServices } from './document-storage.ts';
-import type { DocumentKind } from './documents.schema.ts';
 
 /** The document use cases' dependencies: the tenant transaction and the storage. */
 export type DocumentDeps = TenantDeps & { documents: DocumentServices };
@@ -23,48 +22,21 @@ export const DOCUMENT_COLUMNS = {
   contract: { select: { number: true } },
 } as const;
 
-export interface DocumentRow {
-  id: string;
-  kind: DocumentKind;
-  fileName: string;
-  mimeType: string;
-  sizeBytes: number;
-  sha256: string;
-  storageKey: string;
-  clientId: string | null;
-  contractId: string | null;
-  createdBy: string | null;
-  createdAt: Date;
-  contract: { number: string } | null;
-}
+/** A document as read by the use cases (storage key included, never shown). */
+export type DocumentRow = Prisma.DocumentGetPayload<{ select: typeof DOCUMENT_COLUMNS }>;
 
-export interface DocumentView {
-  id: string;
-  kind: DocumentKind;
-  fileName: string;
-  mimeType: string;
-  sizeBytes: number;
-  sha256: string;
-  clientId: string | null;
-  contractId: string | null;
-  contractNumber: string | null;
-  createdBy: string | null;
-  createdByName: string | null;
-  createdAt: string;
-  /** Signed contracts are legal evidence: they stay. */
-  deletable: boolean;
-}
-
-export async function toDocumentViews(tx: Tx, tenantId: string, rows: DocumentRow[]): Promise<DocumentView[]> {
+export async function toDocumentViews(tx: Tx, tenantId: string, rows: DocumentRow[]) {
   const names = await memberNames(tx, tenantId, rows.flatMap((r) => (r.createdBy ? [r.createdBy] : [])));
   return rows.map(({ storageKey: _key, contract, ...row }) => ({
     ...row,
     createdAt: row.createdAt.toISOString(),
     contractNumber: contract?.number ?? null,
     createdByName: row.createdBy ? (names.get(row.createdBy) ?? null) : null,
+    /** Signed contracts are legal evidence: they stay. */
     deletable: row.kind !== 'signed_contract',
   }));
 }
+export type DocumentView = Awaited<ReturnType<typeof toDocumentViews>>[number];
 
 /**
  * What a document is attached to, read through the tenant transaction: a contract of another
