@@ -23,16 +23,10 @@ import {
   type EventEnvelope,
   type TenantDeps,
 } from '../src/index.ts';
-import { newTenant, testAuthDeps } from './harness.ts';
+import { newTenant, ownerTenant, testAuthDeps } from './harness.ts';
 
 async function tenant() {
-  const auth = testAuthDeps();
-  const owner = await newTenant(auth);
-  const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
-  const run = <R>(f: (deps: TenantDeps) => Promise<R>, now = new Date()) =>
-    withTenant(auth.db, owner.tenantId, (tx) =>
-      f({ tx, now, actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' } }),
-    );
+  const { auth, owner, run } = await ownerTenant();
   const client = async (companyName = 'Boulangerie Martin') =>
     (await run((deps) => createClient(deps, { kind: 'company', companyName, ignoreDuplicates: true })) ).client!;
   const create = (input: Record<string, unknown>, now?: Date) => run((deps) => createActivity(deps, ZCreateActivityInput.parse(input)), now);

@@ -17,18 +17,11 @@ import {
   ZDryRunClientImportInput,
   ZListClientsInput,
   type ImportMapping,
-  type TenantDeps,
 } from '../src/index.ts';
-import { newTenant, testAuthDeps } from './harness.ts';
+import { ownerTenant } from './harness.ts';
 
 async function tenant() {
-  const auth = testAuthDeps();
-  const owner = await newTenant(auth);
-  const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
-  const run = <R>(f: (deps: TenantDeps) => Promise<R>) =>
-    withTenant(auth.db, owner.tenantId, (tx) =>
-      f({ tx, now: new Date(), actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' } }),
-    );
+  const { auth, owner, run } = await ownerTenant();
   const upload = (content: Uint8Array | string, fileName = 'clients.csv') =>
     run((deps) => uploadClientImport(deps, { fileName, content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content }));
   const dryRun = (importId: string, mapping: ImportMapping, duplicatePolicy: 'skip' | 'update' | 'create' = 'skip') =>

@@ -1,25 +1,9 @@
-import { withTenant } from '@crm/db';
 import { describe, expect, it } from 'vitest';
-import {
-  anonymiseClient,
-  createClient,
-  exportClientData,
-  getClient,
-  mergeClients,
-  ZAnonymiseClientInput,
-  ZCreateClientInput,
-  type TenantDeps,
-} from '../src/index.ts';
-import { newTenant, testAuthDeps } from './harness.ts';
+import { anonymiseClient, createClient, exportClientData, getClient, mergeClients, ZAnonymiseClientInput, ZCreateClientInput } from '../src/index.ts';
+import { ownerTenant } from './harness.ts';
 
 async function tenant() {
-  const auth = testAuthDeps();
-  const owner = await newTenant(auth);
-  const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
-  const run = <R>(f: (deps: TenantDeps) => Promise<R>) =>
-    withTenant(auth.db, owner.tenantId, (tx) =>
-      f({ tx, now: new Date(), actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' } }),
-    );
+  const { owner, run } = await ownerTenant();
   const create = async (input: Record<string, unknown>) =>
     (await run((deps) => createClient(deps, ZCreateClientInput.parse({ ignoreDuplicates: true, ...input })))).client!;
   const note = (clientId: string, subject: string) =>

@@ -1,4 +1,3 @@
-import { withTenant } from '@crm/db';
 import { describe, expect, it } from 'vitest';
 import {
   archiveClient,
@@ -9,18 +8,11 @@ import {
   ZCreateClientInput,
   ZListClientsInput,
   ZUpdateClientInput,
-  type TenantDeps,
 } from '../src/index.ts';
-import { newTenant, testAuthDeps } from './harness.ts';
+import { ownerTenant } from './harness.ts';
 
 async function tenant() {
-  const auth = testAuthDeps();
-  const owner = await newTenant(auth);
-  const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
-  const run = <R>(f: (deps: TenantDeps) => Promise<R>) =>
-    withTenant(auth.db, owner.tenantId, (tx) =>
-      f({ tx, now: new Date(), actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' } }),
-    );
+  const { owner, run } = await ownerTenant();
   const create = (input: Record<string, unknown>) => run((deps) => createClient(deps, ZCreateClientInput.parse(input)));
   const list = (input: Record<string, unknown> = {}) => run((deps) => listClients(deps, ZListClientsInput.parse(input)));
   return { owner, run, create, list };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createDb, type Db } from '@crm/db';
+import { createDb, withTenant, type Db } from '@crm/db';
 import { inject } from 'vitest';
-import { DEFAULT_AUTH_TTLS, signUp, systemClock, type AuthDeps, type Clock } from '../src/index.ts';
+import { DEFAULT_AUTH_TTLS, signUp, systemClock, type Actor, type AuthDeps, type Clock, type TenantDeps } from '../src/index.ts';
 
 let db: Db | undefined;
 
@@ -34,4 +34,16 @@ export async function newTenant(deps: AuthDeps = testAuthDeps(), name = 'Sociét
   const password = 'correct horse battery staple';
   const session = await signUp(deps, { name: 'Owner Test', email, password, organisationName: name }, { ip: '127.0.0.1' });
   return { tenantId: session.organisationId!, userId: session.userId, email, password, session };
+}
+
+/**
+ * A fresh organisation with its owner as the actor, and `run`: a use case in one tenant
+ * transaction as that owner (at `now`, default the current time).
+ */
+export async function ownerTenant(auth: AuthDeps = testAuthDeps(), name?: string) {
+  const owner = await newTenant(auth, name);
+  const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
+  const actor: Actor = { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' };
+  const run = <R>(f: (deps: TenantDeps) => Promise<R>, now = new Date()) => withTenant(auth.db, owner.tenantId, (tx) => f({ tx, now, actor }));
+  return { auth, owner, member, actor, run };
 }
