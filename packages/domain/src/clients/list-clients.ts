@@ -1,4 +1,4 @@
-import { Prisma } from '@crm/db';
+import { isUuid, Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest } from '../shared/errors.ts';
 import { fold } from './client-view.ts';
@@ -8,11 +8,10 @@ import type { TListClientsInput } from './clients.schema.ts';
 type Cursor = [string, string]; // [sort key, id]
 
 const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function decode(raw: string, byName: boolean): Cursor {
   try {
     const value = JSON.parse(Buffer.from(raw, 'base64url').toString()) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string') && UUID.test(value[1] as string)) {
+    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string') && isUuid(value[1])) {
       if (byName || !Number.isNaN(Date.parse(value[0] as string))) return value as Cursor;
     }
   } catch {
