@@ -202,6 +202,37 @@ describe('client import', () => {
     expect(new Set(events.map((e) => e.id)).size).toBe(5);
   });
 
+  it('plans a file run in chunks exactly as the dry run plans it whole (repeats and matches across chunks)', async () => {
+    const csv = [
+      'Nom;Prénom;Email;Mobile;Étiquettes;Notes',
+      'Durand;Alice;alice@durand.test;;vip;"Dit ""oui"", C:\\dossiers\\{a,b} NULL"',
+      'Martin;Jean;martin@existing.test;;', // the existing client, by email
+      'Petit;Léa;lea@petit.test;;',
+      'Durand;Alice B.;alice@durand.test;;', // repeats row 2, two chunks later with chunks of 1
+      'Martin;J.;;06 11 22 33 44;', // the existing client again, by mobile: one update per client
+      'Moreau;Paul;paul@moreau.test;;a, b',
+    ].join('\n');
+    const expected = { skip: { insertedRows: 3, updatedRows: 0, skippedRows: 3 }, update: { insertedRows: 3, updatedRows: 1, skippedRows: 2 } };
+    for (const policy of ['skip', 'update'] as const) {
+      for (const chunkSize of [5_000, 2, 1]) {
+        const t = await tenant();
+        await t.run((deps) => createClient(deps, ZCreateClientInput.parse({ kind: 'person', lastName: 'Martin', email: 'martin@existing.test', mobile: '0611223344' })));
+        const { report, final } = await t.importFile(csv, policy, { chunkSize });
+        const label = `${policy}, chunks of ${chunkSize}`;
+        expect(final, label).toMatchObject({ insertedRows: report.toInsert, updatedRows: report.toUpdate, skippedRows: report.toSkip });
+        expect(final, label).toMatchObject(expected[policy]);
+        expect((await t.clients()).map((c) => [c.displayName, c.tags]), label).toEqual([
+          ['DURAND Alice', ['vip']],
+          [policy === 'update' ? 'MARTIN Jean' : 'MARTIN', []],
+          ['MOREAU Paul', ['a', 'b']],
+          ['PETIT Léa', []],
+        ]);
+        expect(await t.createdEvents(), label).toHaveLength(4); // the form's one and three imported
+        expect((await t.clients())[0]!.notes, label).toBe('Dit "oui", C:\\dossiers\\{a,b} NULL');
+      }
+    }
+  });
+
   it('refuses garbage with a clear French message and stores nothing', async () => {
     const t = await tenant();
     const bad = async (content: Uint8Array | string) => {

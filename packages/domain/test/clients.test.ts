@@ -71,6 +71,9 @@ describe('clients', () => {
     expect(await names('LEFEVRE')).toEqual(['LEFÈVRE Hélène']);
     expect(await names('cotieres')).toEqual(['Énergies Côtières']);
     expect(await names('06 12 34 56 78')).toEqual(['LEFÈVRE Hélène']);
+    expect(await names('+33 6 12 34 56 78')).toEqual(['LEFÈVRE Hélène']);
+    expect(await names('0033 612 34')).toEqual(['LEFÈVRE Hélène']);
+    expect(await names('+336123')).toEqual(['LEFÈVRE Hélène']);
     expect(await names('732829320')).toEqual(['Énergies Côtières']);
     expect(await names('zzz')).toEqual([]);
   });

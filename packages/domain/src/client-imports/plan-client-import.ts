@@ -31,94 +31,115 @@ export function assertRequiredColumns(mapping: ImportMapping): void {
   }
 }
 
+/** What two clients are compared by: an input row (its sort name derived) or a stored client. */
+interface DuplicateKeySource {
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  mobile?: string | null | undefined;
+  siret?: string | null | undefined;
+  /** `YYYY-MM-DD` */
+  birthDate?: string | null | undefined;
+}
+
 /** The keys two clients are considered the same by, as `findDuplicateClients` compares them. */
-function duplicateKeys(c: TCreateClientInput): string[] {
+function duplicateKeys(c: DuplicateKeySource, sortName: () => string): string[] {
   const keys: string[] = [];
   if (c.email) keys.push(`e:${c.email}`);
   if (c.phone) keys.push(`p:${c.phone}`);
   if (c.mobile && c.mobile !== c.phone) keys.push(`p:${c.mobile}`);
   if (c.siret) keys.push(`s:${c.siret}`);
-  if (c.birthDate) keys.push(`n:${derivedColumns(c).sortName}|${c.birthDate}`);
+  if (c.birthDate) keys.push(`n:${sortName()}|${c.birthDate}`);
   return keys;
 }
 
+const inputKeys = (input: TCreateClientInput) => duplicateKeys(input, () => derivedColumns(input).sortName);
+
 /**
- * Existing clients (not archived) that share a key with a row: the same rules as the form's
- * duplicate warning (email, phone or mobile, SIRET, name and birth date), in one set-based
- * query per 20,000 rows. Returns row index -> client id.
+ * The tenant's clients (not archived) by each of their keys, as the import starts: key ->
+ * client id (the smallest when several share it). One read of five columns, compared in Node,
+ * so a file checked in chunks never meets the clients its own earlier chunks inserted.
  */
-async function findExistingDuplicates(tx: Tx, tenantId: string, rows: ValidRow[], timed: Timed): Promise<Map<number, string>> {
-  const found = new Map<number, string>();
-  const CHUNK = 20_000;
-  for (let start = 0; start < rows.length; start += CHUNK) {
-    const keys: string[] = [];
-    const indexes: number[] = [];
-    rows.slice(start, start + CHUNK).forEach((row, offset) => {
-      for (const key of duplicateKeys(row.input)) {
-        keys.push(key);
-        indexes.push(start + offset);
-      }
-    });
-    if (keys.length === 0) continue;
-    const matches = await timed(
-      tx.$queryRawUnsafe<{ i: number; id: string }[]>(
-        `SELECT u.i, (array_agg(c.id ORDER BY c.id))[1]::text AS id
-         FROM unnest($1::text[], $2::int[]) AS u(k, i)
-         JOIN (SELECT c.id, k FROM clients c
-               CROSS JOIN LATERAL unnest(ARRAY['e:' || c.email, 'p:' || c.phone, 'p:' || c.mobile, 's:' || c.siret,
-                                               'n:' || c.sort_name || '|' || to_char(c.birth_date, 'YYYY-MM-DD')]) AS k
-               WHERE c.tenant_id = $3::uuid AND c.status IN ('prospect', 'active', 'inactive') AND k IS NOT NULL) c USING (k)
-         GROUP BY u.i`,
-        keys,
-        indexes,
-        tenantId,
-      ),
-    );
-    for (const match of matches) found.set(match.i, match.id);
+async function existingClientKeys(tx: Tx, tenantId: string, timed: Timed): Promise<Map<string, string>> {
+  const clients = await timed(
+    tx.$queryRaw<{ id: string; email: string | null; phone: string | null; mobile: string | null; siret: string | null; sort_name: string; birth_date: string | null }[]>`
+      SELECT id::text, email, phone, mobile, siret, sort_name, to_char(birth_date, 'YYYY-MM-DD') AS birth_date
+      FROM clients WHERE tenant_id = ${tenantId}::uuid AND status IN ('prospect', 'active', 'inactive')`,
+  );
+  const byKey = new Map<string, string>();
+  for (const c of clients) {
+    for (const key of duplicateKeys({ ...c, birthDate: c.birth_date }, () => c.sort_name)) {
+      const known = byKey.get(key);
+      if (known === undefined || c.id < known) byKey.set(key, c.id);
+    }
   }
-  return found;
+  return byKey;
 }
 
 export type Timed = <T>(promise: Promise<T>) => Promise<T>;
 export const untimed: Timed = (promise) => promise;
 
-export interface ImportPlan {
-  totalRows: number;
-  invalidRows: number;
-  errors: ImportRowError[];
+/** What happens to each valid row of a file, or of a chunk of it. */
+export interface ImportDecisions {
   inserts: ValidRow[];
   updates: { row: ValidRow; clientId: string }[];
   /** Duplicates of an existing client (policy skip) or of an earlier row of the file. */
   skipped: number;
 }
 
+export interface ImportPlan extends ImportDecisions {
+  totalRows: number;
+  invalidRows: number;
+  errors: ImportRowError[];
+}
+
 /**
- * Validates every row and decides what happens to each valid one under the policy: `create`
- * inserts all; `skip` and `update` leave out rows that repeat an earlier row of the file, and
- * skip or update rows matching an existing client (one update per client).
+ * Decides what happens to each valid row under the policy, chunk after chunk in file order:
+ * `create` inserts all; `skip` and `update` leave out rows that repeat an earlier row of the
+ * file, and skip or update rows matching an existing client (one update per client). It
+ * remembers the keys of earlier chunks, so a file planned whole or in chunks gets the same plan.
  */
-export async function planImport(tx: Tx, tenantId: string, file: ParsedFile, mapping: ImportMapping, policy: DuplicatePolicy, timed: Timed = untimed): Promise<ImportPlan> {
-  const { valid, errors, invalidRows } = validateRows(file.records, file.headers, mapping);
-  const plan: ImportPlan = { totalRows: file.records.length, invalidRows, errors, inserts: [], updates: [], skipped: 0 };
-  if (policy === 'create') {
-    plan.inserts = valid;
-    return plan;
+export class ImportPlanner {
+  private readonly seen = new Set<string>();
+  private readonly updated = new Set<string>();
+
+  private constructor(
+    readonly policy: DuplicatePolicy,
+    /** The tenant's clients by key when planning started (none looked up under `create`). */
+    private readonly existing: Map<string, string>,
+  ) {}
+
+  static async start(tx: Tx, tenantId: string, policy: DuplicatePolicy, timed: Timed = untimed): Promise<ImportPlanner> {
+    return new ImportPlanner(policy, policy === 'create' ? new Map<string, string>() : await existingClientKeys(tx, tenantId, timed));
   }
-  const existing = await findExistingDuplicates(tx, tenantId, valid, timed);
-  const seen = new Set<string>();
-  const updated = new Set<string>();
-  valid.forEach((row, index) => {
-    const keys = duplicateKeys(row.input);
-    const repeated = keys.some((k) => seen.has(k));
-    for (const key of keys) seen.add(key);
-    const match = existing.get(index);
-    if (repeated || (match && (policy === 'skip' || updated.has(match)))) plan.skipped++;
-    else if (match) {
-      updated.add(match);
-      plan.updates.push({ row, clientId: match });
-    } else plan.inserts.push(row);
-  });
-  return plan;
+
+  /** The decisions for the next rows of the file. */
+  decide(rows: ValidRow[]): ImportDecisions {
+    if (this.policy === 'create') return { inserts: rows, updates: [], skipped: 0 };
+    const decisions: ImportDecisions = { inserts: [], updates: [], skipped: 0 };
+    for (const row of rows) {
+      const keys = inputKeys(row.input);
+      const repeated = keys.some((k) => this.seen.has(k));
+      let match: string | undefined;
+      for (const key of keys) {
+        this.seen.add(key);
+        const id = this.existing.get(key);
+        if (id !== undefined && (match === undefined || id < match)) match = id;
+      }
+      if (repeated || (match && (this.policy === 'skip' || this.updated.has(match)))) decisions.skipped++;
+      else if (match) {
+        this.updated.add(match);
+        decisions.updates.push({ row, clientId: match });
+      } else decisions.inserts.push(row);
+    }
+    return decisions;
+  }
+}
+
+/** Validates every row of the file and plans it whole (the dry run's report). */
+export async function planImport(tx: Tx, tenantId: string, file: ParsedFile, mapping: ImportMapping, policy: DuplicatePolicy): Promise<ImportPlan> {
+  const { valid, errors, invalidRows } = validateRows(file.records, file.headers, mapping);
+  const planner = await ImportPlanner.start(tx, tenantId, policy);
+  return { totalRows: file.records.length, invalidRows, errors, ...planner.decide(valid) };
 }
 
 export const reportedErrors = (errors: ImportRowError[]) => errors.slice(0, MAX_REPORTED_ERRORS);

@@ -7,6 +7,9 @@ const PLAIN = /^[\x20-\x5d\x5f\x61-\x7e]*$/;
 export const fold = (value: string): string =>
   (PLAIN.test(value) ? value : value.normalize('NFD').replace(/\p{Diacritic}/gu, '')).toLowerCase().replace(/\s+/g, ' ').trim();
 
+/** A French E.164 number as dialled in France (+33612345678 -> 0612345678); others unchanged. */
+export const nationalPhone = (phone: string): string => (phone.startsWith('+33') ? `0${phone.slice(3)}` : phone);
+
 export function displayNameOf(c: { kind: string; firstName?: string | null; lastName?: string | null; companyName?: string | null }): string {
   if (c.kind === 'company') return c.companyName ?? '';
   return [c.lastName?.toUpperCase(), c.firstName].filter(Boolean).join(' ');
@@ -21,7 +24,9 @@ export function derivedColumns(c: Parameters<typeof displayNameOf>[0] & {
   siren?: string | null;
 }) {
   const displayName = displayNameOf(c);
-  const phones = [c.phone, c.mobile].filter(Boolean).flatMap((p) => [p!, p!.replace(/^\+33/, '0')]);
+  // Phones once each, French ones as they are dialled (06...): the list's search reads a typed
+  // +33 the same way. Every character here is trigrams to index on each write.
+  const phones = [c.phone, c.mobile].filter(Boolean).map((p) => nationalPhone(p!));
   return {
     displayName,
     sortName: fold(displayName),

@@ -1,7 +1,7 @@
 import { isUuid, Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest } from '../shared/errors.ts';
-import { fold } from './client-view.ts';
+import { fold, nationalPhone } from './client-view.ts';
 import type { ClientListItem } from './client-view.ts';
 import type { TListClientsInput } from './clients.schema.ts';
 
@@ -50,7 +50,7 @@ export async function listClients({ tx, actor }: TenantDeps, input: TListClients
   if (search) {
     // A phone or SIRET typed with spaces is one token; otherwise every word must match, in any order.
     const digits = search.replace(/[\s.-]/g, '');
-    const words = /^\+?\d{4,}$/.test(digits) ? [digits] : search.split(' ');
+    const words = /^\+?\d{4,}$/.test(digits) ? [nationalPhone(digits.replace(/^0033/, '+33'))] : search.split(' ');
     for (const word of words) where.push(Prisma.sql`search_text LIKE ${`%${likeEscape(word)}%`}`);
   }
   const byName = input.sort === 'name';
