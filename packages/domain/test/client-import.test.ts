@@ -210,7 +210,7 @@ describe('client import', () => {
       'Petit;Léa;lea@petit.test;;',
       'Durand;Alice B.;alice@durand.test;;', // repeats row 2, two chunks later with chunks of 1
       'Martin;J.;;06 11 22 33 44;', // the existing client again, by mobile: one update per client
-      'Moreau;Paul;paul@moreau.test;;a, b',
+      'Moreau;Paul;paul@moreau.test;;"a, {b} ""c"" \\ d";',
     ].join('\n');
     const expected = { skip: { insertedRows: 3, updatedRows: 0, skippedRows: 3 }, update: { insertedRows: 3, updatedRows: 1, skippedRows: 2 } };
     for (const policy of ['skip', 'update'] as const) {
@@ -224,7 +224,7 @@ describe('client import', () => {
         expect((await t.clients()).map((c) => [c.displayName, c.tags]), label).toEqual([
           ['DURAND Alice', ['vip']],
           [policy === 'update' ? 'MARTIN Jean' : 'MARTIN', []],
-          ['MOREAU Paul', ['a', 'b']],
+          ['MOREAU Paul', ['a', '{b} "c" \\ d']],
           ['PETIT Léa', []],
         ]);
         expect(await t.createdEvents(), label).toHaveLength(4); // the form's one and three imported
