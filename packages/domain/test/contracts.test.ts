@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { withTenant } from '@crm/db';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   activateContract,
@@ -292,6 +293,32 @@ describe('contracts', () => {
     const fixed = await t.run((deps) => updateContract(deps, ZUpdateContractInput.parse({ contractId: draft.id, debtorIban: IBAN.toLowerCase(), debtorBic: 'bnpafrpp' })));
     expect(fixed).toMatchObject({ debtorIban: 'FR7630006000011234567890189', debtorBic: 'BNPAFRPP' });
     expect((await t.run((deps) => sendContract(deps, { contractId: draft.id }))).status).toBe('sent');
+  });
+
+  it('takes the SEPA scheme with the contract: B2B for a company that is not a consumer, whose mandate says so', async () => {
+    const t = await tenant();
+    const p = await t.product('S', 2_000);
+    const base = { lines: [{ productId: p.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'sepa_debit', debtorIban: IBAN };
+    const refused = { code: 'BAD_REQUEST', fieldErrors: { sepaScheme: ['Le schéma B2B est réservé aux entreprises (non consommateurs)'] } };
+    const person = await t.person();
+    expect(await failure(t.create({ ...base, clientId: person.id, sepaScheme: 'B2B' }))).toMatchObject(refused);
+    const company = await t.company();
+    expect(await failure(t.create({ ...base, clientId: company.id, sepaScheme: 'B2B', consumer: true }))).toMatchObject(refused);
+    expect(await failure(t.create({ ...base, clientId: company.id, sepaScheme: 'SEPA' }))).toMatchObject({ issues: [expect.objectContaining({ path: ['sepaScheme'] })] });
+
+    const core = await t.create({ ...base, clientId: company.id });
+    expect(core.sepaScheme).toBe('CORE');
+    const draft = await t.create({ ...base, clientId: company.id, sepaScheme: 'B2B' });
+    expect(draft).toMatchObject({ sepaScheme: 'B2B', consumer: false });
+    // Made a consumer's while B2B: refused, and nothing changed.
+    expect(await failure(t.run((deps) => updateContract(deps, ZUpdateContractInput.parse({ contractId: draft.id, consumer: true }))))).toMatchObject(refused);
+    expect((await t.run((deps) => getContract(deps, { contractId: draft.id }))).consumer).toBe(false);
+    expect((await t.run((deps) => updateContract(deps, ZUpdateContractInput.parse({ contractId: core.id, sepaScheme: 'B2B' })))).sepaScheme).toBe('B2B');
+
+    const title = async (contractId: string) => (await PDFDocument.load((await t.run((deps) => mandatePdf(deps, { contractId }))).bytes)).getTitle();
+    expect(await title(draft.id)).toMatch(/^Mandat de prélèvement SEPA interentreprises \(B2B\) - CT-/);
+    const personDraft = await t.create({ ...base, clientId: person.id });
+    expect(await title(personDraft.id)).toMatch(/^Mandat de prélèvement SEPA - CT-/);
   });
 
   it("answers NOT_FOUND for another tenant's client, product and contract, and for another rep's client", async () => {

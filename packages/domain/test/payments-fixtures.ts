@@ -54,6 +54,7 @@ export async function paymentsTenant(options: { now?: Date; creditor?: boolean }
     debitDay?: number | null;
     preNotificationDays?: number | null;
     consumer?: boolean;
+    sepaScheme?: 'CORE' | 'B2B';
     lines?: { quantity: number; unitPriceCents: number; vatRateBasisPoints: number }[];
   } = {}) {
     const clientId = fields.clientId ?? (await client()).id;
@@ -70,6 +71,7 @@ export async function paymentsTenant(options: { now?: Date; creditor?: boolean }
           durationMonths: fields.durationMonths ?? 12,
           paymentMethod: fields.paymentMethod ?? 'sepa_debit',
           consumer: fields.consumer ?? true,
+          sepaScheme: fields.sepaScheme ?? 'CORE',
           debitDay: fields.debitDay ?? null,
           preNotificationDays: fields.preNotificationDays ?? null,
           debtorName: 'Hélène Lefèvre',

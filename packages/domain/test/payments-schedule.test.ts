@@ -83,6 +83,11 @@ describe('payment schedules', () => {
     const second = await t.signedContract();
     await t.deliver(second.event);
     expect(await t.run(({ tx }) => tx.sepaMandate.findFirstOrThrow({ where: { contractId: second.contract.id } }))).toMatchObject({ rum: 'RUM-2026-000002' });
+
+    // A contract taken under the B2B scheme gets a B2B mandate.
+    const b2b = await t.signedContract({ clientId: (await t.client('company')).id, consumer: false, sepaScheme: 'B2B' });
+    expect(await t.deliver(b2b.event)).toBe('handled');
+    expect(await t.run(({ tx }) => tx.sepaMandate.findFirstOrThrow({ where: { contractId: b2b.contract.id }, select: { scheme: true } }))).toEqual({ scheme: 'B2B' });
   });
 
   it('uses the contract debit day first, OOFF-style mandates for one-off contracts, no mandate for transfers', async () => {

@@ -51,6 +51,7 @@ export async function contractPdfData({ tx, actor }: TenantDeps, contract: Contr
     debtorName: contract.debtorName,
     debtorIban: contract.debtorIban,
     debtorBic: contract.debtorBic,
+    sepaScheme: contract.sepaScheme,
     lines: contract.lines.map((line) => ({
       label: line.label,
       quantity: line.quantity,
@@ -104,11 +105,13 @@ export async function mandatePdf(deps: TenantDeps, input: TContractIdInput) {
   const mandate = await deps.tx.sepaMandate.findFirst({
     where: { tenantId: deps.actor.tenantId, contractId: contract.id },
     orderBy: { createdAt: 'desc' },
-    select: { rum: true },
+    select: { rum: true, scheme: true },
   });
   const data = await contractPdfData(deps, contract);
   const bytes = await renderMandatePdf({
     ...data,
+    // Once signed, the mandate's own scheme (an amendment may have changed it since).
+    sepaScheme: mandate?.scheme ?? data.sepaScheme,
     rum: mandate?.rum ?? null,
     signedOn: contract.signedOn ? isoDay(contract.signedOn) : null,
     signerName: contract.signerName,

@@ -40,6 +40,7 @@ export interface ContractPdfData {
   debtorName: string | null;
   debtorIban: string | null;
   debtorBic: string | null;
+  sepaScheme: 'CORE' | 'B2B';
   lines: (LineAmounts & { label: string })[];
   /** The PDF's creation and modification dates: from the contract, never "now". */
   createdAt: Date;
@@ -246,7 +247,7 @@ export async function renderContractPdf(data: ContractPdfData): Promise<Uint8Arr
   w.paragraph(`Mode de paiement : ${PAYMENT_METHOD_LABELS[data.paymentMethod] ?? data.paymentMethod}.`);
   if (data.paymentMethod === 'sepa_debit') {
     w.paragraph(
-      `Les prélèvements sont effectués vers le ${data.debitDay} du mois d’échéance ; le client en est informé au moins ${data.preNotificationDays} jours avant chaque prélèvement. Compte débité : ${data.debtorName ?? ''}, IBAN ${data.debtorIban ? ibanGroups(data.debtorIban) : '(à compléter)'}${data.debtorBic ? `, BIC ${data.debtorBic}` : ''}. Un mandat de prélèvement SEPA accompagne le présent contrat.`,
+      `Les prélèvements sont effectués vers le ${data.debitDay} du mois d’échéance ; le client en est informé au moins ${data.preNotificationDays} jours avant chaque prélèvement. Compte débité : ${data.debtorName ?? ''}, IBAN ${data.debtorIban ? ibanGroups(data.debtorIban) : '(à compléter)'}${data.debtorBic ? `, BIC ${data.debtorBic}` : ''}. Un mandat de prélèvement SEPA ${data.sepaScheme === 'B2B' ? 'interentreprises (B2B) ' : ''}accompagne le présent contrat.`,
     );
   }
   if (data.consumer) {
@@ -267,16 +268,21 @@ export async function renderContractPdf(data: ContractPdfData): Promise<Uint8Arr
   return save(doc);
 }
 
-/** The SEPA CORE mandate of a contract, with the standard French wording. */
+/** The SEPA mandate of a contract (CORE or B2B), with the standard French wording of its scheme. */
 export async function renderMandatePdf(data: ContractPdfData): Promise<Uint8Array> {
-  const { doc, writer: w } = await newDocument(`Mandat de prélèvement SEPA - ${data.number}`, data);
+  const b2b = data.sepaScheme === 'B2B';
+  const title = b2b ? 'Mandat de prélèvement SEPA interentreprises (B2B)' : 'Mandat de prélèvement SEPA';
+  const { doc, writer: w } = await newDocument(`${title} - ${data.number}`, data);
   const creditor = data.organisation.legalName ?? data.organisation.name;
-  w.paragraph('Mandat de prélèvement SEPA', { size: 18, bold: true });
+  w.paragraph(title, { size: 18, bold: true });
   w.paragraph(`Référence unique du mandat (RUM) : ${data.rum ?? 'attribuée à la signature du contrat'}`, { size: 10, bold: true });
   w.paragraph(`Contrat n° ${data.number} - type de paiement : récurrent`, { size: 9, color: GREY });
   w.space(10);
   w.paragraph(
-    `En signant ce formulaire de mandat, vous autorisez (A) ${creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions de ${creditor}. Vous bénéficiez du droit d'être remboursé par votre banque selon les conditions décrites dans la convention que vous avez passée avec elle. Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé.`,
+    `En signant ce formulaire de mandat, vous autorisez (A) ${creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions de ${creditor}. ` +
+      (b2b
+        ? 'Ce mandat est destiné uniquement aux transactions interentreprises. Vous n’avez pas droit au remboursement par votre banque après que votre compte a été débité, mais vous avez le droit de demander à votre banque de ne pas débiter votre compte jusqu’au jour de l’échéance. Votre banque doit avoir été informée de ce mandat avant le premier prélèvement.'
+        : 'Vous bénéficiez du droit d\'être remboursé par votre banque selon les conditions décrites dans la convention que vous avez passée avec elle. Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé.'),
     { size: 10 },
   );
   w.space(10);

@@ -107,6 +107,7 @@ export function toContractView(c: ContractRow) {
     debtorName: c.debtorName,
     debtorIban: c.debtorIban,
     debtorBic: c.debtorBic,
+    sepaScheme: c.sepaScheme,
     notes: c.notes,
     lines,
     totals: contractTotals(c.lines),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BILLING_FREQUENCIES } from '../products/products.schema.ts';
+import { SEPA_SCHEMES } from '../sepa/sepa-schemes.ts';
 import { ZCents } from '../shared/money.ts';
 
 export const CONTRACT_STATUSES = ['draft', 'sent', 'signed', 'active', 'suspended', 'terminated', 'cancelled'] as const;
@@ -37,6 +38,8 @@ const draftFields = {
   /** Checked by the use case (field error 'IBAN invalide'), so that a draft may be saved without one. */
   debtorIban: z.string().trim().max(50, 'IBAN invalide').nullish(),
   debtorBic: z.string().trim().max(20, 'BIC invalide').nullish(),
+  /** The mandate's scheme; CORE by default, B2B only for a company that is not a consumer. */
+  sepaScheme: z.enum(SEPA_SCHEMES, 'Schéma inconnu').optional(),
   notes: z.string().trim().max(4000, '4000 caractères au plus').optional(),
 };
 
@@ -58,6 +61,7 @@ export const ZUpdateContractInput = z.strictObject({
   debtorName: draftFields.debtorName,
   debtorIban: draftFields.debtorIban,
   debtorBic: draftFields.debtorBic,
+  sepaScheme: draftFields.sepaScheme,
   notes: draftFields.notes,
 });
 export type TUpdateContractInput = z.infer<typeof ZUpdateContractInput>;

@@ -1,4 +1,5 @@
 import { auditAs } from '../audit/record-audit.ts';
+import { assertSchemeAllowed } from '../sepa/sepa-schemes.ts';
 import { assertAssignableSalesRep } from '../sales-reps/sales-rep-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
@@ -9,7 +10,7 @@ import { loadContract, parisDate, toContractView } from './contract-view.ts';
 /**
  * A draft contract for a client the actor may see. Defaults: the client's rep, the products'
  * names, prices in effect at the start date and VAT rates, the first product's billing
- * frequency, consumer for a person. The number is taken from the tenant's counter in this
+ * frequency, consumer for a person, the CORE scheme. The number is taken from the tenant's counter in this
  * transaction.
  */
 export async function createContract(deps: TenantDeps, input: TCreateContractInput) {
@@ -25,6 +26,9 @@ export async function createContract(deps: TenantDeps, input: TCreateContractInp
   const { lines, firstFrequency } = await resolveLines(deps, input.lines, input.startDate);
   const billingFrequency = input.billingFrequency ?? firstFrequency;
   if (!billingFrequency) throw badRequest('Fréquence requise', { billingFrequency: ['Fréquence requise'] });
+  const consumer = input.consumer ?? client.kind === 'person';
+  const sepaScheme = input.sepaScheme ?? 'CORE';
+  assertSchemeAllowed(sepaScheme, { kind: client.kind, consumer }, 'sepaScheme');
   const debtorIban = normaliseDebtorIban(input.debtorIban);
   const debtorBic = normaliseDebtorBic(input.debtorBic);
   const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { contractPrefix: true } });
@@ -41,12 +45,13 @@ export async function createContract(deps: TenantDeps, input: TCreateContractInp
       durationMonths: input.durationMonths,
       tacitRenewal: input.tacitRenewal,
       paymentMethod: input.paymentMethod,
-      consumer: input.consumer ?? client.kind === 'person',
+      consumer,
       preNotificationDays: input.preNotificationDays ?? null,
       debitDay: input.debitDay ?? null,
       debtorName: input.debtorName || (input.paymentMethod === 'sepa_debit' ? client.displayName : null),
       debtorIban,
       debtorBic,
+      sepaScheme,
       notes: input.notes ?? '',
       lines: { createMany: { data: lines } },
       stateChanges: { create: { toStatus: 'draft', actorUserId: actor.userId, at: now } },

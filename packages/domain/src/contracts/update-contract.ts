@@ -1,5 +1,6 @@
 import type { Prisma } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
+import { assertSchemeAllowed } from '../sepa/sepa-schemes.ts';
 import { assertAssignableSalesRep } from '../sales-reps/sales-rep-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict } from '../shared/errors.ts';
@@ -16,6 +17,8 @@ export async function updateContract(deps: TenantDeps, input: TUpdateContractInp
     throw conflict(`Seul un brouillon est modifiable : le contrat ${current.number} est « ${CONTRACT_STATUS_LABELS[current.status]} »`);
   }
   if (fields.salesRepId && fields.salesRepId !== current.salesRepId) await assertAssignableSalesRep(tx, actor.tenantId, fields.salesRepId);
+  // A draft made B2B that becomes a consumer's (or the reverse) is refused like a new one.
+  assertSchemeAllowed(fields.sepaScheme ?? current.sepaScheme, { kind: current.client.kind, consumer: fields.consumer ?? current.consumer }, 'sepaScheme');
   const data: Prisma.ContractUncheckedUpdateManyInput = {};
   if (fields.salesRepId !== undefined) data.salesRepId = fields.salesRepId;
   if (fields.billingFrequency !== undefined) data.billingFrequency = fields.billingFrequency;
@@ -29,6 +32,7 @@ export async function updateContract(deps: TenantDeps, input: TUpdateContractInp
   if (fields.debtorName !== undefined) data.debtorName = fields.debtorName || null;
   if (fields.debtorIban !== undefined) data.debtorIban = normaliseDebtorIban(fields.debtorIban);
   if (fields.debtorBic !== undefined) data.debtorBic = normaliseDebtorBic(fields.debtorBic);
+  if (fields.sepaScheme !== undefined) data.sepaScheme = fields.sepaScheme;
   if (fields.notes !== undefined) data.notes = fields.notes;
 
   if (lineInput) {

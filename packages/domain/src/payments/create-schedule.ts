@@ -39,7 +39,7 @@ export async function createContractSchedule(tx: Tx, tenantId: string, contractI
           bic: contract.debtorBic,
           signedOn: dateOf(isoOf(signedOn)),
           signedPlace: contract.client.city ?? '',
-          scheme: 'CORE', // B2B is chosen afterwards on a company's mandate (amendMandate)
+          scheme: contract.sepaScheme, // as chosen with the contract (and still amendable: amendMandate)
           recurrent: contract.billingFrequency !== 'one_off',
         },
       });

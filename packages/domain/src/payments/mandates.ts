@@ -5,6 +5,7 @@ import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { dateOf, isoOf, parisToday } from './dates.ts';
 import type { TAmendMandateInput, TListMandatesInput, TMandateIdInput } from './payments.schema.ts';
 import { addMonths } from './schedule-rules.ts';
+import { assertSchemeAllowed } from '../sepa/sepa-schemes.ts';
 
 /** A mandate unused for 36 months lapses (SEPA rulebook): counted from its last collection, else its signature. */
 export const MANDATE_DORMANCY_MONTHS = 36;
@@ -103,9 +104,7 @@ export async function amendMandate({ tx, actor, now }: TenantDeps, input: TAmend
   if (!mandate) throw notFound('Mandat');
   if (mandate.status !== 'active' || isDormant(mandate, parisToday(now))) throw conflict('Seul un mandat actif peut être modifié');
   await assertNotInPendingBatch(tx, actor.tenantId, mandate.id);
-  if (input.scheme === 'B2B' && (mandate.client.kind !== 'company' || mandate.contract?.consumer === true)) {
-    throw badRequest('Le schéma B2B est réservé aux entreprises', { scheme: ['Le schéma B2B est réservé aux entreprises (non consommateurs)'] });
-  }
+  if (input.scheme) assertSchemeAllowed(input.scheme, { kind: mandate.client.kind, consumer: mandate.contract?.consumer }, 'scheme');
   const data: Prisma.SepaMandateUpdateManyMutationInput = {};
   const changed: string[] = [];
   if (input.iban !== undefined && input.iban !== mandate.iban) {

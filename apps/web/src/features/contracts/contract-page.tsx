@@ -100,7 +100,7 @@ export function ContractPage() {
           <dt>{t.contracts.tacitRenewal}</dt><dd>{c.tacitRenewal ? t.contracts.yes : t.contracts.no}</dd>
           <dt>{t.contracts.frequency}</dt><dd>{t.products.frequencies[c.billingFrequency]}</dd>
           <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
-          {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ? friendlyIban(c.debtorIban) : '—'}</dd></>)}
+          {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ? friendlyIban(c.debtorIban) : '—'}</dd><dt>{t.contracts.sepaScheme}</dt><dd>{t.contracts.sepaSchemes[c.sepaScheme]}</dd></>)}
           {c.signedAt && (<><dt>{t.contracts.statuses.signed}</dt><dd>{t.contracts.signedOn(formatDateTime(c.signedAt), c.signerName ?? '')}</dd></>)}
           {c.endDate && (<><dt>{a.terminate}</dt><dd>{formatDate(c.endDate)}</dd></>)}
           {c.cancellationReason && (<><dt>{t.contracts.reasonPrompt}</dt><dd>{c.cancellationReason}</dd></>)}

@@ -18,6 +18,7 @@ type Contract = RouterOutputs['contracts']['get'];
 type Product = RouterOutputs['products']['list'][number];
 type PaymentMethod = CreateInput['paymentMethod'];
 type Frequency = NonNullable<CreateInput['billingFrequency']>;
+type SepaScheme = NonNullable<CreateInput['sepaScheme']>;
 
 /**
  * A line as the form holds it. A line read from a saved draft keeps its unit price and label
@@ -80,6 +81,7 @@ interface FormState {
   debtorName: string;
   debtorIban: string;
   debtorBic: string;
+  sepaScheme: SepaScheme;
 }
 
 function initialForm(contract: Contract | undefined): FormState {
@@ -92,6 +94,7 @@ function initialForm(contract: Contract | undefined): FormState {
     debtorName: contract?.debtorName ?? '',
     debtorIban: contract?.debtorIban ? friendlyIban(contract.debtorIban) : '',
     debtorBic: contract?.debtorBic ?? '',
+    sepaScheme: contract?.sepaScheme ?? 'CORE',
   };
 }
 
@@ -145,6 +148,8 @@ function ContractWizard({ contract, initialClientId }: { contract?: Contract; in
   // The IBAN is checked as it is typed, by the domain's rule (the very check the server makes); an
   // IBAN still being typed is only a hint until the field is left.
   const sepa = form.paymentMethod === 'sepa_debit';
+  // B2B is offered for a company (the server refuses it for a consumer, with the same message).
+  const b2bAllowed = client.data?.kind === 'company';
   const iban = ibanFeedback(form.debtorIban);
   if (!errors.debtorIban && (iban.status === 'invalid' || (iban.status === 'incomplete' && ibanLeft))) errors.debtorIban = [iban.message];
   const ibanHint = iban.status === 'valid' ? t.contracts.ibanValid : iban.status === 'incomplete' ? iban.message : t.contracts.ibanOptional;
@@ -172,7 +177,7 @@ function ContractWizard({ contract, initialClientId }: { contract?: Contract; in
     tacitRenewal: form.tacitRenewal,
     paymentMethod: form.paymentMethod,
     ...(form.billingFrequency ? { billingFrequency: form.billingFrequency } : {}),
-    ...(sepa ? { debtorName: form.debtorName.trim() || null, debtorIban: form.debtorIban.trim() || null, debtorBic: form.debtorBic.trim() || null } : {}),
+    ...(sepa ? { debtorName: form.debtorName.trim() || null, debtorIban: form.debtorIban.trim() || null, debtorBic: form.debtorBic.trim() || null, sepaScheme: b2bAllowed ? form.sepaScheme : 'CORE' } : {}),
   });
 
   const submit = (event: FormEvent) => {
@@ -252,8 +257,11 @@ function ContractWizard({ contract, initialClientId }: { contract?: Contract; in
               onChange={(e) => setForm({ ...form, debtorIban: e.target.value })} onBlur={() => setIbanLeft(true)} />
             <TextField label={t.contracts.bic} name="debtorBic" errors={errors} value={form.debtorBic} onChange={(e) => setForm({ ...form, debtorBic: e.target.value })} />
           </div>
-          {/* contracts.create/update take no scheme: the mandate starts CORE and becomes B2B by amendment. */}
-          {client.data?.kind === 'company' && <p className="muted">{t.contracts.b2bNote}</p>}
+          {b2bAllowed && (
+            <SelectField label={t.contracts.sepaScheme} name="sepaScheme" errors={errors} value={form.sepaScheme} hint={t.contracts.b2bHint}
+              onChange={(e) => setForm({ ...form, sepaScheme: e.target.value as SepaScheme })}
+              options={Object.entries(t.contracts.sepaSchemes).map(([value, label]) => ({ value, label }))} />
+          )}
         </>
       )}
       <div className="card">
@@ -291,6 +299,7 @@ function fromContract(c: Contract): Record<string, unknown> {
     debtorName: c.debtorName,
     debtorIban: c.debtorIban,
     debtorBic: c.debtorBic,
+    sepaScheme: c.sepaScheme,
   };
 }
 
