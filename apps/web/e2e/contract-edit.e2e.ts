@@ -110,4 +110,38 @@ describe('editing a draft contract', () => {
       await context.close();
     }
   });
+
+  it("takes a company's contract under the B2B scheme, which a person's contract does not offer", async () => {
+    const context = await browser().newContext({ baseURL, locale: 'fr-FR' });
+    const page = await context.newPage();
+    try {
+      await signUp(page, 'Interentreprises');
+      await page.getByRole('link', { name: 'Produits' }).click();
+      await addProduct(page, 'MAINT', 'Maintenance', '120,00');
+
+      await createPersonClient(page, 'Hélène', 'Lefèvre');
+      await page.getByRole('link', { name: 'Nouveau contrat' }).click();
+      await page.getByText('LEFÈVRE Hélène').waitFor();
+      await page.getByLabel('IBAN', { exact: true }).waitFor();
+      expect(await page.getByLabel('Schéma SEPA').count()).toBe(0);
+
+      await page.getByRole('link', { name: 'Clients' }).click();
+      await page.getByRole('link', { name: 'Nouveau client' }).click();
+      await page.getByLabel('Type').selectOption({ label: 'Entreprise' });
+      await page.getByLabel('Raison sociale').fill('Garage Durand');
+      await page.getByRole('button', { name: 'Créer le client' }).click();
+      await page.getByRole('heading', { name: 'Garage Durand' }).waitFor();
+      await page.getByRole('link', { name: 'Nouveau contrat' }).click();
+      await page.getByText('Garage Durand').first().waitFor();
+      await page.getByLabel('Produit 1').selectOption({ label: 'Maintenance (120,00 €)' });
+      await page.getByLabel('IBAN', { exact: true }).fill('FR76 3000 6000 0112 3456 7890 189');
+      await page.getByLabel('Schéma SEPA').selectOption({ label: 'B2B (interentreprises)' });
+      await page.getByText(/pas de remboursement après débit/).waitFor();
+      await page.getByRole('button', { name: 'Créer le contrat' }).click();
+      await page.getByRole('heading', { name: /CT-\d{4}-000001/ }).waitFor();
+      await page.locator('dd', { hasText: 'B2B (interentreprises)' }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
 });
