@@ -56,7 +56,7 @@ const inputKeys = (input: TCreateClientInput) => duplicateKeys(input, () => deri
 
 /**
  * The tenant's clients (not archived) by each of their keys, as the import starts: key ->
- * client id (the smallest when several share it). One read of five columns, compared in Node,
+ * client id (the smallest when several share it). One read of the key columns, compared in Node,
  * so a file checked in chunks never meets the clients its own earlier chunks inserted.
  */
 async function existingClientKeys(tx: Tx, tenantId: string, timed: Timed): Promise<Map<string, string>> {
