@@ -67,7 +67,7 @@ async function newOwner(db: Db) {
  */
 function postgresCpu(): Map<number, number> {
   const cpu = new Map<number, number>();
-  let pids: string[] = [];
+  let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
