@@ -1,71 +1,35 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { withTenant } from '@crm/db';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   contractPdf,
-  createClient,
-  createContract,
-  createProduct,
-  DEFAULT_MAX_DOCUMENT_BYTES,
   deleteDocument,
   downloadDocument,
   getContract,
   listDocuments,
   LocalDiskStorage,
-  sendContract,
   sha256Hex,
   signContract,
   verifySignedContract,
-  ZCreateContractInput,
   ZListDocumentsInput,
   ZSignContractInput,
-  type DocumentDeps,
   type DocumentStorage,
   type DomainError,
 } from '../src/index.ts';
-import { newTenant, testAuthDeps } from './harness.ts';
+import { contractTenant, EVIDENCE } from './contract-fixtures.ts';
 
 const storage = LocalDiskStorage.temporary('crm-signed-contract-test');
 afterAll(() => rm(storage.root, { recursive: true, force: true }));
 
-const IBAN = 'FR76 3000 6000 0112 3456 7890 189';
-const EVIDENCE = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)' };
 const SIGNED_AT = new Date('2026-03-10T14:00:00Z');
 
+/** The contract fixtures, signing at SIGNED_AT, and the contract's and its documents' rows. */
 async function tenant(name = 'Société Test') {
-  const auth = testAuthDeps();
-  const owner = await newTenant(auth, name);
-  const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
-  const run = <R>(f: (deps: DocumentDeps) => Promise<R>, options: { now?: Date; storage?: DocumentStorage } = {}) =>
-    withTenant(
-      auth.db,
-      owner.tenantId,
-      (tx) =>
-        f({
-          tx,
-          now: options.now ?? new Date(),
-          actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' },
-          documents: { storage: options.storage ?? storage, maxBytes: DEFAULT_MAX_DOCUMENT_BYTES },
-        }),
-      { userId: owner.userId },
-    );
-  /** A SEPA contract for Jean Dupont, sent for signature. */
-  const sentContract = async () => {
-    const { client } = await run((deps) => createClient(deps, { kind: 'person', firstName: 'Jean', lastName: 'Dupont', ignoreDuplicates: true } as never));
-    const product = await run((deps) =>
-      createProduct(deps, { code: `P${Math.random().toString(36).slice(2, 8)}`.toUpperCase(), name: 'Abonnement', description: '', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly', effectiveFrom: '2026-01-01' }),
-    );
-    const draft = await run((deps) =>
-      createContract(deps, ZCreateContractInput.parse({ clientId: client!.id, lines: [{ productId: product.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'sepa_debit', debtorIban: IBAN })),
-    );
-    return run((deps) => sendContract(deps, { contractId: draft.id }));
-  };
-  const sign = (contractId: string, options: { storage?: DocumentStorage } = {}) =>
-    run((deps) => signContract(deps, ZSignContractInput.parse({ contractId, signerName: 'Jean Dupont', consent: true }), EVIDENCE), { now: SIGNED_AT, ...options });
-  const contractRow = (contractId: string) => run(({ tx }) => tx.contract.findFirstOrThrow({ where: { id: contractId } }));
-  const documentRows = (contractId: string) => run(({ tx }) => tx.document.findMany({ where: { contractId } }));
-  return { auth, owner, run, sentContract, sign, contractRow, documentRows };
+  const t = await contractTenant(storage, name);
+  const sign = (contractId: string, options: { storage?: DocumentStorage } = {}) => t.sign(contractId, { now: SIGNED_AT, ...options });
+  const contractRow = (contractId: string) => t.run(({ tx }) => tx.contract.findFirstOrThrow({ where: { id: contractId } }));
+  const documentRows = (contractId: string) => t.run(({ tx }) => tx.document.findMany({ where: { contractId } }));
+  return { ...t, sign, contractRow, documentRows };
 }
 
 const failure = async (promise: Promise<unknown>) => {
@@ -198,7 +162,7 @@ describe('the signed contract PDF', () => {
           };
           return signContract({ ...deps, documents: { ...deps.documents, storage: breaking } }, ZSignContractInput.parse({ contractId: sent.id, signerName: 'Jean Dupont', consent: true }), EVIDENCE);
         },
-        { now: SIGNED_AT },
+        SIGNED_AT,
       ),
     ).rejects.toThrow();
     expect(written).toHaveLength(1);

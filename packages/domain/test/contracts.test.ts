@@ -6,9 +6,7 @@ import {
   activateContract,
   cancelContract,
   contractPdf,
-  createClient,
   createContract,
-  createProduct,
   changeProductPrice,
   getContract,
   listContracts,
@@ -27,48 +25,16 @@ import {
   ZSignContractInput,
   ZUpdateContractInput,
   LocalDiskStorage,
-  DEFAULT_MAX_DOCUMENT_BYTES,
-  type DocumentDeps,
   type DomainError,
   type TenantDeps,
 } from '../src/index.ts';
+import { contractTenant, EVIDENCE, IBAN } from './contract-fixtures.ts';
 import { newTenant, testAuthDeps } from './harness.ts';
 
 const storage = LocalDiskStorage.temporary('crm-contracts-test');
 afterAll(() => rm(storage.root, { recursive: true, force: true }));
 
-const IBAN = 'FR76 3000 6000 0112 3456 7890 189';
-const EVIDENCE = { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)' };
-
-async function tenant() {
-  const auth = testAuthDeps();
-  const owner = await newTenant(auth);
-  const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
-  const run = <R>(f: (deps: DocumentDeps) => Promise<R>, now = new Date()) =>
-    withTenant(
-      auth.db,
-      owner.tenantId,
-      (tx) => f({ tx, now, actor: { userId: owner.userId, tenantId: owner.tenantId, memberId: member.id, role: 'owner' }, documents: { storage, maxBytes: DEFAULT_MAX_DOCUMENT_BYTES } }),
-      { userId: owner.userId },
-    );
-  const person = async (lastName = 'Dupont', firstName = 'Jean') =>
-    (await run((deps) => createClient(deps, { kind: 'person', firstName, lastName, ignoreDuplicates: true } as never))).client!;
-  const company = async (companyName = 'Boulangerie Martin') =>
-    (await run((deps) => createClient(deps, { kind: 'company', companyName, ignoreDuplicates: true } as never))).client!;
-  const product = (code: string, priceCents: number, vatRateCode = 'NORMAL', effectiveFrom = '2026-01-01') =>
-    run((deps) => createProduct(deps, { code, name: `Produit ${code}`, description: '', priceCents, vatRateCode, billingFrequency: 'monthly', effectiveFrom }));
-  const create = (input: Record<string, unknown>, now?: Date) => run((deps) => createContract(deps, ZCreateContractInput.parse(input)), now);
-  /** A sent SEPA contract for a person, ready to sign. */
-  const sentContract = async (now?: Date) => {
-    const client = await person();
-    const p = await product(`P${Math.random().toString(36).slice(2, 8)}`.toUpperCase(), 4_990);
-    const draft = await create({ clientId: client.id, lines: [{ productId: p.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'sepa_debit', debtorIban: IBAN }, now);
-    return run((deps) => sendContract(deps, { contractId: draft.id }), now);
-  };
-  const sign = (contractId: string, now?: Date, signerName = 'Jean Dupont') =>
-    run((deps) => signContract(deps, ZSignContractInput.parse({ contractId, signerName, consent: true }), EVIDENCE), now);
-  return { owner, member, run, person, company, product, create, sentContract, sign };
-}
+const tenant = () => contractTenant(storage);
 
 const failure = async (promise: Promise<unknown>) => {
   try {
@@ -217,12 +183,12 @@ describe('contracts', () => {
     const t = await tenant();
     const signedAt = new Date('2026-03-10T09:00:00Z');
     const a = await t.sentContract(signedAt);
-    await t.sign(a.id, signedAt);
+    await t.sign(a.id, { now: signedAt });
     await t.run((deps) => activateContract(deps, { contractId: a.id }), signedAt);
     const withdrawn = await t.run((deps) => withdrawContract(deps, { contractId: a.id }), new Date('2026-03-24T21:30:00Z')); // 24th, 22:30 in Paris
     expect(withdrawn).toMatchObject({ status: 'cancelled', withdrawn: true, cancellationReason: 'Rétractation du consommateur' });
     const b = await t.sentContract(signedAt);
-    await t.sign(b.id, signedAt);
+    await t.sign(b.id, { now: signedAt });
     const late = await failure(t.run((deps) => withdrawContract(deps, { contractId: b.id }), new Date('2026-03-24T23:30:00Z'))); // 25th in Paris
     expect(late).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining("jusqu'au 2026-03-24") });
     // Not before signature either.
@@ -259,7 +225,7 @@ describe('contracts', () => {
     expect((await t.run((deps) => getContract(deps, { contractId: sent.id }))).status).toBe('sent');
     expect(await t.run(({ tx }) => tx.outboxEvent.count({ where: { type: 'contract.signed' } }))).toBe(0);
 
-    const signed = await t.sign(sent.id, now, 'jean DUPÔNT');
+    const signed = await t.sign(sent.id, { now, signerName: 'jean DUPÔNT' });
     expect(signed).toMatchObject({ status: 'signed', signedAt: now.toISOString(), signedOn: '2026-03-10', signerName: 'jean DUPÔNT' });
     const row = await t.run(({ tx }) => tx.contract.findFirstOrThrow({ where: { id: sent.id } }));
     expect(row).toMatchObject({ signerIp: EVIDENCE.ip, signerUserAgent: EVIDENCE.userAgent, consentText: expect.stringContaining('signe électroniquement') });
