@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
+import type { SepaLocalInstrument } from '../sepa/sepa-direct-debit-file.ts';
 import { formatEur } from '../shared/money.ts';
 import { contractTotals, lineTotals, type LineAmounts } from './contract-view.ts';
 
@@ -40,7 +41,7 @@ export interface ContractPdfData {
   debtorName: string | null;
   debtorIban: string | null;
   debtorBic: string | null;
-  sepaScheme: 'CORE' | 'B2B';
+  sepaScheme: SepaLocalInstrument;
   lines: (LineAmounts & { label: string })[];
   /** The PDF's creation and modification dates: from the contract, never "now". */
   createdAt: Date;

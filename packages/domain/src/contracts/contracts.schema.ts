@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BILLING_FREQUENCIES } from '../products/products.schema.ts';
-import { SEPA_SCHEMES } from '../sepa/sepa-schemes.ts';
+import { SEPA_LOCAL_INSTRUMENTS } from '../sepa/sepa-direct-debit-file.ts';
 import { ZCents } from '../shared/money.ts';
 
 export const CONTRACT_STATUSES = ['draft', 'sent', 'signed', 'active', 'suspended', 'terminated', 'cancelled'] as const;
@@ -39,7 +39,7 @@ const draftFields = {
   debtorIban: z.string().trim().max(50, 'IBAN invalide').nullish(),
   debtorBic: z.string().trim().max(20, 'BIC invalide').nullish(),
   /** The mandate's scheme; CORE by default, B2B only for a company that is not a consumer. */
-  sepaScheme: z.enum(SEPA_SCHEMES, 'Schéma inconnu').optional(),
+  sepaScheme: z.enum(SEPA_LOCAL_INSTRUMENTS, 'Schéma inconnu').optional(),
   notes: z.string().trim().max(4000, '4000 caractères au plus').optional(),
 };
 

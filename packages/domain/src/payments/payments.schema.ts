@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ZMandateReference, ZSepaBic, ZSepaIban } from '../sepa/sepa.schema.ts';
-import { SEPA_SCHEMES } from '../sepa/sepa-schemes.ts';
+import { SEPA_LOCAL_INSTRUMENTS } from '../sepa/sepa-direct-debit-file.ts';
 
 const ZDate = z.iso.date('Date invalide (AAAA-MM-JJ)');
 
@@ -51,12 +51,12 @@ export const ZAmendMandateInput = z.strictObject({
   bic: ZSepaBic.nullish(),
   debtorName: z.string().trim().min(1, 'Nom requis').max(70, '70 caractères au plus').optional(),
   rum: ZMandateReference.optional(),
-  scheme: z.enum(SEPA_SCHEMES, 'Schéma inconnu').optional(),
+  scheme: z.enum(SEPA_LOCAL_INSTRUMENTS, 'Schéma inconnu').optional(),
 });
 export type TAmendMandateInput = z.infer<typeof ZAmendMandateInput>;
 
 /** CORE and B2B debits never share a file (EPC), so a batch is for one scheme. */
-export const ZBatchDateInput = z.strictObject({ collectionDate: ZDate, scheme: z.enum(SEPA_SCHEMES, 'Schéma inconnu').default('CORE') });
+export const ZBatchDateInput = z.strictObject({ collectionDate: ZDate, scheme: z.enum(SEPA_LOCAL_INSTRUMENTS, 'Schéma inconnu').default('CORE') });
 export type TBatchDateInput = z.infer<typeof ZBatchDateInput>;
 
 export const ZBatchIdInput = z.strictObject({ batchId: z.uuid('Lot invalide') });
