@@ -3,21 +3,34 @@ import type { TCreateClientInput, TUpdateClientInput } from './clients.schema.ts
 
 type Fields = Omit<TUpdateClientInput, 'clientId'>;
 
-/** The columns a create or an update writes, from validated input (address flattened). */
+/** Input keys that are not columns, or not as they are. */
+const NOT_COPIED = new Set(['address', 'birthDate', 'marketingConsent', 'kind', 'ignoreDuplicates', 'clientId']);
+
+/**
+ * The columns a create or an update writes, from validated input (address flattened): only
+ * the fields the input gives. Built key by key rather than by rest and spread, which an import
+ * of 100,000 rows paid for in time and garbage.
+ */
 export function clientColumns(input: Fields | TCreateClientInput, now: Date): Prisma.ClientUncheckedUpdateInput {
-  const { address, birthDate, marketingConsent, kind: _kind, ignoreDuplicates: _ignore, ...rest } = input as Fields & {
-    kind?: unknown;
-    ignoreDuplicates?: unknown;
-  };
-  return {
-    ...rest,
-    ...(address === undefined
-      ? {}
-      : address === null
-        ? { addressLine1: null, addressLine2: null, postalCode: null, city: null }
-        : { addressLine1: address.line1, addressLine2: address.line2 ?? null, postalCode: address.postalCode, city: address.city, country: address.country }),
-    ...(birthDate === undefined ? {} : { birthDate: birthDate === null ? null : new Date(birthDate) }),
-    // Consent carries its date: the law asks when it was given.
-    ...(marketingConsent === undefined ? {} : { marketingConsent, marketingConsentAt: marketingConsent ? now : null }),
-  };
+  const columns: Record<string, unknown> = {};
+  for (const key in input) {
+    if (!NOT_COPIED.has(key)) columns[key] = input[key as keyof typeof input];
+  }
+  const { address, birthDate, marketingConsent } = input;
+  if (address === null) {
+    columns.addressLine1 = columns.addressLine2 = columns.postalCode = columns.city = null;
+  } else if (address !== undefined) {
+    columns.addressLine1 = address.line1;
+    columns.addressLine2 = address.line2 ?? null;
+    columns.postalCode = address.postalCode;
+    columns.city = address.city;
+    columns.country = address.country;
+  }
+  if (birthDate !== undefined) columns.birthDate = birthDate === null ? null : new Date(birthDate);
+  // Consent carries its date: the law asks when it was given.
+  if (marketingConsent !== undefined) {
+    columns.marketingConsent = marketingConsent;
+    columns.marketingConsentAt = marketingConsent ? now : null;
+  }
+  return columns;
 }
