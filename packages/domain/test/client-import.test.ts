@@ -207,7 +207,7 @@ describe('client import', () => {
       'Nom;Prénom;Email;Mobile;Étiquettes;Notes',
       'Durand;Alice;alice@durand.test;;vip;"Dit ""oui"", C:\\dossiers\\{a,b} NULL"',
       'Martin;Jean;martin@existing.test;;', // the existing client, by email
-      'Petit;Léa;lea@petit.test;;',
+      'Petit;Null;lea@petit.test;;null', // the word NULL as a value, not a missing one
       'Durand;Alice B.;alice@durand.test;;', // repeats row 2, two chunks later with chunks of 1
       'Martin;J.;;06 11 22 33 44;', // the existing client again, by mobile: one update per client
       'Moreau;Paul;paul@moreau.test;;"a, {b} ""c"" \\ d";',
@@ -225,7 +225,7 @@ describe('client import', () => {
           ['DURAND Alice', ['vip']],
           [policy === 'update' ? 'MARTIN Jean' : 'MARTIN', []],
           ['MOREAU Paul', ['a', '{b} "c" \\ d']],
-          ['PETIT Léa', []],
+          ['PETIT Null', ['null']],
         ]);
         expect(await t.createdEvents(), label).toHaveLength(4); // the form's one and three imported
         expect((await t.clients())[0]!.notes, label).toBe('Dit "oui", C:\\dossiers\\{a,b} NULL');

@@ -52,32 +52,41 @@ const COLUMNS: [keyof ClientRow, string, string][] = [
 // rectangular), cast back per row.
 const ARRAYS = COLUMNS.map(([, , type], i) => `$${i + 3}::${type}[]`).join(', ');
 const RECORD = COLUMNS.map(([, column]) => column).join(', ');
+/** The parameter holding a column's array. */
+const param = (key: keyof ClientRow) => `$${COLUMNS.findIndex(([k]) => k === key) + 3}`;
 const value = (column: string) => (column === 'tags' ? `COALESCE(u.tags::text[], '{}')` : `u.${column}`);
 
-// A new row also carries its `client.created` event's id (`event_id`, made in Node: cheaper
-// than crm_uuid_v7() per row). The chunk is read once (`u`, referenced twice, so materialised)
-// and each inserted client gets its event, with `client_id` for the timeline's index.
+// Each new client gets its `client.created` event, whose id is made in Node (cheaper than
+// crm_uuid_v7() per row). The events read the ids, kinds and display names from their own
+// small arrays (the same parameters, parsed again), not from the inserted rows: no join, and
+// the chunk's rows are never materialised. A data-modifying WITH always runs to completion.
 const INSERT_SQL = `
-  WITH u AS (SELECT * FROM unnest(${ARRAYS}, $${COLUMNS.length + 3}::uuid[]) AS u(${RECORD}, event_id)),
-  inserted AS (
+  WITH inserted AS (
     INSERT INTO clients (tenant_id, ${RECORD}, created_at, updated_at)
     SELECT $1::uuid, ${COLUMNS.map(([, column]) => value(column)).join(', ')}, $2::timestamptz, $2::timestamptz
-    FROM u
-    RETURNING id)
+    FROM unnest(${ARRAYS}) AS u(${RECORD}))
   INSERT INTO outbox_events (id, tenant_id, client_id, type, payload, occurred_at)
-  SELECT u.event_id, $1::uuid, u.id, 'client.created',
-         jsonb_build_object('clientId', u.id, 'kind', u.kind, 'displayName', u.display_name, 'salesRepId', NULL), $2::timestamptz
-  FROM inserted JOIN u USING (id)`;
+  SELECT e.event_id, $1::uuid, e.id, 'client.created',
+         jsonb_build_object('clientId', e.id, 'kind', e.kind, 'displayName', e.display_name, 'salesRepId', NULL), $2::timestamptz
+  FROM unnest(${param('id')}::uuid[], ${param('kind')}::client_kind[], ${param('displayName')}::text[], $${COLUMNS.length + 3}::uuid[]) AS e(id, kind, display_name, event_id)`;
 
 const UPDATE_SQL = `
   UPDATE clients c SET ${COLUMNS.filter(([key]) => key !== 'id').map(([, column]) => `${column} = ${value(column)}`).join(', ')}, updated_at = $2::timestamptz
   FROM unnest(${ARRAYS}) AS u(${RECORD})
   WHERE c.tenant_id = $1::uuid AND c.id = u.id`;
 
-/** An array literal's element: NULL, or the text quoted, with `"` and `\` escaped. */
+/** What an array literal's element must be quoted for: array syntax, white space, '' or the word NULL. */
+const NEEDS_QUOTES = /[\s{}",\\]|^$|^null$/i;
+
+/**
+ * An array literal's element: NULL, the text as it is when it can be (ids, dates, most names
+ * and emails: fewer bytes to send, nothing for the driver to escape), or quoted with `"` and
+ * `\` escaped, as PostgreSQL's own array output does.
+ */
 function element(v: string | number | boolean | Date | null | undefined): string {
   if (v === null || v === undefined) return 'NULL';
   const text = v instanceof Date ? v.toISOString() : String(v);
+  if (!NEEDS_QUOTES.test(text)) return text;
   return `"${/["\\]/.test(text) ? text.replace(/["\\]/g, '\\$&') : text}"`;
 }
 
@@ -87,7 +96,7 @@ function columnArrays(rows: ClientRow[], withEventIds = false): string[] {
     const elements = rows.map((row) => {
       const v = row[key];
       if (Array.isArray(v)) return v.length ? element(`{${v.map(element).join(',')}}`) : 'NULL'; // tags
-      if (key === 'birthDate' && v) return `"${(v as Date).toISOString().slice(0, 10)}"`;
+      if (key === 'birthDate' && v) return (v as Date).toISOString().slice(0, 10);
       return element(v);
     });
     return `{${elements.join(',')}}`;
