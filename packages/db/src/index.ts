@@ -1,5 +1,5 @@
 export { createDb, createDbFromAdapter, type Db, type DbOptions } from './client.ts';
-export { withTenant, withMember, withUser, withSystem, type Tx, type TenantMember } from './tenant.ts';
+export { withTenant, withMember, withUser, withSystem, afterCommit, afterRollback, type Tx, type TenantMember } from './tenant.ts';
 export { classifyDbError, isDatabaseUnavailable, type ClassifiedDbError } from './errors.ts';
 export { newId, isUuid } from './ids.ts';
 export { checkAppRole, APP_ROLE } from './roles.ts';

@@ -6,6 +6,66 @@ import { isUuid } from './ids.ts';
 export type Tx = Prisma.TransactionClient;
 
 /**
+ * What must happen outside the database once a transaction is over, by outcome: removing the
+ * bytes of a document whose row the transaction deleted (after its commit), or of a document
+ * stored for a row that will never exist (after its rollback, the commit's failure included).
+ */
+interface Outcomes {
+  committed: (() => Promise<unknown>)[];
+  rolledBack: (() => Promise<unknown>)[];
+}
+const outcomes = new WeakMap<Tx, Outcomes>();
+
+function outcomesOf(tx: Tx, caller: string): Outcomes {
+  const registered = outcomes.get(tx);
+  if (!registered) throw new Error(`${caller}: not a transaction of withTenant, withMember, withUser or withSystem`);
+  return registered;
+}
+
+/** Runs `effect` once `tx` has committed; never if it rolls back. */
+export function afterCommit(tx: Tx, effect: () => Promise<unknown>): void {
+  outcomesOf(tx, 'afterCommit').committed.push(effect);
+}
+
+/** Runs `effect` if `tx` rolls back, including when its commit fails; never once it has committed. */
+export function afterRollback(tx: Tx, effect: () => Promise<unknown>): void {
+  outcomesOf(tx, 'afterRollback').rolledBack.push(effect);
+}
+
+/**
+ * The effects run in order once the outcome is known. They concern files and the like, not
+ * the data: one that fails is reported as a process warning and does not change the outcome
+ * (the data is committed, or the caller gets the transaction's own error).
+ */
+async function runEffects(effects: (() => Promise<unknown>)[] | undefined): Promise<void> {
+  for (const effect of effects ?? []) {
+    try {
+      await effect();
+    } catch (error) {
+      process.emitWarning(`an effect after a transaction failed: ${error instanceof Error ? error.message : String(error)}`, 'TransactionEffectWarning');
+    }
+  }
+}
+
+/** One transaction with its outcome's effects (afterCommit, afterRollback). */
+async function transaction<T>(db: Db, fn: (tx: Tx) => Promise<T>, options?: { timeout: number }): Promise<T> {
+  let registered: Outcomes | undefined;
+  let result: T;
+  try {
+    result = await db.$transaction(async (tx) => {
+      registered = { committed: [], rolledBack: [] };
+      outcomes.set(tx, registered);
+      return fn(tx);
+    }, options);
+  } catch (error) {
+    await runEffects(registered?.rolledBack);
+    throw error;
+  }
+  await runEffects(registered?.committed);
+  return result;
+}
+
+/**
  * Runs `fn` in one transaction whose first statement sets the tenant for row-level security.
  * The settings are transaction-local (`set_config(..., true)`), so they cannot leak to the next
  * user of the pooled connection. `userId`, when given, also lets the transaction see that
@@ -22,7 +82,7 @@ export async function withTenant<T>(
   if (!isUuid(tenantId)) throw new Error('withTenant: tenantId must be a UUID');
   if (options.userId !== undefined && !isUuid(options.userId)) throw new Error('withTenant: userId must be a UUID');
   const userId = options.userId;
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     // With a user, the same entry as withMember: it also fixes which clients the user may see.
     if (userId) await tx.$queryRaw`SELECT member_id FROM crm_enter_tenant(${tenantId}::uuid, ${userId}::uuid)`;
     else await tx.$executeRaw`select set_config('app.tenant_id', ${tenantId}, true), set_config('app.user_id', '', true)`;
@@ -49,7 +109,7 @@ export async function withMember<T>(
 ): Promise<T> {
   if (!isUuid(tenantId)) throw new Error('withMember: tenantId must be a UUID');
   if (!isUuid(userId)) throw new Error('withMember: userId must be a UUID');
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const [row] = await tx.$queryRaw<{ member_id: string; member_role: Role }[]>`
       SELECT member_id, member_role FROM crm_enter_tenant(${tenantId}::uuid, ${userId}::uuid)`;
     return fn(tx, row ? { id: row.member_id, role: row.member_role } : null);
@@ -62,7 +122,7 @@ export async function withMember<T>(
  */
 export async function withUser<T>(db: Db, userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   if (!isUuid(userId)) throw new Error('withUser: userId must be a UUID');
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     await tx.$executeRaw`select set_config('app.user_id', ${userId}, true)`;
     return fn(tx);
   });
@@ -74,7 +134,7 @@ export async function withUser<T>(db: Db, userId: string, fn: (tx: Tx) => Promis
  * tenant or an id that came from a request.
  */
 export async function withSystem<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     await tx.$executeRaw`select set_config('app.system', 'on', true)`;
     return fn(tx);
   });

@@ -173,6 +173,33 @@ describe('documents', () => {
     expect(sha256((await t.download(signed.id)).bytes)).toBe(sha256(PDF));
   });
 
+  it('keeps bytes and rows together when the transaction fails after the file work', async () => {
+    const t = await tenant();
+    const c = await t.client();
+    const files = async () => (await readdir(path.join(storage.root, t.owner.tenantId), { recursive: true, withFileTypes: true }).catch(() => [])).filter((f) => f.isFile()).length;
+    const later = new Error('a later step of the same transaction failed');
+    // Stored, then the transaction fails: no row, and no file either.
+    await expect(
+      t.run(async (deps) => {
+        await storeGeneratedDocument(deps, { clientId: c.id, kind: 'contract_pdf', fileName: 'Contrat.pdf', bytes: PDF });
+        throw later;
+      }),
+    ).rejects.toBe(later);
+    expect(await t.list({ clientId: c.id })).toEqual([]);
+    expect(await files()).toBe(0);
+    // Deleted, then the transaction fails: the row stays, and so do its bytes.
+    const scan = await t.upload({ clientId: c.id, kind: 'identity', fileName: 'cni.png' }, PNG);
+    await expect(
+      t.run(async (deps) => {
+        await deleteDocument(deps, { documentId: scan.id });
+        throw later;
+      }),
+    ).rejects.toBe(later);
+    expect((await t.list({ clientId: c.id })).map((d) => d.id)).toEqual([scan.id]);
+    expect(sha256((await t.download(scan.id)).bytes)).toBe(sha256(PNG));
+    expect(await files()).toBe(1);
+  });
+
   it("answers NOT_FOUND for another organisation's client, contract and document, and for a client outside a sales member's scope", async () => {
     const a = await tenant();
     const b = await tenant();

@@ -1,11 +1,13 @@
+import { afterCommit } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
 import { conflict } from '../shared/errors.ts';
 import { loadDocument, type DocumentDeps } from './document-view.ts';
 import type { TDocumentIdInput } from './documents.schema.ts';
 
 /**
- * Removes a document filed by mistake: the row, then the bytes, last, so a failure before
- * leaves both. A signed contract is the proof of the client's consent: it is never deleted.
+ * Removes a document filed by mistake: the row, and the bytes once that has committed, so a
+ * failure anywhere before leaves both. A signed contract is the proof of the client's consent:
+ * it is never deleted.
  */
 export async function deleteDocument(deps: DocumentDeps, input: TDocumentIdInput) {
   const document = await loadDocument(deps, input.documentId);
@@ -17,6 +19,7 @@ export async function deleteDocument(deps: DocumentDeps, input: TDocumentIdInput
     entityId: document.id,
     data: { kind: document.kind, fileName: document.fileName, sha256: document.sha256, clientId: document.clientId, contractId: document.contractId },
   });
-  await deps.documents.storage.delete(document.storageKey);
+  const { storage } = deps.documents;
+  afterCommit(deps.tx, () => storage.delete(document.storageKey));
   return { id: document.id };
 }

@@ -1,4 +1,4 @@
-import { newId } from '@crm/db';
+import { afterRollback, newId } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
 import { FileTooLargeError } from '../shared/errors.ts';
 import { detectDocumentType, readDocumentContent, type DocumentContent } from './document-content.ts';
@@ -42,6 +42,9 @@ async function storeDocument(
   const id = newId();
   const storageKey = documentStorageKey(actor.tenantId, id, now);
   await documents.storage.put(storageKey, content.bytes);
+  // The bytes live as long as their row: gone with the transaction, whatever fails in it or
+  // in its commit.
+  afterRollback(tx, () => documents.storage.delete(storageKey));
   try {
     const row = await tx.document.create({
       data: {
@@ -69,7 +72,7 @@ async function storeDocument(
     const [view] = await toDocumentViews(tx, actor.tenantId, [row]);
     return view!;
   } catch (error) {
-    // No row, no file. (If the commit itself fails later, an unreferenced file stays: harmless.)
+    // No row, no file, at once: a caller that catches this and commits the rest keeps no file.
     await documents.storage.delete(storageKey).catch(() => undefined);
     throw error;
   }
