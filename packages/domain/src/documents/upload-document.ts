@@ -42,38 +42,32 @@ async function storeDocument(
   const id = newId();
   const storageKey = documentStorageKey(actor.tenantId, id, now);
   await documents.storage.put(storageKey, content.bytes);
-  // The bytes live as long as their row: gone with the transaction, whatever fails in it or
-  // in its commit.
+  // The bytes live as long as their row: if anything fails from here on, in this use case, in
+  // the rest of the transaction or in its commit, the rollback removes them.
   afterRollback(tx, () => documents.storage.delete(storageKey));
-  try {
-    const row = await tx.document.create({
-      data: {
-        id,
-        tenantId: actor.tenantId,
-        clientId: input.clientId,
-        contractId: input.contractId,
-        kind: input.kind,
-        fileName: input.fileName,
-        mimeType,
-        sizeBytes: content.sizeBytes,
-        sha256: content.sha256,
-        storageKey,
-        createdBy: actor.userId,
-        createdAt: now,
-      },
-      select: DOCUMENT_COLUMNS,
-    });
-    await auditAs(tx, actor, {
-      action: 'document.stored',
-      entityType: 'document',
-      entityId: id,
-      data: { kind: input.kind, fileName: input.fileName, mimeType, sizeBytes: content.sizeBytes, sha256: content.sha256, clientId: input.clientId, contractId: input.contractId },
-    });
-    const [view] = await toDocumentViews(tx, actor.tenantId, [row]);
-    return view!;
-  } catch (error) {
-    // No row, no file, at once: a caller that catches this and commits the rest keeps no file.
-    await documents.storage.delete(storageKey).catch(() => undefined);
-    throw error;
-  }
+  const row = await tx.document.create({
+    data: {
+      id,
+      tenantId: actor.tenantId,
+      clientId: input.clientId,
+      contractId: input.contractId,
+      kind: input.kind,
+      fileName: input.fileName,
+      mimeType,
+      sizeBytes: content.sizeBytes,
+      sha256: content.sha256,
+      storageKey,
+      createdBy: actor.userId,
+      createdAt: now,
+    },
+    select: DOCUMENT_COLUMNS,
+  });
+  await auditAs(tx, actor, {
+    action: 'document.stored',
+    entityType: 'document',
+    entityId: id,
+    data: { kind: input.kind, fileName: input.fileName, mimeType, sizeBytes: content.sizeBytes, sha256: content.sha256, clientId: input.clientId, contractId: input.contractId },
+  });
+  const [view] = await toDocumentViews(tx, actor.tenantId, [row]);
+  return view!;
 }
