@@ -22,7 +22,7 @@ describe('clients, as the back office uses them', () => {
       await page.getByLabel('Téléphone').fill('');
       await page.getByRole('button', { name: 'Créer le client' }).click();
       await page.getByRole('heading', { name: /LEFÈVRE Hélène/ }).waitFor();
-      await page.getByText('+33612345678').waitFor();
+      await page.getByText('06 12 34 56 78', { exact: true }).waitFor(); // stored as +33612345678, shown as dialled in France
 
       await page.getByRole('link', { name: '← Clients' }).click();
       await page.getByLabel('Rechercher (nom, email, téléphone, SIRET)').fill('helene lefevre');

@@ -181,6 +181,9 @@ export const fr = {
   },
   clients: {
     title: 'Clients',
+    address: 'Adresse',
+    headOffice: 'Adresse du siège',
+    tagList: 'Étiquettes',
     new: 'Nouveau client',
     export: 'Exporter (CSV)',
     search: 'Rechercher (nom, email, téléphone, SIRET)',

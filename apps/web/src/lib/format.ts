@@ -6,3 +6,7 @@ const dateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeSty
 export const formatEur = (cents: number): string => eur.format(cents / 100);
 export const formatDate = (iso: string): string => date.format(new Date(iso));
 export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
+
+/** A stored E.164 phone as the French back office reads it: +33612345678 -> 06 12 34 56 78; others as stored. */
+export const formatPhone = (e164: string): string =>
+  /^\+33\d{9}$/.test(e164) ? `0${e164.slice(3)}`.replace(/(\d\d)(?=\d)/g, '$1 ') : e164;

@@ -5,6 +5,7 @@ import { useNavigate } from 'react-router';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
+import { formatPhone } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 
 type Client = RouterOutputs['clients']['get'];
@@ -44,8 +45,8 @@ function fromClient(c: Client): Form {
     companyName: c.companyName ?? '',
     siret: c.siret ?? '',
     email: c.email ?? '',
-    phone: c.phone ?? '',
-    mobile: c.mobile ?? '',
+    phone: c.phone ? formatPhone(c.phone) : '',
+    mobile: c.mobile ? formatPhone(c.mobile) : '',
     line1: c.address?.line1 ?? '',
     line2: c.address?.line2 ?? '',
     postalCode: c.address?.postalCode ?? '',

@@ -4,7 +4,7 @@ import { Link, useParams } from 'react-router';
 import { FormMessage } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { messageOf } from '../../lib/errors.ts';
-import { formatDate } from '../../lib/format.ts';
+import { formatDate, formatPhone } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { ClientTimeline } from '../activities/client-timeline.tsx';
@@ -73,9 +73,9 @@ export function ClientPage() {
           {c.siret && (<><dt>{t.clients.siret}</dt><dd>{c.siret}</dd></>)}
           {c.birthDate && (<><dt>{t.clients.birthDate}</dt><dd>{formatDate(c.birthDate)}</dd></>)}
           <dt>{t.clients.email}</dt><dd>{c.email ?? '—'}</dd>
-          <dt>{t.clients.phone}</dt><dd>{[c.phone, c.mobile].filter(Boolean).join(' · ') || '—'}</dd>
-          <dt>{t.organisation.address}</dt><dd>{c.address ? `${c.address.line1}, ${c.address.postalCode} ${c.address.city}` : '—'}</dd>
-          <dt>{t.clients.tags}</dt><dd>{c.tags.map((tag) => <span key={tag} className="badge">{tag}</span>)}</dd>
+          <dt>{t.clients.phone}</dt><dd>{[c.phone, c.mobile].filter((p): p is string => Boolean(p)).map(formatPhone).join(' · ') || '—'}</dd>
+          <dt>{c.kind === 'company' ? t.clients.headOffice : t.clients.address}</dt><dd>{c.address ? `${c.address.line1}, ${c.address.postalCode} ${c.address.city}` : '—'}</dd>
+          <dt>{t.clients.tagList}</dt><dd>{c.tags.map((tag) => <span key={tag} className="badge">{tag}</span>)}</dd>
           <dt>{t.clients.consent}</dt><dd>{c.marketingConsent && c.marketingConsentAt ? formatDate(c.marketingConsentAt) : 'Non'}</dd>
           <dt>{t.clients.salesRep}</dt><dd>{reps.data?.find((r) => r.id === c.salesRepId)?.displayName ?? '—'}</dd>
           <dt>{t.clients.createdAt}</dt><dd>{formatDate(c.createdAt)}</dd>

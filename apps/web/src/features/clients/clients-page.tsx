@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { t } from '../../i18n/fr.ts';
 import { messageOf } from '../../lib/errors.ts';
-import { formatDate } from '../../lib/format.ts';
+import { formatDate, formatPhone } from '../../lib/format.ts';
 import { sessionToken } from '../../lib/session-token.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
@@ -130,7 +130,7 @@ export function ClientsPage() {
               )}
               <td><Link to={`/clients/${c.id}`}>{c.displayName}</Link></td>
               <td>{c.email ?? ''}</td>
-              <td>{c.phone ?? ''}</td>
+              <td>{c.phone ? formatPhone(c.phone) : ''}</td>
               <td>{c.city ?? ''}</td>
               <td><span className={`badge badge--${c.status}`}>{t.clients.statuses[c.status]}</span></td>
               <td>{c.salesRepId ? repName.get(c.salesRepId) ?? '' : ''}</td>
