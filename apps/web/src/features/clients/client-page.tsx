@@ -75,8 +75,8 @@ export function ClientPage() {
           <dt>{t.clients.email}</dt><dd>{c.email ?? '—'}</dd>
           <dt>{t.clients.phone}</dt><dd>{[c.phone, c.mobile].filter((p): p is string => Boolean(p)).map(formatPhone).join(' · ') || '—'}</dd>
           <dt>{c.kind === 'company' ? t.clients.headOffice : t.clients.address}</dt><dd>{c.address ? `${c.address.line1}, ${c.address.postalCode} ${c.address.city}` : '—'}</dd>
-          <dt>{t.clients.tagList}</dt><dd>{c.tags.map((tag) => <span key={tag} className="badge">{tag}</span>)}</dd>
-          <dt>{t.clients.consent}</dt><dd>{c.marketingConsent && c.marketingConsentAt ? formatDate(c.marketingConsentAt) : 'Non'}</dd>
+          <dt>{t.clients.tagList}</dt><dd>{c.tags.length ? c.tags.map((tag) => <span key={tag} className="badge">{tag}</span>) : '—'}</dd>
+          <dt>{t.clients.consent}</dt><dd>{c.marketingConsent && c.marketingConsentAt ? `Oui, depuis le ${formatDate(c.marketingConsentAt)}` : 'Non'}</dd>
           <dt>{t.clients.salesRep}</dt><dd>{reps.data?.find((r) => r.id === c.salesRepId)?.displayName ?? '—'}</dd>
           <dt>{t.clients.createdAt}</dt><dd>{formatDate(c.createdAt)}</dd>
           {c.mergedIntoId && (<><dt>{t.clients.mergedInto}</dt><dd><Link to={`/clients/${c.mergedIntoId}`}>{t.clients.mergedInto} →</Link></dd></>)}
