@@ -1,6 +1,6 @@
 import { newId, withSystem, withTenant, type Client, type Db, type Tx } from '@crm/db';
 import { recordAudit } from '../audit/record-audit.ts';
-import { clientColumns } from '../clients/client-fields.ts';
+import { clientColumns, missingName } from '../clients/client-fields.ts';
 import { derivedColumns } from '../clients/client-view.ts';
 import type { TCreateClientInput } from '../clients/clients.schema.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -127,13 +127,11 @@ function newClientRow(input: TCreateClientInput, now: Date): ClientRow {
 }
 
 /** An existing client with the fields the file gives (empty cells leave a field as it was). */
-function updatedClientRow(current: Client, input: TCreateClientInput, given: Set<ImportField>, now: Date): ClientRow | string {
+function updatedClientRow(current: Client, input: TCreateClientInput, given: Set<ImportField>, now: Date): ClientRow | NonNullable<ReturnType<typeof missingName>> {
   // Parsed rows only hold the fields the file gave, but the kind, inferred when not given.
   const { kind, ignoreDuplicates: _ignore, ...fields } = input;
   const merged = { ...current, ...(clientColumns(fields, now) as Partial<ClientRow>), ...(given.has('kind') ? { kind } : {}) } as ClientRow;
-  if (merged.kind === 'person' && !merged.lastName) return 'Nom requis';
-  if (merged.kind === 'company' && !merged.companyName) return 'Raison sociale requise';
-  return { ...merged, ...derivedColumns(merged) };
+  return missingName(merged) ?? { ...merged, ...derivedColumns(merged) };
 }
 
 export interface ImportRunResult {
@@ -259,8 +257,8 @@ export async function runClientImport(
             const rows: ClientRow[] = [];
             for (const { row, clientId } of chunk.updates) {
               const merged = updatedClientRow(current.get(clientId)!, row.input, row.given, now);
-              if (typeof merged === 'string') {
-                errors.push({ row: row.row, field: merged === 'Nom requis' ? 'lastName' : 'companyName', message: merged });
+              if ('message' in merged) {
+                errors.push({ row: row.row, ...merged });
                 skipped++;
               } else rows.push(merged);
             }

@@ -34,3 +34,13 @@ export function clientColumns(input: Fields | TCreateClientInput, now: Date): Pr
   }
   return columns;
 }
+
+/**
+ * What a client lacks to be one once an update is applied (the create schema checks the same on
+ * its input): a person needs a last name, a company its company name.
+ */
+export function missingName(c: { kind: string; lastName?: string | null; companyName?: string | null }): { field: 'lastName' | 'companyName'; message: string } | null {
+  if (c.kind === 'person' && !c.lastName) return { field: 'lastName', message: 'Nom requis' };
+  if (c.kind === 'company' && !c.companyName) return { field: 'companyName', message: 'Raison sociale requise' };
+  return null;
+}

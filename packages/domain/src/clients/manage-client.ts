@@ -2,7 +2,7 @@ import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import { assertAssignableSalesRep } from '../sales-reps/sales-rep-view.ts';
-import { clientColumns } from './client-fields.ts';
+import { clientColumns, missingName } from './client-fields.ts';
 import { derivedColumns, toClientView } from './client-view.ts';
 import type { TClientIdInput, TUpdateClientInput } from './clients.schema.ts';
 
@@ -24,8 +24,8 @@ export async function updateClient(deps: TenantDeps, input: TUpdateClientInput) 
   if (fields.salesRepId && fields.salesRepId !== current.salesRepId) await assertAssignableSalesRep(deps.tx, deps.actor.tenantId, fields.salesRepId);
   const columns = clientColumns(fields, deps.now);
   const merged = { ...current, ...(columns as object) };
-  if (merged.kind === 'person' && !merged.lastName) throw conflict('Nom requis', { lastName: ['Nom requis'] });
-  if (merged.kind === 'company' && !merged.companyName) throw conflict('Raison sociale requise', { companyName: ['Raison sociale requise'] });
+  const missing = missingName(merged);
+  if (missing) throw conflict(missing.message, { [missing.field]: [missing.message] });
   const updated = await deps.tx.client.update({ where: { id: clientId }, data: { ...columns, ...derivedColumns(merged) } });
   await auditAs(deps.tx, deps.actor, { action: 'client.updated', entityType: 'client', entityId: clientId, data: { fields: Object.keys(fields) } });
   return toClientView(updated);
