@@ -1,3 +1,5 @@
+import { nationalPhone } from '@crm/domain/browser';
+
 // Display formats of the French back office: EUR amounts from integer cents, dates in Paris.
 const eur = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
 const date = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'medium', timeZone: 'Europe/Paris' });
@@ -8,5 +10,7 @@ export const formatDate = (iso: string): string => date.format(new Date(iso));
 export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
 
 /** A stored E.164 phone as the French back office reads it: +33612345678 -> 06 12 34 56 78; others as stored. */
-export const formatPhone = (e164: string): string =>
-  /^\+33\d{9}$/.test(e164) ? `0${e164.slice(3)}`.replace(/(\d\d)(?=\d)/g, '$1 ') : e164;
+export function formatPhone(e164: string): string {
+  const national = nationalPhone(e164);
+  return national === e164 ? e164 : national.replace(/(\d\d)(?=\d)/g, '$1 ');
+}
