@@ -5,11 +5,11 @@ import { createDb, newId, withTenant, type Db } from '@crm/db';
 import pg from 'pg';
 import { createTestDatabase } from '@crm/db/testing';
 import {
-  DEFAULT_AUTH_TTLS,
+  createVerifiedAccount,
   derivedColumns,
   dryRunClientImport,
+  hashPassword,
   runClientImport,
-  signUp,
   startClientImport,
   systemClock,
   uploadClientImport,
@@ -26,7 +26,6 @@ import { fmt } from './harness.ts';
 const ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 100_000);
 const database = await createTestDatabase('crm_bench_import');
 const db = createDb({ url: database.appUrl, poolSize: 4 });
-const auth = { db, clock: systemClock, auth: { secret: new TextEncoder().encode(randomBytes(36).toString('hex')), issuer: 'crm-api', audience: 'crm-web', ...DEFAULT_AUTH_TTLS } };
 
 const FIRST = ['Hélène', 'Jean', 'François', 'Chloé', 'Loïc', 'Anaïs', 'Pierre', 'Zoé', 'Jérôme', 'Céline'];
 const LAST = ['Lefèvre', 'Martin', 'Bernard', 'Dubois', 'Müller', 'Ñúñez', 'Petit', 'Durand', 'Leroy', 'Moreau'];
@@ -54,11 +53,15 @@ const csv = `Prénom;Nom;Email;Mobile;Adresse;Code postal;Ville;Date de naissanc
 const bytes = new TextEncoder().encode(csv);
 
 async function newOwner(db: Db) {
-  const session = await signUp(auth, { name: 'Bench', email: `bench.${randomBytes(4).toString('hex')}@example.test`, password: 'a bench password', organisationName: 'Import bench' }, {});
-  const tenantId = session.organisationId!;
-  const member = await withTenant(db, tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: session.userId } }));
+  const { userId, tenantId } = await createVerifiedAccount({ db }, {
+    name: 'Bench',
+    email: `bench.${randomBytes(4).toString('hex')}@example.test`,
+    passwordHash: await hashPassword('a bench password'),
+    organisationName: 'Import bench',
+  });
+  const member = await withTenant(db, tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId } }));
   const run = <R>(f: (deps: TenantDeps) => Promise<R>) =>
-    withTenant(db, tenantId, (tx) => f({ tx, now: new Date(), actor: { userId: session.userId, tenantId, memberId: member.id, role: 'owner' } }), { timeoutMs: 120_000 });
+    withTenant(db, tenantId, (tx) => f({ tx, now: new Date(), actor: { userId, tenantId, memberId: member.id, role: 'owner' } }), { timeoutMs: 120_000 });
   return { tenantId, run };
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createTestDatabase } from '@crm/db/testing';
 import pg from 'pg';
-import { fmt, load, mean, startApi, startBaseline, stopProcess, type LoadResult } from './harness.ts';
+import { fmt, load, mean, signUpOverHttp, startApi, startBaseline, stopProcess, type LoadResult } from './harness.ts';
 
 // clients.list: one tenant of 100k clients among 10 tenants, 50 rows by name, through tRPC
 // against bare node:http + pg running the same SQL; and page 1 against a page 10,000 rows deep.
@@ -18,13 +18,7 @@ await owner.connect();
 try {
   const tokens: { token: string; tenantId: string }[] = [];
   for (let i = 0; i < 10; i++) {
-    const res = await fetch(`${api.url}/trpc/auth.signUp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Bench', email: `bench${i}.${randomBytes(3).toString('hex')}@example.test`, password: 'a bench password', organisationName: `Tenant ${i}` }),
-    });
-    const data = ((await res.json()) as { result: { data: { accessToken: string; organisationId: string } } }).result.data;
-    tokens.push({ token: data.accessToken, tenantId: data.organisationId });
+    tokens.push(await signUpOverHttp(api.url, { name: 'Bench', email: `bench${i}.${randomBytes(3).toString('hex')}@example.test`, password: 'a bench password', organisationName: `Tenant ${i}` }));
   }
   const started = Date.now();
   for (const [i, { tenantId }] of tokens.entries()) {

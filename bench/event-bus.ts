@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, listen, withSystem, withTenant } from '@crm/db';
 import { createTestDatabase } from '@crm/db/testing';
-import { DEFAULT_AUTH_TTLS, emitEvent, signUp, systemClock, type EventHandler } from '@crm/domain';
+import { createVerifiedAccount, emitEvent, hashPassword, type EventHandler } from '@crm/domain';
 import { startWorker } from '@crm/worker/worker';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
@@ -27,12 +27,10 @@ const db = createDb({ url: database.appUrl, poolSize: 10 });
 const nc = await connect({ servers: natsUrl });
 const jsm = await jetstreamManager(nc);
 const streams: string[] = [];
-const session = await signUp(
-  { db, clock: systemClock, auth: { secret: new TextEncoder().encode('x'.repeat(40)), issuer: 'i', audience: 'a', ...DEFAULT_AUTH_TTLS } },
-  { name: 'Bench', email: `bench.${uid()}@example.test`, password: 'a bench password', organisationName: 'Bench' },
-  {},
+const { tenantId } = await createVerifiedAccount(
+  { db },
+  { name: 'Bench', email: `bench.${uid()}@example.test`, passwordHash: await hashPassword('a bench password'), organisationName: 'Bench' },
 );
-const tenantId = session.organisationId!;
 const clientEvent = (i: number) => ({
   type: 'client.created' as const,
   tenantId,

@@ -24,16 +24,21 @@ export interface LoadOptions {
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
+  /** One body per connection, in turn (e.g. each connection logs in as its own account). */
+  bodies?: string[];
   connections?: number;
   seconds?: number;
 }
 
 export async function load(options: LoadOptions): Promise<LoadResult> {
+  let next = 0;
+  const bodies = options.bodies;
   const result = await autocannon({
     url: options.url,
     method: options.method ?? 'GET',
     headers: options.headers,
     body: options.body,
+    ...(bodies ? { setupClient: (client: autocannon.Client) => client.setBody(bodies[next++ % bodies.length]) } : {}),
     connections: options.connections ?? 16,
     duration: options.seconds ?? 6,
   });
@@ -90,7 +95,9 @@ export async function startApi(databaseUrl: string, jwtSecret: string): Promise<
   const port = await freePort();
   const child = await startProcess(
     path.resolve(import.meta.dirname, '..', 'apps', 'api', 'src', 'main.ts'),
-    { DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production' },
+    // Mail capture lets the bench follow sign-up links; the bench stands for a proxy on loopback that
+    // gives each signing-up "person" an address of their own (the per-IP sign-up limit).
+    { DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', MAIL_CAPTURE: 'true', TRUST_PROXY: 'loopback' },
     `http://127.0.0.1:${port}/ready`,
   );
   return { url: `http://127.0.0.1:${port}`, child };
@@ -101,4 +108,21 @@ export async function startBaseline(file: string, env: Record<string, string>): 
   const port = await freePort();
   const child = await startProcess(path.join(import.meta.dirname, 'servers', file), { ...env, PORT: String(port) }, `http://127.0.0.1:${port}/ready`);
   return { url: `http://127.0.0.1:${port}`, child };
+}
+
+let people = 0;
+
+/**
+ * A new person signed up through the API as the web app does it: the sign-up, the link of the
+ * captured verification mail, then the session it opens. Each comes from an address of its own.
+ */
+export async function signUpOverHttp(apiUrl: string, person: { name: string; email: string; password: string; organisationName: string }) {
+  const from = { 'content-type': 'application/json', 'x-forwarded-for': `198.18.${Math.floor(people / 250)}.${1 + (people++ % 250)}` };
+  const asked = await fetch(`${apiUrl}/trpc/auth.signUp`, { method: 'POST', headers: from, body: JSON.stringify(person) });
+  if (!asked.ok) throw new Error(`sign-up refused: ${asked.status} ${await asked.text()}`);
+  const mails = await fetch(`${apiUrl}/trpc/capturedMails.list?input=${encodeURIComponent(JSON.stringify({ to: person.email }))}`);
+  const link = ((await mails.json()) as { result: { data: { link: string }[] } }).result.data[0]!.link;
+  const verified = await fetch(`${apiUrl}/trpc/auth.verifyEmail`, { method: 'POST', headers: from, body: JSON.stringify({ token: link.split('#')[1] }) });
+  const data = ((await verified.json()) as { result: { data: { accessToken: string; organisationId: string } } }).result.data;
+  return { token: data.accessToken, tenantId: data.organisationId };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { appRouter, createContext, type CrmServices, type RequestInfo } from '@crm/trpc';
+import { appRouter, assertBatchAllowed, createContext, MAX_BATCH_SIZE, type CrmServices, type RequestInfo } from '@crm/trpc';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
@@ -14,6 +14,7 @@ import { clientImportUpload } from './imports.ts';
 import { bankReturnsUpload, batchFileRoute } from './payments-files.ts';
 import type { Logger } from './logger.ts';
 import { requestLog } from './request-log.ts';
+import type { TrustProxy } from './trust-proxy.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -29,7 +30,8 @@ export interface AppOptions {
   secureCookies: boolean;
   /** The built web app to serve from the same origin (embedded mode, single-host deploys). */
   webDist?: string | undefined;
-  trustProxy?: boolean;
+  /** Express's `trust proxy`: which X-Forwarded-For hops to believe for the client IP (trust-proxy.ts). */
+  trustProxy?: TrustProxy;
   maxBodyBytes?: number;
 }
 
@@ -86,7 +88,11 @@ export function createApp(options: AppOptions): express.Express {
     createExpressMiddleware({
       router: appRouter,
       maxBodySize: options.maxBodyBytes ?? 1_000_000,
-      createContext: ({ req, res, info }) => createContext(options.services, requestInfo(req, res, options, info.connectionParams)),
+      maxBatchSize: MAX_BATCH_SIZE,
+      createContext: ({ req, res, info }) => {
+        assertBatchAllowed(info); // public procedures (password hashes, sessions) never in a batch
+        return createContext(options.services, requestInfo(req, res, options, info.connectionParams));
+      },
       onError: ({ error, path: procedure }) => {
         if (error.code === 'INTERNAL_SERVER_ERROR') options.log.error({ err: error.cause ?? error, procedure }, 'procedure failed');
       },

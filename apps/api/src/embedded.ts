@@ -30,9 +30,13 @@ const jwtSecret = await loadOrCreateSecret(path.join(dataDir, 'jwt-secret'));
 const notificationListeners = new Set<(payload: string) => void>();
 const stopNotifications = await listen('crm_notifications', (payload) => notificationListeners.forEach((l) => l(payload)));
 const documents = { storage: new LocalDiskStorage(path.join(dataDir, 'documents')), maxBytes: DEFAULT_MAX_DOCUMENT_BYTES };
+const origin = `http://localhost:${port}`;
 const services = buildServices({
   db,
   jwtSecret,
+  appUrl: origin,
+  // No mail leaves this machine: the web app shows it ("Courriers envoyés"), verification links included.
+  mailCapture: true,
   notificationSignal: notificationSignalFrom((callback) => {
     notificationListeners.add(callback);
     return () => notificationListeners.delete(callback);
@@ -55,7 +59,6 @@ const webDist = path.join(repoRoot, 'apps', 'web', 'dist');
 if (!existsSync(path.join(webDist, 'index.html'))) {
   log.warn('apps/web/dist is missing: run `pnpm --filter @crm/web build` (pnpm start does it for you)');
 }
-const origin = `http://localhost:${port}`;
 const app = createApp({
   services,
   log,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZTrustProxy } from './trust-proxy.ts';
 
 /**
  * The API's configuration, read and validated once at start. This is the only file that reads
@@ -21,7 +22,9 @@ const ZEnv = z.object({
   WEB_ORIGIN: z.string().url('must be the web app origin, e.g. http://localhost:5173').default('http://localhost:5173'),
   WEB_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TRUST_PROXY: ZTrustProxy,
+  // System mail shown in the web app ("Courriers envoyés") instead of being sent: on unless NODE_ENV=production.
+  MAIL_CAPTURE: z.enum(['true', 'false'], 'must be true or false').optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   // Documents: on the local disk (DOCUMENTS_DIR, ./data/documents in the repository by default) or in an S3-compatible bucket.
   DOCUMENTS_STORAGE: z.enum(['local', 's3'], 'must be local or s3').default('local'),
   DOCUMENTS_DIR: z.string().min(1).optional(),
@@ -39,7 +42,7 @@ const ZEnv = z.object({
   if (Boolean(env.DOCUMENTS_S3_ACCESS_KEY_ID) !== Boolean(env.DOCUMENTS_S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({ code: 'custom', path: ['DOCUMENTS_S3_SECRET_ACCESS_KEY'], message: 'DOCUMENTS_S3_ACCESS_KEY_ID and DOCUMENTS_S3_SECRET_ACCESS_KEY go together' });
   }
-});
+}).transform((env) => ({ ...env, MAIL_CAPTURE: env.MAIL_CAPTURE ?? env.NODE_ENV !== 'production' }));
 export type Env = z.infer<typeof ZEnv>;
 
 /** The predecessor's DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD/DB_DATABASE still work. */

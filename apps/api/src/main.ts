@@ -24,6 +24,8 @@ const app = createApp({
     jwtSecret: env.JWT_SECRET,
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
+    appUrl: env.WEB_ORIGIN,
+    mailCapture: env.MAIL_CAPTURE,
     notificationSignal: notificationSignalFrom((callback) => notifications.onNotify(callback)),
     documents: await documentServicesFromEnv(env),
   }),
@@ -34,6 +36,9 @@ const app = createApp({
   webDist: env.WEB_DIST,
   trustProxy: env.TRUST_PROXY,
 });
+if (env.MAIL_CAPTURE) {
+  log.warn('MAIL_CAPTURE is on: account mail (with sign-in links) is not sent but readable by anyone in the web app; set MAIL_CAPTURE=false or NODE_ENV=production on a shared server');
+}
 await serveUntilSignal(() => app.listen(env.PORT, env.HOST), log, async () => {
   await notifications.close();
   await nats?.drain();

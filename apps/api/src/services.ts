@@ -8,6 +8,9 @@ export function buildServices(params: {
   jwtSecret: string;
   issuer?: string;
   audience?: string;
+  /** The web app's public URL, for links in account mail. */
+  appUrl: string;
+  mailCapture: boolean;
   notificationSignal?: NotificationSignal;
   documents?: DocumentServices;
 }): CrmServices {
@@ -15,12 +18,14 @@ export function buildServices(params: {
     db: params.db,
     notificationSignal: params.notificationSignal,
     documents: params.documents,
+    mailCapture: params.mailCapture,
     clock: systemClock,
     auth: {
       secret: new TextEncoder().encode(params.jwtSecret),
       issuer: params.issuer ?? 'crm-api',
       audience: params.audience ?? 'crm-web',
       ...DEFAULT_AUTH_TTLS,
+      appUrl: params.appUrl,
     },
   };
 }

@@ -1,10 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { CrmServices } from '@crm/trpc';
-import { uniqueEmail } from '@crm/domain/testing';
+import { newTenant } from '@crm/domain/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { createApp } from '../src/app.ts';
+import { createApp, type AppOptions } from '../src/app.ts';
 
 export interface ApiServer {
   /** `http://127.0.0.1:<port>`, once the server listens. */
@@ -13,7 +13,7 @@ export interface ApiServer {
   call: (token: string, path: string, input: unknown, method?: 'GET' | 'POST') => Promise<{ status: number; json: any }>;
   /** A procedure's data, or an error naming the procedure and what it answered. */
   data: <T = any>(token: string, path: string, input: unknown, method?: 'GET' | 'POST') => Promise<T>;
-  /** A new user in a new organisation of their own: their access token and tenant. */
+  /** A new user in a new organisation of their own (signed up and verified): their access token and tenant. */
   signUp: (label: string) => Promise<{ token: string; tenantId: string }>;
 }
 
@@ -21,11 +21,12 @@ export interface ApiServer {
  * The real Express app on a free local port for one test file (or `describe`): listening before
  * its tests, closed after. `services` may be a function when they are built in a `beforeAll`.
  */
-export function useApiServer(services: CrmServices | (() => CrmServices)): ApiServer {
+export function useApiServer(services: CrmServices | (() => CrmServices), options: Partial<AppOptions> = {}): ApiServer {
   let server: Server;
   let base = '';
+  const resolved = () => (typeof services === 'function' ? services() : services);
   beforeAll(async () => {
-    const app = createApp({ services: typeof services === 'function' ? services() : services, log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false });
+    const app = createApp({ services: resolved(), log: pino({ level: 'silent' }), readiness: [], webOrigin: 'http://web.example.test', secureCookies: false, ...options });
     server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -53,13 +54,8 @@ export function useApiServer(services: CrmServices | (() => CrmServices)): ApiSe
       return json.result.data as T;
     },
     signUp: async (label) => {
-      const response = await fetch(`${base}/trpc/auth.signUp`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Léa ${label}`, email: uniqueEmail(label.toLowerCase()), password: 'a long enough password', organisationName: `${label} SARL` }),
-      });
-      const data = ((await response.json()) as { result: { data: { accessToken: string; organisationId: string } } }).result.data;
-      return { token: data.accessToken, tenantId: data.organisationId };
+      const { session, tenantId } = await newTenant(resolved(), `${label} SARL`);
+      return { token: session.accessToken, tenantId };
     },
   };
 }

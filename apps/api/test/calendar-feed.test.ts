@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { get, type Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
+import { newTenant, testAuthDeps } from '@crm/domain/testing';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.ts';
@@ -45,12 +45,8 @@ async function call<T = unknown>(path: string, token: string, input?: unknown): 
 }
 
 async function signUp(organisationName: string) {
-  const response = await fetch(`${base}/trpc/auth.signUp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Léa Agenda', email: uniqueEmail('ics'), password: 'a long enough password', organisationName }),
-  });
-  return ((await response.json()) as { result: { data: { accessToken: string; organisationId: string } } }).result.data;
+  const { session } = await newTenant(services, organisationName, 'Léa Agenda');
+  return session;
 }
 
 /** Unfolded content lines, after checking CRLF line ends and the 75-octet limit of RFC 5545. */

@@ -22,4 +22,26 @@ describe('the API environment', () => {
     expect(env.DATABASE_URL).toBe('postgresql://crm_app:p%40ss@db.local:5432/crm');
     expect(env.PORT).toBe(3000);
   });
+
+  it('reads TRUST_PROXY as Express does, and refuses true with the reason', () => {
+    const base = { DATABASE_URL: 'postgresql://x@h/d', JWT_SECRET: 'x'.repeat(32) };
+    expect(parseEnv(base).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ ...base, TRUST_PROXY: 'false' }).TRUST_PROXY).toBe(false);
+    expect(parseEnv({ ...base, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1,loopback,uniquelocal,fd00::/8,192.168.0.0/255.255.0.0' }).TRUST_PROXY).toEqual([
+      '10.0.0.0/8', '127.0.0.1', 'loopback', 'uniquelocal', 'fd00::/8', '192.168.0.0/255.255.0.0',
+    ]);
+    expect(() => parseEnv({ ...base, TRUST_PROXY: 'true' })).toThrow(/TRUST_PROXY: true would trust any client's X-Forwarded-For/);
+    expect(() => parseEnv({ ...base, TRUST_PROXY: '10.0.0.0/33,proxy.local' })).toThrow(/TRUST_PROXY: .*10\.0\.0\.0\/33, proxy\.local/);
+  });
+
+  it('captures mail unless in production, or as MAIL_CAPTURE says', () => {
+    const base = { DATABASE_URL: 'postgresql://x@h/d', JWT_SECRET: 'x'.repeat(32) };
+    expect(parseEnv(base).MAIL_CAPTURE).toBe(true);
+    expect(parseEnv({ ...base, NODE_ENV: 'test' }).MAIL_CAPTURE).toBe(true);
+    expect(parseEnv({ ...base, NODE_ENV: 'production' }).MAIL_CAPTURE).toBe(false);
+    expect(parseEnv({ ...base, NODE_ENV: 'production', MAIL_CAPTURE: 'true' }).MAIL_CAPTURE).toBe(true);
+    expect(parseEnv({ ...base, MAIL_CAPTURE: 'false' }).MAIL_CAPTURE).toBe(false);
+    expect(() => parseEnv({ ...base, MAIL_CAPTURE: 'yes' })).toThrow(/MAIL_CAPTURE: must be true or false/);
+  });
 });

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Writable } from 'node:stream';
-import { TEST_JWT_SECRET, testAuthDeps, uniqueEmail } from '@crm/domain/testing';
+import { TEST_JWT_SECRET, testAuthDeps, uniqueEmail, uniqueIp } from '@crm/domain/testing';
 import { SignJWT } from 'jose';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ const sink = new Writable({
 });
 let server: Server;
 let base: string;
-const services = testAuthDeps();
+const services = { ...testAuthDeps(), mailCapture: true };
 const WEB_ORIGIN = 'http://web.example.test';
 
 beforeAll(async () => {
@@ -28,6 +28,8 @@ beforeAll(async () => {
     webOrigin: WEB_ORIGIN,
     secureCookies: false,
     maxBodyBytes: 100_000,
+    // The tests stand for a reverse proxy on loopback: each person comes from an address of their own.
+    trustProxy: ['loopback'],
   });
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
@@ -48,10 +50,18 @@ const get = async (path: string, headers: Record<string, string> = {}) => {
   return { status: response.status, json: (await response.json()) as any };
 };
 
+/** Signs a new person up over HTTP and follows the link of the mail the app captured, as a person does. */
 async function signUp() {
   const email = uniqueEmail('http');
   const password = 'a long enough password';
-  const res = await post('auth.signUp', { name: 'Léa Http', email, password, organisationName: 'Http SARL' });
+  const from = { 'x-forwarded-for': uniqueIp() };
+  const asked = await post('auth.signUp', { name: 'Léa Http', email, password, organisationName: 'Http SARL' }, from);
+  expect(asked.status).toBe(200);
+  expect(asked.json.result.data).toEqual({ ok: true });
+  expect(asked.headers.get('set-cookie')).toBeNull();
+  const mails = await get(`capturedMails.list?input=${encodeURIComponent(JSON.stringify({ to: email }))}`);
+  const token = (mails.json.result.data[0].link as string).split('#')[1];
+  const res = await post('auth.verifyEmail', { token }, from);
   expect(res.status).toBe(200);
   const cookie = res.headers.get('set-cookie') ?? '';
   return { email, password, token: res.json.result.data.accessToken as string, cookie, refresh: cookie.split(';')[0]! };
@@ -153,10 +163,11 @@ describe('bad input gets a clear 4xx and changes nothing', () => {
 
   it('a flood of bad logins is throttled with 429 and a Retry-After hint', async () => {
     const { email } = await signUp();
+    const from = { 'x-forwarded-for': uniqueIp() };
     const statuses: number[] = [];
-    for (let i = 0; i < 7; i++) statuses.push((await post('auth.logIn', { email, password: `wrong ${i}` })).status);
+    for (let i = 0; i < 7; i++) statuses.push((await post('auth.logIn', { email, password: `wrong ${i}` }, from)).status);
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
-    const throttled = await post('auth.logIn', { email, password: 'wrong again' });
+    const throttled = await post('auth.logIn', { email, password: 'wrong again' }, from);
     expect(throttled.status).toBe(429);
     expect(throttled.json.error.data.retryAfter).toBeGreaterThan(0);
   });

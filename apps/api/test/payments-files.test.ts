@@ -1,6 +1,6 @@
 import { withTenant } from '@crm/db';
 import { computeSepaCreditorIdCheckDigits, createContractSchedule } from '@crm/domain';
-import { testAuthDeps, uniqueEmail } from '@crm/domain/testing';
+import { newTenant, testAuthDeps } from '@crm/domain/testing';
 import { describe, expect, it } from 'vitest';
 import { useApiServer } from './api-server.ts';
 
@@ -13,12 +13,8 @@ const { call } = api;
 
 /** A creditor organisation with one signed monthly SEPA contract whose schedule exists. */
 async function creditor() {
-  const response = await fetch(`${api.base()}/trpc/auth.signUp`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Paul Compta', email: uniqueEmail('sepa'), password: 'a long enough password', organisationName: 'Prélèvements SARL' }),
-  });
-  const { accessToken: token, organisationId: tenantId } = ((await response.json()) as { result: { data: { accessToken: string; organisationId: string } } }).result.data;
+  const { session, tenantId } = await newTenant(services, 'Prélèvements SARL');
+  const token = session.accessToken;
   await withTenant(services.db, tenantId, async (tx) => {
     await tx.organisation.update({
       where: { id: tenantId },

@@ -23,17 +23,34 @@ export function useBrowser(): () => Browser {
 }
 
 /**
- * Signs a new person up through the page, in an organisation of their own (a fresh tenant per
- * test file), and waits for the home page that greets them.
+ * Signs a new person up through the pages, as a newcomer on the embedded defaults does it: the
+ * form, "check your mailbox", the captured mail ("Courriers envoyés"), the link in it, and the
+ * home page that greets them, in an organisation of their own (a fresh tenant per test).
+ * Each person comes from an address of their own: the API trusts the loopback proxy (the test)
+ * for X-Forwarded-For, as behind a reverse proxy, so the per-IP sign-up limit is per person.
  */
-export async function signUp(page: Page, organisation: string, name = 'Alice Bernard'): Promise<void> {
+export async function signUp(
+  page: Page,
+  organisation: string,
+  name = 'Alice Bernard',
+  account: { email?: string; password?: string } = {},
+): Promise<{ email: string; password: string }> {
+  const email = account.email ?? `${name.split(' ')[0]!.toLowerCase()}.${randomBytes(4).toString('hex')}@example.test`;
+  const password = account.password ?? 'un mot de passe solide';
+  const [a, b] = randomBytes(2);
+  await page.setExtraHTTPHeaders({ 'x-forwarded-for': `198.18.${a!}.${b!}` });
   await page.goto('/inscription');
   await page.getByLabel("Nom de l'entreprise").fill(`${organisation} ${randomBytes(3).toString('hex')}`);
   await page.getByLabel('Votre nom', { exact: true }).fill(name);
-  await page.getByLabel('Email', { exact: true }).fill(`${name.split(' ')[0]!.toLowerCase()}.${randomBytes(4).toString('hex')}@example.test`);
-  await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Mot de passe', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Créer mon compte' }).click();
+  await page.getByRole('heading', { name: 'Vérifiez votre boîte mail' }).waitFor();
+  await page.getByRole('link', { name: 'Courriers envoyés' }).click();
+  const mail = page.getByRole('article', { name: `Confirmez votre adresse pour activer votre compte — ${email}` });
+  await mail.getByRole('link', { name: 'Ouvrir le lien' }).click();
   await page.getByRole('heading', { name: `Bonjour ${name}` }).waitFor();
+  return { email, password };
 }
 
 /** Creates a person through the client form and waits for their page. */

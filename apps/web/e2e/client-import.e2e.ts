@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
-import { useBrowser } from './browser.ts';
+import { signUp, useBrowser } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -10,13 +9,7 @@ describe('client import, as the back office uses it', () => {
     const context = await browser().newContext({ baseURL, locale: 'fr-FR' });
     const page = await context.newPage();
     try {
-      await page.goto('/inscription');
-      await page.getByLabel("Nom de l'entreprise").fill(`Import ${randomBytes(3).toString('hex')}`);
-      await page.getByLabel('Votre nom', { exact: true }).fill('Alice Bernard');
-      await page.getByLabel('Email', { exact: true }).fill(`alice.${randomBytes(4).toString('hex')}@example.test`);
-      await page.getByLabel('Mot de passe', { exact: true }).fill('un mot de passe solide');
-      await page.getByRole('button', { name: 'Créer mon compte' }).click();
-      await page.getByRole('heading', { name: 'Bonjour Alice Bernard' }).waitFor();
+      await signUp(page, 'Import');
 
       await page.getByRole('link', { name: 'Clients' }).click();
       await page.getByRole('link', { name: 'Importer' }).click();

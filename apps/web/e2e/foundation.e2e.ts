@@ -20,13 +20,27 @@ describe('the foundation, as a person uses it', () => {
     const page = await context.newPage();
     try {
 
-    // Sign up
+    // Sign up: the form answers "check your mailbox"; the captured mail's link opens the account
+    await page.setExtraHTTPHeaders({ 'x-forwarded-for': '198.18.200.1' });
+    await page.goto('/connexion');
+    expect(await page.getByRole('link', { name: 'Courriers envoyés' }).count()).toBe(1); // mail capture is on here
     await page.goto('/inscription');
     await fill(page, "Nom de l'entreprise", company);
     await fill(page, 'Votre nom', owner.name);
     await fill(page, 'Email', owner.email);
     await fill(page, 'Mot de passe', owner.password);
     await page.getByRole('button', { name: 'Créer mon compte' }).click();
+    await page.getByRole('heading', { name: 'Vérifiez votre boîte mail' }).waitFor();
+    // Not verified yet: no account, so logging in says what a wrong password says
+    await page.goto('/connexion');
+    await fill(page, 'Email', owner.email);
+    await fill(page, 'Mot de passe', owner.password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByText('Email ou mot de passe incorrect').waitFor();
+    await page.getByRole('link', { name: 'Courriers envoyés' }).click();
+    const mail = page.getByRole('article', { name: `Confirmez votre adresse pour activer votre compte — ${owner.email}` });
+    expect(await mail.textContent()).toContain(company);
+    await mail.getByRole('link', { name: 'Ouvrir le lien' }).click();
     await page.getByRole('heading', { name: `Bonjour ${owner.name}` }).waitFor();
     expect(await page.getByTestId('my-role').textContent()).toBe('Propriétaire');
     await page.screenshot({ path: '/tmp/web-dashboard.png' });

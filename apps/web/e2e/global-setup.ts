@@ -58,6 +58,10 @@ export async function setup(project: TestProject): Promise<void> {
       WEB_DIST: path.join(webRoot, 'dist'),
       LOG_LEVEL: 'warn',
       DOCUMENTS_DIR: path.join(tmpdir(), `crm-e2e-documents-${runId}`),
+      // Sign-ups are verified through the captured mail; the browser tests stand for a reverse proxy
+      // on loopback that gives each person an address of their own (X-Forwarded-For).
+      MAIL_CAPTURE: 'true',
+      TRUST_PROXY: 'loopback',
     },
   });
   const deadline = Date.now() + 30_000;

@@ -2,6 +2,7 @@ import type { AppRouter } from '@crm/trpc';
 import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCLink } from '@trpc/client';
 import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { observable } from '@trpc/server/observable';
+import { MAX_BATCH_ITEMS, UNBATCHED_PROCEDURES } from './lib/batching.ts';
 import { sessionToken } from './lib/session-token.ts';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
@@ -40,7 +41,7 @@ export function acceptGrant(grant: { accessToken: string; accessTokenExpiresAt: 
   sessionToken.set(grant.accessToken, grant.accessTokenExpiresAt, () => void refreshAccessToken());
 }
 
-const SESSION_PATHS = new Set(['auth.logIn', 'auth.signUp', 'auth.refresh', 'invitations.accept']);
+const SESSION_PATHS = new Set(['auth.logIn', 'auth.signUp', 'auth.verifyEmail', 'auth.refresh', 'invitations.accept']);
 
 // On a 401 (expired access token), refresh once and replay the call.
 const refreshOnUnauthorized: TRPCLink<AppRouter> = () => ({ op, next }) =>
@@ -68,7 +69,15 @@ export const trpcClient = createTRPCClient<AppRouter>({
       // Server-sent events; EventSource cannot send headers, so the token goes as a connection
       // parameter, read again at every reconnect (after a refresh it is the new one).
       true: httpSubscriptionLink({ url, connectionParams: () => ({ token: sessionToken.get() ?? '' }) }),
-      false: [refreshOnUnauthorized, httpBatchLink({ url, fetch: withCookies, headers: authHeader })],
+      false: [
+        refreshOnUnauthorized,
+        // The API refuses public procedures (login, sign-up...) beside other calls, and batches past its limit.
+        splitLink({
+          condition: (op) => UNBATCHED_PROCEDURES.has(op.path),
+          true: httpLink({ url, fetch: withCookies, headers: authHeader }),
+          false: httpBatchLink({ url, fetch: withCookies, headers: authHeader, maxItems: MAX_BATCH_ITEMS }),
+        }),
+      ],
     }),
   ],
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, withTenant, type Db } from '@crm/db';
 import { createTestDatabase, type TestDatabase } from '@crm/db/testing';
-import { DEFAULT_AUTH_TTLS, emitEvent, signUp, systemClock, type AuthDeps } from '@crm/domain';
+import { createVerifiedAccount, DEFAULT_AUTH_TTLS, emitEvent, hashPassword, systemClock, type AuthDeps } from '@crm/domain';
 import { pino } from 'pino';
 
 export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -14,18 +14,18 @@ export async function ownDatabase(prefix: string): Promise<{ database: TestDatab
   const deps: AuthDeps = {
     db,
     clock: systemClock,
-    auth: { secret: new TextEncoder().encode('x'.repeat(40)), issuer: 'crm-api', audience: 'crm-web', ...DEFAULT_AUTH_TTLS },
+    auth: { secret: new TextEncoder().encode('x'.repeat(40)), issuer: 'crm-api', audience: 'crm-web', ...DEFAULT_AUTH_TTLS, appUrl: 'http://web.example.test' },
   };
   return { database, db, deps };
 }
 
 export async function newOrganisation(deps: AuthDeps, name = 'Worker SAS') {
-  const session = await signUp(
-    deps,
-    { name: 'Owner', email: `owner.${randomBytes(5).toString('hex')}@example.test`, password: 'a long password!', organisationName: name },
-    {},
-  );
-  return { tenantId: session.organisationId!, userId: session.userId };
+  return createVerifiedAccount(deps, {
+    name: 'Owner',
+    email: `owner.${randomBytes(5).toString('hex')}@example.test`,
+    passwordHash: await hashPassword('a long password!'),
+    organisationName: name,
+  });
 }
 
 /** `count` client.created events and one payment.received of `cents`, committed in batches. */

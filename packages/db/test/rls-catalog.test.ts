@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { APP_ROLE } from '../src/roles.ts';
 
 // Tables that deliberately carry no tenant: users and their sessions span organisations,
-// reference data is global. Any other table must have tenant_id (or be the tenant table).
+// reference data is global, sign-up requests and system mail belong to a person (an address or
+// a user), not to an organisation. Any other table must have tenant_id (or be the tenant table).
 const GLOBAL_TABLES = [
   '_prisma_migrations',
   'civilities',
@@ -13,6 +14,8 @@ const GLOBAL_TABLES = [
   'refresh_token_families',
   'refresh_tokens',
   'sepa_return_reasons',
+  'sign_up_requests',
+  'system_mails',
   'users',
   'vat_rates',
 ];

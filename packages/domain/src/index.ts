@@ -24,7 +24,9 @@ export * from './dashboard/get-daily-dashboard.ts';
 export * from './auth/auth.schema.ts';
 export * from './auth/tokens.ts';
 export * from './auth/sessions.ts';
-export { signUp } from './auth/sign-up.ts';
+export { signUp, SIGN_UP_THROTTLE, type SignUpReceipt } from './auth/sign-up.ts';
+export { verifyEmail } from './auth/verify-email.ts';
+export { createVerifiedAccount, type NewAccount } from './auth/create-account.ts';
 export { logIn } from './auth/log-in.ts';
 export { refreshSession } from './auth/refresh-session.ts';
 export { logOut } from './auth/log-out.ts';
@@ -32,6 +34,7 @@ export { getMe } from './auth/get-me.ts';
 export { switchOrganisation } from './auth/switch-organisation.ts';
 export { hashPassword, verifyPassword } from './auth/passwords.ts';
 export { THROTTLE } from './auth/login-throttle.ts';
+export { listCapturedMail, ZListCapturedMailInput, type TListCapturedMailInput } from './mail/captured-mail.ts';
 
 export * from './organisations/organisations.schema.ts';
 export { getOrganisation, type OrganisationView } from './organisations/get-organisation.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createDb, withTenant, type Db } from '@crm/db';
 import { inject } from 'vitest';
-import { DEFAULT_AUTH_TTLS, signUp, systemClock, type Actor, type AuthDeps, type Clock, type TenantDeps } from '../src/index.ts';
+import { DEFAULT_AUTH_TTLS, signUp, systemClock, verifyEmail, type Actor, type AuthDeps, type Clock, type TenantDeps } from '../src/index.ts';
 
 let db: Db | undefined;
 
@@ -12,6 +12,7 @@ export function testDb(): Db {
 }
 
 export const TEST_JWT_SECRET = 'test-secret-of-at-least-thirty-two-characters!';
+export const TEST_APP_URL = 'http://web.example.test';
 
 export function testAuthDeps(clock: Clock = systemClock): AuthDeps {
   return {
@@ -22,17 +23,34 @@ export function testAuthDeps(clock: Clock = systemClock): AuthDeps {
       issuer: 'crm-api',
       audience: 'crm-web',
       ...DEFAULT_AUTH_TTLS,
+      appUrl: TEST_APP_URL,
     },
   };
 }
 
 export const uniqueEmail = (label = 'user'): string => `${label}.${randomBytes(6).toString('hex')}@example.test`;
 
-/** A fresh organisation and its owner: every test makes its own, so files run in parallel. */
-export async function newTenant(deps: AuthDeps = testAuthDeps(), name = 'Société Test') {
+/** An address of its own for each caller, so per-IP limits of one test never reach another's. */
+export const uniqueIp = (): string => `2001:db8::${randomBytes(6).toString('hex').match(/.{4}/g)!.join(':')}`;
+
+/** The secret of the newest link of `template` mailed to `email`, read where the sender would. */
+export async function mailedToken(db: Db, email: string, template = 'email-verification'): Promise<string> {
+  const mail = await db.systemMail.findFirst({ where: { recipient: email, template }, orderBy: { createdAt: 'desc' }, select: { link: true } });
+  const token = mail?.link?.split('#')[1];
+  if (!token) throw new Error(`no ${template} mail to ${email}`);
+  return token;
+}
+
+/**
+ * A fresh organisation and its owner, signed up and verified as a person does it (the link of
+ * the verification mail): every test makes its own, so files run in parallel.
+ */
+export async function newTenant(deps: AuthDeps = testAuthDeps(), name = 'Société Test', ownerName = 'Owner Test') {
   const email = uniqueEmail('owner');
   const password = 'correct horse battery staple';
-  const session = await signUp(deps, { name: 'Owner Test', email, password, organisationName: name }, { ip: '127.0.0.1' });
+  const client = { ip: uniqueIp() };
+  await signUp(deps, { name: ownerName, email, password, organisationName: name }, client);
+  const session = await verifyEmail(deps, { token: await mailedToken(deps.db, email) }, client);
   return { tenantId: session.organisationId!, userId: session.userId, email, password, session };
 }
 

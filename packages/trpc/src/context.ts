@@ -10,6 +10,8 @@ export interface CrmServices {
   notificationSignal?: NotificationSignal | undefined;
   /** Where documents' bytes go and how large they may be (apps/api builds it from env); without it, storing fails. */
   documents?: DocumentServices | undefined;
+  /** System mail readable in the app, like a development mail catcher (MAIL_CAPTURE); never in production. */
+  mailCapture?: boolean | undefined;
 }
 
 /** The transport's side of a session: where the refresh token cookie is written. */

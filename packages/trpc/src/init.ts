@@ -1,6 +1,7 @@
 import type { Permission } from '@crm/domain';
 import { initTRPC } from '@trpc/server';
 import type { CrmContext } from './context.ts';
+import { batchErrorMessage } from './batch-rules.ts';
 import { fieldErrorsOf, inputErrorMessage, retryAfterOf } from './errors.ts';
 
 /** How a procedure is reached: by anyone, by any signed-in user, or by members holding a permission. */
@@ -21,7 +22,7 @@ export const t = initTRPC
       const internal = error.code === 'INTERNAL_SERVER_ERROR';
       return {
         ...shape,
-        message: internal ? 'Erreur interne' : inputErrorMessage(error),
+        message: internal ? 'Erreur interne' : (batchErrorMessage(error) ?? inputErrorMessage(error)),
         data: {
           code: shape.data.code,
           httpStatus: shape.data.httpStatus,

@@ -5,6 +5,7 @@ import { activitiesRouter } from './routers/activities.router.ts';
 import { authRouter } from './routers/auth.router.ts';
 import { appointmentsRouter } from './routers/appointments.router.ts';
 import { calendarRouter } from './routers/calendar.router.ts';
+import { capturedMailsRouter } from './routers/captured-mails.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
 import { clientImportsRouter } from './routers/client-imports.router.ts';
 import { contractsRouter } from './routers/contracts.router.ts';
@@ -47,6 +48,7 @@ export const appRouter = router({
   batches: batchesRouter,
   contracts: contractsRouter,
   documents: documentsRouter,
+  capturedMails: capturedMailsRouter,
 });
 
 export type AppRouter = typeof appRouter;

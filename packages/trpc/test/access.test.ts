@@ -7,11 +7,21 @@ describe('procedure access', () => {
     await expect(procedureAccessList().join('\n') + '\n').toMatchFileSnapshot('./__snapshots__/procedure-access.txt');
   });
 
-  it('leaves public only what must be: health, sign-up, login, refresh, invitations by token', () => {
+  it('leaves public only what must be: health, sign-up and its link, login, refresh, invitations by token, the mail catcher', () => {
     const publicOnes = procedureAccessList()
       .filter((line) => / public$/.test(line))
       .map((line) => line.split(' ')[0]);
-    expect(publicOnes).toEqual(['auth.logIn', 'auth.refresh', 'auth.signUp', 'health.ping', 'invitations.accept', 'invitations.preview']);
+    expect(publicOnes).toEqual([
+      'auth.logIn',
+      'auth.refresh',
+      'auth.signUp',
+      'auth.verifyEmail',
+      'capturedMails.enabled',
+      'capturedMails.list',
+      'health.ping',
+      'invitations.accept',
+      'invitations.preview',
+    ]);
   });
 
   it('declares an access on every procedure', () => {

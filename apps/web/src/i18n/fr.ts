@@ -16,6 +16,21 @@ export const fr = {
     createAccount: 'Créer un compte',
     haveAccount: 'Déjà un compte ?',
     passwordHint: '10 caractères au moins',
+    checkMailboxTitle: 'Vérifiez votre boîte mail',
+    checkMailbox: (email: string) =>
+      `Si l'adresse ${email} peut recevoir un compte, un lien pour l'activer vient d'y être envoyé. Il sert une fois et expire dans 24 heures.`,
+    verifyTitle: 'Activation du compte',
+    verifying: 'Activation de votre compte…',
+    verifyMissingLink: 'Ce lien est incomplet : ouvrez celui du courrier reçu.',
+    capturedMailLink: 'Courriers envoyés',
+  },
+  capturedMail: {
+    title: 'Courriers envoyés',
+    intro: "Les courriers du système ne partent pas : ils s'affichent ici (mode de développement, MAIL_CAPTURE).",
+    empty: 'Aucun courrier pour le moment.',
+    to: 'À',
+    openLink: 'Ouvrir le lien',
+    back: 'Retour à la connexion',
   },
   invitation: {
     title: 'Invitation',

@@ -2,9 +2,11 @@ import { lazy, Suspense, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { AppLayout } from '../components/app-layout.tsx';
 import { AcceptInvitationPage } from '../features/auth/accept-invitation-page.tsx';
+import { CapturedMailPage } from '../features/auth/captured-mail.tsx';
 import { LoginPage } from '../features/auth/login-page.tsx';
 import { useSession } from '../features/auth/session.tsx';
 import { SignupPage } from '../features/auth/signup-page.tsx';
+import { VerifyEmailPage } from '../features/auth/verify-email-page.tsx';
 import { AgendaPage } from '../features/calendar/agenda-page.tsx';
 import { ClientPage, EditClientPage, NewClientPage } from '../features/clients/client-page.tsx';
 import { ClientsPage } from '../features/clients/clients-page.tsx';
@@ -48,6 +50,8 @@ export function AppRoutes() {
       <Route path="/connexion" element={<GuestOnly><LoginPage /></GuestOnly>} />
       <Route path="/inscription" element={<GuestOnly><SignupPage /></GuestOnly>} />
       <Route path="/invitation/:token" element={<AcceptInvitationPage />} />
+      <Route path="/verifier-email" element={<VerifyEmailPage />} />
+      <Route path="/courriers" element={<CapturedMailPage />} />
       <Route element={<RequireSession><AppLayout /></RequireSession>}>
         <Route index element={<DashboardPage />} />
         <Route path="/clients" element={<ClientsPage />} />

@@ -31,6 +31,10 @@ export const ZLogInInput = z.strictObject({
 });
 export type TLogInInput = z.infer<typeof ZLogInInput>;
 
+// The secret of a sign-up's link (newSecret: 32 random bytes, base64url).
+export const ZVerifyEmailInput = z.strictObject({ token: z.string().trim().min(20, 'Lien invalide').max(200, 'Lien invalide') });
+export type TVerifyEmailInput = z.infer<typeof ZVerifyEmailInput>;
+
 export const ZSwitchOrganisationInput = z.strictObject({ organisationId: z.uuid('Organisation invalide') });
 export type TSwitchOrganisationInput = z.infer<typeof ZSwitchOrganisationInput>;
 

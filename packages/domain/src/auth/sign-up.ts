@@ -1,31 +1,54 @@
-import { classifyDbError, newId, withTenant } from '@crm/db';
-import { recordAudit } from '../audit/record-audit.ts';
-import { emitEvent } from '../events/emit-event.ts';
-import { seedTenantLists } from '../lists/tenant-lists.ts';
 import type { AuthDeps, ClientInfo } from '../shared/context.ts';
-import { conflict } from '../shared/errors.ts';
+import { emailVerificationMail, signUpAttemptNoticeMail } from '../mail/account-mails.ts';
+import { queueSystemMail } from '../mail/system-mail.ts';
 import type { TSignUpInput } from './auth.schema.ts';
 import { hashPassword } from './passwords.ts';
-import { startSession, type IssuedSession } from './sessions.ts';
+import { reserveAttempt, tooManyAttempts, type ThrottleRule } from './throttle.ts';
+import { hashSecret, newSecret } from './tokens.ts';
 
-/** Creates a user, their organisation, and makes them its owner; returns a session. */
-export async function signUp(deps: AuthDeps, input: TSignUpInput, client: ClientInfo): Promise<IssuedSession> {
+/** Sign-ups per IP: enough for an office behind one address, too few to probe or to flood. */
+export const SIGN_UP_THROTTLE: ThrottleRule = { limit: 10, windowSeconds: 60 * 60, blockSeconds: 60 * 60 };
+
+/** What every sign-up answers, whatever the address: only its mailbox learns what happened. */
+export interface SignUpReceipt {
+  ok: true;
+}
+
+/**
+ * Asks for an account. Nothing is created yet: a new address gets a link (verify-email.ts
+ * creates the account when it is followed); an address that has an account gets a notice
+ * instead. Both paths hash the password and write in one transaction, and answer the same, so
+ * neither the answer nor its time tells whether the address has an account.
+ */
+export async function signUp(deps: AuthDeps, input: TSignUpInput, client: ClientInfo): Promise<SignUpReceipt> {
+  const now = deps.clock();
+  if (client.ip) {
+    const reservation = await reserveAttempt(deps.db, `sign-up-ip:${client.ip}`, SIGN_UP_THROTTLE, now);
+    if (!reservation.allowed) throw tooManyAttempts('création de compte', reservation.retryAfter);
+  }
   const passwordHash = await hashPassword(input.password); // slow on purpose: before the transaction
-  const tenantId = newId();
-  const userId = await withTenant(deps.db, tenantId, async (tx) => {
-    const user = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash } });
-    await tx.organisation.create({ data: { id: tenantId, name: input.organisationName, legalName: input.organisationName } });
-    const member = await tx.membership.create({ data: { tenantId, userId: user.id, role: 'owner' } });
-    await seedTenantLists(tx, tenantId);
-    await emitEvent(tx, { type: 'organisation.created', tenantId, payload: { organisationId: tenantId, name: input.organisationName } });
-    await emitEvent(tx, { type: 'member.joined', tenantId, payload: { memberId: member.id, userId: user.id, role: 'owner' } });
-    await recordAudit(tx, { tenantId, actorUserId: user.id, action: 'organisation.created', entityType: 'organisation', entityId: tenantId });
-    return user.id;
-  }).catch((error: unknown) => {
-    if (classifyDbError(error)?.kind === 'conflict') {
-      throw conflict('Un compte existe déjà avec cet email', { email: ['Un compte existe déjà avec cet email'] });
+  const token = newSecret();
+  const expiresAt = new Date(now.getTime() + deps.auth.emailVerificationTtlHours * 3_600_000);
+  const { appUrl } = deps.auth;
+  await deps.db.$transaction(async (tx) => {
+    const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, name: true } });
+    if (existing) {
+      await queueSystemMail(tx, signUpAttemptNoticeMail({ userId: existing.id, email: input.email, name: existing.name, appUrl, now }));
+      return;
     }
-    throw error;
+    const request = await tx.signUpRequest.create({
+      data: {
+        email: input.email,
+        name: input.name,
+        organisationName: input.organisationName,
+        passwordHash,
+        tokenHash: hashSecret(token),
+        ip: client.ip ?? null,
+        expiresAt,
+      },
+      select: { id: true },
+    });
+    await queueSystemMail(tx, emailVerificationMail({ requestId: request.id, email: input.email, name: input.name, organisationName: input.organisationName, appUrl, token, expiresAt }));
   });
-  return startSession(deps, { userId, tenantId, client });
+  return { ok: true };
 }

@@ -10,12 +10,16 @@ export interface AuthConfig {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   invitationTtlDays: number;
+  emailVerificationTtlHours: number;
+  /** The web app's public URL, for the links of account mail (e.g. https://crm.example.fr). */
+  appUrl: string;
 }
 
 export const DEFAULT_AUTH_TTLS = {
   accessTokenTtlSeconds: 10 * 60,
   refreshTokenTtlDays: 30,
   invitationTtlDays: 7,
+  emailVerificationTtlHours: 24,
 } as const;
 
 /** What a verified access token says. The tenant is only ever read from here. */

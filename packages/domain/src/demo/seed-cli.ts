@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { createDb } from '@crm/db';
-import { DEFAULT_AUTH_TTLS, DEFAULT_MAX_DOCUMENT_BYTES, LocalDiskStorage, systemClock } from '../index.ts';
+import { DEFAULT_MAX_DOCUMENT_BYTES, LocalDiskStorage, systemClock } from '../index.ts';
 import { seedDemo } from './seed-demo.ts';
 
 // `pnpm db:seed`: the demo organisation on the database of DATABASE_URL.
@@ -23,8 +23,6 @@ const db = createDb({ url, poolSize: 2 });
 const result = await seedDemo({
   db,
   clock: systemClock,
-  // Seeding opens no session that anyone uses: an ephemeral key is enough.
-  auth: { secret: crypto.getRandomValues(new Uint8Array(32)), issuer: 'seed', audience: 'seed', ...DEFAULT_AUTH_TTLS },
   documents: { storage: new LocalDiskStorage(path.resolve(REPO_ROOT, documentsDir)), maxBytes: DEFAULT_MAX_DOCUMENT_BYTES },
 });
 console.log(result.created ? `Demo organisation created: ${result.email} / ${result.password}` : `Demo organisation already there (${result.email}).`);

@@ -7,7 +7,8 @@ import { computeSepaCreditorIdCheckDigits } from '../shared/identifiers.ts';
 import { ZCreateActivityInput } from '../activities/activities.schema.ts';
 import { createAppointment } from '../appointments/create-appointment.ts';
 import { ZCreateAppointmentInput } from '../appointments/appointments.schema.ts';
-import { signUp } from '../auth/sign-up.ts';
+import { createVerifiedAccount } from '../auth/create-account.ts';
+import { hashPassword } from '../auth/passwords.ts';
 import { createClient } from '../clients/create-client.ts';
 import { ZCreateClientInput } from '../clients/clients.schema.ts';
 import { createProduct } from '../products/products.ts';
@@ -24,17 +25,19 @@ export const DEMO_LOGIN = { email: 'demo@crm.local', password: 'demo-crm-2026' }
  * The organisation a new user finds when running the CRM on embedded defaults. Idempotent:
  * does nothing when the demo account exists.
  */
-export async function seedDemo(deps: AuthDeps & { documents: DocumentServices }): Promise<{ created: boolean; email: string; password: string }> {
+export async function seedDemo(deps: Pick<AuthDeps, 'db' | 'clock'> & { documents: DocumentServices }): Promise<{ created: boolean; email: string; password: string }> {
   const exists = await deps.db.user.count({ where: { email: DEMO_LOGIN.email } });
   if (exists > 0) return { created: false, ...DEMO_LOGIN };
-  const session = await signUp(
-    deps,
-    { name: 'Camille Martin', email: DEMO_LOGIN.email, password: DEMO_LOGIN.password, organisationName: 'Démo Assurances' },
-    { ip: '127.0.0.1', userAgent: 'seed' },
-  );
-  await withTenant(deps.db, session.organisationId!, (tx) =>
+  // The demo account's address is not a mailbox anyone reads: it is created verified.
+  const { userId, tenantId } = await createVerifiedAccount(deps, {
+    name: 'Camille Martin',
+    email: DEMO_LOGIN.email,
+    passwordHash: await hashPassword(DEMO_LOGIN.password),
+    organisationName: 'Démo Assurances',
+  });
+  await withTenant(deps.db, tenantId, (tx) =>
     tx.organisation.update({
-      where: { id: session.organisationId! },
+      where: { id: tenantId },
       data: {
         legalName: 'Démo Assurances SAS',
         legalForm: 'SAS',
@@ -52,10 +55,10 @@ export async function seedDemo(deps: AuthDeps & { documents: DocumentServices })
       },
     }),
   );
-  await withTenant(deps.db, session.organisationId!, async (tx) => {
-    const member = await tx.membership.findFirstOrThrow({ where: { userId: session.userId }, select: { id: true } });
-    await seedDemoData({ tx, now: deps.clock(), actor: { userId: session.userId, tenantId: session.organisationId!, memberId: member.id, role: 'owner' }, documents: deps.documents });
-  }, { userId: session.userId, timeoutMs: 120_000 });
+  await withTenant(deps.db, tenantId, async (tx) => {
+    const member = await tx.membership.findFirstOrThrow({ where: { userId }, select: { id: true } });
+    await seedDemoData({ tx, now: deps.clock(), actor: { userId, tenantId, memberId: member.id, role: 'owner' }, documents: deps.documents });
+  }, { userId, timeoutMs: 120_000 });
   return { created: true, ...DEMO_LOGIN };
 }
 

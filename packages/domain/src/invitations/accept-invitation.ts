@@ -1,7 +1,7 @@
 import { classifyDbError, withTenant, type Tx } from '@crm/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import { ZNewPassword } from '../auth/auth.schema.ts';
-import { assertNotThrottled, recordLoginFailure } from '../auth/login-throttle.ts';
+import { passwordCheckSucceeded, reservePasswordCheck } from '../auth/login-throttle.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { startSession, type IssuedSession } from '../auth/sessions.ts';
 import { emitEvent } from '../events/emit-event.ts';
@@ -31,7 +31,9 @@ export async function previewInvitation(deps: Pick<AuthDeps, 'db' | 'clock'>, in
 
 /**
  * Joins the organisation the invitation is for: with the existing account of the invited
- * email (its password proves it), or with a new account. Returns a session in that organisation.
+ * email (its password proves it), or with a new account. The invitation's link counts as the
+ * proof of the address that a sign-up's link gives (it is meant for that mailbox; until mail is
+ * sent, the inviter hands it over). Returns a session in that organisation.
  */
 export async function acceptInvitation(
   deps: AuthDeps,
@@ -48,11 +50,10 @@ export async function acceptInvitation(
   const existing = await deps.db.user.findUnique({ where: { email: invitation.email }, select: { id: true, passwordHash: true } });
   let newUser: { name: string; passwordHash: string } | null = null;
   if (existing) {
-    await assertNotThrottled(deps.db, invitation.email, client.ip, now);
-    if (!(await verifyPassword(existing.passwordHash, input.password))) {
-      await recordLoginFailure(deps.db, invitation.email, client.ip, now);
-      throw unauthorized('Mot de passe incorrect');
-    }
+    // A password check like a login's, reserved in the same throttle before verifying.
+    await reservePasswordCheck(deps.db, invitation.email, client.ip, now);
+    if (!(await verifyPassword(existing.passwordHash, input.password))) throw unauthorized('Mot de passe incorrect');
+    await passwordCheckSucceeded(deps.db, invitation.email, client.ip);
   } else {
     const fieldErrors: Record<string, string[]> = {};
     if (!input.name) fieldErrors.name = ['Nom requis'];

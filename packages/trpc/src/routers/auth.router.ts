@@ -5,15 +5,19 @@ import {
   refreshSession,
   signUp,
   switchOrganisation,
+  verifyEmail,
   ZLogInInput,
   ZSignUpInput,
   ZSwitchOrganisationInput,
+  ZVerifyEmailInput,
 } from '@crm/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
-import { authedProcedure, sessionProcedure } from '../procedures.ts';
+import { authedProcedure, publicProcedure, sessionProcedure } from '../procedures.ts';
 
 export const authRouter = {
-  signUp: sessionProcedure.input(ZSignUpInput).mutation(({ ctx, input }) => ctx.issue(signUp(ctx.auth, input, ctx.request.client))),
+  // Answers the same for every address and opens no session: the mailed link does (verifyEmail).
+  signUp: publicProcedure.input(ZSignUpInput).mutation(({ ctx, input }) => signUp(ctx.auth, input, ctx.request.client)),
+  verifyEmail: sessionProcedure.input(ZVerifyEmailInput).mutation(({ ctx, input }) => ctx.issue(verifyEmail(ctx.auth, input, ctx.request.client))),
   logIn: sessionProcedure.input(ZLogInInput).mutation(({ ctx, input }) => ctx.issue(logIn(ctx.auth, input, ctx.request.client))),
   refresh: sessionProcedure.mutation(({ ctx }) => ctx.issue(refreshSession(ctx.auth, ctx.request.cookies.refreshToken))),
   logOut: authedProcedure.mutation(({ ctx }) => logOut(ctx.auth, ctx.claims).finally(() => ctx.request.cookies.clearRefreshToken())),

@@ -5,6 +5,7 @@ import { FormMessage, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
 import { useTRPC } from '../../trpc.ts';
+import { CapturedMailLink } from './captured-mail.tsx';
 import { useOpenSession } from './session.tsx';
 
 export function LoginPage() {
@@ -32,6 +33,7 @@ export function LoginPage() {
           value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
         <button className="button button--primary" type="submit" disabled={login.isPending}>{t.auth.loginSubmit}</button>
         <p className="auth-card__switch">{t.auth.noAccount} <Link to="/inscription">{t.auth.createAccount}</Link></p>
+        <CapturedMailLink />
       </form>
     </main>
   );

@@ -5,23 +5,31 @@ import { FormMessage, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
 import { useTRPC } from '../../trpc.ts';
-import { useOpenSession } from './session.tsx';
+import { CapturedMailLink } from './captured-mail.tsx';
 
 export function SignupPage() {
   const trpc = useTRPC();
-  const openSession = useOpenSession();
   const [form, setForm] = useState({ name: '', email: '', password: '', organisationName: '' });
-  const signUp = useMutation(
-    trpc.auth.signUp.mutationOptions({
-      onSuccess: openSession,
-    }),
-  );
+  // The answer is the same whether the address has an account or not: the mailbox tells the rest.
+  const signUp = useMutation(trpc.auth.signUp.mutationOptions());
   const submit = (event: FormEvent) => {
     event.preventDefault();
     signUp.mutate(form);
   };
   const errors = fieldErrorsOf(signUp.error);
   const set = (key: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [key]: e.target.value });
+  if (signUp.isSuccess) {
+    return (
+      <main className="auth-page">
+        <div className="card auth-card" role="status">
+          <h1>{t.auth.checkMailboxTitle}</h1>
+          <p>{t.auth.checkMailbox(signUp.variables.email.trim().toLowerCase())}</p>
+          <CapturedMailLink />
+          <p className="auth-card__switch">{t.auth.haveAccount} <Link to="/connexion">{t.auth.loginSubmit}</Link></p>
+        </div>
+      </main>
+    );
+  }
   return (
     <main className="auth-page">
       <form className="card auth-card" onSubmit={submit} noValidate>
@@ -34,6 +42,7 @@ export function SignupPage() {
           hint={t.auth.passwordHint} value={form.password} onChange={set('password')} />
         <button className="button button--primary" type="submit" disabled={signUp.isPending}>{t.auth.signupSubmit}</button>
         <p className="auth-card__switch">{t.auth.haveAccount} <Link to="/connexion">{t.auth.loginSubmit}</Link></p>
+        <CapturedMailLink />
       </form>
     </main>
   );
