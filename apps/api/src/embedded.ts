@@ -84,6 +84,7 @@ await serveUntilSignal(() => app.listen(port, '127.0.0.1'), log, async () => {
 console.log(`
   CRM prêt en ${((Date.now() - started) / 1000).toFixed(1)} s : ${origin}
   Connexion démo : ${demo.email} / ${demo.password}
+  Courriers envoyés (liens d'inscription) : ${origin}/courriers
   Données : ${dataDir} (PostgreSQL embarqué, PGlite)
 `);
 

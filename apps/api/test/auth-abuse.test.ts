@@ -135,6 +135,24 @@ describe('sign-up over HTTP', () => {
   }, 60_000);
 });
 
+describe('the captured mail (MAIL_CAPTURE)', () => {
+  const production = useApiServer(testAuthDeps()); // mail capture off, as in production
+
+  it('shows account mail when on, and does not exist when off', async () => {
+    const email = uniqueEmail('catcher');
+    const from = { 'x-forwarded-for': uniqueIp() };
+    expect((await post(api, 'auth.signUp', { name: 'Léa', email, password: 'a long enough password', organisationName: 'L' }, from)).status).toBe(200);
+    const query = `capturedMails.list?input=${encodeURIComponent(JSON.stringify({ to: email }))}`;
+    const on = await fetch(`${api.base()}/trpc/${query}`);
+    const mails = ((await on.json()) as { result: { data: { subject: string; link: string }[] } }).result.data;
+    expect(mails.map((m) => m.subject)).toEqual(['Confirmez votre adresse pour activer votre compte']);
+    expect(await (await fetch(`${api.base()}/trpc/capturedMails.enabled`)).json()).toEqual({ result: { data: { enabled: true } } });
+
+    expect((await fetch(`${production.base()}/trpc/${query}`)).status).toBe(404);
+    expect(await (await fetch(`${production.base()}/trpc/capturedMails.enabled`)).json()).toEqual({ result: { data: { enabled: false } } });
+  });
+});
+
 describe('client IPs behind proxies (TRUST_PROXY)', () => {
   const oneHop = useApiServer(services, { trustProxy: 1 });
 

@@ -23,7 +23,7 @@ describe('the foundation, as a person uses it', () => {
     // Sign up: the form answers "check your mailbox"; the captured mail's link opens the account
     await page.setExtraHTTPHeaders({ 'x-forwarded-for': '198.18.200.1' });
     await page.goto('/connexion');
-    expect(await page.getByRole('link', { name: 'Courriers envoyés' }).count()).toBe(1); // mail capture is on here
+    await page.getByRole('link', { name: 'Courriers envoyés' }).waitFor(); // shown because mail capture is on here
     await page.goto('/inscription');
     await fill(page, "Nom de l'entreprise", company);
     await fill(page, 'Votre nom', owner.name);
