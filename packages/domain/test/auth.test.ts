@@ -66,7 +66,9 @@ describe('sign-up', () => {
     const known = await signUp(deps, { ...input, email }, { ip: uniqueIp() });
     const unknown = await signUp(deps, { ...input, email: fresh }, { ip: uniqueIp() });
     expect(known).toEqual(unknown);
-    expect(await deps.db.signUpRequest.count({ where: { email } })).toBe(1); // the owner's own, verified
+    // The attempt is recorded, spent at once and with no password: it can never become an account.
+    const attempt = await deps.db.signUpRequest.findFirstOrThrow({ where: { email, name: 'X' } });
+    expect(attempt).toMatchObject({ passwordHash: '', usedAt: expect.any(Date) });
     expect(await deps.db.user.count({ where: { email } })).toBe(1);
     const notices = await deps.db.systemMail.findMany({ where: { recipient: email, template: 'sign-up-attempt-notice' } });
     expect(notices).toHaveLength(1);

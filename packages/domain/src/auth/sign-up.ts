@@ -32,23 +32,27 @@ export async function signUp(deps: AuthDeps, input: TSignUpInput, client: Client
   const { appUrl } = deps.auth;
   await deps.db.$transaction(async (tx) => {
     const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true, name: true } });
-    if (existing) {
-      await queueSystemMail(tx, signUpAttemptNoticeMail({ userId: existing.id, email: input.email, name: existing.name, appUrl, now }));
-      return;
-    }
+    // Both paths write the request (for a known address: recorded as spent, its link never sent,
+    // no password kept) and one mail, so they cost the same statements.
     const request = await tx.signUpRequest.create({
       data: {
         email: input.email,
         name: input.name,
         organisationName: input.organisationName,
-        passwordHash,
+        passwordHash: existing ? '' : passwordHash,
         tokenHash: hashSecret(token),
         ip: client.ip ?? null,
         expiresAt,
+        usedAt: existing ? now : null,
       },
       select: { id: true },
     });
-    await queueSystemMail(tx, emailVerificationMail({ requestId: request.id, email: input.email, name: input.name, organisationName: input.organisationName, appUrl, token, expiresAt }));
+    await queueSystemMail(
+      tx,
+      existing
+        ? signUpAttemptNoticeMail({ userId: existing.id, email: input.email, name: existing.name, appUrl, now })
+        : emailVerificationMail({ requestId: request.id, email: input.email, name: input.name, organisationName: input.organisationName, appUrl, token, expiresAt }),
+    );
   });
   return { ok: true };
 }

@@ -4,6 +4,8 @@ import type { SystemMailInput } from './system-mail.ts';
 // the mail is read outside the app. The secret of a link goes after '#', which browsers never
 // send to a server, so it stays out of access logs and Referer headers.
 
+const parisDateTime = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' });
+
 export function emailVerificationMail(params: {
   requestId: string;
   email: string;
@@ -14,7 +16,7 @@ export function emailVerificationMail(params: {
   expiresAt: Date;
 }): SystemMailInput {
   const link = `${params.appUrl}/verifier-email#${params.token}`;
-  const until = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(params.expiresAt);
+  const until = parisDateTime.format(params.expiresAt);
   return {
     recipient: params.email,
     template: 'email-verification',
