@@ -28,9 +28,11 @@ export const isEeaCountry = (country: string): boolean => EEA.has(country.toUppe
  * BIC), and either outside the EEA requires the address. The same rule applies to the creditor.
  */
 export function sepaAddressRequired(account: { iban: string; bic?: string | null }): boolean {
-  const ibanCountry = account.iban.replace(/\s+/g, '').slice(0, 2).toUpperCase();
-  const bicCountry = account.bic ? account.bic.replace(/\s+/g, '').slice(4, 6).toUpperCase() : null;
-  return !isEeaCountry(ibanCountry) || (bicCountry !== null && bicCountry.length === 2 && !isEeaCountry(bicCountry));
+  // Once per debit when a file is built: the IBAN's first two characters, no normalisation.
+  if (!EEA.has(account.iban.trimStart().slice(0, 2).toUpperCase())) return true;
+  if (!account.bic) return false;
+  const bicCountry = account.bic.replace(/\s+/g, '').slice(4, 6).toUpperCase();
+  return bicCountry.length === 2 && !EEA.has(bicCountry);
 }
 
 export interface StoredAddress {
