@@ -103,7 +103,7 @@ export function ContractPage() {
           <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
           {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ? friendlyIban(c.debtorIban) : '—'}</dd><dt>{t.contracts.sepaScheme}</dt><dd>{t.contracts.sepaSchemes[c.sepaScheme]}</dd></>)}
           {c.signedAt && (<><dt>{t.contracts.statuses.signed}</dt><dd>{t.contracts.signedOn(formatDateTime(c.signedAt), c.signerName ?? '')}{c.signedPlace ? ` (${c.signedPlace})` : ''}</dd></>)}
-          {c.withdrawalDeadline && !c.withdrawn && (
+          {c.withdrawalDeadline && ['signed', 'active', 'suspended'].includes(c.status) && (
             <>
               <dt>{t.contracts.withdrawal}</dt>
               <dd>{today() <= c.withdrawalDeadline ? t.contracts.withdrawalUntil(formatDate(c.withdrawalDeadline)) : t.contracts.withdrawalOver(formatDate(c.withdrawalDeadline))}</dd>
