@@ -40,7 +40,7 @@ describe('GET /contracts/:id/pdf', () => {
     expect(unsigned.status).toBe(200);
     expect(unsigned.headers.get('content-disposition')).toBe(`attachment; filename="contrat-${contract.number}.pdf"`);
 
-    const signed = await call(token, 'contracts.sign', { contractId: contract.id, signerName: 'Jean Dupont', consent: true });
+    const signed = await call(token, 'contracts.sign', { contractId: contract.id, signerName: 'Jean Dupont', consent: true, signedPlace: 'Lyon' });
     const documents = await call(token, 'documents.list', { contractId: contract.id }, 'GET');
     expect(documents).toHaveLength(1);
     expect(documents[0]).toMatchObject({ kind: 'signed_contract', sha256: signed.signedDocumentSha256, deletable: false, fileName: `contrat-${contract.number}-signe.pdf` });

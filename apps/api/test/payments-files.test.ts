@@ -33,7 +33,7 @@ async function creditor() {
     });
     await createContractSchedule(tx, tenantId, contract.id);
   });
-  const firstDue = (await call(token, 'payments.items', { status: 'planned' }, 'GET')).json.result.data[0].dueDate as string;
+  const firstDue = (await call(token, 'payments.items', { status: 'planned' }, 'GET')).json.result.data.items[0].dueDate as string;
   let collectionDate = firstDue;
   for (;;) {
     const preview = await call(token, 'batches.preview', { collectionDate }, 'GET');
@@ -82,7 +82,7 @@ describe('GET /batches/:id/file and POST /bank-returns', () => {
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ duplicate: true, id: report.id });
     const rejected = await call(a.token, 'payments.list', { outcome: 'rejected', reasonCode: 'AM04' }, 'GET');
-    expect(rejected.json.result.data).toHaveLength(1);
+    expect(rejected.json.result.data.items).toHaveLength(1);
 
     const garbage = await upload(a.token, 'pas un fichier de retours');
     expect(garbage.status).toBe(400);

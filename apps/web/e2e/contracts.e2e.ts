@@ -46,10 +46,17 @@ describe('contracts, from the client to the signature', () => {
       await page.getByLabel(/je le signe électroniquement/).check();
       await page.getByRole('button', { name: 'Signer le contrat' }).click();
       await page.getByText(/Saisissez le nom du client/).waitFor();
+      // The client has no address: the mandate needs where it is signed.
       await page.getByLabel('Nom du signataire').fill('Hélène Lefevre');
       await page.getByRole('button', { name: 'Signer le contrat' }).click();
+      await page.getByText(/Lieu de signature requis/).first().waitFor();
+      await page.getByLabel('Lieu de signature').fill('Annecy');
+      await page.getByRole('button', { name: 'Signer le contrat' }).click();
       await page.locator('.badge', { hasText: 'Signé' }).waitFor();
-      await page.getByText(/Signé le .* par Hélène Lefevre/).waitFor();
+      await page.getByText(/Signé le .* par Hélène Lefevre \(Annecy\)/).waitFor();
+      // A consumer contract: the withdrawal deadline, 14 days on (or the next working day).
+      await page.getByText(/Rétractation/).first().waitFor();
+      await page.getByText(/Possible jusqu’au \d{1,2} \S+ \d{4} inclus/).waitFor();
       await page.screenshot({ path: '/tmp/web-contract-signed.png', fullPage: true });
 
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Contrat (PDF)' }).click()]);

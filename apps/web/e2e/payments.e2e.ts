@@ -25,6 +25,7 @@ async function signedContract(page: Page) {
   await page.getByRole('button', { name: 'Envoyer pour signature' }).click();
   await page.getByRole('link', { name: 'Faire signer' }).click();
   await page.getByLabel('Nom du signataire').fill('Hélène Lefèvre');
+  await page.getByLabel('Lieu de signature').fill('Bordeaux');
   await page.getByLabel(/je le signe électroniquement/).check();
   await page.getByRole('button', { name: 'Signer le contrat' }).click();
   await page.locator('.badge', { hasText: 'Signé' }).waitFor();
@@ -40,11 +41,20 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
       await page.getByRole('link', { name: 'Paramètres' }).click();
       await page.getByLabel('Identifiant créancier SEPA (ICS)').fill('FR72ZZZ123456');
       await page.getByLabel('IBAN du compte créancier').fill('FR76 3000 6000 0112 3456 7890 189');
+      // The collection settings: a debit day the domain refuses, on its field; then the bank's format.
+      await page.getByLabel('Jour de prélèvement').fill('31');
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.getByText('Jour de prélèvement : 28 au plus').first().waitFor();
+      await page.getByLabel('Jour de prélèvement').fill('12');
+      await page.getByLabel('Format du fichier de prélèvements').selectOption('pain.008.001.02');
       await page.getByRole('button', { name: 'Enregistrer' }).click();
       await page.getByText('Modifications enregistrées').waitFor();
+      await page.reload();
+      expect(await page.getByLabel('Jour de prélèvement').inputValue()).toBe('12');
+      expect(await page.getByLabel('Format du fichier de prélèvements').inputValue()).toBe('pain.008.001.02');
       await signedContract(page);
 
-      // The worker makes the schedule from contract.signed; the first period is due on the next 5th.
+      // The worker makes the schedule from contract.signed; the first period is due on the next 12th.
       await page.getByRole('link', { name: 'Prélèvements' }).click();
       await page.getByRole('heading', { name: 'Prélèvements' }).waitFor();
       const dateField = page.getByLabel('Date de prélèvement');
@@ -65,6 +75,9 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
       expect(download.suggestedFilename()).toMatch(/^PRLV-\d{8}-000001\.xml$/);
       const xml = await readFile(await download.path(), 'utf8');
       expect(xml).toContain('<SeqTp>FRST</SeqTp>');
+      // The format chosen in the settings, in the file and in the list of batches.
+      expect(xml).toContain('xmlns="urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"');
+      await page.getByRole('cell', { name: 'pain.008.001.02' }).waitFor();
       const endToEndId = /<EndToEndId>([^<]+)<\/EndToEndId>/.exec(xml)![1]!;
       await page.getByRole('button', { name: 'Marquer envoyé' }).click();
       await page.locator('.badge', { hasText: 'Envoyé' }).waitFor();

@@ -118,9 +118,10 @@ export {
 export { createContractSchedule, cancelItemsAfter, cancelPlannedItems } from './payments/create-schedule.ts';
 export { endScheduleAt, rescheduleHeldItems } from './payments/adjust-schedule.ts';
 export { paymentsOnEvent } from './payments/payments-on-event.ts';
-export { listMandates, getMandate, amendMandate, revokeMandate, expireDormantMandates, MANDATE_DORMANCY_MONTHS, type MandateView } from './payments/mandates.ts';
-export { selectBatchItems, assertCollectionDate, BANK_CUT_OFF_BUSINESS_DAYS, type BatchSelection } from './payments/batch-selection.ts';
+export { listMandates, getMandate, amendMandate, revokeMandate, expireDormantMandates, MANDATE_DORMANCY_MONTHS, mandateLapseDate, isLapsedFor, earliestUsableLastUse, SCHEME_CHANGE_REFUSED, type MandateView } from './payments/mandates.ts';
+export { selectBatchItems, assertCollectionDate, BANK_CUT_OFF_BUSINESS_DAYS, type BatchSelection, type ExcludedItem } from './payments/batch-selection.ts';
 export { previewBatch, buildBatch, endToEndIdOf } from './payments/build-batch.ts';
+export { sepaDebitOf, sepaCreditorOf } from './payments/batch-file.ts';
 export { listBatches, getBatch, getBatchFile, markBatchSent, cancelBatch, type BatchView } from './payments/manage-batches.ts';
 export { renderBatchFile } from './payments/batch-file.ts';
 export { listPayments, listScheduleItems, getContractSchedule, type ScheduleItemView } from './payments/list-payments.ts';
@@ -136,6 +137,7 @@ export {
   type SepaPainVersion, type SepaSequenceType, type SepaLocalInstrument, type SepaPostalAddress, type SepaMandateAmendment, type SepaDebtor,
   type SepaDirectDebit, type SepaCreditor, type SepaDirectDebitFileInput, type SepaPaymentInfoSummary, type SepaDirectDebitFileSummary, type SepaDirectDebitFile,
 } from './sepa/sepa-direct-debit-file.ts';
+export { sepaAddressRequired, isEeaCountry, splitStreetLine, toSepaPostalAddress, type StoredAddress } from './sepa/sepa-address.ts';
 export { parseBankReturnFile } from './sepa/bank-returns.ts';
 export { RETURN_CSV_COLUMNS } from './sepa/bank-return-csv.ts';
 export { parseAmountCents, type BankReturnFile, type BankReturnFileKind, type BankReturnLine, type BankReturnStatus, type BankReturnBlockStatus, type BankReturnProblem } from './sepa/bank-return-types.ts';
@@ -156,8 +158,8 @@ export {
   cancelContract,
   withdrawContract,
   SIGNATURE_CONSENT_TEXT,
-  WITHDRAWAL_DAYS,
 } from './contracts/contract-transitions.ts';
+export { WITHDRAWAL_DAYS, withdrawalDeadline, withinWithdrawalPeriod, WITHDRAWAL_PERIOD_TEXT } from './contracts/withdrawal-period.ts';
 export { renderContractPdf, renderMandatePdf, sha256Hex, FREQUENCY_LABELS, PAYMENT_METHOD_LABELS, type ContractPdfData } from './contracts/contract-pdf.ts';
 export { contractPdf, mandatePdf, verifySignedContract, signedContractFileName } from './contracts/contract-documents.ts';
 export * from './documents/documents.schema.ts';

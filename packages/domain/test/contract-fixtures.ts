@@ -39,7 +39,12 @@ export async function contractTenant(storage: DocumentStorage, name?: string) {
     const draft = await create({ clientId: client.id, lines: [{ productId: p.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'sepa_debit', debtorIban: IBAN }, now);
     return run((deps) => sendContract(deps, { contractId: draft.id }), now);
   };
-  const sign = (contractId: string, options: { now?: Date; storage?: DocumentStorage; signerName?: string } = {}) =>
-    run((deps) => signContract(deps, ZSignContractInput.parse({ contractId, signerName: options.signerName ?? 'Jean Dupont', consent: true }), EVIDENCE), options.now, options.storage);
+  /** Signed in Lyon unless told otherwise (the fixture's clients have no address). */
+  const sign = (contractId: string, options: { now?: Date; storage?: DocumentStorage; signerName?: string; signedPlace?: string } = {}) =>
+    run(
+      (deps) => signContract(deps, ZSignContractInput.parse({ contractId, signerName: options.signerName ?? 'Jean Dupont', consent: true, signedPlace: options.signedPlace ?? 'Lyon' }), EVIDENCE),
+      options.now,
+      options.storage,
+    );
   return { auth, owner, member, run, person, company, product, create, sentContract, sign };
 }

@@ -160,7 +160,7 @@ describe('the signed contract PDF', () => {
               await storage.delete(key);
             },
           };
-          return signContract({ ...deps, documents: { ...deps.documents, storage: breaking } }, ZSignContractInput.parse({ contractId: sent.id, signerName: 'Jean Dupont', consent: true }), EVIDENCE);
+          return signContract({ ...deps, documents: { ...deps.documents, storage: breaking } }, ZSignContractInput.parse({ contractId: sent.id, signerName: 'Jean Dupont', consent: true, signedPlace: 'Lyon' }), EVIDENCE);
         },
         SIGNED_AT,
       ),

@@ -190,7 +190,7 @@ describe('contracts', () => {
     const b = await t.sentContract(signedAt);
     await t.sign(b.id, { now: signedAt });
     const late = await failure(t.run((deps) => withdrawContract(deps, { contractId: b.id }), new Date('2026-03-24T23:30:00Z'))); // 25th in Paris
-    expect(late).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining("jusqu'au 2026-03-24") });
+    expect(late).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining("jusqu'au 24/03/2026 inclus") });
     // Not before signature either.
     const c = await t.sentContract(signedAt);
     expect(await failure(t.run((deps) => withdrawContract(deps, { contractId: c.id }), signedAt))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('« envoyé pour signature »') });
@@ -218,7 +218,7 @@ describe('contracts', () => {
     // A failure after signing in the same transaction leaves neither the signature nor the event.
     await failure(
       t.run(async (deps) => {
-        await signContract(deps, ZSignContractInput.parse({ contractId: sent.id, signerName: 'jean DUPÔNT', consent: true }), EVIDENCE);
+        await signContract(deps, ZSignContractInput.parse({ contractId: sent.id, signerName: 'jean DUPÔNT', consent: true, signedPlace: 'Lyon' }), EVIDENCE);
         throw new Error('rolled back');
       }, now),
     );

@@ -1,7 +1,20 @@
 import { withTenant } from '@crm/db';
 import { describe, expect, it } from 'vitest';
-import { DomainError, listSepaReturnReasons, listVatRates, updateOrganisation, ZUpdateOrganisationInput, type TenantDeps } from '../src/index.ts';
+import {
+  buildBatch,
+  DomainError,
+  getBatchFile,
+  getOrganisation,
+  listSepaReturnReasons,
+  listVatRates,
+  previewBatch,
+  updateOrganisation,
+  ZBatchDateInput,
+  ZUpdateOrganisationInput,
+  type TenantDeps,
+} from '../src/index.ts';
 import { newTenant, testAuthDeps } from './harness.ts';
+import { paymentsTenant } from './payments-fixtures.ts';
 
 async function asOwner<T>(fn: (deps: TenantDeps) => Promise<T>) {
   const auth = testAuthDeps();
@@ -74,6 +87,74 @@ describe('organisation settings', () => {
       timezone: 'Fuseau horaire inconnu',
     });
     expect(result.error!.issues.some((i) => i.code === 'unrecognized_keys')).toBe(true);
+  });
+});
+
+describe('SEPA collection settings', () => {
+  it('are changed with the settings, audited with what they were, and read back', async () => {
+    const input = ZUpdateOrganisationInput.parse({
+      sepaFormat: 'pain.008.001.02',
+      sepaDebitDay: 10,
+      sepaPreNotificationDays: 5,
+      sepaUseFrst: false,
+      sepaSettleAfterDays: 8,
+      contactEmail: ' Contact@Energie-Verte.FR ',
+    });
+    const { run, result } = await asOwner((deps) => updateOrganisation(deps, input));
+    const expected = { sepaFormat: 'pain.008.001.02', sepaDebitDay: 10, sepaPreNotificationDays: 5, sepaUseFrst: false, sepaSettleAfterDays: 8, contactEmail: 'contact@energie-verte.fr' };
+    expect(result).toMatchObject(expected);
+    expect(await run((deps) => getOrganisation(deps))).toMatchObject(expected);
+    const audit = await run(({ tx }) => tx.auditLog.findFirst({ where: { action: 'organisation.updated' } }));
+    expect(audit?.data).toMatchObject({
+      changes: {
+        sepaFormat: { from: 'pain.008.001.08', to: 'pain.008.001.02' },
+        sepaDebitDay: { from: 5, to: 10 },
+        sepaPreNotificationDays: { from: 14, to: 5 },
+        sepaUseFrst: { from: true, to: false },
+        sepaSettleAfterDays: { from: 5, to: 8 },
+      },
+    });
+    // The contact address is named, not copied, like any other identity field.
+    expect(JSON.stringify(audit?.data)).not.toContain('energie-verte');
+  });
+
+  it('refuses values the collections cannot use, each on its field, in French', () => {
+    const result = ZUpdateOrganisationInput.safeParse({
+      sepaFormat: 'pain.008.001.09',
+      sepaDebitDay: 29,
+      sepaPreNotificationDays: 0,
+      sepaUseFrst: 'oui',
+      sepaSettleAfterDays: 4,
+      contactEmail: 'pas-une-adresse',
+    });
+    const messages = Object.fromEntries(result.error!.issues.map((i) => [i.path.join('.'), i.message]));
+    expect(messages).toEqual({
+      sepaFormat: 'Format inconnu : pain.008.001.08 ou pain.008.001.02',
+      sepaDebitDay: 'Jour de prélèvement : 28 au plus',
+      sepaPreNotificationDays: 'Préavis : 1 jour au moins',
+      sepaUseFrst: 'Oui ou non',
+      sepaSettleAfterDays: 'Délai avant encaissement : 5 jours ouvrés au moins',
+      contactEmail: 'Email invalide',
+    });
+    expect(ZUpdateOrganisationInput.safeParse({ sepaDebitDay: 2.5 }).error?.issues[0]?.message).toBe('Jour de prélèvement : un nombre entier');
+  });
+
+  it('apply to the next batches: notice, file format and FRST', async () => {
+    const t = await paymentsTenant();
+    const { event } = await t.signedContract();
+    await t.deliver(event);
+    const date = ZBatchDateInput.parse({ collectionDate: '2026-04-07' });
+    const update = (input: Record<string, unknown>) => t.run((deps) => updateOrganisation(deps, ZUpdateOrganisationInput.parse(input)));
+    // On 20 March, 30 days' notice reaches past 7 April; 14 do not.
+    t.setNow(new Date('2026-03-20T09:00:00Z'));
+    await update({ sepaPreNotificationDays: 30 });
+    expect(await t.run((deps) => previewBatch(deps, date))).toMatchObject({ itemCount: 0, tooLateForPreNotification: { count: 2 } });
+    await update({ sepaPreNotificationDays: 14, sepaFormat: 'pain.008.001.02', sepaUseFrst: false });
+    const batch = await t.run((deps) => buildBatch(deps, date));
+    expect(batch).toMatchObject({ itemCount: 2, format: 'pain.008.001.02' });
+    const xml = (await t.run((deps) => getBatchFile(deps, { batchId: batch.id }))).xml;
+    expect(xml).toContain('urn:iso:std:iso:20022:tech:xsd:pain.008.001.02');
+    expect(xml).toContain('<SeqTp>RCUR</SeqTp>');
   });
 });
 

@@ -11,6 +11,7 @@ import {
   revokeMandate,
   ZAmendMandateInput,
   ZBatchDateInput,
+  ZListMandatesInput,
   type TenantDeps,
 } from '../src/index.ts';
 import { failure, OTHER_IBAN, paymentsTenant } from './payments-fixtures.ts';
@@ -126,7 +127,7 @@ describe('SEPA batches', () => {
 
   it('carries a mandate amendment in the next collection only, and locks the mandate while its batch waits', async () => {
     const { t, first } = await tenantWithTwoContracts();
-    const [mandate] = await t.run((deps) => listMandates(deps, { clientId: first.contract.clientId }));
+    const [mandate] = await t.run((deps) => listMandates(deps, ZListMandatesInput.parse({ clientId: first.contract.clientId }))).then((page) => page.items);
     const april = await t.run((deps) => buildBatch(deps, date('2026-04-07')));
     const amend = ZAmendMandateInput.parse({ mandateId: mandate!.id, iban: OTHER_IBAN, bic: 'COBADEFFXXX' });
     expect(await failure(t.run((deps) => amendMandate(deps, amend)))).toMatchObject({ code: 'CONFLICT' });
@@ -140,7 +141,7 @@ describe('SEPA batches', () => {
     expect(xml).toContain('<AmdmntInd>true</AmdmntInd>');
     expect(xml).toContain('SMNDA'); // another bank
     await t.run((deps) => markBatchSent(deps, { batchId: may.id }));
-    expect((await t.run((deps) => listMandates(deps, {})))[0]).toMatchObject({ pendingAmendment: false, lastCollectionOn: '2026-05-05' });
+    expect((await t.run((deps) => listMandates(deps, ZListMandatesInput.parse({}))).then((page) => page.items))[0]).toMatchObject({ pendingAmendment: false, lastCollectionOn: '2026-05-05' });
     const june = await t.run((deps) => buildBatch(deps, date('2026-06-05')));
     expect((await t.run((deps) => getBatchFile(deps, { batchId: june.id }))).xml).not.toContain('<AmdmntInd>true</AmdmntInd>');
 
@@ -162,14 +163,14 @@ describe('SEPA batches', () => {
 
   it('leaves revoked and dormant mandates out, showing dormant ones as expired', async () => {
     const { t, first, slow } = await tenantWithTwoContracts();
-    const mandates = await t.run((deps) => listMandates(deps, {}));
+    const mandates = await t.run((deps) => listMandates(deps, ZListMandatesInput.parse({}))).then((page) => page.items);
     const firstMandate = mandates.find((m) => m.contractId === first.contract.id)!;
     await t.run((deps) => revokeMandate(deps, { mandateId: firstMandate.id }));
     expect(await t.run((deps) => previewBatch(deps, date('2026-04-07')))).toMatchObject({ itemCount: 0 });
 
     const slowMandate = mandates.find((m) => m.contractId === slow.contract.id)!;
     await t.run(({ tx }) => tx.sepaMandate.update({ where: { id: slowMandate.id }, data: { signedOn: new Date('2023-03-01T00:00:00Z') } }));
-    expect((await t.run((deps) => listMandates(deps, { status: 'expired' }))).map((m) => m.id)).toEqual([slowMandate.id]);
+    expect((await t.run((deps) => listMandates(deps, ZListMandatesInput.parse({ status: 'expired' }))).then((page) => page.items)).map((m) => m.id)).toEqual([slowMandate.id]);
     expect(await t.run((deps) => previewBatch(deps, date('2026-06-05')))).toMatchObject({ itemCount: 0 });
     expect(await t.run(({ tx }) => tx.sepaMandate.findUniqueOrThrow({ where: { id: slowMandate.id } }))).toMatchObject({ status: 'expired' });
   });

@@ -55,6 +55,8 @@ export async function paymentsTenant(options: { now?: Date; creditor?: boolean }
     preNotificationDays?: number | null;
     consumer?: boolean;
     sepaScheme?: 'CORE' | 'B2B';
+    debtorIban?: string;
+    debtorBic?: string | null;
     lines?: { quantity: number; unitPriceCents: number; vatRateBasisPoints: number }[];
   } = {}) {
     const clientId = fields.clientId ?? (await client()).id;
@@ -75,8 +77,8 @@ export async function paymentsTenant(options: { now?: Date; creditor?: boolean }
           debitDay: fields.debitDay ?? null,
           preNotificationDays: fields.preNotificationDays ?? null,
           debtorName: 'Hélène Lefèvre',
-          debtorIban: DEBTOR_IBAN,
-          debtorBic: 'PSSTFRPPXXX',
+          debtorIban: fields.debtorIban ?? DEBTOR_IBAN,
+          debtorBic: fields.debtorBic === undefined ? 'PSSTFRPPXXX' : fields.debtorBic,
           signedAt: new Date('2026-03-01T10:00:00Z'),
           signedOn: new Date('2026-03-01T00:00:00Z'),
           signerName: 'Hélène Lefèvre',

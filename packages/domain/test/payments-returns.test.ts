@@ -52,13 +52,13 @@ describe('bank returns and payments', () => {
     const { t, batch, first, contract } = await sentBatch();
     const report = await t.run((deps) => importBankReturns(deps, { fileName: 'pain002.xml', bytes: bytes(pain002(batch.messageId, first.endToEndId!, 'AM04')) }));
     expect(report).toMatchObject({ duplicate: false, kind: 'pain.002.001.03', matched: 1, report: { rejected: 1, settled: 0, unmatched: [] } });
-    const rejected = await t.run((deps) => listPayments(deps, ZListPaymentsInput.parse({ outcome: 'rejected', reasonCode: 'AM04' })));
+    const rejected = (await t.run((deps) => listPayments(deps, ZListPaymentsInput.parse({ outcome: 'rejected', reasonCode: 'AM04' })))).items;
     expect(rejected).toEqual([expect.objectContaining({ scheduleItemId: first.id, amountCents: 1_703, method: 'sepa_debit', reasonCode: 'AM04', valueDate: '2026-04-07', returnFileId: report.id })]);
     const events = await t.outbox('payment.rejected');
     expect(events.map((e) => e.payload)).toEqual([
       { paymentId: rejected[0]!.id, clientId: contract.clientId, contractId: contract.id, amountCents: 1_703, reasonCode: 'AM04', rejectedOn: '2026-04-07' },
     ]);
-    expect(await t.run((deps) => listScheduleItems(deps, ZListScheduleItemsInput.parse({ status: 'rejected', reasonCode: 'AM04' })))).toEqual([
+    expect((await t.run((deps) => listScheduleItems(deps, ZListScheduleItemsInput.parse({ status: 'rejected', reasonCode: 'AM04' })))).items).toEqual([
       expect.objectContaining({ id: first.id, status: 'rejected', reasonCode: 'AM04' }),
     ]);
     // The client's timeline tells the story: created, contract signed, debit rejected.
@@ -118,7 +118,7 @@ describe('bank returns and payments', () => {
     t.setNow(new Date('2026-04-14T09:00:00Z'));
     expect(await t.run((deps) => settleUnansweredDebits(deps))).toEqual({ settled: 2 });
     expect(await t.run((deps) => settleUnansweredDebits(deps))).toEqual({ settled: 0 });
-    const payments = await t.run((deps) => listPayments(deps, ZListPaymentsInput.parse({ outcome: 'received' })));
+    const payments = (await t.run((deps) => listPayments(deps, ZListPaymentsInput.parse({ outcome: 'received' })))).items;
     expect(payments.map((p) => [p.scheduleItemId, p.valueDate]).sort()).toEqual([[first.id, '2026-04-07'], [second.id, '2026-04-07']].sort());
     expect(await t.outbox('payment.received')).toHaveLength(2);
 

@@ -76,6 +76,19 @@ describe('terminating a contract inside a billing period', () => {
     expect(cutPeriodAt({ periodStart: '2026-03-10', periodEnd: '2027-03-09', endDate: '2026-06-15', frequency: 'one_off', lines: LINES })).toBeNull();
   });
 
+  it('never raises the last item of a contract of whole periods, billed what its first period left', async () => {
+    const t = await scheduleTenant();
+    // 13 months from 12 January 2026: 20/31 of January, then 1-11 February 2027 billed 11/31 of a
+    // month (what January left), less than 11 of February's 28 days would be.
+    const { contract, event } = await t.signedContract({ startDate: '2026-01-12', durationMonths: 13 });
+    await t.deliver(event);
+    const before = await t.rows(contract.id);
+    expect(before.at(-1)).toEqual({ period: '2027-02-01..2027-02-11', due: '2027-02-05', amount: 2_400 - before[0]!.amount, status: 'planned' });
+    // Cut on the 10th: 10/28 of a month (857 cents) is more than the item's 852; it stays at most that.
+    await t.terminate(contract, '2027-02-10');
+    expect((await t.rows(contract.id)).at(-1)).toEqual({ period: '2027-02-01..2027-02-10', due: '2027-02-05', amount: 852, status: 'planned' });
+  });
+
   it('prorates the planned item of the period, cancels the planned items after it, and leaves what the bank has', async () => {
     const t = await scheduleTenant();
     const { contract, event } = await t.signedContract();

@@ -338,7 +338,7 @@ describe('refusals with French field errors', () => {
       'debits.0.debtor.iban': ['IBAN invalide'],
       'debits.1.debtor.iban': ['IBAN invalide'],
       'debits.2.debtor.bic': ['BIC invalide'],
-      'debits.3.debtor.address': ["Adresse du débiteur requise : sa banque est hors de l'EEE"],
+      'debits.3.debtor.address': ["Adresse du débiteur requise (ville et pays au moins) : sa banque est hors de l'EEE (CH)"],
       'debits.4.collectionDate': ["Date d'échéance invalide (AAAA-MM-JJ)"],
       'debits.5.mandateSignatureDate': ["Mandat signé après la date d'échéance"],
       'debits.6.debtor.name': ['Nom du débiteur requis'],

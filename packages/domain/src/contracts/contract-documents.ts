@@ -2,8 +2,10 @@ import type { DocumentDeps } from '../documents/document-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict } from '../shared/errors.ts';
 import type { TContractIdInput } from './contracts.schema.ts';
-import { renderContractPdf, renderMandatePdf, sha256Hex, type ContractPdfData } from './contract-pdf.ts';
-import { isoDay, loadContract, type ContractRow } from './contract-view.ts';
+import { CONTRACT_PDF_LAYOUT, renderContractPdf, renderMandatePdf, sha256Hex, type ContractPdfData } from './contract-pdf.ts';
+import { addDays } from '../calendar/business-days.ts';
+import { isDormant, mandateLapseDate } from '../payments/mandates.ts';
+import { isoDay, loadContract, parisDate, type ContractRow } from './contract-view.ts';
 
 /** What the PDFs of `contract` show, read in the caller's transaction. */
 export async function contractPdfData({ tx, actor }: TenantDeps, contract: ContractRow): Promise<ContractPdfData> {
@@ -21,6 +23,7 @@ export async function contractPdfData({ tx, actor }: TenantDeps, contract: Contr
       city: true,
       country: true,
       sepaCreditorId: true,
+      contactEmail: true,
       sepaDebitDay: true,
       sepaPreNotificationDays: true,
     },
@@ -39,6 +42,8 @@ export async function contractPdfData({ tx, actor }: TenantDeps, contract: Contr
       country: c.country,
       email: c.email,
     },
+    // A signed contract is shown as it was signed; before, as it will be.
+    layout: contract.signedDocumentSha256 ? (contract.documentLayout ?? 1) : CONTRACT_PDF_LAYOUT,
     number: contract.number,
     billingFrequency: contract.billingFrequency,
     startDate: isoDay(contract.startDate),
@@ -98,23 +103,39 @@ async function storedSignedContract(deps: DocumentDeps, contractId: string, sha2
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** The SEPA mandate PDF of a contract paid by direct debit, with its RUM once one was assigned. */
+/**
+ * The SEPA mandate PDF of a contract paid by direct debit. Once the mandate exists (made at
+ * signature), everything it says comes from the mandate as it stands: RUM, scheme, debtor, account
+ * (an amendment may have changed them since the contract), where and when it was signed,
+ * recurrent or one-off, and its status when no longer usable. Before, what the contract will give it.
+ */
 export async function mandatePdf(deps: TenantDeps, input: TContractIdInput) {
   const contract = await loadContract(deps, input.contractId);
   if (contract.paymentMethod !== 'sepa_debit') throw conflict(`Le contrat ${contract.number} n'est pas payé par prélèvement SEPA`);
   const mandate = await deps.tx.sepaMandate.findFirst({
     where: { tenantId: deps.actor.tenantId, contractId: contract.id },
     orderBy: { createdAt: 'desc' },
-    select: { rum: true, scheme: true },
   });
   const data = await contractPdfData(deps, contract);
+  const lapsed = mandate?.status === 'active' && isDormant(mandate, parisDate(deps.now));
   const bytes = await renderMandatePdf({
     ...data,
-    // Once signed, the mandate's own scheme (an amendment may have changed it since).
     sepaScheme: mandate?.scheme ?? data.sepaScheme,
+    debtorName: mandate?.debtorName ?? data.debtorName,
+    debtorIban: mandate?.iban ?? data.debtorIban,
+    debtorBic: mandate ? mandate.bic : data.debtorBic,
     rum: mandate?.rum ?? null,
-    signedOn: contract.signedOn ? isoDay(contract.signedOn) : null,
+    signedOn: mandate ? isoDay(mandate.signedOn) : contract.signedOn ? isoDay(contract.signedOn) : null,
+    signedPlace: mandate?.signedPlace || contract.signedPlace || null,
     signerName: contract.signerName,
+    recurrent: mandate ? mandate.recurrent : contract.billingFrequency !== 'one_off',
+    mandateStatus:
+      mandate && (mandate.status !== 'active' || lapsed)
+        ? {
+            status: lapsed ? 'expired' : mandate.status,
+            on: mandate.status === 'revoked' ? (mandate.revokedAt ? parisDate(mandate.revokedAt) : null) : addDays(mandateLapseDate(mandate), 1),
+          }
+        : null,
   });
   return { fileName: `mandat-sepa-${contract.number}.pdf`, bytes };
 }

@@ -3,6 +3,15 @@ import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf
 import type { SepaLocalInstrument } from '../sepa/sepa-direct-debit-file.ts';
 import { formatEur } from '../shared/money.ts';
 import { contractTotals, lineTotals, type LineAmounts } from './contract-view.ts';
+import { WITHDRAWAL_PERIOD_TEXT } from './withdrawal-period.ts';
+
+/**
+ * The layout of the contract PDF a signature covers. A signature records its layout
+ * (contracts.document_layout), so a signed contract is always regenerated as it was signed and
+ * its sha256 still verifies after the layout moves on. 1: up to December 2026; 2: the withdrawal
+ * period as the law words it and the model withdrawal form as a page of consumer contracts.
+ */
+export const CONTRACT_PDF_LAYOUT = 2;
 
 /** Everything a contract or mandate PDF shows: nothing else goes in, so the same data gives the same bytes. */
 export interface ContractPdfData {
@@ -18,6 +27,8 @@ export interface ContractPdfData {
     city: string | null;
     country: string;
     sepaCreditorId: string | null;
+    /** Named on the withdrawal form (layout 2). */
+    contactEmail?: string | null;
   };
   client: {
     displayName: string;
@@ -29,6 +40,8 @@ export interface ContractPdfData {
     country: string;
     email: string | null;
   };
+  /** CONTRACT_PDF_LAYOUT for a contract not signed yet, the one signed otherwise. */
+  layout: number;
   number: string;
   billingFrequency: string;
   startDate: string;
@@ -49,7 +62,11 @@ export interface ContractPdfData {
   /** The mandate only: its RUM when one was assigned, and where/when it was signed. */
   rum?: string | null;
   signedOn?: string | null;
+  signedPlace?: string | null;
   signerName?: string | null;
+  /** The mandate only: recurrent (RCUR) or one-off (OOFF) payments; its status when no longer active. */
+  recurrent?: boolean;
+  mandateStatus?: { status: 'active' | 'revoked' | 'expired'; on: string | null } | null;
 }
 
 export const FREQUENCY_LABELS: Record<string, { label: string; period: string }> = {
@@ -153,6 +170,12 @@ class Writer {
     this.y -= height;
   }
 
+  /** What follows starts at the top of a new page (a form meant to be detached). */
+  newPage() {
+    this.page = this.doc.addPage(A4);
+    this.y = A4[1] - MARGIN;
+  }
+
   box(height: number, label: string) {
     this.ensure(height + 16);
     this.paragraph(label, { size: 9, bold: true });
@@ -251,7 +274,8 @@ export async function renderContractPdf(data: ContractPdfData): Promise<Uint8Arr
       `Les prélèvements sont effectués vers le ${data.debitDay} du mois d’échéance ; le client en est informé au moins ${data.preNotificationDays} jours avant chaque prélèvement. Compte débité : ${data.debtorName ?? ''}, IBAN ${data.debtorIban ? ibanGroups(data.debtorIban) : '(à compléter)'}${data.debtorBic ? `, BIC ${data.debtorBic}` : ''}. Un mandat de prélèvement SEPA ${data.sepaScheme === 'B2B' ? 'interentreprises (B2B) ' : ''}accompagne le présent contrat.`,
     );
   }
-  if (data.consumer) {
+  if (data.consumer && data.layout >= 2) withdrawalTerms(w, data);
+  else if (data.consumer) {
     w.space(4);
     w.paragraph(
       'Droit de rétractation : le client consommateur dispose d’un délai de quatorze jours à compter de la signature du présent contrat pour exercer son droit de rétractation, sans avoir à motiver sa décision ni à supporter d’autres coûts que ceux prévus par la loi.',
@@ -266,7 +290,59 @@ export async function renderContractPdf(data: ContractPdfData): Promise<Uint8Arr
   );
   w.space(6);
   w.box(60, 'Bon pour accord, le client');
+  if (data.consumer && data.layout >= 2) withdrawalForm(w, data);
   return save(doc);
+}
+
+/** The trader as the withdrawal form must name them: name, postal address, e-mail address. */
+function traderForWithdrawal(o: ContractPdfData['organisation']): string {
+  return [o.legalName ?? o.name, ...address(o), o.contactEmail].filter(Boolean).join(', ');
+}
+
+/** The withdrawal right of a consumer contract, as Code de la consommation L221-18 to L221-25 set it (layout 2). */
+function withdrawalTerms(w: Writer, data: ContractPdfData) {
+  w.space(6);
+  w.paragraph('Droit de rétractation', { size: 11, bold: true });
+  w.paragraph(
+    'Le client consommateur peut se rétracter du présent contrat sans avoir à motiver sa décision ni à supporter d’autres coûts que ceux prévus par la loi ' +
+      `(articles L221-18 et suivants du Code de la consommation). ${WITHDRAWAL_PERIOD_TEXT}`,
+    { size: 9 },
+  );
+  w.paragraph(
+    `Pour l’exercer, il notifie sa décision de se rétracter au prestataire (${traderForWithdrawal(data.organisation)}) par une déclaration dénuée d’ambiguïté, ` +
+      'par exemple au moyen du formulaire de rétractation joint au présent contrat, envoyée avant l’expiration du délai. Le prestataire rembourse tous les paiements reçus ' +
+      'au plus tard quatorze jours après avoir été informé de la décision, par le même moyen de paiement. Si le client a demandé que le service commence avant la fin du délai, ' +
+      'il paie le montant correspondant au service fourni jusqu’à la communication de sa décision, proportionnellement au prix total.',
+    { size: 9 },
+  );
+}
+
+/** The model withdrawal form (Code de la consommation, annexe à l’article R221-1), alone on the last page. */
+function withdrawalForm(w: Writer, data: ContractPdfData) {
+  w.newPage();
+  w.paragraph('Formulaire de rétractation', { size: 14, bold: true });
+  w.space(6);
+  w.paragraph('(Veuillez compléter et renvoyer le présent formulaire uniquement si vous souhaitez vous rétracter du contrat.)', { size: 10 });
+  w.space(8);
+  w.paragraph(`À l’attention de ${traderForWithdrawal(data.organisation)} :`, { size: 10 });
+  w.space(8);
+  w.paragraph(
+    'Je/nous (*) vous notifie/notifions (*) par la présente ma/notre (*) rétractation du contrat portant sur la vente du bien (*)/pour la prestation de services (*) ci-dessous :',
+    { size: 10 },
+  );
+  w.paragraph(`Contrat n° ${data.number}`, { size: 10 });
+  for (const label of [
+    'Commandé le (*)/reçu le (*) :',
+    'Nom du (des) consommateur(s) :',
+    'Adresse du (des) consommateur(s) :',
+    'Signature du (des) consommateur(s) (uniquement en cas de notification du présent formulaire sur papier) :',
+    'Date :',
+  ]) {
+    w.space(18);
+    w.paragraph(label, { size: 10 });
+  }
+  w.space(24);
+  w.paragraph('(*) Rayez la mention inutile.', { size: 9 });
 }
 
 /** The SEPA mandate of a contract (CORE or B2B), with the standard French wording of its scheme. */
@@ -277,7 +353,11 @@ export async function renderMandatePdf(data: ContractPdfData): Promise<Uint8Arra
   const creditor = data.organisation.legalName ?? data.organisation.name;
   w.paragraph(title, { size: 18, bold: true });
   w.paragraph(`Référence unique du mandat (RUM) : ${data.rum ?? 'attribuée à la signature du contrat'}`, { size: 10, bold: true });
-  w.paragraph(`Contrat n° ${data.number} - type de paiement : récurrent`, { size: 9, color: GREY });
+  w.paragraph(`Contrat n° ${data.number} - type de paiement : ${data.recurrent === false ? 'ponctuel' : 'récurrent'}`, { size: 9, color: GREY });
+  if (data.mandateStatus && data.mandateStatus.status !== 'active') {
+    const when = data.mandateStatus.on ? ` le ${frDate(data.mandateStatus.on)}` : '';
+    w.paragraph(data.mandateStatus.status === 'revoked' ? `Mandat révoqué${when} : il ne permet plus aucun prélèvement.` : `Mandat caduc${when} (36 mois sans prélèvement) : il ne permet plus aucun prélèvement.`, { size: 10, bold: true });
+  }
   w.space(10);
   w.paragraph(
     `En signant ce formulaire de mandat, vous autorisez (A) ${creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions de ${creditor}. ` +
@@ -297,6 +377,7 @@ export async function renderMandatePdf(data: ContractPdfData): Promise<Uint8Arra
   w.paragraph(`IBAN : ${data.debtorIban ? ibanGroups(data.debtorIban) : '(à compléter)'}`, { bold: true });
   w.paragraph(`BIC : ${data.debtorBic ?? '(facultatif)'}`);
   w.space(10);
+  w.paragraph(`Lieu : ${data.signedPlace || '(à compléter)'}`);
   w.paragraph(data.signedOn ? `Signé le ${frDate(data.signedOn)}${data.signerName ? ` par ${data.signerName}` : ''}.` : 'Date et signature :');
   w.space(6);
   w.box(60, 'Signature du débiteur');

@@ -14,16 +14,16 @@ import type {
 } from './contracts.schema.ts';
 import { normaliseDebtorIban } from './contract-draft.ts';
 import { contractPdfData, signedContractFileName } from './contract-documents.ts';
-import { renderContractPdf, sha256Hex } from './contract-pdf.ts';
+import { CONTRACT_PDF_LAYOUT, renderContractPdf, sha256Hex } from './contract-pdf.ts';
 import { applyTransition, assertTransition } from './contract-state.ts';
 import { isoDay, loadContract, parisDate, toContractView } from './contract-view.ts';
+import { withdrawalDeadline, withinWithdrawalPeriod } from './withdrawal-period.ts';
 
 /** What the signer agrees to by ticking the box; stored with the evidence. */
 export const SIGNATURE_CONSENT_TEXT =
   "J'ai lu le contrat et ses conditions, et je le signe électroniquement ; je reconnais que cette signature m'engage comme une signature manuscrite.";
 
-/** Days a consumer has, from the day of signature, to withdraw. */
-export const WITHDRAWAL_DAYS = 14;
+const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 const reload = async (deps: TenantDeps, contractId: string) => toContractView(await loadContract(deps, contractId));
 
@@ -66,10 +66,17 @@ export async function signContract(deps: DocumentDeps, input: TSignContractInput
   if (!expected || !words(input.signerName).includes(words(expected))) {
     throw badRequest('Le nom saisi ne correspond pas au client', { signerName: [`Saisissez le nom du client (${expected ?? contract.client.displayName})`] });
   }
+  // The mandate says where it was signed: typed at signature, else the client's city.
+  const signedPlace = input.signedPlace ?? contract.client.city?.trim() ?? null;
+  if (!signedPlace && contract.paymentMethod === 'sepa_debit') {
+    throw badRequest('Lieu de signature requis : il figure sur le mandat SEPA', { signedPlace: ['Lieu de signature requis (la ville du client est inconnue)'] });
+  }
   const pdf = await renderContractPdf(await contractPdfData(deps, contract));
   const signedDocumentSha256 = sha256Hex(pdf);
   await applyTransition(deps, contract, 'sign', {
     signedAt: now,
+    signedPlace: signedPlace || null,
+    documentLayout: CONTRACT_PDF_LAYOUT,
     signedOn: new Date(parisDate(now)),
     signerName: input.signerName,
     signerIp: request.ip ?? null,
@@ -157,8 +164,10 @@ export async function cancelContract(deps: TenantDeps, input: TCancelContractInp
 }
 
 /**
- * The consumer's right of withdrawal: a consumer contract, signed, within 14 days of the day of
- * signature (Paris), whether or not service started -> cancelled with withdrawn = true.
+ * The consumer's right of withdrawal: a consumer contract, signed, until its withdrawal deadline
+ * (14 days after the day of signature in Paris, run on to the next working day when that is a
+ * weekend or a public holiday: withdrawal-period.ts), whether or not service started -> cancelled
+ * with withdrawn = true.
  */
 export async function withdrawContract(deps: TenantDeps, input: TWithdrawContractInput) {
   const contract = await loadContract(deps, input.contractId);
@@ -166,9 +175,10 @@ export async function withdrawContract(deps: TenantDeps, input: TWithdrawContrac
   if (!contract.consumer) throw conflict(`Le contrat ${contract.number} n'a pas été souscrit par un consommateur : pas de droit de rétractation`);
   const signedOn = contract.signedOn ? isoDay(contract.signedOn) : null;
   if (!signedOn) throw conflict(`Le contrat ${contract.number} n'a pas été signé`);
-  const deadline = isoDay(new Date(Date.parse(signedOn) + WITHDRAWAL_DAYS * 86_400_000));
-  if (parisDate(deps.now) > deadline) {
-    throw conflict(`Délai de rétractation expiré : le contrat ${contract.number} a été signé le ${signedOn}, rétractation possible jusqu'au ${deadline}`);
+  if (!withinWithdrawalPeriod(signedOn, parisDate(deps.now))) {
+    throw conflict(
+      `Délai de rétractation expiré : le contrat ${contract.number} a été signé le ${frDate(signedOn)}, rétractation possible jusqu'au ${frDate(withdrawalDeadline(signedOn))} inclus`,
+    );
   }
   const reason = input.reason || 'Rétractation du consommateur';
   await applyTransition(deps, contract, 'withdraw', { cancelledAt: deps.now, cancellationReason: reason, withdrawn: true }, reason);

@@ -3,6 +3,7 @@ import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { vatOfLine } from '../shared/money.ts';
 import type { ContractStatusName } from './contracts.schema.ts';
+import { withdrawalDeadline } from './withdrawal-period.ts';
 
 export const CONTRACT_STATUS_LABELS: Record<ContractStatusName, string> = {
   draft: 'brouillon',
@@ -94,7 +95,7 @@ export function toContractView(c: ContractRow) {
     number: c.number,
     status: c.status,
     statusLabel: CONTRACT_STATUS_LABELS[c.status],
-    client: { id: c.client.id, kind: c.client.kind, displayName: c.client.displayName },
+    client: { id: c.client.id, kind: c.client.kind, displayName: c.client.displayName, city: c.client.city },
     salesRepId: c.salesRepId,
     billingFrequency: c.billingFrequency,
     startDate: isoDay(c.startDate),
@@ -122,6 +123,9 @@ export function toContractView(c: ContractRow) {
     cancelledAt: c.cancelledAt?.toISOString() ?? null,
     cancellationReason: c.cancellationReason,
     withdrawn: c.withdrawn,
+    /** A consumer contract once signed: the last day the consumer may withdraw (inclusive). */
+    withdrawalDeadline: c.consumer && c.signedOn ? withdrawalDeadline(isoDay(c.signedOn)) : null,
+    signedPlace: c.signedPlace,
     history: c.stateChanges.map((s) => ({ from: s.fromStatus, to: s.toStatus, at: s.at.toISOString(), actorUserId: s.actorUserId, reason: s.reason })),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),

@@ -86,6 +86,8 @@ export const ZSignContractInput = z.strictObject({
   /** The name the signer types; must contain the client's last name or company name. */
   signerName: z.string().trim().min(2, 'Nom du signataire requis').max(120, '120 caractères au plus'),
   consent: z.literal(true, 'Le consentement est requis pour signer'),
+  /** Where the client signs (printed on the SEPA mandate); the client's city when not given. */
+  signedPlace: z.string().trim().min(1, 'Lieu de signature requis').max(35, '35 caractères au plus').optional(),
 });
 export type TSignContractInput = z.infer<typeof ZSignContractInput>;
 

@@ -1,6 +1,7 @@
 import type { Organisation } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
+import type { SEPA_FILE_FORMATS } from './organisations.schema.ts';
 
 /** The active organisation's settings, with its address as one structured object. */
 export async function getOrganisation({ tx, actor }: TenantDeps) {
@@ -24,8 +25,13 @@ export function toOrganisationView(o: Organisation) {
     sepaCreditorId: o.sepaCreditorId,
     creditorIban: o.creditorIban,
     creditorBic: o.creditorBic,
-    /** The day of the month debits fall due when a contract sets none (its schedule preview needs it). */
+    contactEmail: o.contactEmail,
+    /** The SEPA collection settings: file format, debit day (a contract's schedule preview needs it), notice, FRST, settlement. */
+    sepaFormat: o.sepaFormat as (typeof SEPA_FILE_FORMATS)[number],
     sepaDebitDay: o.sepaDebitDay,
+    sepaPreNotificationDays: o.sepaPreNotificationDays,
+    sepaUseFrst: o.sepaUseFrst,
+    sepaSettleAfterDays: o.sepaSettleAfterDays,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
     locale: o.locale,

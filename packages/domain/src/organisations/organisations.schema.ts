@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZEmail } from '../auth/auth.schema.ts';
 import { ZCreditorIdentifier, ZSepaIban } from '../sepa/sepa.schema.ts';
 import {
   ZBic,
@@ -9,6 +10,18 @@ import {
 } from '../shared/identifiers.schema.ts';
 
 const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+
+/** The pain.008 versions the organisation's bank may ask for (.08 by default; .02 only for banks still on it). */
+export const SEPA_FILE_FORMATS = ['pain.008.001.08', 'pain.008.001.02'] as const;
+
+const whole = (label: string, min: number, max: number, unit: [string, string] = ['', '']) => {
+  const count = (n: number) => `${n}${unit[0] ? ` ${n > 1 ? unit[1] : unit[0]}` : ''}`;
+  return z
+    .number(`${label} : un nombre`)
+    .int(`${label} : un nombre entier`)
+    .min(min, `${label} : ${count(min)} au moins`)
+    .max(max, `${label} : ${count(max)} au plus`);
+};
 
 export const SUPPORTED_LOCALES = ['fr-FR'] as const;
 
@@ -24,6 +37,20 @@ export const ZUpdateOrganisationInput = z.strictObject({
   sepaCreditorId: ZCreditorIdentifier.nullable().optional(),
   creditorIban: ZSepaIban.nullable().optional(),
   creditorBic: ZBic.nullable().optional(),
+  /** Where consumers may write (the withdrawal form names it). */
+  contactEmail: ZEmail.nullable().optional(),
+  sepaFormat: z.enum(SEPA_FILE_FORMATS, 'Format inconnu : pain.008.001.08 ou pain.008.001.02').optional(),
+  /** Day of the month debits fall due when a contract says none; 28 at most, so every month has it. */
+  sepaDebitDay: whole('Jour de prélèvement', 1, 28).optional(),
+  /** Calendar days between the pre-notification and the debit (SEPA: 14 unless agreed otherwise), as a contract's. */
+  sepaPreNotificationDays: whole('Préavis', 1, 30, ['jour', 'jours']).optional(),
+  /** FRST on a mandate's first debit, or RCUR from the start (allowed since 2016, some banks still want FRST). */
+  sepaUseFrst: z.boolean('Oui ou non').optional(),
+  /**
+   * TARGET2 business days without a rejection after which a debit counts as paid: not before the
+   * 5 a CORE debit can still be returned in (interbank rule), a month at most.
+   */
+  sepaSettleAfterDays: whole('Délai avant encaissement', 5, 30, ['jour ouvré', 'jours ouvrés']).optional(),
   invoicePrefix: z
     .string()
     .trim()

@@ -6,6 +6,8 @@ import { frVatFromSiren } from '../shared/identifiers.ts';
 import { toOrganisationView } from './get-organisation.ts';
 import type { TUpdateOrganisationInput } from './organisations.schema.ts';
 
+const COLLECTION_SETTINGS = new Set(['sepaFormat', 'sepaDebitDay', 'sepaPreNotificationDays', 'sepaUseFrst', 'sepaSettleAfterDays']);
+
 /**
  * Updates the organisation's settings. Checks that span fields (SIRET within SIREN, French VAT
  * number derived from SIREN, known legal form) run against the merged result, so updating one
@@ -47,6 +49,12 @@ export async function updateOrganisation({ tx, actor }: TenantDeps, input: TUpda
   const changedFields = Object.keys(data).filter(
     (key) => (current as Record<string, unknown>)[key] !== (data as Record<string, unknown>)[key],
   );
+  // The collection settings are no secret, and what they were matters when a batch looks wrong.
+  const changes = Object.fromEntries(
+    changedFields
+      .filter((key) => COLLECTION_SETTINGS.has(key))
+      .map((key) => [key, { from: (current as unknown as Record<string, string | number | boolean>)[key]!, to: (data as Record<string, string | number | boolean>)[key]! }]),
+  );
   const updated = await tx.organisation.update({ where: { id: actor.tenantId }, data });
   if (changedFields.length > 0) {
     await emitEvent(tx, { type: 'organisation.updated', tenantId: actor.tenantId, payload: { organisationId: actor.tenantId, changedFields } });
@@ -54,7 +62,8 @@ export async function updateOrganisation({ tx, actor }: TenantDeps, input: TUpda
       action: 'organisation.updated',
       entityType: 'organisation',
       entityId: actor.tenantId,
-      data: { changedFields }, // names only: bank details do not belong in the audit trail
+      // Names only for identity and bank details, which do not belong in the audit trail.
+      data: { changedFields, ...(Object.keys(changes).length > 0 ? { changes } : {}) },
     });
   }
   return toOrganisationView(updated);

@@ -26,7 +26,7 @@ export async function endScheduleAt(tx: Tx, tenantId: string, contractId: string
   if (!contract) return { cancelled, prorated: 0 };
   const cut = await tx.scheduleItem.findMany({
     where: { tenantId, contractId, status: 'planned', periodStart: { lte: dateOf(endDate) }, periodEnd: { gt: dateOf(endDate) } },
-    select: { id: true, periodStart: true, periodEnd: true },
+    select: { id: true, periodStart: true, periodEnd: true, amountCents: true },
   });
   let prorated = 0;
   for (const item of cut) {
@@ -34,7 +34,9 @@ export async function endScheduleAt(tx: Tx, tenantId: string, contractId: string
     if (!shorter) continue;
     const { count } = await tx.scheduleItem.updateMany({
       where: { id: item.id, tenantId, status: 'planned', periodEnd: item.periodEnd },
-      data: { periodEnd: dateOf(shorter.periodEnd), amountCents: shorter.amountCents },
+      // Never more than the item was to cost: a contract's last period may be billed less than its
+      // days (the rest of a whole period, schedule-rules.ts), and cutting it must not raise it.
+      data: { periodEnd: dateOf(shorter.periodEnd), amountCents: Math.min(shorter.amountCents, item.amountCents) },
     });
     prorated += count;
   }

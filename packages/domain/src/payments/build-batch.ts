@@ -3,18 +3,20 @@ type SequenceType = 'FRST' | 'RCUR' | 'OOFF';
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
-import { assertCreditor, renderBatchFile } from './batch-file.ts';
+import { assertCreditor, CREDITOR_COLUMNS, renderBatchFile } from './batch-file.ts';
 import { selectBatchItems } from './batch-selection.ts';
 import { getBatch } from './manage-batches.ts';
 import { reserveCounter } from './counters.ts';
 import { dateOf, parisToday } from './dates.ts';
 import type { TBatchDateInput } from './payments.schema.ts';
 
-/** What a batch for that date would take, without taking it. */
+/** What a batch for that date would take, without taking it, and what it would leave out and why. */
 export async function previewBatch({ tx, actor, now }: TenantDeps, input: TBatchDateInput) {
   const selection = await selectBatchItems(tx, actor.tenantId, parisToday(now), input);
   return { ...selection, itemCount: selection.items.length };
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
 
 /**
  * EndToEndIds are unique per tenant and never reused: a per-tenant counter, prefixed with the
@@ -28,17 +30,19 @@ export const endToEndIdOf = (tenantId: string, n: number) =>
  * an EndToEndId and a sequence type per item (OOFF for a one-off mandate; FRST for a mandate's
  * first collection when the organisation asks for it, every item of that mandate in the batch
  * included; RCUR otherwise), freezes them (status batched) and makes the file once to refuse
- * anything the bank would (the transaction rolls back on any problem).
+ * anything the bank would (the transaction rolls back on any problem). The debits the selection
+ * left out (the bank would refuse them) stay planned, recorded on the batch with their reasons.
  */
 export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDateInput) {
-  const organisation = await tx.organisation.findUniqueOrThrow({
-    where: { id: actor.tenantId },
-    select: { name: true, legalName: true, sepaCreditorId: true, creditorIban: true, creditorBic: true, sepaFormat: true, sepaUseFrst: true },
-  });
+  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { ...CREDITOR_COLUMNS, sepaUseFrst: true } });
   assertCreditor(organisation);
   const selection = await selectBatchItems(tx, actor.tenantId, parisToday(now), input);
   if (selection.items.length === 0) {
-    throw badRequest('Aucune échéance à prélever pour cette date', { collectionDate: ['Aucune échéance à prélever pour cette date'] });
+    const message =
+      selection.excluded.length > 0
+        ? `Aucune échéance prélevable pour cette date : ${plural(selection.excluded.length, 'échéance')} ${selection.excluded.length > 1 ? 'sont écartées' : 'est écartée'} (${selection.excluded[0]!.reasons[0]})`
+        : 'Aucune échéance à prélever pour cette date';
+    throw badRequest(message, { collectionDate: [message] });
   }
 
   const mandateIds = [...new Set(selection.items.map((item) => item.mandateId))];
@@ -78,6 +82,11 @@ export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDa
     WHERE s.id = v.id AND s.tenant_id = ${actor.tenantId}::uuid AND s.status = 'planned'`;
   if (updated !== ids.length) throw conflict('Des échéances ont changé pendant la préparation du lot : réessayez');
 
+  if (selection.excluded.length > 0) {
+    await tx.sepaBatchExclusion.createMany({
+      data: selection.excluded.map((item) => ({ tenantId: actor.tenantId, batchId: batch.id, scheduleItemId: item.id, reasons: item.reasons })),
+    });
+  }
   // The file is made once, here, and kept: every download serves these exact bytes.
   const file = await renderBatchFile(tx, actor.tenantId, batch.id);
   await tx.sepaBatchFile.create({
@@ -87,7 +96,7 @@ export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDa
     action: 'batch.built',
     entityType: 'sepa_batch',
     entityId: batch.id,
-    data: { number, collectionDate: input.collectionDate, itemCount: ids.length, totalCents: selection.totalCents },
+    data: { number, collectionDate: input.collectionDate, itemCount: ids.length, totalCents: selection.totalCents, excludedCount: selection.excluded.length },
   });
   return getBatch({ tx, actor, now }, { batchId: batch.id });
 }

@@ -7,7 +7,7 @@ import { planSchedule } from './schedule-rules.ts';
 /**
  * What signing a contract starts on the payments side: for a SEPA debit contract its mandate
  * (RUM "RUM-<year>-<000001>" from a per-tenant counter, the debtor's bank details as entered on
- * the contract, signed on the contract's signature date, at the client's city), then one
+ * the contract, signed on the contract's signature date, where the contract was signed), then one
  * planned schedule item per period (schedule-rules.ts). Safe to run again: a contract that
  * already has a mandate keeps it, one that already has items gets none added.
  */
@@ -38,7 +38,7 @@ export async function createContractSchedule(tx: Tx, tenantId: string, contractI
           iban: contract.debtorIban,
           bic: contract.debtorBic,
           signedOn: dateOf(isoOf(signedOn)),
-          signedPlace: contract.client.city ?? '',
+          signedPlace: contract.signedPlace ?? contract.client.city ?? '',
           scheme: contract.sepaScheme, // as chosen with the contract (and still amendable: amendMandate)
           recurrent: contract.billingFrequency !== 'one_off',
         },

@@ -2,6 +2,7 @@ import type { Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { isoOf } from './dates.ts';
+import { keyOf, pageAfter, pageOf } from './list-pages.ts';
 import type { TContractScheduleInput, TListPaymentsInput, TListScheduleItemsInput } from './payments.schema.ts';
 
 type PaymentRow = Prisma.PaymentGetPayload<{ include: { client: { select: { displayName: true } }; contract: { select: { number: true } } } }>;
@@ -25,7 +26,7 @@ export function toPaymentView(p: PaymentRow) {
   };
 }
 
-/** Payments (received or rejected), newest first, by outcome and SEPA reason code. */
+/** One page of payments (received or rejected), newest value date first, by outcome and SEPA reason code. */
 export async function listPayments({ tx, actor }: TenantDeps, input: TListPaymentsInput) {
   // A filter naming another tenant's row answers like the row itself: not found.
   if (input.clientId && !(await tx.client.findFirst({ where: { id: input.clientId, tenantId: actor.tenantId }, select: { id: true } }))) throw notFound('Client');
@@ -37,12 +38,13 @@ export async function listPayments({ tx, actor }: TenantDeps, input: TListPaymen
       ...(input.reasonCode ? { reasonCode: input.reasonCode } : {}),
       ...(input.clientId ? { clientId: input.clientId } : {}),
       ...(input.contractId ? { contractId: input.contractId } : {}),
+      AND: [pageAfter<Prisma.PaymentWhereInput>(input.cursor, 'valueDate', 'desc', 'date')],
     },
     include: { client: { select: { displayName: true } }, contract: { select: { number: true } } },
     orderBy: [{ valueDate: 'desc' }, { id: 'desc' }],
-    take: input.limit,
+    take: input.limit + 1,
   });
-  return rows.map(toPaymentView);
+  return pageOf(rows, input.limit, (p) => keyOf(p.valueDate, 'date'), toPaymentView);
 }
 
 type ItemRow = Prisma.ScheduleItemGetPayload<{
@@ -79,19 +81,20 @@ const itemInclude = {
   batch: { select: { number: true } },
 } as const;
 
-/** Schedule items by status, and rejected ones by the bank's reason code. */
+/** One page of schedule items by due date, by status, and rejected ones by the bank's reason code. */
 export async function listScheduleItems({ tx, actor }: TenantDeps, input: TListScheduleItemsInput) {
   const rows = await tx.scheduleItem.findMany({
     where: {
       tenantId: actor.tenantId,
       ...(input.status ? { status: input.status } : {}),
       ...(input.reasonCode ? { payments: { some: { outcome: 'rejected', reasonCode: input.reasonCode } } } : {}),
+      AND: [pageAfter<Prisma.ScheduleItemWhereInput>(input.cursor, 'dueDate', 'asc', 'date')],
     },
     include: itemInclude,
     orderBy: [{ dueDate: 'asc' }, { id: 'asc' }],
-    take: input.limit,
+    take: input.limit + 1,
   });
-  return rows.map(toItemView);
+  return pageOf(rows, input.limit, (i) => keyOf(i.dueDate, 'date'), toItemView);
 }
 
 /** A contract's schedule, period by period, with its mandate. */

@@ -6,9 +6,10 @@ import { endScheduleAt } from './adjust-schedule.ts';
 import { renderBatchFile } from './batch-file.ts';
 import { cancelPlannedItems } from './create-schedule.ts';
 import { isoOf } from './dates.ts';
-import type { TBatchIdInput } from './payments.schema.ts';
+import { keyOf, pageAfter, pageOf } from './list-pages.ts';
+import type { TBatchIdInput, TListBatchesInput } from './payments.schema.ts';
 
-type BatchRow = Prisma.SepaBatchGetPayload<object>;
+type BatchRow = Prisma.SepaBatchGetPayload<object> & { _count?: { exclusions: number } };
 
 function toBatchView(b: BatchRow) {
   return {
@@ -23,13 +24,21 @@ function toBatchView(b: BatchRow) {
     createdAt: b.createdAt.toISOString(),
     sentAt: b.sentAt?.toISOString() ?? null,
     cancelledAt: b.cancelledAt?.toISOString() ?? null,
+    /** Planned debits the batch left out because the bank would refuse them (getBatch says why). */
+    excludedCount: b._count?.exclusions ?? 0,
   };
 }
 export type BatchView = ReturnType<typeof toBatchView>;
 
-export async function listBatches({ tx, actor }: TenantDeps) {
-  const rows = await tx.sepaBatch.findMany({ where: { tenantId: actor.tenantId }, orderBy: { number: 'desc' }, take: 200 });
-  return rows.map(toBatchView);
+/** One page of batches, newest (highest number) first. */
+export async function listBatches({ tx, actor }: TenantDeps, input: TListBatchesInput) {
+  const rows = await tx.sepaBatch.findMany({
+    where: { tenantId: actor.tenantId, AND: [pageAfter<Prisma.SepaBatchWhereInput>(input.cursor, 'number', 'desc', 'number')] },
+    include: { _count: { select: { exclusions: true } } },
+    orderBy: [{ number: 'desc' }, { id: 'desc' }],
+    take: input.limit + 1,
+  });
+  return pageOf(rows, input.limit, (b) => keyOf(b.number, 'number'), toBatchView);
 }
 
 async function findBatch({ tx, actor }: TenantDeps, batchId: string) {
@@ -45,8 +54,24 @@ export async function getBatch(deps: TenantDeps, input: TBatchIdInput) {
     include: { client: { select: { displayName: true } }, contract: { select: { number: true } }, mandate: { select: { rum: true } } },
     orderBy: { endToEndId: 'asc' },
   });
+  const exclusions = await deps.tx.sepaBatchExclusion.findMany({
+    where: { tenantId: deps.actor.tenantId, batchId: batch.id },
+    include: { scheduleItem: { include: { client: { select: { displayName: true } }, contract: { select: { number: true } } } } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
   return {
-    ...toBatchView(batch),
+    ...toBatchView({ ...batch, _count: { exclusions: exclusions.length } }),
+    excluded: exclusions.map(({ scheduleItem: i, reasons }) => ({
+      id: i.id,
+      dueDate: isoOf(i.dueDate),
+      amountCents: i.amountCents,
+      status: i.status,
+      clientId: i.clientId,
+      clientName: i.client.displayName,
+      contractId: i.contractId,
+      contractNumber: i.contract.number,
+      reasons,
+    })),
     items: items.map((i) => ({
       id: i.id,
       endToEndId: i.endToEndId,

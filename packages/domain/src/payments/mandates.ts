@@ -1,20 +1,52 @@
 import { classifyDbError, type Prisma, type Tx } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
+import { addDays } from '../calendar/business-days.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { dateOf, isoOf, parisToday } from './dates.ts';
+import { keyOf, pageAfter, pageOf } from './list-pages.ts';
 import type { TAmendMandateInput, TListMandatesInput, TMandateIdInput } from './payments.schema.ts';
 import { addMonths } from './schedule-rules.ts';
-import { assertSchemeAllowed } from '../sepa/sepa-schemes.ts';
 
-/** A mandate unused for 36 months lapses (SEPA rulebook): counted from its last collection, else its signature. */
+/**
+ * A mandate lapses when no collection was presented for 36 months (SEPA rulebook): counted from
+ * its last collection presented, else from its signature, to the collection date of the debit
+ * that would use it. 36 months to the day is still in time; a day more is not.
+ */
 export const MANDATE_DORMANCY_MONTHS = 36;
 
+type MandateUse = { signedOn: Date; lastCollectionOn: Date | null };
 type MandateRow = Prisma.SepaMandateGetPayload<{ include: { client: { select: { displayName: true } }; contract: { select: { number: true } } } }>;
 
-export function isDormant(mandate: { signedOn: Date; lastCollectionOn: Date | null }, today: string): boolean {
-  return addMonths(isoOf(mandate.lastCollectionOn ?? mandate.signedOn), MANDATE_DORMANCY_MONTHS) <= today;
+/** The last collection date the mandate can still be used for: 36 months after its last use (month ends clamped). */
+export const mandateLapseDate = (mandate: MandateUse): string => addMonths(isoOf(mandate.lastCollectionOn ?? mandate.signedOn), MANDATE_DORMANCY_MONTHS);
+
+/** Whether a debit collected on `collectionDate` would come more than 36 months after the mandate's last use. */
+export const isLapsedFor = (mandate: MandateUse, collectionDate: string): boolean => collectionDate > mandateLapseDate(mandate);
+
+/**
+ * The same rule as a bound on the last use, for queries: a mandate is lapsed for `date` exactly
+ * when its last use (collection, else signature) is before the returned day (the earliest last
+ * use whose 36 months reach `date`; with month ends clamped, 29 February 2028 is reached from
+ * 1 March 2025, 28 February 2027 from 28 February 2024).
+ */
+export function earliestUsableLastUse(date: string): string {
+  const back = addMonths(date, -MANDATE_DORMANCY_MONTHS);
+  return addMonths(back, MANDATE_DORMANCY_MONTHS) >= date ? back : addDays(back, 1);
 }
+
+/** Mandates lapsed for `date`, and (not the negation: SQL's NOT of a NULL comparison is no row) those still usable. */
+const lapsedFor = (date: string): Prisma.SepaMandateWhereInput => {
+  const bound = dateOf(earliestUsableLastUse(date));
+  return { OR: [{ lastCollectionOn: { lt: bound } }, { lastCollectionOn: null, signedOn: { lt: bound } }] };
+};
+const usableFor = (date: string): Prisma.SepaMandateWhereInput => {
+  const bound = dateOf(earliestUsableLastUse(date));
+  return { OR: [{ lastCollectionOn: { gte: bound } }, { lastCollectionOn: null, signedOn: { gte: bound } }] };
+};
+
+/** Mandates not yet marked expired but lapsed on `today`: no collection date from today on can use them. */
+export const isDormant = (mandate: MandateUse, today: string): boolean => isLapsedFor(mandate, today);
 
 function toMandateView(m: MandateRow, today: string) {
   return {
@@ -44,31 +76,37 @@ export type MandateView = ReturnType<typeof toMandateView>;
 
 const include = { client: { select: { displayName: true } }, contract: { select: { number: true } } } as const;
 
-/** Marks active mandates unused for 36 months as expired; the worker runs it daily, batches before selecting. */
+/**
+ * Marks expired the active mandates lapsed on `today` (no collection from today on may use them);
+ * the worker's housekeeping runs it, and batches before selecting.
+ */
 export async function expireDormantMandates(tx: Tx, tenantId: string, today: string): Promise<number> {
-  const limit = dateOf(addMonths(today, -MANDATE_DORMANCY_MONTHS));
-  const { count } = await tx.sepaMandate.updateMany({
-    where: {
-      tenantId,
-      status: 'active',
-      OR: [{ lastCollectionOn: { lte: limit } }, { lastCollectionOn: null, signedOn: { lte: limit } }],
-    },
-    data: { status: 'expired' },
-  });
+  const { count } = await tx.sepaMandate.updateMany({ where: { tenantId, status: 'active', ...lapsedFor(today) }, data: { status: 'expired' } });
   return count;
 }
 
+/** The statuses as shown: an active mandate lapsed today is shown expired before the worker's pass marks it. */
+function statusWhere(status: TListMandatesInput['status'], today: string): Prisma.SepaMandateWhereInput {
+  if (status === 'active') return { status: 'active', ...usableFor(today) };
+  if (status === 'expired') return { OR: [{ status: 'expired' }, { status: 'active', ...lapsedFor(today) }] };
+  return status ? { status } : {};
+}
+
+/** One page of mandates, newest first, by keyset on (created_at, id). */
 export async function listMandates({ tx, actor, now }: TenantDeps, input: TListMandatesInput) {
   const today = parisToday(now);
   if (input.clientId && !(await tx.client.findFirst({ where: { id: input.clientId, tenantId: actor.tenantId }, select: { id: true } }))) throw notFound('Client');
   const rows = await tx.sepaMandate.findMany({
-    where: { tenantId: actor.tenantId, ...(input.clientId ? { clientId: input.clientId } : {}) },
+    where: {
+      tenantId: actor.tenantId,
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+      AND: [statusWhere(input.status, today), pageAfter<Prisma.SepaMandateWhereInput>(input.cursor, 'createdAt', 'desc', 'instant')],
+    },
     include,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-    take: 500,
+    take: input.limit + 1,
   });
-  const views = rows.map((m) => toMandateView(m, today));
-  return input.status ? views.filter((m) => m.status === input.status) : views;
+  return pageOf(rows, input.limit, (m) => keyOf(m.createdAt, 'instant'), (m) => toMandateView(m, today));
 }
 
 export async function getMandate({ tx, actor, now }: TenantDeps, input: TMandateIdInput) {
@@ -91,25 +129,30 @@ async function assertNotInPendingBatch(tx: Tx, tenantId: string, mandateId: stri
   }
 }
 
+/** A change of scheme is no amendment (SEPA rulebooks): a new mandate, new RUM and new signature. */
+export const SCHEME_CHANGE_REFUSED =
+  'Un mandat ne change pas de schéma (CORE ↔ B2B) : le débiteur doit signer un nouveau mandat, avec une nouvelle RUM. ' +
+  'Révoquez ce mandat et faites signer un nouveau contrat sous le schéma voulu.';
+
 /**
  * Amends a mandate: a new IBAN (other bank account) or RUM keeps the previous value in
  * originalIban / originalRum until the next collection carries it (AmdmntInfDtls) and the batch
- * is marked sent. Refused while the mandate sits in a batch not sent yet, whose file must not change.
+ * is marked sent; going back to that previous value before then leaves nothing to announce.
+ * Refused while the mandate sits in a batch not sent yet, whose file must not change. The scheme
+ * (CORE or B2B) is never amended: it is what the debtor signed, with its refund rights.
  */
 export async function amendMandate({ tx, actor, now }: TenantDeps, input: TAmendMandateInput) {
-  const mandate = await tx.sepaMandate.findFirst({
-    where: { id: input.mandateId, tenantId: actor.tenantId },
-    include: { client: { select: { kind: true } }, contract: { select: { consumer: true } } },
-  });
+  const mandate = await tx.sepaMandate.findFirst({ where: { id: input.mandateId, tenantId: actor.tenantId } });
   if (!mandate) throw notFound('Mandat');
   if (mandate.status !== 'active' || isDormant(mandate, parisToday(now))) throw conflict('Seul un mandat actif peut être modifié');
+  if (input.scheme !== undefined && input.scheme !== mandate.scheme) throw badRequest(SCHEME_CHANGE_REFUSED, { scheme: [SCHEME_CHANGE_REFUSED] });
   await assertNotInPendingBatch(tx, actor.tenantId, mandate.id);
-  if (input.scheme) assertSchemeAllowed(input.scheme, { kind: mandate.client.kind, consumer: mandate.contract?.consumer }, 'scheme');
   const data: Prisma.SepaMandateUpdateManyMutationInput = {};
   const changed: string[] = [];
   if (input.iban !== undefined && input.iban !== mandate.iban) {
     data.iban = input.iban;
     if (mandate.originalIban === null) data.originalIban = mandate.iban;
+    else if (mandate.originalIban === input.iban) data.originalIban = null;
     changed.push('iban');
   }
   if (input.bic !== undefined && input.bic !== mandate.bic) {
@@ -123,11 +166,8 @@ export async function amendMandate({ tx, actor, now }: TenantDeps, input: TAmend
   if (input.rum !== undefined && input.rum !== mandate.rum) {
     data.rum = input.rum;
     if (mandate.originalRum === null) data.originalRum = mandate.rum;
+    else if (mandate.originalRum === input.rum) data.originalRum = null;
     changed.push('rum');
-  }
-  if (input.scheme !== undefined && input.scheme !== mandate.scheme) {
-    data.scheme = input.scheme;
-    changed.push('scheme');
   }
   if (changed.length === 0) throw badRequest('Aucune modification');
   await tx.sepaMandate.updateMany({ where: { id: mandate.id, tenantId: actor.tenantId }, data }).catch((error: unknown) => {

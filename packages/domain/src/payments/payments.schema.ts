@@ -8,6 +8,14 @@ export const SCHEDULE_ITEM_STATUSES = ['planned', 'batched', 'submitted', 'paid'
 export const MANDATE_STATUSES = ['active', 'revoked', 'expired'] as const;
 export const MANUAL_PAYMENT_METHODS = ['transfer', 'card', 'cheque'] as const;
 
+/** A keyset page: the cursor of the previous page's last row, as the clients list pages. */
+const page = {
+  cursor: z.string().max(500).optional(),
+  limit: z.number().int().min(1).max(100).default(50),
+  /** Sent by TanStack Query's infinite queries; pages only go forward here. */
+  direction: z.enum(['forward', 'backward']).optional(),
+};
+
 export const ZContractScheduleInput = z.strictObject({ contractId: z.uuid('Contrat invalide') });
 export type TContractScheduleInput = z.infer<typeof ZContractScheduleInput>;
 
@@ -16,14 +24,14 @@ export const ZListPaymentsInput = z.strictObject({
   reasonCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4}$/, 'Code motif invalide').optional(),
   clientId: z.uuid('Client invalide').optional(),
   contractId: z.uuid('Contrat invalide').optional(),
-  limit: z.number().int().min(1).max(500).default(200),
+  ...page,
 });
 export type TListPaymentsInput = z.infer<typeof ZListPaymentsInput>;
 
 export const ZListScheduleItemsInput = z.strictObject({
   status: z.enum(SCHEDULE_ITEM_STATUSES, 'Statut inconnu').optional(),
   reasonCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4}$/, 'Code motif invalide').optional(),
-  limit: z.number().int().min(1).max(500).default(200),
+  ...page,
 });
 export type TListScheduleItemsInput = z.infer<typeof ZListScheduleItemsInput>;
 
@@ -41,10 +49,14 @@ export type TMandateIdInput = z.infer<typeof ZMandateIdInput>;
 export const ZListMandatesInput = z.strictObject({
   status: z.enum(MANDATE_STATUSES, 'Statut inconnu').optional(),
   clientId: z.uuid('Client invalide').optional(),
+  ...page,
 });
 export type TListMandatesInput = z.infer<typeof ZListMandatesInput>;
 
-/** A change of bank account, debtor name, RUM or scheme; the original RUM/IBAN travel with the next collection. */
+/**
+ * A change of bank account, debtor name or RUM; the original RUM/IBAN travel with the next
+ * collection. `scheme` other than the mandate's is refused with its reason (a new mandate is needed).
+ */
 export const ZAmendMandateInput = z.strictObject({
   mandateId: z.uuid('Mandat invalide'),
   iban: ZSepaIban.optional(),
@@ -60,6 +72,9 @@ export const ZBatchDateInput = z.strictObject({ collectionDate: ZDate, scheme: z
 export type TBatchDateInput = z.infer<typeof ZBatchDateInput>;
 
 export const ZBatchIdInput = z.strictObject({ batchId: z.uuid('Lot invalide') });
+
+export const ZListBatchesInput = z.strictObject({ ...page });
+export type TListBatchesInput = z.infer<typeof ZListBatchesInput>;
 export type TBatchIdInput = z.infer<typeof ZBatchIdInput>;
 
 export const ZReturnFileIdInput = z.strictObject({ returnFileId: z.uuid('Fichier invalide') });

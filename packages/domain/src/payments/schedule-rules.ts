@@ -8,9 +8,24 @@ import { vatOfLine } from '../shared/money.ts';
  * calendar quarter (January, April, July, October), a half-yearly one a calendar half-year, a
  * yearly one a calendar year. A contract runs from its start date for `durationMonths` months
  * (end = start + duration - 1 day). The first period starts on the start date and the last one
- * ends on the end date; when either does not cover its whole calendar period it is prorated by
- * days: each line's amount excluding VAT times (days covered / days in the calendar period),
- * rounded half-up to the cent, then the line's VAT on that amount (rounded half-up), summed.
+ * ends on the end date.
+ *
+ * What they cost (the proration rule, also in ARCHITECTURE.md):
+ * - a calendar period the contract covers whole is billed its full price, whatever its number of
+ *   days (a February of 28 or 29, a year of 365 or 366);
+ * - a period the start or the end cuts is prorated by days: each line's amount excluding VAT times
+ *   (days covered / days in that calendar period), rounded half-up to the cent, then the line's VAT
+ *   on that amount (rounded half-up), summed;
+ * - except the last period of a contract that lasts a whole number of periods (12 months billed
+ *   monthly, quarterly or yearly; 24 months...): its first and last periods are together one
+ *   period (the start cuts the first where the end cuts the last), so the last is billed the full
+ *   price minus what the first was. Prorating both by days would count their days over two
+ *   different calendar periods (22 days of a 365-day year and 69 of a 366-day one; 14 days of a
+ *   28-day February and 14 of a 29-day one), and two halves each rounded up would add a cent: such
+ *   a contract now costs exactly its number of periods, whatever the start and the year.
+ * A duration that is not a whole number of periods (18 months billed yearly) has no such pair:
+ * its last period is prorated by days like the first. A termination cuts a period by days
+ * (cutPeriodAt).
  * A one-off contract has one item for the whole amount.
  *
  * An item is due on the debit day (the contract's, else the organisation's) of the first
@@ -141,6 +156,12 @@ export function planSchedule(input: {
       prorated,
     });
     cursor = addDays(calendarEnd, 1);
+  }
+  const first = periods[0]!;
+  const last = periods.at(-1)!;
+  if (periods.length > 1 && last.prorated && input.durationMonths % MONTHS[input.frequency] === 0) {
+    // A whole number of periods: the first and the last are one period between them.
+    last.amountCents = periodAmountCents(input.lines) - first.amountCents;
   }
   return periods;
 }

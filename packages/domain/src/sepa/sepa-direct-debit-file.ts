@@ -1,4 +1,5 @@
 import { badRequest, type FieldErrors } from '../shared/errors.ts';
+import { sepaAddressRequired } from './sepa-address.ts';
 import { sepaIdentifierProblem, toSepaText } from './sepa-charset.ts';
 import {
   isValidCreditorIdentifier,
@@ -32,6 +33,8 @@ export interface SepaPostalAddress {
   townName: string;
   /** ISO 3166 alpha-2. */
   country: string;
+  /** What the structured elements cannot hold (a building, a post box): one line of the hybrid form. */
+  addressLine?: string | null;
 }
 
 /**
@@ -129,8 +132,6 @@ export interface SepaDirectDebitFile extends SepaDirectDebitFileSummary {
 export const paymentInfoKey = (localInstrument: SepaLocalInstrument, sequenceType: SepaSequenceType, collectionDate: string): string =>
   `${localInstrument}/${sequenceType}/${collectionDate}`;
 
-// Debtors whose bank is in a non-EEA SEPA country must be given with their address (EPC).
-const NON_EEA_SEPA = new Set(['AD', 'AL', 'CH', 'GB', 'GG', 'GI', 'IM', 'JE', 'MC', 'MD', 'ME', 'MK', 'SM', 'VA']);
 const MAX_AMOUNT_CENTS = 99_999_999_999; // 999,999,999.99 EUR (EPC AT-06)
 const MAX_REPORTED_ERRORS = 100;
 /** Debits per chunk of the file: each chunk is joined into one flat string as soon as it is full. */
@@ -204,7 +205,8 @@ class Writer {
   }
 
   /**
-   * pain.008.001.08: the structured address (StrtNm, BldgNb, PstCd, TwnNm, Ctry).
+   * pain.008.001.08: the structured address (StrtNm, BldgNb, PstCd, TwnNm, Ctry), plus one
+   * AdrLine for what they cannot hold (EPC's hybrid form).
    * pain.008.001.02: EPC allows only Ctry and two AdrLine there, so the same data goes into lines.
    */
   address(address: SepaPostalAddress | null | undefined): string {
@@ -214,10 +216,11 @@ class Writer {
     const postalCode = address.postalCode ? toSepaText(address.postalCode, 16) : '';
     const town = toSepaText(address.townName, 35);
     const country = address.country.toUpperCase();
+    const extra = address.addressLine ? toSepaText(address.addressLine, 70) : '';
     if (this.version === 'pain.008.001.08') {
-      return `<PstlAdr>${street ? `<StrtNm>${street}</StrtNm>` : ''}${building ? `<BldgNb>${building}</BldgNb>` : ''}${postalCode ? `<PstCd>${postalCode}</PstCd>` : ''}<TwnNm>${town}</TwnNm><Ctry>${country}</Ctry></PstlAdr>`;
+      return `<PstlAdr>${street ? `<StrtNm>${street}</StrtNm>` : ''}${building ? `<BldgNb>${building}</BldgNb>` : ''}${postalCode ? `<PstCd>${postalCode}</PstCd>` : ''}<TwnNm>${town}</TwnNm><Ctry>${country}</Ctry>${extra ? `<AdrLine>${extra}</AdrLine>` : ''}</PstlAdr>`;
     }
-    const line1 = toSepaText(`${building} ${street}`, 70);
+    const line1 = toSepaText([`${building} ${street}`.trim(), extra].filter(Boolean).join(', '), 70);
     const line2 = toSepaText(`${postalCode} ${town}`, 70);
     return `<PstlAdr><Ctry>${country}</Ctry>${line1 ? `<AdrLine>${line1}</AdrLine>` : ''}<AdrLine>${line2}</AdrLine></PstlAdr>`;
   }
@@ -230,12 +233,110 @@ class Writer {
 function checkAddress(problems: Problems, path: string, address: SepaPostalAddress | null | undefined): void {
   if (!address) return;
   if (!/^[A-Z]{2}$/.test(address.country.toUpperCase())) problems.add(`${path}.country`, 'Code pays invalide (ISO 3166, 2 lettres)');
-  if (toSepaText(address.townName).length === 0) problems.add(`${path}.townName`, 'Ville requise');
+  if (toSepaText(address.townName ?? '').length === 0) problems.add(`${path}.townName`, 'Ville requise');
+}
+
+/** The EPC rule (sepa-address.ts): a party whose bank is outside the EEA travels with its address. */
+function checkRequiredAddress(problems: Problems, path: string, label: string, party: { iban: string; bic?: string | null; address?: SepaPostalAddress | null }): void {
+  // An IBAN or BIC refused as such is the problem, not the address.
+  if (!party.address && sepaAddressRequired(party) && isValidSepaIban(party.iban) && (!party.bic || isValidSepaBic(party.bic))) {
+    problems.add(path, `Adresse ${label} requise (ville et pays au moins) : sa banque est hors de l'EEE (${normalizeSepaIban(party.iban).slice(0, 2) || '?'})`);
+  }
 }
 
 function checkIdentifier(problems: Problems, path: string, label: string, value: string): void {
   const problem = sepaIdentifierProblem(value);
   if (problem) problems.add(path, `${label} invalide : ${problem}`);
+}
+
+type DateCheck = (value: string) => boolean;
+
+/**
+ * One debit checked (everything but its uniqueness in the file) and written as its DrctDbtTxInf;
+ * null when it has a problem, each added under `at` + its field ("debits.12." + "debtor.iban").
+ */
+function debitEntry(problems: Problems, at: string, debit: SepaDirectDebit, writer: Writer, isDate: DateCheck): { localInstrument: SepaLocalInstrument; xml: string } | null {
+  const before = problems.count;
+  checkIdentifier(problems, `${at}endToEndId`, 'Référence de bout en bout (EndToEndId)', debit.endToEndId);
+
+  if (!Number.isSafeInteger(debit.amountCents) || debit.amountCents < 1 || debit.amountCents > MAX_AMOUNT_CENTS) {
+    problems.add(`${at}amountCents`, 'Montant invalide : centimes entiers, de 0,01 à 999 999 999,99 EUR');
+  }
+  if (!SEPA_SEQUENCE_TYPES.includes(debit.sequenceType)) problems.add(`${at}sequenceType`, 'Type de séquence invalide (FRST, RCUR, OOFF ou FNAL)');
+  const localInstrument = debit.localInstrument ?? 'CORE';
+  if (!SEPA_LOCAL_INSTRUMENTS.includes(localInstrument)) problems.add(`${at}localInstrument`, 'Instrument invalide (CORE ou B2B)');
+  if (!isDate(debit.collectionDate)) problems.add(`${at}collectionDate`, "Date d'échéance invalide (AAAA-MM-JJ)");
+
+  checkIdentifier(problems, `${at}mandateId`, 'Référence unique de mandat (RUM)', debit.mandateId);
+  if (!isDate(debit.mandateSignatureDate)) problems.add(`${at}mandateSignatureDate`, 'Date de signature du mandat invalide (AAAA-MM-JJ)');
+  else if (isDate(debit.collectionDate) && debit.mandateSignatureDate > debit.collectionDate) {
+    problems.add(`${at}mandateSignatureDate`, "Mandat signé après la date d'échéance");
+  }
+
+  const debtor = debit.debtor;
+  const debtorName = toSepaText(debtor.name, 70);
+  if (!debtorName) problems.add(`${at}debtor.name`, 'Nom du débiteur requis');
+  const debtorIban = normalizeSepaIban(debtor.iban);
+  if (!isValidNormalizedSepaIban(debtorIban)) problems.add(`${at}debtor.iban`, 'IBAN invalide');
+  const debtorBic = debtor.bic ? normalizeSepaBic(debtor.bic) : null;
+  if (debtorBic !== null && !isValidSepaBic(debtorBic)) problems.add(`${at}debtor.bic`, 'BIC invalide');
+  checkAddress(problems, `${at}debtor.address`, debtor.address);
+  checkRequiredAddress(problems, `${at}debtor.address`, 'du débiteur', debtor);
+
+  let amendment = '<AmdmntInd>false</AmdmntInd>';
+  if (debit.amendment) {
+    const a = debit.amendment;
+    const parts: string[] = [];
+    if (a.originalMandateId) {
+      checkIdentifier(problems, `${at}amendment.originalMandateId`, 'Ancienne RUM', a.originalMandateId);
+      if (a.originalMandateId === debit.mandateId) problems.add(`${at}amendment.originalMandateId`, "L'ancienne RUM est identique à la nouvelle");
+      parts.push(`<OrgnlMndtId>${a.originalMandateId}</OrgnlMndtId>`);
+    }
+    if (a.originalCreditorId || a.originalCreditorName) {
+      let scheme = '';
+      if (a.originalCreditorName) scheme += `<Nm>${toSepaText(a.originalCreditorName, 70)}</Nm>`;
+      if (a.originalCreditorId) {
+        const original = normalizeCreditorIdentifier(a.originalCreditorId);
+        if (!isValidCreditorIdentifier(original)) problems.add(`${at}amendment.originalCreditorId`, 'Ancien identifiant créancier SEPA (ICS) invalide');
+        scheme += writer.schemeId(original);
+      }
+      parts.push(`<OrgnlCdtrSchmeId>${scheme}</OrgnlCdtrSchmeId>`);
+    }
+    if (a.originalDebtorIban) {
+      if (a.debtorBankChanged) {
+        problems.add(`${at}amendment.originalDebtorIban`, "Changement de banque (SMNDA) : l'ancien IBAN ne se transmet pas");
+      }
+      const original = normalizeSepaIban(a.originalDebtorIban);
+      if (!isValidSepaIban(a.originalDebtorIban)) problems.add(`${at}amendment.originalDebtorIban`, 'Ancien IBAN invalide');
+      else if (original === debtorIban) problems.add(`${at}amendment.originalDebtorIban`, "L'ancien IBAN est identique au nouveau");
+      parts.push(`<OrgnlDbtrAcct><Id><IBAN>${original}</IBAN></Id></OrgnlDbtrAcct>`);
+    }
+    if (a.debtorBankChanged) parts.push('<OrgnlDbtrAgt><FinInstnId><Othr><Id>SMNDA</Id></Othr></FinInstnId></OrgnlDbtrAgt>');
+    if (parts.length === 0) problems.add(`${at}amendment`, 'Modification du mandat sans aucun changement indiqué');
+    amendment = `<AmdmntInd>true</AmdmntInd><AmdmntInfDtls>${parts.join('')}</AmdmntInfDtls>`;
+  }
+
+  if (problems.count !== before) return null;
+  const remittance = debit.remittanceInformation ? toSepaText(debit.remittanceInformation, 140) : '';
+  return {
+    localInstrument,
+    xml:
+      `<DrctDbtTxInf><PmtId><EndToEndId>${debit.endToEndId}</EndToEndId></PmtId><InstdAmt Ccy="EUR">${formatCents(debit.amountCents)}</InstdAmt>` +
+      `<DrctDbtTx><MndtRltdInf><MndtId>${debit.mandateId}</MndtId><DtOfSgntr>${debit.mandateSignatureDate}</DtOfSgntr>${amendment}</MndtRltdInf></DrctDbtTx>` +
+      `<DbtrAgt>${writer.agent(debtorBic)}</DbtrAgt><Dbtr><Nm>${debtorName}</Nm>${writer.address(debtor.address)}</Dbtr>` +
+      `<DbtrAcct><Id><IBAN>${debtorIban}</IBAN></Id></DbtrAcct>${remittance ? `<RmtInf><Ustrd>${remittance}</Ustrd></RmtInf>` : ''}</DrctDbtTxInf>\n`,
+  };
+}
+
+/**
+ * What would make the bank refuse this debit, keyed by its field ("debtor.address"), in French;
+ * empty when nothing would. The file builder applies the same checks, so a batch can leave out
+ * the debits that have problems instead of failing whole.
+ */
+export function sepaDebitProblems(debit: SepaDirectDebit, version: SepaPainVersion = 'pain.008.001.08'): FieldErrors {
+  const problems = new Problems();
+  debitEntry(problems, '', debit, new Writer(version), isIsoDate);
+  return problems.errors;
 }
 
 /**
@@ -264,6 +365,7 @@ export function prepareSepaDirectDebitFile(input: SepaDirectDebitFileInput): { s
   const creditorId = normalizeCreditorIdentifier(creditor.creditorId);
   if (!isValidCreditorIdentifier(creditorId)) problems.add('creditor.creditorId', 'Identifiant créancier SEPA (ICS) invalide');
   checkAddress(problems, 'creditor.address', creditor.address);
+  checkRequiredAddress(problems, 'creditor.address', 'du créancier', creditor);
   const initiatingParty = toSepaText(input.initiatingPartyName ?? creditor.name, 70);
 
   if (input.debits.length === 0) problems.add('debits', 'Aucun prélèvement à remettre');
@@ -279,79 +381,17 @@ export function prepareSepaDirectDebitFile(input: SepaDirectDebitFileInput): { s
   for (let i = 0; i < input.debits.length; i++) {
     const debit = input.debits[i]!;
     const at = `debits.${i}`;
-    const before = problems.count;
-
-    checkIdentifier(problems, `${at}.endToEndId`, 'Référence de bout en bout (EndToEndId)', debit.endToEndId);
     const seen = endToEndIds.get(debit.endToEndId);
     if (seen !== undefined) problems.add(`${at}.endToEndId`, `Référence de bout en bout en double (déjà au prélèvement ${seen + 1})`);
     else endToEndIds.set(debit.endToEndId, i);
-
-    if (!Number.isSafeInteger(debit.amountCents) || debit.amountCents < 1 || debit.amountCents > MAX_AMOUNT_CENTS) {
-      problems.add(`${at}.amountCents`, 'Montant invalide : centimes entiers, de 0,01 à 999 999 999,99 EUR');
-    }
-    if (!SEPA_SEQUENCE_TYPES.includes(debit.sequenceType)) problems.add(`${at}.sequenceType`, 'Type de séquence invalide (FRST, RCUR, OOFF ou FNAL)');
-    const localInstrument = debit.localInstrument ?? 'CORE';
-    if (!SEPA_LOCAL_INSTRUMENTS.includes(localInstrument)) problems.add(`${at}.localInstrument`, 'Instrument invalide (CORE ou B2B)');
-    if (!isDate(debit.collectionDate)) problems.add(`${at}.collectionDate`, "Date d'échéance invalide (AAAA-MM-JJ)");
-
-    checkIdentifier(problems, `${at}.mandateId`, 'Référence unique de mandat (RUM)', debit.mandateId);
-    if (!isDate(debit.mandateSignatureDate)) problems.add(`${at}.mandateSignatureDate`, 'Date de signature du mandat invalide (AAAA-MM-JJ)');
-    else if (isDate(debit.collectionDate) && debit.mandateSignatureDate > debit.collectionDate) {
-      problems.add(`${at}.mandateSignatureDate`, "Mandat signé après la date d'échéance");
-    }
-
-    const debtor = debit.debtor;
-    const debtorName = toSepaText(debtor.name, 70);
-    if (!debtorName) problems.add(`${at}.debtor.name`, 'Nom du débiteur requis');
-    const debtorIban = normalizeSepaIban(debtor.iban);
-    if (!isValidNormalizedSepaIban(debtorIban)) problems.add(`${at}.debtor.iban`, 'IBAN invalide');
-    const debtorBic = debtor.bic ? normalizeSepaBic(debtor.bic) : null;
-    if (debtorBic !== null && !isValidSepaBic(debtorBic)) problems.add(`${at}.debtor.bic`, 'BIC invalide');
-    checkAddress(problems, `${at}.debtor.address`, debtor.address);
-    if (!debtor.address && NON_EEA_SEPA.has(debtorIban.slice(0, 2))) {
-      problems.add(`${at}.debtor.address`, 'Adresse du débiteur requise : sa banque est hors de l\'EEE');
-    }
-
-    let amendment = '<AmdmntInd>false</AmdmntInd>';
-    if (debit.amendment) {
-      const a = debit.amendment;
-      const parts: string[] = [];
-      if (a.originalMandateId) {
-        checkIdentifier(problems, `${at}.amendment.originalMandateId`, 'Ancienne RUM', a.originalMandateId);
-        if (a.originalMandateId === debit.mandateId) problems.add(`${at}.amendment.originalMandateId`, "L'ancienne RUM est identique à la nouvelle");
-        parts.push(`<OrgnlMndtId>${a.originalMandateId}</OrgnlMndtId>`);
-      }
-      if (a.originalCreditorId || a.originalCreditorName) {
-        let scheme = '';
-        if (a.originalCreditorName) scheme += `<Nm>${toSepaText(a.originalCreditorName, 70)}</Nm>`;
-        if (a.originalCreditorId) {
-          const original = normalizeCreditorIdentifier(a.originalCreditorId);
-          if (!isValidCreditorIdentifier(original)) problems.add(`${at}.amendment.originalCreditorId`, 'Ancien identifiant créancier SEPA (ICS) invalide');
-          scheme += writer.schemeId(original);
-        }
-        parts.push(`<OrgnlCdtrSchmeId>${scheme}</OrgnlCdtrSchmeId>`);
-      }
-      if (a.originalDebtorIban) {
-        if (a.debtorBankChanged) {
-          problems.add(`${at}.amendment.originalDebtorIban`, "Changement de banque (SMNDA) : l'ancien IBAN ne se transmet pas");
-        }
-        const original = normalizeSepaIban(a.originalDebtorIban);
-        if (!isValidSepaIban(a.originalDebtorIban)) problems.add(`${at}.amendment.originalDebtorIban`, 'Ancien IBAN invalide');
-        else if (original === debtorIban) problems.add(`${at}.amendment.originalDebtorIban`, "L'ancien IBAN est identique au nouveau");
-        parts.push(`<OrgnlDbtrAcct><Id><IBAN>${original}</IBAN></Id></OrgnlDbtrAcct>`);
-      }
-      if (a.debtorBankChanged) parts.push('<OrgnlDbtrAgt><FinInstnId><Othr><Id>SMNDA</Id></Othr></FinInstnId></OrgnlDbtrAgt>');
-      if (parts.length === 0) problems.add(`${at}.amendment`, 'Modification du mandat sans aucun changement indiqué');
-      amendment = `<AmdmntInd>true</AmdmntInd><AmdmntInfDtls>${parts.join('')}</AmdmntInfDtls>`;
-    }
-
-    if (problems.count !== before) continue;
-    const key = paymentInfoKey(localInstrument, debit.sequenceType, debit.collectionDate);
+    const entry = debitEntry(problems, `${at}.`, debit, writer, isDate);
+    if (!entry || seen !== undefined) continue;
+    const key = paymentInfoKey(entry.localInstrument, debit.sequenceType, debit.collectionDate);
     let block = blocks.get(key);
     if (!block) {
       block = {
         paymentInfoId: '',
-        localInstrument,
+        localInstrument: entry.localInstrument,
         sequenceType: debit.sequenceType,
         collectionDate: debit.collectionDate,
         numberOfTransactions: 0,
@@ -364,13 +404,7 @@ export function prepareSepaDirectDebitFile(input: SepaDirectDebitFileInput): { s
     block.numberOfTransactions++;
     block.controlSumCents += debit.amountCents;
     block.endToEndIds.push(debit.endToEndId);
-    const remittance = debit.remittanceInformation ? toSepaText(debit.remittanceInformation, 140) : '';
-    block.transactions.write(
-      `<DrctDbtTxInf><PmtId><EndToEndId>${debit.endToEndId}</EndToEndId></PmtId><InstdAmt Ccy="EUR">${formatCents(debit.amountCents)}</InstdAmt>` +
-        `<DrctDbtTx><MndtRltdInf><MndtId>${debit.mandateId}</MndtId><DtOfSgntr>${debit.mandateSignatureDate}</DtOfSgntr>${amendment}</MndtRltdInf></DrctDbtTx>` +
-        `<DbtrAgt>${writer.agent(debtorBic)}</DbtrAgt><Dbtr><Nm>${debtorName}</Nm>${writer.address(debtor.address)}</Dbtr>` +
-        `<DbtrAcct><Id><IBAN>${debtorIban}</IBAN></Id></DbtrAcct>${remittance ? `<RmtInf><Ustrd>${remittance}</Ustrd></RmtInf>` : ''}</DrctDbtTxInf>\n`,
-    );
+    block.transactions.write(entry.xml);
   }
 
   const ordered = [...blocks.values()].sort(

@@ -1,4 +1,4 @@
-import { buildBatch, cancelBatch, getBatch, listBatches, markBatchSent, previewBatch, ZBatchDateInput, ZBatchIdInput } from '@crm/domain';
+import { buildBatch, cancelBatch, getBatch, listBatches, markBatchSent, previewBatch, ZBatchDateInput, ZBatchIdInput, ZListBatchesInput } from '@crm/domain';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { tenantProcedure } from '../procedures.ts';
 
@@ -6,7 +6,7 @@ import { tenantProcedure } from '../procedures.ts';
 export const batchesRouter = {
   preview: tenantProcedure.access('payments.read').input(ZBatchDateInput).query(({ ctx, input }) => previewBatch(ctx.deps, input)),
   build: tenantProcedure.access('payments.write').input(ZBatchDateInput).mutation(({ ctx, input }) => buildBatch(ctx.deps, input)),
-  list: tenantProcedure.access('payments.read').query(({ ctx }) => listBatches(ctx.deps)),
+  list: tenantProcedure.access('payments.read').input(ZListBatchesInput).query(({ ctx, input }) => listBatches(ctx.deps, input)),
   get: tenantProcedure.access('payments.read').input(ZBatchIdInput).query(({ ctx, input }) => getBatch(ctx.deps, input)),
   markSent: tenantProcedure.access('payments.write').input(ZBatchIdInput).mutation(({ ctx, input }) => markBatchSent(ctx.deps, input)),
   cancel: tenantProcedure.access('payments.write').input(ZBatchIdInput).mutation(({ ctx, input }) => cancelBatch(ctx.deps, input)),

@@ -60,7 +60,8 @@ export function ContractPage() {
     },
     {
       label: a.withdraw,
-      when: c.consumer && ['signed', 'active', 'suspended'].includes(c.status),
+      // Until the deadline the server computes (the server still decides).
+      when: c.consumer && ['signed', 'active', 'suspended'].includes(c.status) && (c.withdrawalDeadline === null || today() <= c.withdrawalDeadline),
       danger: true,
       run: () => withdraw.mutate(id),
     },
@@ -101,7 +102,13 @@ export function ContractPage() {
           <dt>{t.contracts.frequency}</dt><dd>{t.products.frequencies[c.billingFrequency]}</dd>
           <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
           {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ? friendlyIban(c.debtorIban) : '—'}</dd><dt>{t.contracts.sepaScheme}</dt><dd>{t.contracts.sepaSchemes[c.sepaScheme]}</dd></>)}
-          {c.signedAt && (<><dt>{t.contracts.statuses.signed}</dt><dd>{t.contracts.signedOn(formatDateTime(c.signedAt), c.signerName ?? '')}</dd></>)}
+          {c.signedAt && (<><dt>{t.contracts.statuses.signed}</dt><dd>{t.contracts.signedOn(formatDateTime(c.signedAt), c.signerName ?? '')}{c.signedPlace ? ` (${c.signedPlace})` : ''}</dd></>)}
+          {c.withdrawalDeadline && ['signed', 'active', 'suspended'].includes(c.status) && (
+            <>
+              <dt>{t.contracts.withdrawal}</dt>
+              <dd>{today() <= c.withdrawalDeadline ? t.contracts.withdrawalUntil(formatDate(c.withdrawalDeadline)) : t.contracts.withdrawalOver(formatDate(c.withdrawalDeadline))}</dd>
+            </>
+          )}
           {c.endDate && (<><dt>{a.terminate}</dt><dd>{formatDate(c.endDate)}</dd></>)}
           {c.cancellationReason && (<><dt>{t.contracts.reasonPrompt}</dt><dd>{c.cancellationReason}</dd></>)}
         </dl>
@@ -166,6 +173,7 @@ export function ContractSignPage() {
   const queryClient = useQueryClient();
   const contract = useContract(contractId);
   const [signerName, setSignerName] = useState('');
+  const [signedPlace, setSignedPlace] = useState<string | null>(null);
   const [consent, setConsent] = useState(false);
   const sign = useMutation(trpc.contracts.sign.mutationOptions({
     onSuccess: () => {
@@ -176,9 +184,11 @@ export function ContractSignPage() {
   if (!contract.data) return <p>{contract.isError ? messageOf(contract.error) : t.app.loading}</p>;
   const c = contract.data;
   const errors = fieldErrorsOf(sign.error);
+  // The client's city until something else is typed.
+  const place = signedPlace ?? c.client.city ?? '';
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (consent) sign.mutate({ contractId: c.id, signerName, consent: true });
+    if (consent) sign.mutate({ contractId: c.id, signerName, consent: true, ...(place.trim() ? { signedPlace: place } : {}) });
   };
   return (
     <section className="stack">
@@ -202,6 +212,7 @@ export function ContractSignPage() {
           <form className="card" onSubmit={submit} noValidate>
             <FormMessage error={Object.keys(errors).length ? null : messageOf(sign.error)} />
             <TextField label={t.contracts.signerName} name="signerName" errors={errors} value={signerName} onChange={(e) => setSignerName(e.target.value)} />
+            <TextField label={t.contracts.signedPlace} name="signedPlace" errors={errors} value={place} hint={t.contracts.signedPlaceHint} onChange={(e) => setSignedPlace(e.target.value)} />
             <label className="checkbox">
               <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> {t.contracts.consent}
             </label>

@@ -28,6 +28,12 @@ function toForm(o: Organisation) {
     sepaCreditorId: o.sepaCreditorId ?? '',
     creditorIban: o.creditorIban ?? '',
     creditorBic: o.creditorBic ?? '',
+    contactEmail: o.contactEmail ?? '',
+    sepaFormat: o.sepaFormat,
+    sepaDebitDay: String(o.sepaDebitDay),
+    sepaPreNotificationDays: String(o.sepaPreNotificationDays),
+    sepaUseFrst: o.sepaUseFrst ? 'yes' : 'no',
+    sepaSettleAfterDays: String(o.sepaSettleAfterDays),
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
     locale: o.locale,
@@ -36,6 +42,8 @@ function toForm(o: Organisation) {
 type Form = ReturnType<typeof toForm>;
 
 const orNull = (value: string) => (value.trim() === '' ? null : value);
+/** What was typed, as a number; the server says what is wrong with it (NaN travels as null). */
+const numberOf = (value: string) => (value.trim() === '' ? Number.NaN : Number(value.replace(',', '.')));
 
 function toUpdate(f: Form): Update {
   const hasAddress = [f.line1, f.line2, f.postalCode, f.city].some((v) => v.trim() !== '');
@@ -50,6 +58,12 @@ function toUpdate(f: Form): Update {
     sepaCreditorId: orNull(f.sepaCreditorId),
     creditorIban: orNull(f.creditorIban),
     creditorBic: orNull(f.creditorBic),
+    contactEmail: orNull(f.contactEmail),
+    sepaFormat: f.sepaFormat,
+    sepaDebitDay: numberOf(f.sepaDebitDay),
+    sepaPreNotificationDays: numberOf(f.sepaPreNotificationDays),
+    sepaUseFrst: f.sepaUseFrst === 'yes',
+    sepaSettleAfterDays: numberOf(f.sepaSettleAfterDays),
     invoicePrefix: f.invoicePrefix,
     timezone: f.timezone,
     locale: f.locale as Update['locale'],
@@ -109,6 +123,7 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
           {field('siren', t.organisation.siren, { inputMode: 'numeric' })}
           {field('siret', t.organisation.siret, { inputMode: 'numeric' })}
           {field('vatNumber', t.organisation.vatNumber)}
+          {field('contactEmail', t.organisation.contactEmail, { type: 'email', hint: t.organisation.contactEmailHint })}
         </div>
       </fieldset>
       <fieldset className="card">
@@ -128,6 +143,18 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
           {field('sepaCreditorId', t.organisation.sepaCreditorId)}
           {field('creditorIban', t.organisation.creditorIban)}
           {field('creditorBic', t.organisation.creditorBic)}
+        </div>
+      </fieldset>
+      <fieldset className="card">
+        <legend>{t.organisation.collection}</legend>
+        <div className="grid">
+          <SelectField label={t.organisation.sepaFormat} name="sepaFormat" errors={errors} value={form.sepaFormat} onChange={set('sepaFormat')} disabled={!canWrite}
+            hint={t.organisation.sepaFormatHint} options={Object.entries(t.organisation.sepaFormats).map(([value, label]) => ({ value, label }))} />
+          {field('sepaDebitDay', t.organisation.sepaDebitDay, { inputMode: 'numeric', hint: t.organisation.sepaDebitDayHint })}
+          {field('sepaPreNotificationDays', t.organisation.sepaPreNotificationDays, { inputMode: 'numeric', hint: t.organisation.sepaPreNotificationDaysHint })}
+          <SelectField label={t.organisation.sepaUseFrst} name="sepaUseFrst" errors={errors} value={form.sepaUseFrst} onChange={set('sepaUseFrst')} disabled={!canWrite}
+            options={Object.entries(t.organisation.sepaUseFrstOptions).map(([value, label]) => ({ value, label }))} />
+          {field('sepaSettleAfterDays', t.organisation.sepaSettleAfterDays, { inputMode: 'numeric', hint: t.organisation.sepaSettleAfterDaysHint })}
         </div>
       </fieldset>
       <fieldset className="card">

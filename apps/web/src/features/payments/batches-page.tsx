@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
@@ -7,7 +8,52 @@ import { formatDate, formatDateTime, formatEur } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { BatchStatusBadge } from './payment-badges.tsx';
+import { LoadMore } from './load-more.tsx';
 import { downloadBatchFile } from './payment-files.ts';
+
+interface Excluded {
+  id: string;
+  clientId: string;
+  clientName: string;
+  contractId: string;
+  contractNumber: string;
+  dueDate: string;
+  amountCents: number;
+  reasons: string[];
+}
+
+/** The debits a batch leaves (or left) out, and why: the bank would refuse them. */
+function ExcludedTable({ rows }: { rows: Excluded[] }) {
+  return (
+    <table className="table" aria-label={t.payments.batches.excludedTitle}>
+      <thead><tr><th>{t.payments.dueDate}</th><th>{t.payments.client}</th><th>{t.payments.contract}</th><th>{t.payments.amount}</th><th>{t.payments.batches.reasons}</th></tr></thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.id}>
+            <td>{formatDate(row.dueDate)}</td>
+            <td><Link to={`/clients/${row.clientId}`}>{row.clientName}</Link></td>
+            <td><Link to={`/contrats/${row.contractId}`}>{row.contractNumber}</Link></td>
+            <td>{formatEur(row.amountCents)}</td>
+            <td>{row.reasons.join(' ; ')}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** A built batch's exclusions, read when opened. */
+function BatchExclusions({ batchId, count }: { batchId: string; count: number }) {
+  const trpc = useTRPC();
+  const [open, setOpen] = useState(false);
+  const batch = useQuery({ ...trpc.batches.get.queryOptions({ batchId }), enabled: open });
+  return (
+    <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+      <summary>{t.payments.batches.excluded(count)}</summary>
+      {batch.data && <ExcludedTable rows={batch.data.excluded} />}
+    </details>
+  );
+}
 
 const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
@@ -19,7 +65,8 @@ export function BatchesPage() {
   const [collectionDate, setCollectionDate] = useState('');
   const [scheme, setScheme] = useState<'CORE' | 'B2B'>('CORE');
   const [downloadError, setDownloadError] = useState<string | null>(null);
-  const batches = useQuery(trpc.batches.list.queryOptions());
+  const batches = useInfiniteQuery(trpc.batches.list.infiniteQueryOptions({ limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }));
+  const rows = batches.data?.pages.flatMap((page) => page.items);
   const preview = useQuery({ ...trpc.batches.preview.queryOptions({ collectionDate, scheme }), enabled: isDate(collectionDate), retry: false });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.batches.pathKey() });
   const build = useMutation(trpc.batches.build.mutationOptions({ onSuccess: refresh }));
@@ -52,6 +99,14 @@ export function BatchesPage() {
               {preview.data.tooLateForPreNotification.count > 0 && (
                 <p className="muted">{t.payments.batches.tooLate(preview.data.tooLateForPreNotification.count, formatEur(preview.data.tooLateForPreNotification.totalCents))}</p>
               )}
+              {preview.data.excluded.length > 0 && (
+                <>
+                  <p className="notice notice--error">
+                    {t.payments.batches.excludedPreview(preview.data.excluded.length, formatEur(preview.data.excluded.reduce((sum, e) => sum + e.amountCents, 0)))}
+                  </p>
+                  <ExcludedTable rows={preview.data.excluded} />
+                </>
+              )}
             </div>
           )}
           <div className="actions">
@@ -68,13 +123,13 @@ export function BatchesPage() {
           </tr>
         </thead>
         <tbody>
-          {batches.data?.length === 0 && <tr><td colSpan={8} className="muted">{t.payments.batches.empty}</td></tr>}
-          {batches.data?.map((b) => (
+          {rows?.length === 0 && <tr><td colSpan={8} className="muted">{t.payments.batches.empty}</td></tr>}
+          {rows?.map((b) => (
             <tr key={b.id}>
               <td>{b.number}</td>
               <td>{formatDate(b.collectionDate)}</td>
               <td><code>{b.messageId}</code><br /><span className="muted">{formatDateTime(b.createdAt)}</span></td>
-              <td>{b.itemCount}</td>
+              <td>{b.itemCount}{b.excludedCount > 0 && <BatchExclusions batchId={b.id} count={b.excludedCount} />}</td>
               <td>{formatEur(b.totalCents)}</td>
               <td>{b.format}</td>
               <td><BatchStatusBadge status={b.status} /></td>
@@ -91,6 +146,7 @@ export function BatchesPage() {
           ))}
         </tbody>
       </table>
+      <LoadMore pages={batches} />
     </section>
   );
 }

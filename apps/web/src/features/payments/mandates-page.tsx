@@ -1,5 +1,5 @@
 import type { RouterOutputs } from '@crm/trpc';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
@@ -8,9 +8,10 @@ import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
 import { formatDate } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
+import { LoadMore } from './load-more.tsx';
 import { MandateStatusBadge } from './payment-badges.tsx';
 
-type Mandate = RouterOutputs['mandates']['list'][number];
+type Mandate = RouterOutputs['mandates']['list']['items'][number];
 type Status = Mandate['status'];
 
 /** Mandats: every SEPA mandate with its status; amend (bank account, debtor, RUM, scheme) or revoke. */
@@ -20,7 +21,10 @@ export function MandatesPage() {
   const canWrite = useCan('payments.write');
   const [status, setStatus] = useState<Status | ''>('');
   const [editing, setEditing] = useState<string | null>(null);
-  const mandates = useQuery(trpc.mandates.list.queryOptions(status ? { status } : {}));
+  const mandates = useInfiniteQuery(
+    trpc.mandates.list.infiniteQueryOptions({ ...(status ? { status } : {}), limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+  );
+  const rows = mandates.data?.pages.flatMap((page) => page.items);
   const revoke = useMutation(trpc.mandates.revoke.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.mandates.pathKey() }) }));
   const statuses = [{ value: '', label: t.payments.all }, ...Object.entries(t.payments.mandateStatuses).map(([value, label]) => ({ value, label }))];
   return (
@@ -35,13 +39,14 @@ export function MandatesPage() {
           <tr><th>{t.payments.mandates.rum}</th><th>{t.payments.client}</th><th>{t.payments.contract}</th><th>{t.payments.mandates.debtor}</th><th>{t.payments.mandates.iban}</th><th>{t.payments.mandates.scheme}</th><th>{t.payments.mandates.signedOn}</th><th>{t.payments.mandates.lastCollection}</th><th>{t.payments.status}</th><th /></tr>
         </thead>
         <tbody>
-          {mandates.data?.length === 0 && <tr><td colSpan={10} className="muted">{t.payments.mandates.empty}</td></tr>}
-          {mandates.data?.map((m) => (
+          {rows?.length === 0 && <tr><td colSpan={10} className="muted">{t.payments.mandates.empty}</td></tr>}
+          {rows?.map((m) => (
             <MandateRow key={m.id} mandate={m} canWrite={canWrite} editing={editing === m.id} onEdit={(on) => setEditing(on ? m.id : null)}
               onRevoke={() => window.confirm(t.payments.mandates.confirmRevoke) && revoke.mutate({ mandateId: m.id })} />
           ))}
         </tbody>
       </table>
+      <LoadMore pages={mandates} />
     </section>
   );
 }
@@ -76,7 +81,7 @@ function MandateRow({ mandate: m, canWrite, editing, onEdit, onRevoke }: { manda
 function AmendForm({ mandate, onDone }: { mandate: Mandate; onDone: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({ iban: mandate.iban, bic: mandate.bic ?? '', debtorName: mandate.debtorName, rum: mandate.rum, scheme: mandate.scheme });
+  const [form, setForm] = useState({ iban: mandate.iban, bic: mandate.bic ?? '', debtorName: mandate.debtorName, rum: mandate.rum });
   const amend = useMutation(trpc.mandates.amend.mutationOptions({
     onSuccess: () => { void queryClient.invalidateQueries({ queryKey: trpc.mandates.pathKey() }); onDone(); },
   }));
@@ -89,7 +94,6 @@ function AmendForm({ mandate, onDone }: { mandate: Mandate; onDone: () => void }
       ...(form.bic.trim() !== (mandate.bic ?? '') ? { bic: form.bic.trim() || null } : {}),
       ...(form.debtorName.trim() !== mandate.debtorName ? { debtorName: form.debtorName } : {}),
       ...(form.rum.trim() !== mandate.rum ? { rum: form.rum } : {}),
-      ...(form.scheme !== mandate.scheme ? { scheme: form.scheme } : {}),
     });
   };
   return (
@@ -100,9 +104,8 @@ function AmendForm({ mandate, onDone }: { mandate: Mandate; onDone: () => void }
         <TextField label={t.payments.mandates.bic} name="bic" errors={errors} value={form.bic} onChange={(e) => setForm({ ...form, bic: e.target.value })} />
         <TextField label={t.payments.mandates.debtor} name="debtorName" errors={errors} value={form.debtorName} onChange={(e) => setForm({ ...form, debtorName: e.target.value })} />
         <TextField label={t.payments.mandates.rum} name="rum" errors={errors} value={form.rum} onChange={(e) => setForm({ ...form, rum: e.target.value })} />
-        <SelectField label={t.payments.mandates.scheme} name="scheme" errors={errors} value={form.scheme} onChange={(e) => setForm({ ...form, scheme: e.target.value as 'CORE' | 'B2B' })}
-          options={[{ value: 'CORE', label: 'CORE' }, { value: 'B2B', label: 'B2B' }]} />
       </div>
+      <p className="muted">{t.payments.mandates.schemeIsFixed(mandate.scheme)}</p>
       <div className="actions">
         <button className="button button--primary" type="submit" disabled={amend.isPending}>{t.payments.mandates.save}</button>
         <button className="button button--ghost" type="button" onClick={onDone}>{t.payments.batches.cancel}</button>

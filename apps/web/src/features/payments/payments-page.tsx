@@ -1,5 +1,5 @@
 import type { RouterOutputs } from '@crm/trpc';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
@@ -8,9 +8,10 @@ import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
 import { formatDate, formatEur } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
+import { LoadMore } from './load-more.tsx';
 import { ItemStatusBadge } from './payment-badges.tsx';
 
-type Item = RouterOutputs['payments']['items'][number];
+type Item = RouterOutputs['payments']['items']['items'][number];
 type Status = Item['status'];
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
 
@@ -22,8 +23,11 @@ export function PaymentsPage() {
   const [status, setStatus] = useState<Status | ''>('');
   const [reasonCode, setReasonCode] = useState('');
   const reason = /^[A-Za-z0-9]{4}$/.test(reasonCode) ? reasonCode.toUpperCase() : undefined;
-  const items = useQuery(trpc.payments.items.queryOptions({ ...(status ? { status } : {}), ...(reason ? { reasonCode: reason } : {}) }));
-  const payments = useQuery(trpc.payments.list.queryOptions({ ...(reason ? { reasonCode: reason } : {}) }));
+  const next = { getNextPageParam: (page: { nextCursor: string | null }) => page.nextCursor ?? undefined };
+  const items = useInfiniteQuery(trpc.payments.items.infiniteQueryOptions({ ...(status ? { status } : {}), ...(reason ? { reasonCode: reason } : {}), limit: 50 }, next));
+  const payments = useInfiniteQuery(trpc.payments.list.infiniteQueryOptions({ ...(reason ? { reasonCode: reason } : {}), limit: 50 }, next));
+  const itemRows = items.data?.pages.flatMap((page) => page.items);
+  const paymentRows = payments.data?.pages.flatMap((page) => page.items);
   const reasons = useQuery(trpc.referentiel.sepaReturnReasons.queryOptions());
   const settle = useMutation(trpc.payments.settleUnanswered.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.payments.pathKey() }) }));
   const statuses = [{ value: '', label: t.payments.all }, ...Object.entries(t.payments.itemStatuses).map(([value, label]) => ({ value, label }))];
@@ -45,16 +49,17 @@ export function PaymentsPage() {
           <tr><th>{t.payments.dueDate}</th><th>{t.payments.client}</th><th>{t.payments.contract}</th><th>{t.payments.period}</th><th>{t.payments.amount}</th><th>{t.payments.status}</th><th>{t.payments.reasonCode}</th><th /></tr>
         </thead>
         <tbody>
-          {items.data?.length === 0 && <tr><td colSpan={8} className="muted">{t.payments.list.empty}</td></tr>}
-          {items.data?.map((item) => <ItemRow key={item.id} item={item} canWrite={canWrite} />)}
+          {itemRows?.length === 0 && <tr><td colSpan={8} className="muted">{t.payments.list.empty}</td></tr>}
+          {itemRows?.map((item) => <ItemRow key={item.id} item={item} canWrite={canWrite} />)}
         </tbody>
       </table>
+      <LoadMore pages={items} />
       <h2>{t.payments.list.history}</h2>
       <table className="table">
         <thead><tr><th>{t.payments.list.valueDate}</th><th>{t.payments.client}</th><th>{t.payments.contract}</th><th>{t.payments.list.method}</th><th>{t.payments.amount}</th><th>{t.payments.list.outcome}</th><th>{t.payments.reasonCode}</th></tr></thead>
         <tbody>
-          {payments.data?.length === 0 && <tr><td colSpan={7} className="muted">{t.payments.list.noPayments}</td></tr>}
-          {payments.data?.map((p) => (
+          {paymentRows?.length === 0 && <tr><td colSpan={7} className="muted">{t.payments.list.noPayments}</td></tr>}
+          {paymentRows?.map((p) => (
             <tr key={p.id}>
               <td>{formatDate(p.valueDate)}</td>
               <td><Link to={`/clients/${p.clientId}`}>{p.clientName}</Link></td>
@@ -67,6 +72,7 @@ export function PaymentsPage() {
           ))}
         </tbody>
       </table>
+      <LoadMore pages={payments} />
     </section>
   );
 }
