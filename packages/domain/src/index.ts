@@ -59,6 +59,8 @@ export { mergeClients } from './clients/merge-clients.ts';
 export { exportClientData, anonymiseClient } from './clients/client-gdpr.ts';
 export { exportClientsCsv, csvCell } from './clients/export-clients.ts';
 export { toClientView, fold, type ClientView } from './clients/client-view.ts';
+export { parsePhone } from './clients/phone-numbers.ts';
+export { displayPhone, nationalPhone, OVERSEAS_PREFIXES } from './clients/french-numbering.ts';
 export * from './client-imports/client-imports.schema.ts';
 export { MAX_IMPORT_BYTES, decodeCsv, detectDelimiter, parseCsv } from './client-imports/csv.ts';
 export { IMPORT_FIELDS, IMPORT_FIELD_NAMES, suggestMapping, type ImportField, type ImportMapping, type ImportRowError } from './client-imports/import-fields.ts';

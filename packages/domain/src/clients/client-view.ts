@@ -1,4 +1,7 @@
 import type { Client } from '@crm/db';
+import { nationalPhone } from './french-numbering.ts';
+
+export { nationalPhone };
 
 /** Lower case without accents: what sorting and searching compare. */
 // Printable ASCII holds no diacritic but ^ and `: such text skips Unicode normalisation, the
@@ -7,8 +10,6 @@ const PLAIN = /^[\x20-\x5d\x5f\x61-\x7e]*$/;
 export const fold = (value: string): string =>
   (PLAIN.test(value) ? value : value.normalize('NFD').replace(/\p{Diacritic}/gu, '')).toLowerCase().replace(/\s+/g, ' ').trim();
 
-/** A French E.164 number as dialled in France (+33612345678 -> 0612345678); others unchanged. */
-export const nationalPhone = (phone: string): string => (phone.startsWith('+33') ? `0${phone.slice(3)}` : phone);
 
 export function displayNameOf(c: { kind: string; firstName?: string | null; lastName?: string | null; companyName?: string | null }): string {
   if (c.kind === 'company') return c.companyName ?? '';

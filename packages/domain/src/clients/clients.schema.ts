@@ -1,19 +1,22 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ZEmail } from '../auth/auth.schema.ts';
 import { ZPostalAddress, ZSiren, ZSiret } from '../shared/identifiers.schema.ts';
+import { parsePhone } from './phone-numbers.ts';
 
-/** A French or international phone number, stored in E.164 ("+33612345678"). */
+/**
+ * A French (metropolitan or overseas, `parsePhone`) or international phone number, stored in
+ * E.164: "+33612345678", "+590690123456".
+ */
 export const ZPhone = z
   .string()
   .trim()
   .transform((value, ctx) => {
-    const phone = parsePhoneNumberFromString(value, 'FR');
-    if (!phone?.isValid()) {
+    const phone = parsePhone(value);
+    if (phone === null) {
       ctx.addIssue({ code: 'custom', message: 'Numéro de téléphone invalide' });
       return z.NEVER;
     }
-    return phone.number;
+    return phone;
   });
 
 const today = () => new Date().toISOString().slice(0, 10);
