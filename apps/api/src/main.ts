@@ -26,6 +26,7 @@ const app = createApp({
     audience: env.JWT_AUDIENCE,
     notificationSignal: notificationSignalFrom((callback) => notifications.onNotify(callback)),
     documents: await documentServicesFromEnv(env),
+    importMaxBytes: env.IMPORT_MAX_BYTES,
   }),
   log,
   readiness,

@@ -10,9 +10,11 @@ export function buildServices(params: {
   audience?: string;
   notificationSignal?: NotificationSignal;
   documents?: DocumentServices;
+  importMaxBytes?: number;
 }): CrmServices {
   return {
     db: params.db,
+    importMaxBytes: params.importMaxBytes,
     notificationSignal: params.notificationSignal,
     documents: params.documents,
     clock: systemClock,

@@ -10,6 +10,8 @@ export interface CrmServices {
   notificationSignal?: NotificationSignal | undefined;
   /** Where documents' bytes go and how large they may be (apps/api builds it from env); without it, storing fails. */
   documents?: DocumentServices | undefined;
+  /** The largest client import file (`IMPORT_MAX_BYTES`); MAX_IMPORT_BYTES (100 MB) when unset. */
+  importMaxBytes?: number | undefined;
 }
 
 /** The transport's side of a session: where the refresh token cookie is written. */

@@ -7,6 +7,7 @@ import { appointmentsRouter } from './routers/appointments.router.ts';
 import { calendarRouter } from './routers/calendar.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
 import { clientImportsRouter } from './routers/client-imports.router.ts';
+import { clientContactsRouter } from './routers/client-contacts.router.ts';
 import { contractsRouter } from './routers/contracts.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
 import { documentsRouter } from './routers/documents.router.ts';
@@ -37,6 +38,7 @@ export const appRouter = router({
   clients: clientsRouter,
   activities: activitiesRouter,
   clientImports: clientImportsRouter,
+  clientContacts: clientContactsRouter,
   calendar: calendarRouter,
   appointments: appointmentsRouter,
   products: productsRouter,

@@ -15,8 +15,11 @@ CREATE FUNCTION crm_tmp_overseas_e164(phone text) RETURNS text
     END
   $$;
 
+-- Every tenant's rows: the owner running migrations is subject to the forced policies too.
+SELECT set_config('app.system', 'on', false);
 UPDATE clients SET phone = crm_tmp_overseas_e164(phone) WHERE phone LIKE '+33%' AND phone <> crm_tmp_overseas_e164(phone);
 UPDATE clients SET mobile = crm_tmp_overseas_e164(mobile) WHERE mobile LIKE '+33%' AND mobile <> crm_tmp_overseas_e164(mobile);
 UPDATE sales_reps SET phone = crm_tmp_overseas_e164(phone) WHERE phone LIKE '+33%' AND phone <> crm_tmp_overseas_e164(phone);
 
+SELECT set_config('app.system', '', false);
 DROP FUNCTION crm_tmp_overseas_e164(text);
