@@ -171,11 +171,13 @@ export class CsvParser {
         continue;
       }
       i += text.charCodeAt(i) === CR && text.charCodeAt(i + 1) === LF ? 2 : 1;
+      if (i - recordStart > MAX_RECORD_CHARS) throw fileError(`Ligne trop longue (ligne ${this.row})`);
       if (cells.length > 1 || cells[0] !== '') records.push({ row: this.row, cells });
       cells = [];
       this.row++;
       recordStart = i;
     }
+    if (final && text.length - recordStart > MAX_RECORD_CHARS) throw fileError(`Ligne trop longue (ligne ${this.row})`);
     if (final && cells.length > 0 && (cells.length > 1 || cells[0] !== '')) records.push({ row: this.row, cells });
     return final ? text.length : recordStart;
   }
