@@ -3,3 +3,4 @@
 export { contractEndDate, planSchedule, type PlannedPeriod, type ScheduleLine } from './payments/schedule-rules.ts';
 export { ibanFeedback, type IbanFeedback } from './sepa/iban-feedback.ts';
 export { displayPhone, nationalPhone } from './clients/french-numbering.ts';
+export { previewImportRow } from './client-imports/company-rows.ts';

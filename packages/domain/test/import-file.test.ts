@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ImportFileInspector, parseCsv, type CsvRecord } from '../src/index.ts';
+import { ImportFileInspector, parseCsv } from '../src/index.ts';
+import type { CsvRecord } from '../src/client-imports/csv.ts';
 import { readImportRecords } from '../src/client-imports/import-file.ts';
 import { slices } from '../src/client-imports/import-file-store.ts';
 
@@ -13,10 +14,10 @@ function* cut(bytes: Uint8Array, size: number): Generator<Uint8Array> {
 
 async function records(chunks: Iterable<Uint8Array>, encoding: 'utf-8' | 'windows-1252', delimiter: ';' | ','): Promise<CsvRecord[]> {
   const all: CsvRecord[] = [];
-  async function* source() {
-    yield* chunks;
-  }
-  for await (const batch of readImportRecords(source(), encoding, delimiter)) all.push(...batch);
+  const source = (async function* () {
+    for (const chunk of chunks) yield await Promise.resolve(chunk);
+  })();
+  for await (const batch of readImportRecords(source, encoding, delimiter)) all.push(...batch);
   return all;
 }
 

@@ -1,6 +1,9 @@
 import { fold } from '../clients/client-view.ts';
 import { ZContactInput, ZCreateClientInput, type TContactFields, type TCreateClientInput } from '../clients/clients.schema.ts';
+import { CONTACT_FIELDS, contactDetailsMapped, contactSource, rowKind, type RowCells } from './company-rows.ts';
 import type { CsvRecord } from './csv.ts';
+
+export { CONTACT_FIELDS };
 
 /**
  * The client fields a CSV column can fill, with the header names (French and English, folded)
@@ -71,8 +74,6 @@ export type ImportRowError = {
  * contact's own, the contact gets the row's too (the person named on the row is reached there).
  * A contact needs a first or last name. A person row cannot carry a contact.
  */
-export const CONTACT_FIELDS = ['contactFirstName', 'contactLastName', 'contactRole', 'contactEmail', 'contactPhone'] as const satisfies readonly ImportField[];
-
 export interface ValidRow {
   row: number;
   input: TCreateClientInput;
@@ -90,10 +91,6 @@ const TEXT_FIELDS = new Set<ImportField>([
 export const FORMULA_MESSAGE = 'Formule refusée : une cellule ne peut pas commencer par =, +, - ou @ (ligne ignorée)';
 const isFormula = (value: string) => /^[=+\-@\t\r]/.test(value);
 
-const KINDS: Record<string, 'person' | 'company'> = {
-  particulier: 'person', personne: 'person', person: 'person', individual: 'person', 'personne physique': 'person',
-  entreprise: 'company', societe: 'company', company: 'company', professionnel: 'company', pro: 'company', 'personne morale': 'company', business: 'company',
-};
 const CIVILITIES: Record<string, string> = { m: 'M', 'm.': 'M', mr: 'M', 'mr.': 'M', monsieur: 'M', mme: 'MME', 'mme.': 'MME', madame: 'MME', mrs: 'MME', ms: 'MME', mlle: 'MME', mademoiselle: 'MME' };
 const STATUSES: Record<string, string> = { prospect: 'prospect', actif: 'active', active: 'active', inactif: 'inactive', inactive: 'inactive' };
 const BOOLEANS: Record<string, boolean> = { oui: true, o: true, yes: true, y: true, vrai: true, true: true, '1': true, x: true, non: false, n: false, no: false, faux: false, false: false, '0': false };
@@ -105,29 +102,16 @@ function isoDate(value: string): string {
   return fr ? `${fr[3]}-${fr[2]!.padStart(2, '0')}-${fr[1]!.padStart(2, '0')}` : value;
 }
 
-/**
- * The contact a company row names (`CONTACT_FIELDS`' rule), unvalidated, with the column each
- * of its fields came from (for the report); null when the row names nobody.
- */
-function contactCells(
-  cells: Partial<Record<ImportField, string>>,
-  detailsMapped: boolean,
-): { raw: Record<string, unknown>; source: Partial<Record<keyof TContactFields, ImportField>> } | null {
-  const own = cells.contactFirstName !== undefined || cells.contactLastName !== undefined;
-  const source: Partial<Record<keyof TContactFields, ImportField>> = own
-    ? { firstName: 'contactFirstName', lastName: 'contactLastName' }
-    : { firstName: 'firstName', lastName: 'lastName' };
-  source.civility = 'civility';
-  source.role = 'contactRole';
-  Object.assign(source, detailsMapped ? { email: 'contactEmail', phone: 'contactPhone' } : { email: 'email', phone: 'phone', mobile: 'mobile' });
+/** The contact a company row names (`contactSource`), unvalidated, with the column each field came from; null when it names nobody. */
+function contactCells(cells: RowCells, detailsMapped: boolean): { raw: Record<string, unknown>; source: Partial<Record<keyof TContactFields, ImportField>> } | null {
+  const source = contactSource(cells, detailsMapped);
+  if (!source) return null;
   const raw: Record<string, unknown> = {};
   for (const [key, field] of Object.entries(source)) {
     const value = cells[field];
     if (value !== undefined) raw[key] = key === 'civility' ? (CIVILITIES[value.toLowerCase()] ?? value) : value;
   }
-  // Someone is named, or something only a contact has is given (then the name is missing).
-  const named = raw.firstName !== undefined || raw.lastName !== undefined || CONTACT_FIELDS.some((f) => cells[f] !== undefined);
-  return named ? { raw, source } : null;
+  return { raw, source };
 }
 
 const ADDRESS_PARTS: Record<string, ImportField> = { line1: 'addressLine1', line2: 'addressLine2', postalCode: 'postalCode', city: 'city', country: 'country' };
@@ -148,11 +132,11 @@ export function validateRows(
   const columnOf = new Map<ImportField, number>();
   mapping.forEach((field, index) => field && columnOf.set(field, index));
   const column = (field: ImportField | undefined) => (field && columnOf.has(field) ? headers[columnOf.get(field)!] : undefined);
-  const contactDetailsMapped = columnOf.has('contactEmail') || columnOf.has('contactPhone');
+  const detailsMapped = contactDetailsMapped(mapping);
 
   for (const record of records) {
     const rowErrors: ImportRowError[] = [];
-    const cells: Partial<Record<ImportField, string>> = {};
+    const cells: RowCells = {};
     for (const [field, index] of columnOf) {
       const value = (record.cells[index] ?? '').trim();
       if (value === '') continue;
@@ -165,15 +149,14 @@ export function validateRows(
       continue;
     }
     const raw: Record<string, unknown> = {};
-    let kind: string | undefined = cells.kind === undefined ? undefined : (KINDS[fold(cells.kind)] ?? cells.kind);
-    kind ??= cells.companyName || cells.siret || cells.siren ? 'company' : 'person';
+    const kind = rowKind(cells);
     raw.kind = kind;
     const company = kind === 'company';
     for (const field of ['companyName', 'legalForm', 'email', 'phone', 'mobile', 'source', 'notes'] as const) {
       if (cells[field] !== undefined) raw[field] = cells[field];
     }
     // A person's names are the client's; on a company row they name its contact.
-    const contact = company ? contactCells(cells, contactDetailsMapped) : null;
+    const contact = company ? contactCells(cells, detailsMapped) : null;
     if (!company) {
       if (cells.firstName !== undefined) raw.firstName = cells.firstName;
       if (cells.lastName !== undefined) raw.lastName = cells.lastName;

@@ -184,7 +184,7 @@ export class ImportPlanner {
       if (earlier !== undefined) {
         const contact = row.contact;
         if (earlier !== null && row.input.kind === 'company' && this.newContact(earlier, contact)) {
-          decisions.contactsOnly.push({ row, clientId: earlier, contact: contact!, existing: this.updated.has(earlier) });
+          decisions.contactsOnly.push({ row, clientId: earlier, contact, existing: this.updated.has(earlier) });
           decisions.contacts++;
         } else decisions.skipped++;
         for (const key of keys) if (!this.seen.has(key)) this.seen.set(key, earlier);

@@ -5,7 +5,7 @@ import { derivedColumns, fold, type ContactSearchTerms } from '../clients/client
 import type { TContactFields, TCreateClientInput } from '../clients/clients.schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ImportDelimiter, ImportEncoding } from './csv.ts';
-import type { ImportField, ImportMapping, ImportRowError } from './import-fields.ts';
+import type { ImportField, ImportMapping } from './import-fields.ts';
 import {
   ErrorCollector,
   ImportPlanner,
