@@ -14,7 +14,17 @@ const NEW = 'new';
 const nameOf = (c: Pick<Contact, 'firstName' | 'lastName'>) => [c.firstName, c.lastName?.toUpperCase()].filter(Boolean).join(' ');
 
 /** The form's values: what the server parses (phones typed as dialled, empty fields cleared). */
-function valuesOf(form: HTMLFormElement) {
+interface ContactValues {
+  civility: 'M' | 'MME' | null;
+  firstName: string | null;
+  lastName: string | null;
+  role: string | null;
+  email: string | null;
+  phone: string | null;
+  mobile: string | null;
+}
+
+function valuesOf(form: HTMLFormElement): ContactValues {
   const data = new FormData(form);
   const text = (name: string) => {
     const value = data.get(name);
@@ -32,7 +42,7 @@ function valuesOf(form: HTMLFormElement) {
   };
 }
 
-function ContactForm({ contact, pending, error, onSubmit, onCancel }: { contact?: Contact; pending: boolean; error: unknown; onSubmit: (values: ReturnType<typeof valuesOf>) => void; onCancel: () => void }) {
+function ContactForm({ contact, pending, error, onSubmit, onCancel }: { contact?: Contact; pending: boolean; error: unknown; onSubmit: (values: ContactValues) => void; onCancel: () => void }) {
   const errors = fieldErrorsOf(error);
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
