@@ -12,22 +12,27 @@ const OVERSEAS_REGIONS: readonly { region: CountryCode; territory: OverseasTerri
 /** A territory's own numbers; national services (08 toll-free, premium...) stay metropolitan. */
 const LOCAL_TYPES = new Set<NumberType>(['FIXED_LINE', 'MOBILE', 'FIXED_LINE_OR_MOBILE', 'VOIP']);
 
+/** The first digits of every overseas block the library knows inside metropolitan-looking ranges (fixed 05 87-89 and 02 68-69, mobiles 07 09, VoIP 09 39, 09 47, 09 76). */
+const FINER_OVERSEAS_BLOCKS = /^(?:5[89]|26|709|9(?:39|47|76))/;
+
 /**
  * Which territory of the French plan the nine digits after the 0 belong to: null for
  * metropolitan France, undefined for no valid number. The overseas blocks come first: the
  * library's metadata for France (+33) also calls some of them valid (0596, 0263, 0269, 0508,
- * 09 76...), and metropolitan France never uses them.
+ * 09 76...), and metropolitan France never uses them. `metropolitanValid` is asked last, and
+ * only then (one parse for most numbers: an import checks hundreds of thousands).
  */
-function territoryOf(nineDigits: string): OverseasTerritory | null | undefined {
+function territoryOf(nineDigits: string, metropolitanValid: () => boolean): OverseasTerritory | null | undefined {
   const byPrefix = OVERSEAS_PREFIXES[nineDigits.slice(0, 3)];
   if (byPrefix) return byPrefix;
-  if (!/^[25679]/.test(nineDigits)) return parsePhoneNumberFromString(`0${nineDigits}`, 'FR')?.isValid() ? null : undefined;
-  for (const { region, territory } of OVERSEAS_REGIONS) {
-    const phone = parsePhoneNumberFromString(`0${nineDigits}`, region);
-    const type = phone?.isValid() ? phone.getType() : undefined;
-    if (type && LOCAL_TYPES.has(type)) return territory;
+  if (FINER_OVERSEAS_BLOCKS.test(nineDigits)) {
+    for (const { region, territory } of OVERSEAS_REGIONS) {
+      const phone = parsePhoneNumberFromString(`0${nineDigits}`, region);
+      const type = phone?.isValid() ? phone.getType() : undefined;
+      if (type && LOCAL_TYPES.has(type)) return territory;
+    }
   }
-  return parsePhoneNumberFromString(`0${nineDigits}`, 'FR')?.isValid() ? null : undefined;
+  return metropolitanValid() ? null : undefined;
 }
 
 /**
@@ -48,7 +53,7 @@ export function parsePhone(value: string): string | null {
   // The nine digits dialled after the 0 in France, for the countries of the French plan.
   const nine = code === '508' ? (digits.length === 6 ? `508${digits}` : null) : ['33', '262', '590', '594', '596'].includes(code) ? digits : null;
   if (nine !== null && /^\d{9}$/.test(nine)) {
-    const territory = territoryOf(nine);
+    const territory = territoryOf(nine, () => (code === '33' ? phone.isValid() : Boolean(parsePhoneNumberFromString(`0${nine}`, 'FR')?.isValid())));
     // +33 typed for an overseas number is corrected; another overseas code must be the number's own.
     if (territory !== undefined && (code === '33' || territory?.code === code)) return frenchPlanE164(nine, territory);
   }
