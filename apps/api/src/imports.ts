@@ -61,6 +61,8 @@ export function clientImportUpload(services: CrmServices, log: Logger) {
       const fileName = typeof req.query.fileName === 'string' ? req.query.fileName : 'import.csv';
       const result = await asMember(services, claims, res, 'clients.import', (deps) =>
         storeClientImport(deps, { fileName, inspected, content: createReadStream(file, { highWaterMark: SPOOL_READ_BYTES }) }),
+        // Copying 100 MB from the local spool into the database: seconds, past the default 15 s on a busy machine.
+        { timeoutMs: 5 * 60_000 },
       );
       res.status(201).json(result);
     } catch (error) {

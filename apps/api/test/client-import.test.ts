@@ -95,7 +95,7 @@ describe('POST /imports/clients', () => {
 
 describe('POST /imports/clients past IMPORT_MAX_BYTES', () => {
   const limited = useApiServer({ ...testAuthDeps(), importMaxBytes: 2 * 1024 * 1024 });
-  const post = async (token: string, body: BodyInit, headers: Record<string, string> = {}) => {
+  const post = async (token: string, body: Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) => {
     const response = await fetch(`${limited.base()}/imports/clients?fileName=big.csv`, {
       method: 'POST',
       headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}`, ...headers },
