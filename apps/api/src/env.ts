@@ -29,6 +29,7 @@ const ZEnv = z.object({
   DOCUMENTS_STORAGE: z.enum(['local', 's3'], 'must be local or s3').default('local'),
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENTS_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').max(100 * 1024 * 1024, 'must be at most 104857600 (100 MB)').default(10 * 1024 * 1024),
+  IMPORT_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GB)').default(100 * 1024 * 1024),
   DOCUMENTS_S3_BUCKET: z.string().min(1).optional(),
   DOCUMENTS_S3_ENDPOINT: z.string().url('must be the service URL, e.g. https://s3.fr-par.scw.cloud').optional(),
   DOCUMENTS_S3_REGION: z.string().min(1).default('us-east-1'),

@@ -28,6 +28,7 @@ const app = createApp({
     mailCapture: env.MAIL_CAPTURE,
     notificationSignal: notificationSignalFrom((callback) => notifications.onNotify(callback)),
     documents: await documentServicesFromEnv(env),
+    importMaxBytes: env.IMPORT_MAX_BYTES,
   }),
   log,
   readiness,

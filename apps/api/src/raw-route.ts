@@ -40,9 +40,11 @@ export function asMember<T>(
   res: Response,
   permission: Permission,
   fn: (deps: TenantDeps) => Promise<T>,
+  options: { timeoutMs?: number } = {},
 ): Promise<T> {
   return withMember(services.db, claims.tenantId, claims.userId, (tx, member) =>
     fn({ tx, actor: actorFrom(member, claims, permission, res.locals.requestId as string), now: services.clock() }),
+    options,
   );
 }
 

@@ -13,9 +13,11 @@ export function buildServices(params: {
   mailCapture: boolean;
   notificationSignal?: NotificationSignal;
   documents?: DocumentServices;
+  importMaxBytes?: number;
 }): CrmServices {
   return {
     db: params.db,
+    importMaxBytes: params.importMaxBytes,
     notificationSignal: params.notificationSignal,
     documents: params.documents,
     mailCapture: params.mailCapture,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { withTenant } from '@crm/db';
 import { runClientImport, systemClock } from '@crm/domain';
 import { testAuthDeps } from '@crm/domain/testing';
 import { describe, expect, it } from 'vitest';
@@ -65,15 +67,60 @@ describe('POST /imports/clients', () => {
     expect((await call(b.token, 'clientImports.list', {}, 'GET')).json.result.data).toEqual([]);
   });
 
-  it('refuses more than 10 MB with 413, garbage with 400, both in French; no token 401', async () => {
+  it('takes a 13 MB file of 130,000 rows (more than the former 10 MB limit), streamed in', async () => {
     const a = await signUp();
-    const big = await upload(a.token, new Uint8Array(10 * 1024 * 1024 + 1).fill(0x61));
-    expect(big).toEqual({ status: 413, json: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Fichier trop volumineux : 10 Mo au plus', fieldErrors: { file: ['Fichier trop volumineux : 10 Mo au plus'] } } } });
+    const rows = Array.from({ length: 130_000 }, (_, i) => `Client${i};Prénom${i};client${i}@example.test;06 ${String(10_000_000 + i).slice(-8).replace(/(\d\d)(?=\d)/g, '$1 ')};${i} avenue de la République;75011;Paris`);
+    const csv = Buffer.from(['Nom;Prénom;Email;Mobile;Adresse;Code postal;Ville', ...rows].join('\r\n'));
+    expect(csv.length).toBeGreaterThan(10 * 1024 * 1024);
+    const uploaded = await upload(a.token, csv, 'gros fichier.csv');
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.json).toMatchObject({ encoding: 'utf-8', delimiter: ';', totalRows: 130_000 });
+    expect(uploaded.json.preview[0][0]).toBe('Client0');
+    const stored = await withTenant(services.db, a.tenantId, (tx) =>
+      tx.clientImport.findFirstOrThrow({ where: { id: uploaded.json.id as string }, select: { sizeBytes: true, sha256: true, _count: { select: { chunks: true } } } }),
+    );
+    expect(stored).toEqual({ sizeBytes: csv.length, sha256: createHash('sha256').update(csv).digest('hex'), _count: { chunks: Math.ceil(csv.length / (1024 * 1024)) } });
+  });
+
+  it('refuses garbage with 400 in French; no token 401', async () => {
+    const a = await signUp();
     const garbage = await upload(a.token, Uint8Array.from({ length: 50_000 }, (_, i) => (i * 7919) % 256));
     expect(garbage.status).toBe(400);
     expect(garbage.json.error.message).toBe("Ce fichier n'est pas un fichier texte CSV (contenu binaire)");
     expect((await upload(a.token, '')).json.error.message).toBe('Fichier vide');
     expect((await upload(null, 'Nom\nMartin\n')).status).toBe(401);
     expect((await call(a.token, 'clientImports.list', {}, 'GET')).json.result.data).toEqual([]);
+  });
+});
+
+describe('POST /imports/clients past IMPORT_MAX_BYTES', () => {
+  const limited = useApiServer({ ...testAuthDeps(), importMaxBytes: 2 * 1024 * 1024 });
+  const post = async (token: string, body: Uint8Array | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${limited.base()}/imports/clients?fileName=big.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}`, ...headers },
+      body,
+      ...({ duplex: 'half' } as object),
+    });
+    return { status: response.status, json: (await response.json()) as any };
+  };
+  const tooLarge = { status: 413, json: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Fichier trop volumineux : 2 Mo au plus', fieldErrors: { file: ['Fichier trop volumineux : 2 Mo au plus'] } } } };
+
+  it('answers 413 by the declared length, and by the bytes of a stream without one; stores nothing', async () => {
+    const a = await limited.signUp('Limite');
+    const line = Buffer.from('Martin;Jean;jean@example.test\n');
+    const body = Buffer.concat([Buffer.from('Nom;Prénom;Email\n'), ...Array.from({ length: Math.ceil((2 * 1024 * 1024) / line.length) + 1 }, () => line)]);
+    expect(await post(a.token, body)).toEqual(tooLarge);
+    // Chunked, no Content-Length: refused once the bytes pass the limit.
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < body.length; i += 64 * 1024) controller.enqueue(body.subarray(i, i + 64 * 1024));
+        controller.close();
+      },
+    });
+    expect(await post(a.token, stream)).toEqual(tooLarge);
+    expect((await limited.call(a.token, 'clientImports.list', {}, 'GET')).json.result.data).toEqual([]);
+    // Just under the limit is fine.
+    expect((await post(a.token, body.subarray(0, 2 * 1024 * 1024 - 100))).status).toBe(201);
   });
 });

@@ -99,13 +99,15 @@ export interface TenantMember {
 /**
  * withTenant for a user acting in the tenant (every API request): one statement sets the tenant
  * and the user and reads the user's membership (`crm_enter_tenant`), saving a round trip on
- * the hottest path. `fn` decides what a missing membership means.
+ * the hottest path. `fn` decides what a missing membership means. `timeoutMs` as for withTenant
+ * (a large import's dry run).
  */
 export async function withMember<T>(
   db: Db,
   tenantId: string,
   userId: string,
   fn: (tx: Tx, member: TenantMember | null) => Promise<T>,
+  options: { timeoutMs?: number | undefined } = {},
 ): Promise<T> {
   if (!isUuid(tenantId)) throw new Error('withMember: tenantId must be a UUID');
   if (!isUuid(userId)) throw new Error('withMember: userId must be a UUID');
@@ -113,7 +115,7 @@ export async function withMember<T>(
     const [row] = await tx.$queryRaw<{ member_id: string; member_role: Role }[]>`
       SELECT member_id, member_role FROM crm_enter_tenant(${tenantId}::uuid, ${userId}::uuid)`;
     return fn(tx, row ? { id: row.member_id, role: row.member_role } : null);
-  });
+  }, options.timeoutMs === undefined ? undefined : { timeout: options.timeoutMs });
 }
 
 /**

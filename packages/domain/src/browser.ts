@@ -2,4 +2,5 @@
 // Only modules without a database, Node API or secret belong here (no @crm/db, no node:*).
 export { contractEndDate, planSchedule, type PlannedPeriod, type ScheduleLine } from './payments/schedule-rules.ts';
 export { ibanFeedback, type IbanFeedback } from './sepa/iban-feedback.ts';
-export { nationalPhone } from './clients/client-view.ts';
+export { displayPhone, nationalPhone } from './clients/french-numbering.ts';
+export { previewImportRow } from './client-imports/company-rows.ts';

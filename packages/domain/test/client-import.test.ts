@@ -243,7 +243,9 @@ describe('client import', () => {
     expect(await bad(Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100, 65)]))).toContain('Fichier Excel');
     expect(await bad(Buffer.from('\uFEFFNom;Prénom\n', 'utf16le'))).toContain('UTF-16');
     expect(await bad('')).toBe('BAD_REQUEST: Fichier vide');
-    expect(await bad(Buffer.alloc(10 * 1024 * 1024 + 1, 'a'))).toBe('BAD_REQUEST: Fichier trop volumineux : 10 Mo au plus');
+    const tooLarge = await codeOf(t.run((deps) => uploadClientImport(deps, { fileName: 'a.csv', content: Buffer.alloc(2 * 1024 * 1024 + 1, 'a'), maxBytes: 2 * 1024 * 1024 })));
+    expect(tooLarge).toMatchObject({ code: 'BAD_REQUEST', message: 'Fichier trop volumineux : 2 Mo au plus' });
+    expect(await bad(`Nom;Notes\nMartin;${'x'.repeat(1_100_000)}\n`)).toContain('Ligne trop longue');
     expect(await bad('Nom;Prénom\n"Martin;Jean\n')).toContain('Guillemet');
     expect(await bad(Buffer.from([0xef, 0xbb, 0xbf, 0x4e, 0x6f, 0x6d, 0x0a, 0xe9, 0x0a]))).toContain('Encodage invalide');
     expect(await t.run(({ tx }) => tx.clientImport.count())).toBe(0);

@@ -12,6 +12,8 @@ export interface CrmServices {
   documents?: DocumentServices | undefined;
   /** System mail readable in the app, like a development mail catcher (MAIL_CAPTURE); never in production. */
   mailCapture?: boolean | undefined;
+  /** The largest client import file (`IMPORT_MAX_BYTES`); MAX_IMPORT_BYTES (100 MB) when unset. */
+  importMaxBytes?: number | undefined;
 }
 
 /** The transport's side of a session: where the refresh token cookie is written. */

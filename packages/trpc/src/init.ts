@@ -9,6 +9,8 @@ export type Access = 'public' | 'authenticated' | Permission;
 
 export interface ProcedureMeta {
   access: Access;
+  /** A transaction allowed longer than the default 15 s (the dry run of a 100 MB import). */
+  timeoutMs?: number;
 }
 
 export const t = initTRPC

@@ -71,11 +71,11 @@ const tenantGuard = t.middleware(async ({ ctx, meta, next }) => {
     const result = await next({ ctx: { deps, claims, auth: authDeps(ctx) } });
     if (!result.ok) throw result.error; // roll the transaction back
     return result;
-  });
+  }, { timeoutMs: meta?.timeoutMs });
 });
 
 export const tenantProcedure = {
-  access: (permission: Permission) => base.meta({ access: permission }).use(tenantGuard),
+  access: (permission: Permission, options: { timeoutMs?: number } = {}) => base.meta({ access: permission, ...options }).use(tenantGuard),
 };
 
 /**

@@ -8,6 +8,7 @@ import { calendarRouter } from './routers/calendar.router.ts';
 import { capturedMailsRouter } from './routers/captured-mails.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
 import { clientImportsRouter } from './routers/client-imports.router.ts';
+import { clientContactsRouter } from './routers/client-contacts.router.ts';
 import { contractsRouter } from './routers/contracts.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
 import { documentsRouter } from './routers/documents.router.ts';
@@ -38,6 +39,7 @@ export const appRouter = router({
   clients: clientsRouter,
   activities: activitiesRouter,
   clientImports: clientImportsRouter,
+  clientContacts: clientContactsRouter,
   calendar: calendarRouter,
   appointments: appointmentsRouter,
   products: productsRouter,

@@ -47,8 +47,11 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const bAppointment = await b.caller.appointments.create({ title: 'RDV de B', startsAt: '2026-12-03T10:00', endsAt: '2026-12-03T11:00', clientId: bClient.client!.id });
     const bActivity = await b.caller.activities.create({ kind: 'task', subject: 'Tâche de B', clientId: bClient.client!.id, dueDate: '2026-01-05' });
     const bSalesRep = await b.caller.salesReps.create({ firstName: 'Rep', lastName: 'de B' });
+    const bContact = await b.caller.clientContacts.add({ clientId: bClient.client!.id, lastName: 'Contact de B', email: 'contact@b.test' });
     const bImport = await withTenant(services.db, b.tenantId, (tx) =>
-      tx.clientImport.create({ data: { tenantId: b.tenantId, createdBy: b.userId, fileName: 'b.csv', content: Buffer.from('Nom\nB\n'), encoding: 'utf-8', delimiter: ';' } }),
+      tx.clientImport.create({
+        data: { tenantId: b.tenantId, createdBy: b.userId, fileName: 'b.csv', encoding: 'utf-8', delimiter: ';', chunks: { create: { seq: 0, bytes: Buffer.from('Nom\nB\n') } } },
+      }),
     );
     const bProduct = await b.caller.products.create({ code: 'ELEC-B', name: 'Électricité B', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly' });
     const { bContract, bDocument } = await withTenant(services.db, b.tenantId, async (tx) => {
@@ -93,6 +96,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       returnFiles: await b.caller.payments.returnFiles(),
       contracts: await b.caller.contracts.get({ contractId: bContract.id }),
       documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
+      contacts: await b.caller.clientContacts.list({ clientId: bClient.client!.id }),
     });
     const bBefore = await readB();
 
@@ -123,6 +127,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       scheduleItemId: bItem.id,
       batchId: bBatch.id,
       returnFileId: bReturnFile.id,
+      contactId: bContact.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -130,6 +135,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     // What a procedure needs besides its ids to get past validation to the lookup.
     const requiredFields: Record<string, Record<string, unknown>> = {
       'clients.create': { kind: 'company', companyName: 'Client' },
+      'clientContacts.add': { lastName: 'Contact de A' },
       'clientImports.dryRun': { mapping: ['lastName'], duplicatePolicy: 'skip' },
       'appointments.create': appointmentFields,
       'activities.create': { kind: 'task', subject: 'Tâche' },
@@ -160,6 +166,10 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'batches.cancel',
       'batches.get',
       'batches.markSent',
+      'clientContacts.add',
+      'clientContacts.list',
+      'clientContacts.remove',
+      'clientContacts.update',
       'clientImports.dryRun',
       'clientImports.get',
       'clientImports.start',

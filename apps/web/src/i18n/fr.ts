@@ -156,7 +156,7 @@ export const fr = {
     title: 'Importer des clients',
     import: 'Importer',
     file: 'Fichier CSV',
-    fileHint: 'Déposez ou choisissez un fichier CSV (UTF-8 ou Excel, séparateur ; ou ,), 10 Mo au plus.',
+    fileHint: 'Déposez ou choisissez un fichier CSV (UTF-8 ou Excel, séparateur ; ou ,), 100 Mo au plus.',
     uploading: 'Lecture du fichier…',
     detected: (name: string, rows: number) => `${name} : ${rows.toLocaleString('fr-FR')} ligne${rows > 1 ? 's' : ''} de données, encodage`,
     separator: 'séparateur',
@@ -170,8 +170,17 @@ export const fr = {
     policies: { skip: 'Ignorer les doublons', update: 'Mettre à jour les clients existants', create: 'Créer quand même' },
     dryRun: "Simuler l'import",
     reportTitle: 'Résultat de la simulation',
-    report: (valid: number, invalid: number, insert: number, update: number, skip: number) =>
-      `${valid} ligne(s) valide(s), ${invalid} en erreur : ${insert} client(s) à créer, ${update} à mettre à jour, ${skip} doublon(s) ignoré(s).`,
+    report: (valid: number, invalid: number, insert: number, update: number, skip: number, contacts: number) =>
+      `${valid} ligne(s) valide(s), ${invalid} en erreur : ${insert} client(s) à créer, ${update} à mettre à jour, ${skip} doublon(s) ignoré(s)` +
+      (contacts > 0 ? `, ${contacts} contact(s) ajouté(s) aux entreprises.` : '.'),
+    companyRule:
+      'Entreprises : une ligne est une entreprise si sa colonne Type le dit, ou, sans type, si elle a une raison sociale, un SIRET ou un SIREN. ' +
+      'Sur une ligne d’entreprise, la civilité, le prénom et le nom désignent son contact (les colonnes « du contact » passent avant) ; ' +
+      'l’email et les téléphones de la ligne restent ceux de l’entreprise, et vont aussi au contact si le fichier n’a ni email ni téléphone du contact. ' +
+      'Plusieurs lignes d’une même entreprise (même SIRET, email ou téléphone) ajoutent chacune leur contact à cette entreprise.',
+    importedAs: 'Importé comme',
+    asPerson: 'Particulier',
+    asCompany: (contact: string | null) => (contact ? `Entreprise, contact : ${contact}` : 'Entreprise'),
     errorsTitle: 'Lignes en erreur',
     row: 'Ligne',
     column: 'Colonne',
@@ -179,8 +188,8 @@ export const fr = {
     start: (n: number) => `Lancer l'import (${n} client${n > 1 ? 's' : ''})`,
     progress: "Progression de l'import",
     processed: (done: number, total: number) => `${done.toLocaleString('fr-FR')} / ${total.toLocaleString('fr-FR')} lignes traitées`,
-    result: (inserted: number, updated: number, skipped: number) =>
-      `Import terminé : ${inserted} client(s) importé(s), ${updated} mis à jour, ${skipped} ignoré(s).`,
+    result: (inserted: number, updated: number, skipped: number, contacts: number) =>
+      `Import terminé : ${inserted} client(s) importé(s), ${updated} mis à jour, ${skipped} ignoré(s)` + (contacts > 0 ? `, ${contacts} contact(s) ajouté(s).` : '.'),
     statuses: { validated: 'Prêt', queued: 'En attente…', running: 'Import en cours…', succeeded: 'Import terminé', failed: 'Import échoué' },
     backToClients: 'Retour aux clients',
     fields: {
@@ -206,7 +215,31 @@ export const fr = {
       tags: 'Étiquettes',
       marketingConsent: 'Consentement marketing',
       notes: 'Notes',
+      contactFirstName: 'Prénom du contact',
+      contactLastName: 'Nom du contact',
+      contactRole: 'Fonction du contact',
+      contactEmail: 'Email du contact',
+      contactPhone: 'Téléphone du contact',
     },
+  },
+  clientContacts: {
+    title: 'Contacts',
+    empty: 'Aucun contact pour cette entreprise.',
+    name: 'Nom',
+    firstName: 'Prénom',
+    lastName: 'Nom',
+    civility: 'Civilité',
+    civilities: { '': '—', M: 'M.', MME: 'Mme' },
+    role: 'Fonction',
+    email: 'Email',
+    phone: 'Téléphone',
+    mobile: 'Mobile',
+    add: 'Ajouter un contact',
+    save: 'Enregistrer',
+    cancel: 'Annuler',
+    edit: 'Modifier',
+    remove: 'Retirer',
+    removeConfirm: (name: string) => `Retirer le contact « ${name} » ?`,
   },
   clients: {
     title: 'Clients',

@@ -1,4 +1,4 @@
-import { nationalPhone } from '@crm/domain/browser';
+import { displayPhone } from '@crm/domain/browser';
 
 // Display formats of the French back office: EUR amounts from integer cents, dates in Paris.
 const eur = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
@@ -9,8 +9,5 @@ export const formatEur = (cents: number): string => eur.format(cents / 100);
 export const formatDate = (iso: string): string => date.format(new Date(iso));
 export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
 
-/** A stored E.164 phone as the French back office reads it: +33612345678 -> 06 12 34 56 78; others as stored. */
-export function formatPhone(e164: string): string {
-  const national = nationalPhone(e164);
-  return national === e164 ? e164 : national.replace(/(\d\d)(?=\d)/g, '$1 ');
-}
+/** A stored E.164 phone as dialled in France: 06 12 34 56 78, 0690 12 34 56 (overseas); others as stored. */
+export const formatPhone = displayPhone;

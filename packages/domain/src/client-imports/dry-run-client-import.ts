@@ -2,25 +2,26 @@ import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import type { TDryRunClientImportInput } from './client-imports.schema.ts';
 import type { ImportDelimiter, ImportEncoding } from './csv.ts';
-import { assertRequiredColumns, planImport, readImportFile, reportedErrors } from './plan-client-import.ts';
+import { assertRequiredColumns, planImport } from './plan-client-import.ts';
 
 /**
  * Checks every row with the chosen mapping and duplicate policy, writes nothing but the import's
  * report, and says what the import would do: rows in error (row, field, French message), rows
- * to create, to update, to skip. The import stays `validated`, ready for `start`.
+ * to create, to update, to skip, and the contacts added to companies. The stored file is read
+ * slice by slice and planned in chunks, by the code the run uses. The import stays
+ * `validated`, ready for `start`.
  */
 export async function dryRunClientImport({ tx, actor }: TenantDeps, input: TDryRunClientImportInput) {
   const current = await tx.clientImport.findFirst({
     where: { id: input.importId, tenantId: actor.tenantId },
-    select: { id: true, status: true, content: true, encoding: true, delimiter: true },
+    select: { id: true, status: true, encoding: true, delimiter: true },
   });
   if (!current) throw notFound('Import');
   if (current.status !== 'validated') throw conflict('Import déjà lancé : la simulation n’est plus possible');
   assertRequiredColumns(input.mapping);
-  const file = readImportFile(current.content, current.delimiter as ImportDelimiter, current.encoding as ImportEncoding);
-  const plan = await planImport(tx, actor.tenantId, file, input.mapping, input.duplicatePolicy);
+  const file = { tenantId: actor.tenantId, importId: current.id, encoding: current.encoding as ImportEncoding, delimiter: current.delimiter as ImportDelimiter };
+  const plan = await planImport(tx, file, input.mapping, input.duplicatePolicy);
   const validRows = plan.totalRows - plan.invalidRows;
-  const errors = reportedErrors(plan.errors);
   await tx.clientImport.update({
     where: { id: current.id },
     data: {
@@ -28,7 +29,7 @@ export async function dryRunClientImport({ tx, actor }: TenantDeps, input: TDryR
       duplicatePolicy: input.duplicatePolicy,
       totalRows: plan.totalRows,
       validRows,
-      errors: errors,
+      errors: plan.errors,
     },
     select: { id: true },
   });
@@ -37,9 +38,13 @@ export async function dryRunClientImport({ tx, actor }: TenantDeps, input: TDryR
     totalRows: plan.totalRows,
     validRows,
     invalidRows: plan.invalidRows,
-    toInsert: plan.inserts.length,
-    toUpdate: plan.updates.length,
+    toInsert: plan.inserted,
+    toUpdate: plan.updated,
     toSkip: plan.skipped,
-    errors,
+    /** Rows that only add a contact to a company an earlier row creates or updates. */
+    toAddContact: plan.contactRows,
+    /** Contacts added to companies, in all. */
+    contacts: plan.contacts,
+    errors: plan.errors,
   };
 }

@@ -1,26 +1,43 @@
-import type { Tx } from '@crm/db';
-import { derivedColumns } from '../clients/client-view.ts';
-import type { TCreateClientInput } from '../clients/clients.schema.ts';
+import { newId, type Tx } from '@crm/db';
+import { derivedColumns, fold } from '../clients/client-view.ts';
+import type { TContactFields, TCreateClientInput } from '../clients/clients.schema.ts';
 import { badRequest } from '../shared/errors.ts';
-import { decodeCsv, parseCsv, type CsvRecord, type ImportDelimiter, type ImportEncoding } from './csv.ts';
+import type { CsvRecord, ImportDelimiter, ImportEncoding } from './csv.ts';
+import { readImportRecords } from './import-file.ts';
+import { readImportFile } from './import-file-store.ts';
 import { validateRows, type ImportMapping, type ImportRowError, type ValidRow } from './import-fields.ts';
 
 export type DuplicatePolicy = 'skip' | 'update' | 'create';
 /** The report keeps the first errors only: enough to fix a file, small enough to poll. */
 export const MAX_REPORTED_ERRORS = 1_000;
 
-export interface ParsedFile {
-  encoding: ImportEncoding;
-  headers: string[];
-  records: CsvRecord[];
-}
-
-/** The stored bytes as a header and data records (the header is the first non-blank record). */
-export function readImportFile(content: Uint8Array, delimiter: ImportDelimiter, encoding?: ImportEncoding): ParsedFile {
-  const decoded = decodeCsv(content, encoding);
-  const [header, ...records] = parseCsv(decoded.text, delimiter);
+/**
+ * A stored file opened for reading: its header, then its data records in batches, read slice
+ * after slice from the database (never the whole file in memory).
+ */
+export async function openImportFile(
+  tx: Tx,
+  ref: { tenantId: string; importId: string; encoding: ImportEncoding; delimiter: ImportDelimiter },
+  timed: Timed = untimed,
+): Promise<{ headers: string[]; batches: AsyncIterator<CsvRecord[]> }> {
+  const batches = readImportRecords(readImportFile(tx, ref.tenantId, ref.importId, timed), ref.encoding, ref.delimiter);
+  const first = await batches.next();
+  const header = first.done ? undefined : first.value[0];
   if (!header) throw badRequest('Fichier vide', { file: ['Fichier vide'] });
-  return { encoding: decoded.encoding, headers: header.cells.map((h) => h.trim()), records };
+  const rest = first.done ? [] : first.value.slice(1);
+  let pendingRest = rest.length > 0;
+  return {
+    headers: header.cells.map((h) => h.trim()),
+    batches: {
+      next: () => {
+        if (pendingRest) {
+          pendingRest = false;
+          return Promise.resolve({ done: false, value: rest });
+        }
+        return batches.next();
+      },
+    },
+  };
 }
 
 /** What must be mapped for any row to make a client: a name or a company name. */
@@ -80,27 +97,46 @@ export const untimed: Timed = (promise) => promise;
 
 /** What happens to each valid row of a file, or of a chunk of it. */
 export interface ImportDecisions {
-  inserts: ValidRow[];
+  /** New clients, with the ids planned for them (a later row may add its contact to one). */
+  inserts: { row: ValidRow; clientId: string }[];
   updates: { row: ValidRow; clientId: string }[];
+  /**
+   * Rows that repeat a company an earlier row of the file creates or updates: the company is
+   * not written again, but the contact the row names is added to it (a file lists a company's
+   * people one per row).
+   */
+  contactsOnly: { row: ValidRow; clientId: string; contact: TContactFields; existing: boolean }[];
   /** Duplicates of an existing client (policy skip) or of an earlier row of the file. */
   skipped: number;
+  /** Contacts the inserts, updates and contact rows bring. */
+  contacts: number;
 }
 
-export interface ImportPlan extends ImportDecisions {
+export interface ImportPlan extends Omit<ImportDecisions, 'inserts' | 'updates' | 'contactsOnly'> {
   totalRows: number;
   invalidRows: number;
   errors: ImportRowError[];
+  inserted: number;
+  updated: number;
+  contactRows: number;
 }
+
+/** A contact's identity within its company, for the repeats of a file. */
+const contactKey = (c: TContactFields) => fold(`${c.lastName ?? ''}|${c.firstName ?? ''}`);
 
 /**
  * Decides what happens to each valid row under the policy, chunk after chunk in file order:
  * `create` inserts all; `skip` and `update` leave out rows that repeat an earlier row of the
- * file, and skip or update rows matching an existing client (one update per client). It
- * remembers the keys of earlier chunks, so a file planned whole or in chunks gets the same plan.
+ * file (adding their contact to its company, when that row's company is written), and skip or
+ * update rows matching an existing client (one update per client). It remembers the keys of
+ * earlier chunks, so a file planned whole or in chunks gets the same plan.
  */
 export class ImportPlanner {
-  private readonly seen = new Set<string>();
+  /** Key of an earlier row -> the company it writes (null: a person, or a row not written). */
+  private readonly seen = new Map<string, string | null>();
   private readonly updated = new Set<string>();
+  /** Contacts planned per company, so a repeated person is added once. */
+  private readonly contactsOf = new Map<string, Set<string>>();
 
   private constructor(
     readonly policy: DuplicatePolicy,
@@ -112,34 +148,148 @@ export class ImportPlanner {
     return new ImportPlanner(policy, policy === 'create' ? new Map<string, string>() : await existingClientKeys(tx, tenantId, timed));
   }
 
+  /** Whether `contact` is new to the company (and now planned). */
+  private newContact(clientId: string, contact: TContactFields | null): contact is TContactFields {
+    if (!contact) return false;
+    const key = contactKey(contact);
+    let known = this.contactsOf.get(clientId);
+    if (!known) this.contactsOf.set(clientId, (known = new Set()));
+    if (known.has(key)) return false;
+    known.add(key);
+    return true;
+  }
+
   /** The decisions for the next rows of the file. */
   decide(rows: ValidRow[]): ImportDecisions {
-    if (this.policy === 'create') return { inserts: rows, updates: [], skipped: 0 };
-    const decisions: ImportDecisions = { inserts: [], updates: [], skipped: 0 };
+    const decisions: ImportDecisions = { inserts: [], updates: [], contactsOnly: [], skipped: 0, contacts: 0 };
+    if (this.policy === 'create') {
+      for (const row of rows) {
+        decisions.inserts.push({ row, clientId: newId() });
+        if (row.contact) decisions.contacts++;
+      }
+      return decisions;
+    }
     for (const row of rows) {
       const keys = inputKeys(row.input);
-      const repeated = keys.some((k) => this.seen.has(k));
+      let earlier: string | null | undefined;
       let match: string | undefined;
       for (const key of keys) {
-        this.seen.add(key);
+        if ((earlier === undefined || earlier === null) && this.seen.has(key)) earlier = this.seen.get(key) ?? earlier ?? null;
         const id = this.existing.get(key);
         if (id !== undefined && (match === undefined || id < match)) match = id;
       }
-      if (repeated || (match && (this.policy === 'skip' || this.updated.has(match)))) decisions.skipped++;
+      // A repeat of an earlier row, or of a client an earlier row updates: its contact joins
+      // the company written, if it is one; nothing else of it is.
+      if (earlier === undefined && match && this.policy === 'update' && this.updated.has(match)) earlier = row.input.kind === 'company' ? match : null;
+      if (earlier !== undefined) {
+        const contact = row.contact;
+        if (earlier !== null && row.input.kind === 'company' && this.newContact(earlier, contact)) {
+          decisions.contactsOnly.push({ row, clientId: earlier, contact, existing: this.updated.has(earlier) });
+          decisions.contacts++;
+        } else decisions.skipped++;
+        for (const key of keys) if (!this.seen.has(key)) this.seen.set(key, earlier);
+        continue;
+      }
+      let writes: string | null = null;
+      if (match && this.policy === 'skip') decisions.skipped++;
       else if (match) {
         this.updated.add(match);
         decisions.updates.push({ row, clientId: match });
-      } else decisions.inserts.push(row);
+        writes = match;
+      } else {
+        writes = newId();
+        decisions.inserts.push({ row, clientId: writes });
+      }
+      if (writes && this.newContact(writes, row.contact)) decisions.contacts++;
+      const company = writes !== null && row.input.kind === 'company' ? writes : null;
+      for (const key of keys) if (!this.seen.has(key)) this.seen.set(key, company);
     }
     return decisions;
   }
 }
 
-/** Validates every row of the file and plans it whole (the dry run's report). */
-export async function planImport(tx: Tx, tenantId: string, file: ParsedFile, mapping: ImportMapping, policy: DuplicatePolicy): Promise<ImportPlan> {
-  const { valid, errors, invalidRows } = validateRows(file.records, file.headers, mapping);
-  const planner = await ImportPlanner.start(tx, tenantId, policy);
-  return { totalRows: file.records.length, invalidRows, errors, ...planner.decide(valid) };
+export type ValidatedChunk = ImportDecisions & { rows: number; records: number; invalidRows: number; errors: ImportRowError[] };
+
+/** Rows checked between two turns of the event loop (a few milliseconds of work). */
+export const YIELD_EVERY = 500;
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The file's records in chunks of `chunkSize`, each validated and planned: what the dry run
+ * counts and what the run writes, by the same code. Node yields to the event loop every few
+ * hundred rows, so a statement in flight moves on as soon as PostgreSQL answers.
+ */
+export async function* planChunks(
+  batches: AsyncIterator<CsvRecord[]>,
+  headers: string[],
+  mapping: ImportMapping,
+  planner: ImportPlanner,
+  chunkSize: number,
+): AsyncGenerator<ValidatedChunk> {
+  let buffered: CsvRecord[] = [];
+  let done = false;
+  while (!done || buffered.length > 0) {
+    while (!done && buffered.length < chunkSize) {
+      const next = await batches.next();
+      if (next.done) done = true;
+      else buffered = buffered.length ? buffered.concat(next.value) : next.value;
+    }
+    const records = buffered.slice(0, chunkSize);
+    buffered = buffered.slice(chunkSize);
+    if (records.length === 0) continue;
+    const valid: ValidRow[] = [];
+    const errors: ImportRowError[] = [];
+    let invalidRows = 0;
+    for (let slice = 0; slice < records.length; slice += YIELD_EVERY) {
+      const checked = validateRows(records.slice(slice, slice + YIELD_EVERY), headers, mapping);
+      for (const error of checked.errors) errors.push(error);
+      invalidRows += checked.invalidRows;
+      for (const row of checked.valid) valid.push(row);
+      await nextTurn();
+    }
+    yield { ...planner.decide(valid), rows: valid.length, records: records.length, invalidRows, errors };
+  }
+}
+
+/**
+ * The first errors by row number, kept as they come (errors arrive nearly in row order, so
+ * the collection stays small even when most rows of a large file are wrong).
+ */
+export class ErrorCollector {
+  private errors: ImportRowError[] = [];
+  add(errors: Iterable<ImportRowError>): void {
+    for (const error of errors) this.errors.push(error);
+    if (this.errors.length > 2 * MAX_REPORTED_ERRORS) this.errors = this.sorted();
+  }
+  sorted(): ImportRowError[] {
+    return this.errors.sort((a, b) => a.row - b.row).slice(0, MAX_REPORTED_ERRORS);
+  }
+}
+
+/** Validates every row of the stored file and plans it (the dry run's report), in chunks as the run does. */
+export async function planImport(
+  tx: Tx,
+  file: { tenantId: string; importId: string; encoding: ImportEncoding; delimiter: ImportDelimiter },
+  mapping: ImportMapping,
+  policy: DuplicatePolicy,
+  chunkSize = 5_000,
+): Promise<ImportPlan> {
+  const planner = await ImportPlanner.start(tx, file.tenantId, policy);
+  const { headers, batches } = await openImportFile(tx, file);
+  const plan: ImportPlan = { totalRows: 0, invalidRows: 0, errors: [], inserted: 0, updated: 0, contactRows: 0, skipped: 0, contacts: 0 };
+  const errors = new ErrorCollector();
+  for await (const chunk of planChunks(batches, headers, mapping, planner, chunkSize)) {
+    plan.totalRows += chunk.records;
+    plan.invalidRows += chunk.invalidRows;
+    plan.inserted += chunk.inserts.length;
+    plan.updated += chunk.updates.length;
+    plan.contactRows += chunk.contactsOnly.length;
+    plan.skipped += chunk.skipped;
+    plan.contacts += chunk.contacts;
+    errors.add(chunk.errors);
+  }
+  plan.errors = errors.sorted();
+  return plan;
 }
 
 export const reportedErrors = (errors: ImportRowError[]) => errors.slice(0, MAX_REPORTED_ERRORS);

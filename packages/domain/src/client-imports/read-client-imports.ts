@@ -3,7 +3,7 @@ import { notFound } from '../shared/errors.ts';
 import type { TClientImportIdInput, TListClientImportsInput } from './client-imports.schema.ts';
 import type { ImportRowError } from './import-fields.ts';
 
-// Never the file itself (up to 10 MB): these are polled every half second.
+// Never the file itself (in client_import_chunks): these are polled every half second.
 const SUMMARY = {
   id: true,
   fileName: true,
@@ -17,6 +17,8 @@ const SUMMARY = {
   insertedRows: true,
   updatedRows: true,
   skippedRows: true,
+  insertedContacts: true,
+  sizeBytes: true,
   failure: true,
   createdAt: true,
   startedAt: true,

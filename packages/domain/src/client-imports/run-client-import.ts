@@ -1,12 +1,22 @@
-import { newId, withSystem, withTenant, type Client, type Db, type Tx } from '@crm/db';
+import { newId, withSystem, withTenant, type Client, type ClientContact, type Db, type Tx } from '@crm/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import { clientColumns, missingName } from '../clients/client-fields.ts';
-import { derivedColumns } from '../clients/client-view.ts';
-import type { TCreateClientInput } from '../clients/clients.schema.ts';
+import { derivedColumns, fold, type ContactSearchTerms } from '../clients/client-view.ts';
+import type { TContactFields, TCreateClientInput } from '../clients/clients.schema.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { ImportDelimiter, ImportEncoding } from './csv.ts';
-import { validateRows, type ImportField, type ImportMapping, type ImportRowError, type ValidRow } from './import-fields.ts';
-import { ImportPlanner, readImportFile, reportedErrors, type DuplicatePolicy, type ImportDecisions, type Timed } from './plan-client-import.ts';
+import type { ImportField, ImportMapping } from './import-fields.ts';
+import {
+  ErrorCollector,
+  ImportPlanner,
+  nextTurn,
+  openImportFile,
+  planChunks,
+  YIELD_EVERY,
+  type DuplicatePolicy,
+  type ImportDecisions,
+  type Timed,
+} from './plan-client-import.ts';
 
 /** The columns an import writes, each sent as one array per chunk. */
 type ClientRow = Pick<
@@ -75,6 +85,37 @@ const UPDATE_SQL = `
   FROM unnest(${ARRAYS}) AS u(${RECORD})
   WHERE c.tenant_id = $1::uuid AND c.id = u.id`;
 
+/** A contact's columns, each sent as one array per chunk (`ContactRow`). */
+const CONTACT_COLUMNS = [
+  ['id', 'id', 'uuid'], ['clientId', 'client_id', 'uuid'], ['civility', 'civility', 'text'], ['firstName', 'first_name', 'text'],
+  ['lastName', 'last_name', 'text'], ['role', 'role', 'text'], ['email', 'email', 'text'], ['phone', 'phone', 'text'], ['mobile', 'mobile', 'text'],
+] as const;
+type ContactRow = Record<(typeof CONTACT_COLUMNS)[number][0], string | null>;
+
+// A statement of its own after the clients': the contacts' policy checks that each one's client
+// is visible, and rows inserted by the same statement are not.
+const CONTACT_INSERT_SQL = `
+  INSERT INTO client_contacts (tenant_id, ${CONTACT_COLUMNS.map(([, c]) => c).join(', ')}, created_at, updated_at)
+  SELECT $1::uuid, ${CONTACT_COLUMNS.map(([, c]) => `u.${c}`).join(', ')}, $2::timestamptz, $2::timestamptz
+  FROM unnest(${CONTACT_COLUMNS.map(([, , type], i) => `$${i + 3}::${type}[]`).join(', ')}) AS u(${CONTACT_COLUMNS.map(([, c]) => c).join(', ')})`;
+
+// Contacts added to a company written by an earlier row: its search text gains their terms
+// (what `derivedColumns` would append for them, folded the same way).
+const SEARCH_APPEND_SQL = `
+  UPDATE clients c SET search_text = c.search_text || ' ' || u.terms, updated_at = $2::timestamptz
+  FROM unnest($3::uuid[], $4::text[]) AS u(id, terms)
+  WHERE c.tenant_id = $1::uuid AND c.id = u.id`;
+
+const contactRow = (clientId: string, c: TContactFields): ContactRow => ({
+  id: newId(), clientId, civility: c.civility ?? null, firstName: c.firstName || null, lastName: c.lastName || null,
+  role: c.role || null, email: c.email ?? null, phone: c.phone ?? null, mobile: c.mobile ?? null,
+});
+const contactArrays = (rows: ContactRow[]) => CONTACT_COLUMNS.map(([key]) => `{${rows.map((r) => element(r[key])).join(',')}}`);
+/** The terms a contact adds to its company's search text (as `derivedColumns` folds them). */
+const contactTerms = (c: ContactSearchTerms) => derivedColumns({ kind: 'company', companyName: '' }, [c]).searchText;
+const sameContact = (a: { firstName?: string | null; lastName?: string | null }, b: typeof a) =>
+  fold(`${a.lastName ?? ''}|${a.firstName ?? ''}`) === fold(`${b.lastName ?? ''}|${b.firstName ?? ''}`);
+
 /** What an array literal's element must be quoted for: array syntax, white space, '' or the word NULL. */
 const NEEDS_QUOTES = /[\s{}",\\]|^$|^null$/i;
 
@@ -109,17 +150,17 @@ function columnArrays(rows: ClientRow[], withEventIds = false): string[] {
  * they leave out, and the derived columns. Written as one literal of every column, so the
  * hundred thousand rows of an import share one object shape.
  */
-function newClientRow(input: TCreateClientInput, now: Date): ClientRow {
+function newClientRow(id: string, input: TCreateClientInput, contact: TContactFields | null, now: Date): ClientRow {
   const c = clientColumns(input, now) as Partial<ClientRow>;
   const row: ClientRow = {
-    id: newId(), kind: input.kind, civility: c.civility ?? null, firstName: c.firstName ?? null, lastName: c.lastName ?? null,
+    id, kind: input.kind, civility: c.civility ?? null, firstName: c.firstName ?? null, lastName: c.lastName ?? null,
     companyName: c.companyName ?? null, legalForm: c.legalForm ?? null, siren: c.siren ?? null, siret: c.siret ?? null, email: c.email ?? null,
     phone: c.phone ?? null, mobile: c.mobile ?? null, addressLine1: c.addressLine1 ?? null, addressLine2: c.addressLine2 ?? null,
     postalCode: c.postalCode ?? null, city: c.city ?? null, country: c.country ?? 'FR', birthDate: c.birthDate ?? null, status: c.status ?? 'prospect',
     source: c.source ?? null, tags: c.tags ?? [], marketingConsent: c.marketingConsent ?? false, marketingConsentAt: c.marketingConsentAt ?? null,
     notes: c.notes ?? '', displayName: '', sortName: '', searchText: '',
   };
-  const derived = derivedColumns(row);
+  const derived = derivedColumns(row, contact ? [contact] : []);
   row.displayName = derived.displayName;
   row.sortName = derived.sortName;
   row.searchText = derived.searchText;
@@ -127,11 +168,17 @@ function newClientRow(input: TCreateClientInput, now: Date): ClientRow {
 }
 
 /** An existing client with the fields the file gives (empty cells leave a field as it was). */
-function updatedClientRow(current: Client, input: TCreateClientInput, given: Set<ImportField>, now: Date): ClientRow | NonNullable<ReturnType<typeof missingName>> {
+function updatedClientRow(
+  current: Client,
+  input: TCreateClientInput,
+  given: Set<ImportField>,
+  contacts: readonly ContactSearchTerms[],
+  now: Date,
+): ClientRow | NonNullable<ReturnType<typeof missingName>> {
   // Parsed rows only hold the fields the file gave, but the kind, inferred when not given.
   const { kind, ignoreDuplicates: _ignore, ...fields } = input;
   const merged = { ...current, ...(clientColumns(fields, now) as Partial<ClientRow>), ...(given.has('kind') ? { kind } : {}) } as ClientRow;
-  return missingName(merged) ?? { ...merged, ...derivedColumns(merged) };
+  return missingName(merged) ?? { ...merged, ...derivedColumns(merged, contacts) };
 }
 
 export interface ImportRunResult {
@@ -141,6 +188,7 @@ export interface ImportRunResult {
   insertedRows: number;
   updatedRows: number;
   skippedRows: number;
+  insertedContacts: number;
   /** Time with a statement of the import's transaction in flight (PostgreSQL at work, Node meanwhile checking the next chunk). */
   dbMs: number;
   totalMs: number;
@@ -180,9 +228,6 @@ export interface RunClientImportOptions {
   chunkSize?: number;
 }
 
-/** Rows checked between two turns of the event loop (a few milliseconds of work). */
-const YIELD_EVERY = 500;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const FAILURE = 'L’import a échoué : aucun client n’a été importé. Réessayez ou contactez le support si le problème persiste.';
 
@@ -215,14 +260,12 @@ export async function runClientImport(
     deps.db,
     ref.tenantId,
     async (tx): Promise<Omit<ImportRunResult, 'dbMs' | 'totalMs'>> => {
-      const none = { insertedRows: 0, updatedRows: 0, skippedRows: 0 };
+      const none = { insertedRows: 0, updatedRows: 0, skippedRows: 0, insertedContacts: 0 };
       const [lock] = await timed(tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('client_import'), hashtext(${ref.importId})) AS locked`);
       if (!lock?.locked) return { outcome: 'busy', ...none };
-      // The file comes as base64 text: Prisma's conversion of a 10 MB bytea took twice as long.
       const [job] = await timed(
-        tx.$queryRaw<{ content: string; encoding: string; delimiter: string; mapping: unknown; duplicatePolicy: DuplicatePolicy; createdBy: string }[]>`
-          SELECT encode(content, 'base64') AS content, encoding, delimiter, mapping,
-                 duplicate_policy::text AS "duplicatePolicy", created_by::text AS "createdBy"
+        tx.$queryRaw<{ encoding: string; delimiter: string; mapping: unknown; duplicatePolicy: DuplicatePolicy; createdBy: string }[]>`
+          SELECT encoding, delimiter, mapping, duplicate_policy::text AS "duplicatePolicy", created_by::text AS "createdBy"
           FROM client_imports
           WHERE tenant_id = ${ref.tenantId}::uuid AND id = ${ref.importId}::uuid AND status IN ('queued', 'running')`,
       );
@@ -231,83 +274,154 @@ export async function runClientImport(
       const now = deps.clock();
       await timed(tx.$executeRawUnsafe('SAVEPOINT client_import_rows'));
       try {
-        // The existing clients' keys are read while Node decodes the file.
-        const starting = ImportPlanner.start(tx, ref.tenantId, job.duplicatePolicy, timed);
-        starting.catch(() => undefined); // awaited below, after the file is read
-        const file = readImportFile(Buffer.from(job.content, 'base64'), job.delimiter as ImportDelimiter, job.encoding as ImportEncoding);
+        // The existing clients' keys, then the file, slice after slice (the next slice is read
+        // while Node checks the current one; the whole file is never in memory).
+        const planner = await ImportPlanner.start(tx, ref.tenantId, job.duplicatePolicy, timed);
+        const file = { tenantId: ref.tenantId, importId: ref.importId, encoding: job.encoding as ImportEncoding, delimiter: job.delimiter as ImportDelimiter };
+        const { headers, batches } = await openImportFile(tx, file, timed);
         const mapping = (job.mapping as { columns: ImportMapping }).columns;
-        const planner = await starting;
-        const errors: ImportRowError[] = [];
+        const errors = new ErrorCollector();
+        let totalRows = 0;
         let invalidRows = 0;
         let processed = 0;
         let insertedRows = 0;
         let updatedRows = 0;
+        let insertedContacts = 0;
         let skipped = 0;
 
-        /** One chunk's database work: its inserts (with their events), then its updates. */
-        const write = async (chunk: { rows: number; inserts: string[] | null; insertCount: number; updates: ImportDecisions['updates'] }) => {
+        /** Contacts for clients that exist already: the same person (by name) is updated, anyone else added. */
+        const contactsOfExisting = async (wanted: { clientId: string; contact: TContactFields }[], current: Map<string, ClientContact[]>) => {
+          const added: ContactRow[] = [];
+          for (const { clientId, contact } of wanted) {
+            const known = current.get(clientId) ?? [];
+            const same = known.find((k) => sameContact(k, contact));
+            if (!same) {
+              added.push(contactRow(clientId, contact));
+              known.push({ ...contactRow(clientId, contact), tenantId: ref.tenantId, createdAt: now, updatedAt: now } as ClientContact);
+              current.set(clientId, known);
+              continue;
+            }
+            const changes: Partial<Record<'civility' | 'role' | 'email' | 'phone' | 'mobile', string>> = {};
+            for (const key of ['civility', 'role', 'email', 'phone', 'mobile'] as const) if (contact[key]) changes[key] = contact[key];
+            if (Object.keys(changes).length > 0) {
+              Object.assign(same, changes);
+              await timed(tx.clientContact.update({ where: { id: same.id }, data: changes, select: { id: true } }));
+            }
+          }
+          return added;
+        };
+
+        /** One chunk's database work: its clients (with their events), their contacts, then its updates. */
+        const write = async (chunk: {
+          rows: number;
+          inserts: string[] | null;
+          insertCount: number;
+          contacts: ContactRow[];
+          appended: Map<string, string>;
+          updates: ImportDecisions['updates'];
+          existingContacts: { clientId: string; contact: TContactFields }[];
+        }) => {
           if (chunk.inserts) {
             await timed(tx.$executeRawUnsafe(INSERT_SQL, ref.tenantId, now.toISOString(), ...chunk.inserts));
             insertedRows += chunk.insertCount;
           }
-          if (chunk.updates.length > 0) {
-            const current = new Map(
-              (await timed(tx.client.findMany({ where: { tenantId: ref.tenantId, id: { in: chunk.updates.map((u) => u.clientId) } } }))).map((c) => [c.id, c]),
-            );
+          const contacts = chunk.contacts;
+          if (chunk.updates.length > 0 || chunk.existingContacts.length > 0) {
+            const ids = [...new Set([...chunk.updates.map((u) => u.clientId), ...chunk.existingContacts.map((c) => c.clientId)])];
+            const [clients, known] = await Promise.all([
+              timed(tx.client.findMany({ where: { tenantId: ref.tenantId, id: { in: ids } } })),
+              timed(tx.clientContact.findMany({ where: { tenantId: ref.tenantId, clientId: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] })),
+            ]);
+            const current = new Map(clients.map((c) => [c.id, c]));
+            const contactsOf = new Map<string, ClientContact[]>();
+            for (const k of known) contactsOf.set(k.clientId, [...(contactsOf.get(k.clientId) ?? []), k]);
             const rows: ClientRow[] = [];
+            const wanted: { clientId: string; contact: TContactFields }[] = [];
             for (const { row, clientId } of chunk.updates) {
-              const merged = updatedClientRow(current.get(clientId)!, row.input, row.given, now);
+              const before = current.get(clientId)!;
+              const kind = row.given.has('kind') ? row.input.kind : before.kind;
+              if (row.contact && kind === 'company') wanted.push({ clientId, contact: row.contact });
+              else if (row.contact) errors.add([{ row: row.row, field: 'contactLastName', message: 'Contact ignoré : le client existant est un particulier' }]);
+            }
+            for (const c of chunk.existingContacts) {
+              if (current.get(c.clientId)?.kind === 'company') wanted.push(c);
+            }
+            for (const row of await contactsOfExisting(wanted, contactsOf)) contacts.push(row);
+            for (const { row, clientId } of chunk.updates) {
+              const merged = updatedClientRow(current.get(clientId)!, row.input, row.given, contactsOf.get(clientId) ?? [], now);
               if ('message' in merged) {
-                errors.push({ row: row.row, ...merged });
+                errors.add([{ row: row.row, ...merged }]);
                 skipped++;
               } else rows.push(merged);
             }
             if (rows.length > 0) await timed(tx.$executeRawUnsafe(UPDATE_SQL, ref.tenantId, now.toISOString(), ...columnArrays(rows)));
             updatedRows += rows.length;
+            // Contacts of existing companies not updated by this chunk: their search text gains them.
+            const updatedHere = new Set(rows.map((r) => r.id));
+            for (const c of chunk.existingContacts) {
+              if (!updatedHere.has(c.clientId) && current.get(c.clientId)?.kind === 'company') {
+                chunk.appended.set(c.clientId, [chunk.appended.get(c.clientId), contactTerms(c.contact)].filter(Boolean).join(' '));
+              }
+            }
+          }
+          if (contacts.length > 0) {
+            await timed(tx.$executeRawUnsafe(CONTACT_INSERT_SQL, ref.tenantId, now.toISOString(), ...contactArrays(contacts)));
+            insertedContacts += contacts.length;
+          }
+          if (chunk.appended.size > 0) {
+            const entries = [...chunk.appended].filter(([, terms]) => terms !== '');
+            if (entries.length > 0) {
+              await timed(tx.$executeRawUnsafe(SEARCH_APPEND_SQL, ref.tenantId, now.toISOString(), `{${entries.map(([id]) => id).join(',')}}`, `{${entries.map(([, t]) => element(t)).join(',')}}`));
+            }
           }
           processed += chunk.rows;
           progress.report(processed);
         };
 
         // A pipeline of two: Node checks, plans and encodes chunk n+1 while PostgreSQL writes
-        // chunk n. Node yields to the event loop every few hundred rows, so the chunk in flight
-        // moves on as soon as PostgreSQL answers.
+        // chunk n (`planChunks` yields to the event loop every few hundred rows).
         let writing: Promise<void> = Promise.resolve();
-        for (let start = 0; start < file.records.length; start += chunkSize) {
-          const records = file.records.slice(start, start + chunkSize);
-          const valid: ValidRow[] = [];
-          for (let slice = 0; slice < records.length; slice += YIELD_EVERY) {
-            const checked = validateRows(records.slice(slice, slice + YIELD_EVERY), file.headers, mapping);
-            errors.push(...checked.errors);
-            invalidRows += checked.invalidRows;
-            valid.push(...checked.valid);
+        for await (const chunk of planChunks(batches, headers, mapping, planner, chunkSize)) {
+          totalRows += chunk.records;
+          invalidRows += chunk.invalidRows;
+          errors.add(chunk.errors);
+          skipped += chunk.skipped;
+          const rows: ClientRow[] = [];
+          const contacts: ContactRow[] = [];
+          for (let slice = 0; slice < chunk.inserts.length; slice += YIELD_EVERY) {
+            for (const { row, clientId } of chunk.inserts.slice(slice, slice + YIELD_EVERY)) {
+              rows.push(newClientRow(clientId, row.input, row.contact, now));
+              if (row.contact) contacts.push(contactRow(clientId, row.contact));
+            }
             await nextTurn();
           }
-          const decisions = planner.decide(valid);
-          skipped += decisions.skipped;
-          const rows: ClientRow[] = [];
-          for (let slice = 0; slice < decisions.inserts.length; slice += YIELD_EVERY) {
-            for (const row of decisions.inserts.slice(slice, slice + YIELD_EVERY)) rows.push(newClientRow(row.input, now));
-            await nextTurn();
+          // Contacts of companies created by an earlier row: added, and appended to their search text.
+          const appended = new Map<string, string>();
+          const existingContacts: { clientId: string; contact: TContactFields }[] = [];
+          for (const { clientId, contact, existing } of chunk.contactsOnly) {
+            if (existing) existingContacts.push({ clientId, contact });
+            else {
+              contacts.push(contactRow(clientId, contact));
+              appended.set(clientId, [appended.get(clientId), contactTerms(contact)].filter(Boolean).join(' '));
+            }
           }
           const inserts = rows.length > 0 ? columnArrays(rows, true) : null;
           await writing;
-          writing = write({ rows: valid.length, inserts, insertCount: rows.length, updates: decisions.updates });
+          writing = write({ rows: chunk.rows, inserts, insertCount: rows.length, contacts, appended, updates: chunk.updates, existingContacts });
           writing.catch(() => undefined); // awaited on the next turn or after the loop
         }
         await writing;
-        errors.sort((a, b) => a.row - b.row);
-        const counters = { insertedRows, updatedRows, skippedRows: skipped };
+        const counters = { insertedRows, updatedRows, skippedRows: skipped, insertedContacts };
         await timed(
           tx.clientImport.update({
             where: { id: ref.importId },
             data: {
               status: 'succeeded',
               ...counters,
-              totalRows: file.records.length,
-              validRows: file.records.length - invalidRows,
+              totalRows,
+              validRows: totalRows - invalidRows,
               processedRows: processed,
-              errors: reportedErrors(errors),
+              errors: errors.sorted(),
               failure: null,
               finishedAt: deps.clock(),
             },
@@ -324,15 +438,15 @@ export async function runClientImport(
         const message = error instanceof Error && error.name === 'DomainError' ? error.message : FAILURE;
         await tx.clientImport.update({
           where: { id: ref.importId },
-          data: { status: 'failed', failure: message, insertedRows: 0, updatedRows: 0, skippedRows: 0, finishedAt: deps.clock() },
+          data: { status: 'failed', failure: message, insertedRows: 0, updatedRows: 0, skippedRows: 0, insertedContacts: 0, finishedAt: deps.clock() },
           select: { id: true },
         });
         await recordAudit(tx, { tenantId: ref.tenantId, actorUserId: job.createdBy, action: 'client_import.failed', entityType: 'client_import', entityId: ref.importId, data: { error: error instanceof Error ? error.message.slice(0, 500) : 'unknown' } });
         return { outcome: 'failed', error, ...none };
       }
     },
-    // 10 MB of CSV is ~100k-200k rows: seconds of work, with a wide margin.
-    { timeoutMs: 10 * 60_000 },
+    // 100 MB of CSV is ~1M rows: about a minute of work, with a wide margin.
+    { timeoutMs: 30 * 60_000 },
   );
   await progress.settled();
   return { ...result, dbMs, totalMs: performance.now() - started };

@@ -1,45 +1,52 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { badRequest, FileTooLargeError } from '../shared/errors.ts';
-import { decodeCsv, detectDelimiter, MAX_IMPORT_BYTES } from './csv.ts';
+import { MAX_IMPORT_BYTES } from './csv.ts';
+import { inspectImportFile, type InspectedImportFile } from './import-file.ts';
+import { writeImportFile } from './import-file-store.ts';
 import { suggestMapping } from './import-fields.ts';
-import { readImportFile } from './plan-client-import.ts';
-
-const PREVIEW_ROWS = 5;
 
 /**
- * Stores an uploaded CSV file and tells what was found in it: encoding (UTF-8 or Windows-1252),
- * separator, headers, a suggested mapping and the first rows. Nothing is validated row by row
- * yet: that is the dry run, once the user has checked the mapping.
+ * Stores an uploaded CSV file, already inspected as it streamed in (`ImportFileInspector`:
+ * encoding, separator, headers, rows), and tells the wizard what was found: a suggested mapping
+ * and the first rows. The bytes are copied into the import's slices from `content`, a stream
+ * (the API's spooled upload), never as one buffer. Nothing is validated row by row yet: that is
+ * the dry run, once the user has checked the mapping.
  */
-export async function uploadClientImport({ tx, actor }: TenantDeps, input: { fileName: string; content: Uint8Array }) {
-  if (input.content.length > MAX_IMPORT_BYTES) throw new FileTooLargeError(MAX_IMPORT_BYTES);
-  const { text } = decodeCsv(input.content);
-  const delimiter = detectDelimiter(text);
-  const file = readImportFile(input.content, delimiter);
-  if (file.headers.every((h) => h === '')) throw badRequest("Ligne d'en-tête vide", { file: ["Ligne d'en-tête vide"] });
+export async function storeClientImport(
+  { tx, actor }: TenantDeps,
+  input: { fileName: string; inspected: InspectedImportFile; content: AsyncIterable<Uint8Array> | Iterable<Uint8Array> },
+) {
+  const { inspected } = input;
   const fileName = input.fileName.replace(/[\r\n\\/]/g, ' ').trim().slice(0, 200) || 'import.csv';
   const created = await tx.clientImport.create({
     data: {
       tenantId: actor.tenantId,
       createdBy: actor.userId,
       fileName,
-      content: Buffer.from(input.content.buffer, input.content.byteOffset, input.content.byteLength) as Uint8Array<ArrayBuffer>,
-      encoding: file.encoding,
-      delimiter,
-      totalRows: file.records.length,
+      sizeBytes: inspected.sizeBytes,
+      sha256: inspected.sha256,
+      encoding: inspected.encoding,
+      delimiter: inspected.delimiter,
+      totalRows: inspected.totalRows,
     },
     select: { id: true },
   });
-  await auditAs(tx, actor, { action: 'client_import.uploaded', entityType: 'client_import', entityId: created.id, data: { fileName, rows: file.records.length } });
+  await writeImportFile(tx, actor.tenantId, created.id, input.content);
+  await auditAs(tx, actor, { action: 'client_import.uploaded', entityType: 'client_import', entityId: created.id, data: { fileName, rows: inspected.totalRows, bytes: inspected.sizeBytes } });
   return {
     id: created.id,
     fileName,
-    encoding: file.encoding,
-    delimiter,
-    headers: file.headers,
-    suggestedMapping: suggestMapping(file.headers),
-    preview: file.records.slice(0, PREVIEW_ROWS).map((r) => file.headers.map((_, i) => r.cells[i] ?? '')),
-    totalRows: file.records.length,
+    encoding: inspected.encoding,
+    delimiter: inspected.delimiter,
+    headers: inspected.headers,
+    suggestedMapping: suggestMapping(inspected.headers),
+    preview: inspected.preview,
+    totalRows: inspected.totalRows,
   };
+}
+
+/** Inspects and stores a file held in memory (small files: tests, the demo seed). */
+export async function uploadClientImport(deps: TenantDeps, input: { fileName: string; content: Uint8Array; maxBytes?: number }) {
+  const inspected = await inspectImportFile([input.content], input.maxBytes ?? MAX_IMPORT_BYTES);
+  return storeClientImport(deps, { fileName: input.fileName, inspected, content: [input.content] });
 }

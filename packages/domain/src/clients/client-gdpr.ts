@@ -90,6 +90,11 @@ export async function anonymiseClient(deps: TenantDeps, input: TAnonymiseClientI
       anonymisedAt: now,
     },
   });
+  // A company's contacts are people: their identity and details go too (the rows stay, as the client's).
+  await tx.clientContact.updateMany({
+    where: { tenantId: actor.tenantId, clientId: client.id },
+    data: { civility: null, firstName: null, lastName: 'ANONYMISÉ', role: null, email: null, phone: null, mobile: null },
+  });
   // Free texts written about the person: activities and appointments keep their dates and kinds.
   await tx.activity.updateMany({ where: { tenantId: actor.tenantId, clientId: client.id }, data: { subject: 'Activité anonymisée', body: '' } });
   await tx.appointment.updateMany({ where: { tenantId: actor.tenantId, clientId: client.id }, data: { title: 'Rendez-vous anonymisé', notes: '', location: '' } });

@@ -1,4 +1,7 @@
 import type { Client } from '@crm/db';
+import { nationalPhone } from './french-numbering.ts';
+
+export { nationalPhone };
 
 /** Lower case without accents: what sorting and searching compare. */
 // Printable ASCII holds no diacritic but ^ and `: such text skips Unicode normalisation, the
@@ -7,30 +10,47 @@ const PLAIN = /^[\x20-\x5d\x5f\x61-\x7e]*$/;
 export const fold = (value: string): string =>
   (PLAIN.test(value) ? value : value.normalize('NFD').replace(/\p{Diacritic}/gu, '')).toLowerCase().replace(/\s+/g, ' ').trim();
 
-/** A French E.164 number as dialled in France (+33612345678 -> 0612345678); others unchanged. */
-export const nationalPhone = (phone: string): string => (phone.startsWith('+33') ? `0${phone.slice(3)}` : phone);
 
 export function displayNameOf(c: { kind: string; firstName?: string | null; lastName?: string | null; companyName?: string | null }): string {
   if (c.kind === 'company') return c.companyName ?? '';
   return [c.lastName?.toUpperCase(), c.firstName].filter(Boolean).join(' ');
 }
 
-/** The derived columns, recomputed on every write from the stored fields. */
-export function derivedColumns(c: Parameters<typeof displayNameOf>[0] & {
+/** What a company's contact adds to its client's search text. */
+export interface ContactSearchTerms {
+  firstName?: string | null;
+  lastName?: string | null;
   email?: string | null;
   phone?: string | null;
   mobile?: string | null;
-  siret?: string | null;
-  siren?: string | null;
-}) {
+}
+
+/** Phones once each, French ones as they are dialled (06..., 0690...): the list's search reads a typed +33 or +590 the same way. */
+const dialled = (phone?: string | null, mobile?: string | null) =>
+  phone && mobile ? [nationalPhone(phone), nationalPhone(mobile)] : phone || mobile ? [nationalPhone((phone || mobile)!)] : [];
+
+/**
+ * The derived columns, recomputed on every write from the stored fields. A company's search
+ * text also holds its contacts' names, e-mails and phones, so searching for the person one
+ * deals with finds their company. Every character here is trigrams to index on each write.
+ */
+export function derivedColumns(
+  c: Parameters<typeof displayNameOf>[0] & {
+    email?: string | null;
+    phone?: string | null;
+    mobile?: string | null;
+    siret?: string | null;
+    siren?: string | null;
+  },
+  contacts: readonly ContactSearchTerms[] = [],
+) {
   const displayName = displayNameOf(c);
-  // Phones once each, French ones as they are dialled (06...): the list's search reads a typed
-  // +33 the same way. Every character here is trigrams to index on each write.
-  const phones = [c.phone, c.mobile].filter(Boolean).map((p) => nationalPhone(p!));
+  const terms = [c.firstName, c.lastName, c.companyName, c.email, ...dialled(c.phone, c.mobile), c.siret ?? c.siren];
+  for (const contact of contacts) terms.push(contact.firstName, contact.lastName, contact.email, ...dialled(contact.phone, contact.mobile));
   return {
     displayName,
     sortName: fold(displayName),
-    searchText: fold([c.firstName, c.lastName, c.companyName, c.email, ...phones, c.siret ?? c.siren].filter(Boolean).join(' ')),
+    searchText: fold(terms.filter(Boolean).join(' ')),
   };
 }
 

@@ -1,19 +1,22 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { z } from 'zod';
 import { ZEmail } from '../auth/auth.schema.ts';
 import { ZPostalAddress, ZSiren, ZSiret } from '../shared/identifiers.schema.ts';
+import { parsePhone } from './phone-numbers.ts';
 
-/** A French or international phone number, stored in E.164 ("+33612345678"). */
+/**
+ * A French (metropolitan or overseas, `parsePhone`) or international phone number, stored in
+ * E.164: "+33612345678", "+590690123456".
+ */
 export const ZPhone = z
   .string()
   .trim()
   .transform((value, ctx) => {
-    const phone = parsePhoneNumberFromString(value, 'FR');
-    if (!phone?.isValid()) {
+    const phone = parsePhone(value);
+    if (phone === null) {
       ctx.addIssue({ code: 'custom', message: 'Numéro de téléphone invalide' });
       return z.NEVER;
     }
-    return phone.number;
+    return phone;
   });
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -62,6 +65,31 @@ export type TCreateClientInput = z.infer<typeof ZCreateClientInput>;
 
 export const ZUpdateClientInput = ZClientFields.extend({ clientId: z.uuid('Client invalide') }).strict();
 export type TUpdateClientInput = z.infer<typeof ZUpdateClientInput>;
+
+/** A person to deal with at a company client: a name (first or last), a role, how to reach them. */
+const ZContactFields = z.object({
+  civility: optional(z.enum(CIVILITIES, 'Civilité inconnue')),
+  firstName: optional(text(80)),
+  lastName: optional(text(80)),
+  role: optional(text(120)),
+  email: optional(ZEmail),
+  phone: optional(ZPhone),
+  mobile: optional(ZPhone),
+});
+export type TContactFields = z.infer<typeof ZContactFields>;
+const contactName = { path: ['lastName'], message: 'Nom ou prénom du contact requis', when: () => true };
+export const ZContactInput = ZContactFields.strict().refine((c) => Boolean(c.lastName || c.firstName), contactName);
+
+export const ZAddClientContactInput = ZContactFields.extend({ clientId: z.uuid('Client invalide') })
+  .strict()
+  .refine((c) => Boolean(c.lastName || c.firstName), contactName);
+export type TAddClientContactInput = z.infer<typeof ZAddClientContactInput>;
+
+export const ZUpdateClientContactInput = ZContactFields.extend({ contactId: z.uuid('Contact invalide') }).strict();
+export type TUpdateClientContactInput = z.infer<typeof ZUpdateClientContactInput>;
+
+export const ZClientContactIdInput = z.strictObject({ contactId: z.uuid('Contact invalide') });
+export type TClientContactIdInput = z.infer<typeof ZClientContactIdInput>;
 
 export const ZClientIdInput = z.strictObject({ clientId: z.uuid('Client invalide') });
 export type TClientIdInput = z.infer<typeof ZClientIdInput>;

@@ -50,7 +50,7 @@ export async function listClients({ tx, actor }: TenantDeps, input: TListClients
   if (search) {
     // A phone or SIRET typed with spaces is one token; otherwise every word must match, in any order.
     const digits = search.replace(/[\s.-]/g, '');
-    const words = /^\+?\d{4,}$/.test(digits) ? [nationalPhone(digits.replace(/^0033/, '+33'))] : search.split(' ');
+    const words = /^\+?\d{4,}$/.test(digits) ? [nationalPhone(digits.replace(/^00(?=[1-9])/, '+'))] : search.split(' ');
     for (const word of words) where.push(Prisma.sql`search_text LIKE ${`%${likeEscape(word)}%`}`);
   }
   const byName = input.sort === 'name';

@@ -2,6 +2,7 @@ import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import { assertAssignableSalesRep } from '../sales-reps/sales-rep-view.ts';
+import { contactSearchTerms } from './client-contacts.ts';
 import { clientColumns, missingName } from './client-fields.ts';
 import { derivedColumns, toClientView } from './client-view.ts';
 import type { TClientIdInput, TUpdateClientInput } from './clients.schema.ts';
@@ -26,7 +27,7 @@ export async function updateClient(deps: TenantDeps, input: TUpdateClientInput) 
   const merged = { ...current, ...(columns as object) };
   const missing = missingName(merged);
   if (missing) throw conflict(missing.message, { [missing.field]: [missing.message] });
-  const updated = await deps.tx.client.update({ where: { id: clientId }, data: { ...columns, ...derivedColumns(merged) } });
+  const updated = await deps.tx.client.update({ where: { id: clientId }, data: { ...columns, ...derivedColumns(merged, await contactSearchTerms(deps.tx, current.tenantId, clientId)) } });
   await auditAs(deps.tx, deps.actor, { action: 'client.updated', entityType: 'client', entityId: clientId, data: { fields: Object.keys(fields) } });
   return toClientView(updated);
 }

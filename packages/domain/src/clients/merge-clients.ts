@@ -1,6 +1,7 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { contactSearchTerms } from './client-contacts.ts';
 import { clientReferences, sqlIdentifier } from './client-references.ts';
 import { derivedColumns, toClientView } from './client-view.ts';
 import type { TMergeClientsInput } from './clients.schema.ts';
@@ -53,7 +54,8 @@ export async function mergeClients(deps: TenantDeps, input: TMergeClientsInput) 
       notes: [target.notes, source.notes && `[Fusion de ${source.displayName}] ${source.notes}`].filter(Boolean).join('\n\n'),
       marketingConsent: target.marketingConsent || source.marketingConsent,
       marketingConsentAt: target.marketingConsent ? target.marketingConsentAt : source.marketingConsentAt,
-      ...derivedColumns(merged),
+      // The source's contacts moved with the other references: the target's search finds them.
+      ...derivedColumns(merged, await contactSearchTerms(tx, actor.tenantId, target.id)),
     },
   });
   await tx.client.update({

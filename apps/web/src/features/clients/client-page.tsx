@@ -10,6 +10,7 @@ import { useCan } from '../auth/session.tsx';
 import { ClientTimeline } from '../activities/client-timeline.tsx';
 import { DocumentsPanel } from '../documents/documents-panel.tsx';
 import { ClientPayments } from '../payments/client-payments.tsx';
+import { ClientContactsPanel } from './client-contacts-panel.tsx';
 import { ClientForm } from './client-form.tsx';
 import { ClientRecordActions } from './client-record-actions.tsx';
 
@@ -83,6 +84,7 @@ export function ClientPage() {
           {c.anonymisedAt && (<><dt>{t.clients.anonymised}</dt><dd>{formatDate(c.anonymisedAt)}</dd></>)}
         </dl>
       </div>
+      {c.kind === 'company' && <ClientContactsPanel clientId={c.id} canWrite={canWrite && !archived} />}
       <ClientRecordActions client={c} />
       <ClientContracts clientId={c.id} />
       <ClientPayments clientId={c.id} />

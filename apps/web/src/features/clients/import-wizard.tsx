@@ -1,4 +1,5 @@
 import type { RouterInputs, RouterOutputs } from '@crm/trpc';
+import { previewImportRow } from '@crm/domain/browser';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState, type DragEvent } from 'react';
 import { Link } from 'react-router';
@@ -73,7 +74,7 @@ function ImportProgress({ importId }: { importId: string }) {
       <h2>{t.clientImport.statuses[job.status]}</h2>
       <progress className="import-progress" max={Math.max(job.validRows, 1)} value={done ? job.validRows : job.processedRows} aria-label={t.clientImport.progress} />
       <p>{t.clientImport.processed(job.processedRows, job.validRows)}</p>
-      {done && <p role="status">{t.clientImport.result(job.insertedRows, job.updatedRows, job.skippedRows)}</p>}
+      {done && <p role="status">{t.clientImport.result(job.insertedRows, job.updatedRows, job.skippedRows, job.insertedContacts)}</p>}
       {job.status === 'failed' && <FormMessage error={job.failure ?? t.app.error} />}
       {done && job.errors.length > 0 && (
         <>
@@ -175,6 +176,23 @@ export function ImportWizard() {
               </tbody>
             </table>
           </div>
+          <h3>{t.clientImport.importedAs}</h3>
+          <p className="muted">{t.clientImport.companyRule}</p>
+          <div className="table-scroll">
+            <table className="table" aria-label={t.clientImport.importedAs}>
+              <tbody>
+                {uploaded.preview.map((row, r) => {
+                  const made = previewImportRow(mapping, row);
+                  return (
+                    <tr key={r}>
+                      <td>{t.clientImport.row} {r + 2}</td>
+                      <td>{made.kind === 'company' ? t.clientImport.asCompany(made.contact) : made.kind === 'person' ? t.clientImport.asPerson : made.kind}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
           {mappingErrors?.map((m) => <p key={m} className="field__error">{m}</p>)}
           <label className="field">
             <span>{t.clientImport.policy}</span>
@@ -194,7 +212,7 @@ export function ImportWizard() {
       {uploaded && report && (
         <div className="card stack">
           <h2>{t.clientImport.reportTitle}</h2>
-          <p role="status">{t.clientImport.report(report.validRows, report.invalidRows, report.toInsert, report.toUpdate, report.toSkip)}</p>
+          <p role="status">{t.clientImport.report(report.validRows, report.invalidRows, report.toInsert, report.toUpdate, report.toSkip, report.contacts)}</p>
           <ErrorsTable errors={report.errors} />
           <FormMessage error={start.error ? messageOf(start.error) : null} />
           <div className="actions">
