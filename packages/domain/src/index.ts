@@ -5,6 +5,7 @@ export * from './shared/context.ts';
 export * from './shared/identifiers.ts';
 export * from './shared/identifiers.schema.ts';
 export * from './shared/money.ts';
+export * from './shared/input-rules.ts';
 export * from './access/permissions.ts';
 export * from './events/catalogue.ts';
 export * from './events/emit-event.ts';

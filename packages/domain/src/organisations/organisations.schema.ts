@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { safeText, text } from '../shared/input-rules.ts';
 import { ZCreditorIdentifier, ZSepaIban } from '../sepa/sepa.schema.ts';
 import {
   ZBic,
@@ -14,9 +15,9 @@ export const SUPPORTED_LOCALES = ['fr-FR'] as const;
 
 /** Partial update of the organisation's settings; `null` clears an optional field. */
 export const ZUpdateOrganisationInput = z.strictObject({
-  name: z.string().trim().min(1, 'Nom requis').max(120, 'Nom trop long').optional(),
-  legalName: z.string().trim().min(1, 'Raison sociale requise').max(140, 'Raison sociale trop longue').nullable().optional(),
-  legalForm: z.string().trim().max(20).nullable().optional(),
+  name: safeText().trim().min(1, 'Nom requis').max(120, 'Nom trop long').optional(),
+  legalName: safeText().trim().min(1, 'Raison sociale requise').max(140, 'Raison sociale trop longue').nullable().optional(),
+  legalForm: text(20).nullable().optional(),
   siren: ZSiren.nullable().optional(),
   siret: ZSiret.nullable().optional(),
   vatNumber: ZFrVat.nullable().optional(),
@@ -24,13 +25,12 @@ export const ZUpdateOrganisationInput = z.strictObject({
   sepaCreditorId: ZCreditorIdentifier.nullable().optional(),
   creditorIban: ZSepaIban.nullable().optional(),
   creditorBic: ZBic.nullable().optional(),
-  invoicePrefix: z
-    .string()
+  invoicePrefix: safeText()
     .trim()
     .toUpperCase()
     .regex(/^[A-Z0-9-]{1,10}$/, 'Préfixe invalide (1 à 10 lettres, chiffres ou tirets)')
     .optional(),
-  timezone: z.string().refine((tz) => TIME_ZONES.has(tz), 'Fuseau horaire inconnu').optional(),
+  timezone: safeText().max(64, 'Fuseau horaire inconnu').refine((tz) => TIME_ZONES.has(tz), 'Fuseau horaire inconnu').optional(),
   locale: z.enum(SUPPORTED_LOCALES, 'Langue non prise en charge').optional(),
 });
 export type TUpdateOrganisationInput = z.infer<typeof ZUpdateOrganisationInput>;
