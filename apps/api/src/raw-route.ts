@@ -1,4 +1,4 @@
-import { withMember } from '@crm/db';
+import { classifyDbError, withMember } from '@crm/db';
 import { DomainError, FileTooLargeError, verifyAccessToken, type AccessClaims, type Permission, type TenantDeps } from '@crm/domain';
 import { actorFrom, type CrmServices } from '@crm/trpc';
 import { TRPCError } from '@trpc/server';
@@ -56,11 +56,29 @@ export async function readRawBody(req: Request, res: Response, limit: number): P
   let parse = rawParsers.get(limit);
   if (!parse) rawParsers.set(limit, (parse = express.raw({ type: () => true, limit })));
   const tooLarge = await new Promise<boolean>((resolve, reject) => {
-    parse(req, res, (error?: Error & { type?: string }) => (error?.type === 'entity.too.large' ? resolve(true) : error ? reject(error) : resolve(false)));
+    parse(req, res, (error?: BodyError) => (error?.type === 'entity.too.large' ? resolve(true) : error ? reject(bodyRefusal(error)) : resolve(false)));
   });
   if (tooLarge) throw new FileTooLargeError(limit);
   const body: unknown = req.body;
   return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+}
+
+type BodyError = Error & { type?: string; status?: number };
+
+/**
+ * What the body reader raised, as the client's error: an unsupported Content-Encoding (415), a
+ * corrupt compressed body, an aborted upload (400). Only a failure of ours stays a 500.
+ */
+function bodyRefusal(error: BodyError): Error {
+  if (error.type === 'encoding.unsupported') {
+    return new HttpRefusal('UNSUPPORTED_MEDIA_TYPE', 'Encodage de contenu non pris en charge (Content-Encoding : gzip, deflate, br ou aucun)', {
+      file: ['Encodage de contenu non pris en charge'],
+    });
+  }
+  if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    return new HttpRefusal('BAD_REQUEST', 'Corps de la requête illisible (envoi interrompu ou compression invalide)', { file: ['Fichier illisible'] });
+  }
+  return error;
 }
 
 /** An error from a refusal another layer knows how to word (code, message, field errors). */
@@ -74,13 +92,24 @@ export class HttpRefusal extends Error {
   }
 }
 
+const REFUSED_VALUE = 'Valeur refusée : caractère, date ou nombre hors des limites acceptées';
+
+/** A database error that means the caller's mistake, worded as the procedures word it (packages/trpc/src/errors.ts). */
+function fromDatabase(error: unknown): HttpRefusal | null {
+  const db = classifyDbError(error);
+  if (db?.kind === 'not_found') return new HttpRefusal('NOT_FOUND', 'Introuvable');
+  if (db?.kind === 'conflict') return new HttpRefusal('CONFLICT', 'Existe déjà');
+  if (db?.kind === 'invalid_input') return new HttpRefusal('BAD_REQUEST', REFUSED_VALUE, { '': [REFUSED_VALUE] });
+  return null;
+}
+
 /**
  * The JSON error answer: known refusals with their status and field errors, anything else a
  * logged 500. A file too large is a 413, and a refused upload closes the connection rather
  * than reading the rest of its body.
  */
 export function answerError(res: Response, log: Logger, raised: unknown, what: string): void {
-  const error = raised instanceof FileTooLargeError ? new HttpRefusal('PAYLOAD_TOO_LARGE', raised.message, raised.fieldErrors) : raised;
+  const error = raised instanceof FileTooLargeError ? new HttpRefusal('PAYLOAD_TOO_LARGE', raised.message, raised.fieldErrors) : (fromDatabase(raised) ?? raised);
   if (error instanceof HttpRefusal && (error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'UNSUPPORTED_MEDIA_TYPE')) res.setHeader('connection', 'close');
   const known = error instanceof TRPCError || error instanceof DomainError || error instanceof HttpRefusal;
   const code = known ? error.code : 'INTERNAL_SERVER_ERROR';

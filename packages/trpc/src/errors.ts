@@ -2,9 +2,14 @@ import { classifyDbError } from '@crm/db';
 import { DomainError, type FieldErrors } from '@crm/domain';
 import { TRPCError } from '@trpc/server';
 
+const REFUSED_VALUE = 'Valeur refusée : caractère, date ou nombre hors des limites acceptées';
+
+/** The field error of a value the database refused (the input rules missed it): on the whole input. */
+const refusedValue = () => new DomainError('BAD_REQUEST', REFUSED_VALUE, { fieldErrors: { '': [REFUSED_VALUE] } });
+
 /**
  * The one place where failures become API errors:
- * invalid input -> BAD_REQUEST with field errors; unknown or foreign id -> NOT_FOUND;
+ * invalid input (or a value the database refuses) -> BAD_REQUEST with field errors; unknown or foreign id -> NOT_FOUND;
  * unique violation -> CONFLICT; role -> FORBIDDEN; anything unexpected -> INTERNAL_SERVER_ERROR
  * with a generic message (the details go to the log, not to the caller).
  */
@@ -16,6 +21,7 @@ export function toTRPCError(error: TRPCError): TRPCError {
   const db = classifyDbError(cause);
   if (db?.kind === 'not_found') return new TRPCError({ code: 'NOT_FOUND', message: 'Introuvable', cause });
   if (db?.kind === 'conflict') return new TRPCError({ code: 'CONFLICT', message: 'Existe déjà', cause });
+  if (db?.kind === 'invalid_input') return new TRPCError({ code: 'BAD_REQUEST', message: REFUSED_VALUE, cause: refusedValue() });
   return error;
 }
 

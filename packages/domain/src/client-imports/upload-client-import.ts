@@ -1,6 +1,7 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, FileTooLargeError } from '../shared/errors.ts';
+import { fileNameOf } from '../shared/input-rules.ts';
 import { decodeCsv, detectDelimiter, MAX_IMPORT_BYTES } from './csv.ts';
 import { suggestMapping } from './import-fields.ts';
 import { readImportFile } from './plan-client-import.ts';
@@ -18,7 +19,7 @@ export async function uploadClientImport({ tx, actor }: TenantDeps, input: { fil
   const delimiter = detectDelimiter(text);
   const file = readImportFile(input.content, delimiter);
   if (file.headers.every((h) => h === '')) throw badRequest("Ligne d'en-tête vide", { file: ["Ligne d'en-tête vide"] });
-  const fileName = input.fileName.replace(/[\r\n\\/]/g, ' ').trim().slice(0, 200) || 'import.csv';
+  const fileName = fileNameOf(input.fileName, 'import.csv');
   const created = await tx.clientImport.create({
     data: {
       tenantId: actor.tenantId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { badRequest } from './errors.ts';
 
 // The rules every value from outside meets before a use case sees it, written once. Every
 // string of every procedure's input is built from `safeText` / `safeMultilineText` (a test walks
@@ -77,6 +78,16 @@ export const ZCursor = z
  * offered back at download, never used to build a path. Path separators become spaces; control
  * characters and lone surrogates are refused.
  */
-export const ZFileName = safeText('Nom de fichier invalide (caractère de contrôle)')
+export const ZFileName = z
+  .string('Nom de fichier requis')
+  .refine((name) => !hasForbiddenCharacters(name), { message: 'Nom de fichier invalide (caractère de contrôle)', abort: true })
   .transform((name) => name.replace(/[\\/]/g, ' ').replace(/\s+/g, ' ').trim())
   .pipe(z.string().min(1, 'Nom de fichier requis').max(200, '200 caractères au plus'));
+
+/** A file name from a raw upload route (`fallback` when none was sent), or BAD_REQUEST with a field error on `fileName`. */
+export function fileNameOf(raw: string | undefined, fallback: string): string {
+  const parsed = ZFileName.safeParse(raw === undefined || raw.trim() === '' ? fallback : raw);
+  if (parsed.success) return parsed.data;
+  const messages = parsed.error.issues.map((issue) => issue.message);
+  throw badRequest(messages[0] ?? 'Nom de fichier invalide', { fileName: messages });
+}
