@@ -137,6 +137,7 @@ export {
 export { parseBankReturnFile } from './sepa/bank-returns.ts';
 export { RETURN_CSV_COLUMNS } from './sepa/bank-return-csv.ts';
 export { parseAmountCents, type BankReturnFile, type BankReturnFileKind, type BankReturnLine, type BankReturnStatus, type BankReturnBlockStatus, type BankReturnProblem } from './sepa/bank-return-types.ts';
+export * from './sepa/sepa-reason-codes.ts';
 export * from './contracts/contracts.schema.ts';
 export { CONTRACT_STATUS_LABELS, lineTotals, contractTotals, type ContractView } from './contracts/contract-view.ts';
 export { CONTRACT_TRANSITIONS, type ContractTransition } from './contracts/contract-state.ts';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bucketOf, loadVisibleClient, memberNames } from '../activities/activity-view.ts';
 import { parisDay } from '../dashboard/project-event.ts';
 import type { EventType } from '../events/catalogue.ts';
+import { reasonLabel } from '../sepa/sepa-reason-codes.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest } from '../shared/errors.ts';
 import { ZCursor } from '../shared/input-rules.ts';
@@ -128,7 +129,10 @@ const CLIENT_EVENTS: Partial<Record<EventType, { title: string | ((p: Payload) =
   'contract.terminated': { title: 'Contrat résilié', detail: (p) => `Fin le ${frenchDate(p.endDate)}${text(p.reason) ? ` : ${String(p.reason)}` : ''}` },
   'contract.cancelled': { title: (p) => (p.withdrawn ? 'Rétractation du contrat' : 'Contrat annulé'), detail: (p) => text(p.reason) },
   'payment.received': { title: 'Paiement reçu', detail: (p) => `${money(p)} le ${frenchDate(p.receivedOn)} (${METHODS[String(p.method)] ?? String(p.method)})` },
-  'payment.rejected': { title: 'Prélèvement rejeté', detail: (p) => `${money(p)} le ${frenchDate(p.rejectedOn)}, motif ${String(p.reasonCode)}` },
+  'payment.rejected': {
+    title: (p) => (p.rTransaction === 'return' ? 'Prélèvement retourné' : p.rTransaction === 'refund' ? 'Prélèvement remboursé au débiteur' : 'Prélèvement rejeté'),
+    detail: (p) => `${money(p)} le ${frenchDate(p.rejectedOn)}, ${reasonLabel(typeof p.reasonCode === 'string' ? p.reasonCode : null)}`,
+  },
   'invoice.created': { title: 'Facture émise', detail: (p) => `${String(p.number)} : ${EUR.format(Number(p.totalCents) / 100)}` },
 };
 

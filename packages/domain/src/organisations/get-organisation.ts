@@ -26,6 +26,7 @@ export function toOrganisationView(o: Organisation) {
     creditorBic: o.creditorBic,
     /** The day of the month debits fall due when a contract sets none (its schedule preview needs it). */
     sepaDebitDay: o.sepaDebitDay,
+    sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
     locale: o.locale,

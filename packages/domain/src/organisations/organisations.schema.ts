@@ -25,6 +25,8 @@ export const ZUpdateOrganisationInput = z.strictObject({
   sepaCreditorId: ZCreditorIdentifier.nullable().optional(),
   creditorIban: ZSepaIban.nullable().optional(),
   creditorBic: ZBic.nullable().optional(),
+  /** The bank reports insufficient funds as MS03 ("reason not specified"): such rejections may then be presented again. */
+  sepaMs03InsufficientFunds: z.boolean().optional(),
   invoicePrefix: safeText()
     .trim()
     .toUpperCase()

@@ -1,4 +1,5 @@
 import type { Prisma } from '@crm/db';
+import { reasonLabel } from '../sepa/sepa-reason-codes.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { isoOf } from './dates.ts';
@@ -14,6 +15,10 @@ export function toPaymentView(p: PaymentRow) {
     amountCents: p.amountCents,
     valueDate: isoOf(p.valueDate),
     reasonCode: p.reasonCode,
+    /** "Provision insuffisante (AM04)" for a rejection, null for a payment received. */
+    reasonLabel: p.outcome === 'rejected' ? reasonLabel(p.reasonCode) : null,
+    reasonCategory: p.reasonCategory,
+    rTransaction: p.rTransaction,
     reference: p.reference,
     scheduleItemId: p.scheduleItemId,
     clientId: p.clientId,
@@ -68,6 +73,8 @@ function toItemView(i: ItemRow) {
     batchId: i.batchId,
     batchNumber: i.batch?.number ?? null,
     reasonCode: last?.outcome === 'rejected' ? last.reasonCode : null,
+    reasonLabel: last?.outcome === 'rejected' ? reasonLabel(last.reasonCode) : null,
+    reasonCategory: last?.outcome === 'rejected' ? last.reasonCategory : null,
   };
 }
 export type ScheduleItemView = ReturnType<typeof toItemView>;
