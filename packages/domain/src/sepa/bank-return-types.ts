@@ -57,7 +57,7 @@ export const returnFileError = (message: string) => badRequest(message, { file: 
  * replaced (a NUL would make the stored report unwritable), cut to a readable length.
  */
 export function shown(value: string, max = 60): string {
-  const printable = value.replace(/[\u0000-\u001f\u007f-\u009f]|\p{Cs}/gu, '\ufffd');
+  const printable = value.replace(/\p{Cc}|\p{Cs}/gu, '\ufffd');
   return printable.length > max ? `${printable.slice(0, max - 1)}…` : printable;
 }
 

@@ -6,10 +6,10 @@ import { badRequest } from './errors.ts';
 // the router to prove it), every business date from `ZDay`, every instant from `ZInstant`, every
 // keyset cursor from `ZCursor`. Pure (no Node API): the web bundle may import it.
 
-/** C0 controls (NUL included), DEL and C1 controls: nothing a person types on one line. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** C0 controls (NUL included), DEL and C1 controls (Unicode's Cc): nothing a person types on one line. */
+const CONTROL = /\p{Cc}/u;
 /** The same, but tab, line feed and carriage return are allowed (notes, descriptions). */
-const CONTROL_MULTILINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const CONTROL_MULTILINE = /(?![\t\n\r])\p{Cc}/u;
 /** Half of a UTF-16 pair without its other half: not a character, and PostgreSQL would store U+FFFD instead. */
 const LONE_SURROGATE = /\p{Cs}/u;
 

@@ -28,6 +28,7 @@ function toForm(o: Organisation) {
     sepaCreditorId: o.sepaCreditorId ?? '',
     creditorIban: o.creditorIban ?? '',
     creditorBic: o.creditorBic ?? '',
+    sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
     locale: o.locale,
@@ -50,6 +51,7 @@ function toUpdate(f: Form): Update {
     sepaCreditorId: orNull(f.sepaCreditorId),
     creditorIban: orNull(f.creditorIban),
     creditorBic: orNull(f.creditorBic),
+    sepaMs03InsufficientFunds: f.sepaMs03InsufficientFunds,
     invoicePrefix: f.invoicePrefix,
     timezone: f.timezone,
     locale: f.locale as Update['locale'],
@@ -86,7 +88,7 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
     setSaved(false);
     setForm({ ...form, [key]: e.target.value });
   };
-  const field = (key: keyof Form, label: string, extra: Record<string, unknown> = {}) => (
+  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds'>, label: string, extra: Record<string, unknown> = {}) => (
     <TextField label={label} name={key} errors={errors} value={form[key]} onChange={set(key)} disabled={!canWrite} {...extra} />
   );
   // Server field errors on the address come as "address.postalCode": show them on the inputs.
@@ -129,6 +131,11 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
           {field('creditorIban', t.organisation.creditorIban)}
           {field('creditorBic', t.organisation.creditorBic)}
         </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.sepaMs03InsufficientFunds} disabled={!canWrite}
+            onChange={(e) => { setSaved(false); setForm({ ...form, sepaMs03InsufficientFunds: e.target.checked }); }} />
+          {t.organisation.sepaMs03InsufficientFunds}
+        </label>
       </fieldset>
       <fieldset className="card">
         <legend>{t.organisation.invoicing}</legend>
