@@ -119,7 +119,8 @@ export function createApp(options: AppOptions): express.Express {
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) options.log.error({ err: error }, 'unhandled error');
-    res.status(status).json({ error: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', message: status === 500 ? 'Erreur interne' : 'Requête invalide' } });
+    const refused = { code: 'BAD_REQUEST', message: 'Requête invalide', fieldErrors: { '': ['Requête invalide'] } };
+    res.status(status).json({ error: status === 500 ? { code: 'INTERNAL_SERVER_ERROR', message: 'Erreur interne' } : refused });
   };
   app.use(onError);
   return app;

@@ -17,9 +17,10 @@ export function clientsCsvExport(services: CrmServices, log: Logger) {
   return async (req: Request, res: Response) => {
     try {
       const claims = await bearerClaims(services, req);
-      const filters = ZListClientsInput.omit({ cursor: true, limit: true, direction: true }).safeParse(Object.fromEntries(
-        Object.entries(req.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''),
-      ));
+      // Empty parameters are absent filters; a repeated one (an array) is refused like any wrong value.
+      const filters = ZListClientsInput.omit({ cursor: true, limit: true, direction: true }).safeParse(
+        Object.fromEntries(Object.entries(req.query).filter((entry) => entry[1] !== '')),
+      );
       if (!filters.success) {
         const fieldErrors: Record<string, string[]> = {};
         for (const issue of filters.error.issues) (fieldErrors[issue.path.join('.')] ??= []).push(issue.message);

@@ -50,9 +50,15 @@ const rawParsers = new Map<number, ReturnType<typeof express.raw>>();
 
 /**
  * The request's raw bytes, up to `limit`: refused by Content-Length before a byte is read, or
- * once the stream passes the limit (FileTooLargeError, answered 413 by `answerError`).
+ * once the stream passes the limit (FileTooLargeError, answered 413 by `answerError`); a form
+ * body (multipart, urlencoded) or an unsupported Content-Encoding is refused with 415.
  */
 export async function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+  // The routes take the file's own bytes: a form would be read as the file, boundaries and all.
+  const type = req.header('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type.startsWith('multipart/') || type === 'application/x-www-form-urlencoded') {
+    throw new HttpRefusal('UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier brut, pas un formulaire (multipart)', { file: ['Envoyez le fichier brut, pas un formulaire'] });
+  }
   let parse = rawParsers.get(limit);
   if (!parse) rawParsers.set(limit, (parse = express.raw({ type: () => true, limit })));
   const tooLarge = await new Promise<boolean>((resolve, reject) => {
@@ -118,6 +124,8 @@ export function answerError(res: Response, log: Logger, raised: unknown, what: s
     res.destroy();
     return;
   }
-  const fieldErrors = error instanceof DomainError || error instanceof HttpRefusal ? error.fieldErrors : undefined;
+  const named = error instanceof DomainError || error instanceof HttpRefusal ? error.fieldErrors : undefined;
+  // Every 400 names what it refuses; one about no particular field is about the whole request.
+  const fieldErrors = named ?? (code === 'BAD_REQUEST' && known ? { '': [error.message] } : undefined);
   res.status(HTTP_STATUS[code] ?? 500).json({ error: { code, message: known ? error.message : 'Erreur interne', ...(fieldErrors ? { fieldErrors } : {}) } });
 }

@@ -142,7 +142,7 @@ describe('CSV returns', () => {
   });
 
   it('reports missing reason codes and bad amounts on their line, keeps an unknown code as written', () => {
-    const file = parseBankReturnFile('end_to_end_id;status;reason_code;amount;date\nE1;rejected;;1,2,3;\nE2;rejected;TOO-LONG;;\nE3;rejected;a\u0000b;;\n');
+    const file = parseBankReturnFile('end_to_end_id;status;reason_code;amount;date\nE1;rejected;;1,2,3;\nE2;rejected;TOO-LONG;;\nE3;rejected;a\u0007b;;\n');
     expect(file.lines).toEqual([
       { endToEndId: 'E1', status: 'rejected' },
       { endToEndId: 'E2', status: 'rejected', reasonCode: 'TOO-LONG' },
@@ -164,13 +164,15 @@ describe('CSV returns', () => {
   });
 
   it('skips references that cannot be a SEPA EndToEndId (control characters, too long), quoting them safely', () => {
-    const file = parseBankReturnFile(`end_to_end_id;status\nE2E\u0000X;rejected\n${'E'.repeat(36)};settled\nE2E-OK;settled\n`);
+    const file = parseBankReturnFile(`end_to_end_id;status\nE2E\u001bX;rejected\n${'E'.repeat(36)};settled\nE2E-OK;settled\n`);
     expect(file.lines).toEqual([{ endToEndId: 'E2E-OK', status: 'settled' }]);
     expect(file.problems.map((p) => p.message)).toEqual([
       'Référence de bout en bout illisible « E2E\ufffdX » : ligne ignorée',
       `Référence de bout en bout illisible « ${'E'.repeat(36)} » : ligne ignorée`,
     ]);
-    expect(JSON.stringify(file)).not.toContain('\\u0000');
+    expect(JSON.stringify(file)).not.toContain('\\u001b');
+    // A NUL byte: not a text file at all.
+    expect(refusal(Uint8Array.from([...Buffer.from('end_to_end_id;status\nE2E-1'), 0, ...Buffer.from(';settled\n')])).fieldErrors?.file?.[0]).toMatch(/contenu binaire/);
   });
 
   it('refuses a text that is neither ISO XML nor the returns CSV', () => {

@@ -34,10 +34,15 @@ function hasIssues(value: unknown): value is { issues: IssueLike[] } {
   return typeof value === 'object' && value !== null && Array.isArray((value as { issues?: unknown }).issues);
 }
 
-/** Field errors keyed by dotted path ("address.postalCode"); "" holds errors of the whole input. */
+/**
+ * Field errors keyed by dotted path ("address.postalCode"); "" holds errors of the whole input.
+ * Every 400 has some: a refusal that names no field (unreadable JSON, a rule of the whole input)
+ * is an error of the whole input.
+ */
 export function fieldErrorsOf(error: TRPCError): FieldErrors | null {
   const cause = error.cause;
-  if (cause instanceof DomainError) return cause.fieldErrors ?? null;
+  const wholeInput = error.code === 'BAD_REQUEST' || error.code === 'PARSE_ERROR' ? { '': [error.message] } : null;
+  if (cause instanceof DomainError) return cause.fieldErrors ?? wholeInput;
   if (error.code === 'BAD_REQUEST' && hasIssues(cause)) {
     const fields: FieldErrors = {};
     for (const issue of cause.issues) {
@@ -46,7 +51,7 @@ export function fieldErrorsOf(error: TRPCError): FieldErrors | null {
     }
     return fields;
   }
-  return null;
+  return wholeInput;
 }
 
 export function retryAfterOf(error: TRPCError): number | null {
