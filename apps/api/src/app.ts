@@ -80,6 +80,13 @@ export function createApp(options: AppOptions): express.Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
   });
 
+  // Procedure calls are JSON as sent: a body in a content coding the adapter would not undo is refused, not misread.
+  app.use('/trpc', (req, res, next) => {
+    const coding = req.header('content-encoding')?.trim().toLowerCase();
+    if (!coding || coding === 'identity') return next();
+    const message = 'Encodage de contenu non pris en charge';
+    res.status(415).json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message, fieldErrors: { '': [message] } } });
+  });
   // First: nearly every request is a procedure call.
   app.use(
     '/trpc',

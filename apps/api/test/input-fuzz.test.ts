@@ -227,6 +227,29 @@ describe('hostile input, generated, through HTTP', () => {
     console.info(`input fuzz: ${procedures.length} procedures, ${calls} calls`);
   }, 240_000);
 
+  it('the procedure endpoint refuses bodies it cannot read: codings, forms, broken JSON', async () => {
+    const before = await fingerprint(owner.tenantId);
+    const mutations = proceduresWithInput().filter((p) => p.type === 'mutation');
+    const body = fc.oneof(
+      fc.constantFrom(...mutations).map((p) => ({ what: 'valid input', path: p.path, body: JSON.stringify(validInput(p)) })),
+      fc.tuple(fc.constantFrom(...mutations), fc.string({ maxLength: 30 })).map(([p, text]) => ({ what: 'text', path: p.path, body: `{${text}` })),
+    );
+    const request = fc.oneof(
+      fc.tuple(body, fc.constantFrom(...ENCODINGS)).map(([b, coding]) => ({ ...b, what: `${b.what}, ${coding}`, headers: { 'content-type': 'application/json', 'content-encoding': coding } })),
+      body.map((b) => ({ ...b, what: `${b.what} as a form`, headers: FORM })),
+      body.filter((b) => b.what === 'text').map((b) => ({ ...b, headers: { 'content-type': 'application/json' } })),
+    );
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const answer = await send('POST', `/trpc/${r.path}`, { headers: { authorization: `Bearer ${owner.token}`, ...r.headers }, body: r.body });
+        const wrong = wrongAnswer(answer);
+        if (wrong) throw new Error(`${r.path} (${r.what}): ${wrong}`);
+      }),
+      { seed: SEED, numRuns: RUNS_PER_ROUTE, endOnFailure: true },
+    );
+    expect(await fingerprint(owner.tenantId)).toEqual(before);
+  });
+
   it('every file route answers 4xx with field errors, never 5xx, and changes nothing', async () => {
     const before = await fingerprint(owner.tenantId);
     const auth = { authorization: `Bearer ${owner.token}` };
