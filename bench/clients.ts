@@ -38,12 +38,12 @@ try {
   const big = tokens[0]!;
   const auth = { authorization: `Bearer ${big.token}` };
   const list = (input: object) => `${api.url}/trpc/clients.list?input=${encodeURIComponent(JSON.stringify(input))}`;
-  // The cursor of the page 10,000 rows deep, as the API would have handed it out.
+  // The cursor of the page 10,000 rows deep, as the API would have handed it out (list-clients.ts: name, format version, sort key, id).
   const { rows } = await owner.query<{ sort_name: string; id: string }>(
     `SELECT sort_name, id FROM clients WHERE tenant_id = $1 ORDER BY sort_name, id OFFSET 9999 LIMIT 1`,
     [big.tenantId],
   );
-  const deepCursor = Buffer.from(JSON.stringify([rows[0]!.sort_name, rows[0]!.id])).toString('base64url');
+  const deepCursor = Buffer.from(JSON.stringify(['clients-name/1', rows[0]!.sort_name, rows[0]!.id])).toString('base64url');
 
   await load({ url: list({ limit: 50 }), headers: auth, seconds: 2 });
   await load({ url: `${raw.url}/`, headers: auth, seconds: 2 });

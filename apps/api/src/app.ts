@@ -82,6 +82,13 @@ export function createApp(options: AppOptions): express.Express {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(checks) });
   });
 
+  // Procedure calls are JSON as sent: a body in a content coding the adapter would not undo is refused, not misread.
+  app.use('/trpc', (req, res, next) => {
+    const coding = req.header('content-encoding')?.trim().toLowerCase();
+    if (!coding || coding === 'identity') return next();
+    const message = 'Encodage de contenu non pris en charge';
+    res.status(415).json({ error: { code: 'UNSUPPORTED_MEDIA_TYPE', message, fieldErrors: { '': [message] } } });
+  });
   // First: nearly every request is a procedure call.
   app.use(
     '/trpc',
@@ -125,7 +132,8 @@ export function createApp(options: AppOptions): express.Express {
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) options.log.error({ err: error }, 'unhandled error');
-    res.status(status).json({ error: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST', message: status === 500 ? 'Erreur interne' : 'Requête invalide' } });
+    const refused = { code: 'BAD_REQUEST', message: 'Requête invalide', fieldErrors: { '': ['Requête invalide'] } };
+    res.status(status).json({ error: status === 500 ? { code: 'INTERNAL_SERVER_ERROR', message: 'Erreur interne' } : refused });
   };
   app.use(onError);
   return app;

@@ -1,4 +1,4 @@
-import { withMember } from '@crm/db';
+import { classifyDbError, withMember } from '@crm/db';
 import { DomainError, FileTooLargeError, verifyAccessToken, type AccessClaims, type Permission, type TenantDeps } from '@crm/domain';
 import { actorFrom, type CrmServices } from '@crm/trpc';
 import { TRPCError } from '@trpc/server';
@@ -52,17 +52,41 @@ const rawParsers = new Map<number, ReturnType<typeof express.raw>>();
 
 /**
  * The request's raw bytes, up to `limit`: refused by Content-Length before a byte is read, or
- * once the stream passes the limit (FileTooLargeError, answered 413 by `answerError`).
+ * once the stream passes the limit (FileTooLargeError, answered 413 by `answerError`); a form
+ * body (multipart, urlencoded) or an unsupported Content-Encoding is refused with 415.
  */
 export async function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer> {
+  // The routes take the file's own bytes: a form would be read as the file, boundaries and all.
+  const type = req.header('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type.startsWith('multipart/') || type === 'application/x-www-form-urlencoded') {
+    throw new HttpRefusal('UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier brut, pas un formulaire (multipart)', { file: ['Envoyez le fichier brut, pas un formulaire'] });
+  }
   let parse = rawParsers.get(limit);
   if (!parse) rawParsers.set(limit, (parse = express.raw({ type: () => true, limit })));
   const tooLarge = await new Promise<boolean>((resolve, reject) => {
-    parse(req, res, (error?: Error & { type?: string }) => (error?.type === 'entity.too.large' ? resolve(true) : error ? reject(error) : resolve(false)));
+    parse(req, res, (error?: BodyError) => (error?.type === 'entity.too.large' ? resolve(true) : error ? reject(bodyRefusal(error)) : resolve(false)));
   });
   if (tooLarge) throw new FileTooLargeError(limit);
   const body: unknown = req.body;
   return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+}
+
+type BodyError = Error & { type?: string; status?: number };
+
+/**
+ * What the body reader raised, as the client's error: an unsupported Content-Encoding (415), a
+ * corrupt compressed body, an aborted upload (400). Only a failure of ours stays a 500.
+ */
+function bodyRefusal(error: BodyError): Error {
+  if (error.type === 'encoding.unsupported') {
+    return new HttpRefusal('UNSUPPORTED_MEDIA_TYPE', 'Encodage de contenu non pris en charge (Content-Encoding : gzip, deflate, br ou aucun)', {
+      file: ['Encodage de contenu non pris en charge'],
+    });
+  }
+  if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
+    return new HttpRefusal('BAD_REQUEST', 'Corps de la requête illisible (envoi interrompu ou compression invalide)', { file: ['Fichier illisible'] });
+  }
+  return error;
 }
 
 /** An error from a refusal another layer knows how to word (code, message, field errors). */
@@ -76,13 +100,24 @@ export class HttpRefusal extends Error {
   }
 }
 
+const REFUSED_VALUE = 'Valeur refusée : caractère, date ou nombre hors des limites acceptées';
+
+/** A database error that means the caller's mistake, worded as the procedures word it (packages/trpc/src/errors.ts). */
+function fromDatabase(error: unknown): HttpRefusal | null {
+  const db = classifyDbError(error);
+  if (db?.kind === 'not_found') return new HttpRefusal('NOT_FOUND', 'Introuvable');
+  if (db?.kind === 'conflict') return new HttpRefusal('CONFLICT', 'Existe déjà');
+  if (db?.kind === 'invalid_input') return new HttpRefusal('BAD_REQUEST', REFUSED_VALUE, { '': [REFUSED_VALUE] });
+  return null;
+}
+
 /**
  * The JSON error answer: known refusals with their status and field errors, anything else a
  * logged 500. A file too large is a 413, and a refused upload closes the connection rather
  * than reading the rest of its body.
  */
 export function answerError(res: Response, log: Logger, raised: unknown, what: string): void {
-  const error = raised instanceof FileTooLargeError ? new HttpRefusal('PAYLOAD_TOO_LARGE', raised.message, raised.fieldErrors) : raised;
+  const error = raised instanceof FileTooLargeError ? new HttpRefusal('PAYLOAD_TOO_LARGE', raised.message, raised.fieldErrors) : (fromDatabase(raised) ?? raised);
   if (error instanceof HttpRefusal && (error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'UNSUPPORTED_MEDIA_TYPE')) res.setHeader('connection', 'close');
   const known = error instanceof TRPCError || error instanceof DomainError || error instanceof HttpRefusal;
   const code = known ? error.code : 'INTERNAL_SERVER_ERROR';
@@ -91,6 +126,8 @@ export function answerError(res: Response, log: Logger, raised: unknown, what: s
     res.destroy();
     return;
   }
-  const fieldErrors = error instanceof DomainError || error instanceof HttpRefusal ? error.fieldErrors : undefined;
+  const named = error instanceof DomainError || error instanceof HttpRefusal ? error.fieldErrors : undefined;
+  // Every 400 names what it refuses; one about no particular field is about the whole request.
+  const fieldErrors = named ?? (code === 'BAD_REQUEST' && known ? { '': [error.message] } : undefined);
   res.status(HTTP_STATUS[code] ?? 500).json({ error: { code, message: known ? error.message : 'Erreur interne', ...(fieldErrors ? { fieldErrors } : {}) } });
 }

@@ -96,6 +96,8 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
       await page.getByLabel('Motif').fill('AM04');
       await page.locator('.badge', { hasText: 'Rejetée' }).waitFor();
       await page.getByRole('cell', { name: 'Rejeté', exact: true }).waitFor();
+      // The reason in words, with its code, coloured by what comes next.
+      await page.locator('.badge', { hasText: 'Provision insuffisante (AM04)' }).first().waitFor();
 
       await page.getByRole('link', { name: 'Mandats' }).click();
       await page.getByText(/RUM-\d{4}-000001/).waitFor();

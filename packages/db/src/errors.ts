@@ -6,7 +6,7 @@ import { Prisma } from './generated/prisma/client.ts';
  * key violation, an RLS violation); all of them are `not_found`, so nothing reveals that a
  * row exists elsewhere.
  */
-export type DbErrorKind = 'not_found' | 'conflict' | null;
+export type DbErrorKind = 'not_found' | 'conflict' | 'invalid_input' | null;
 
 export interface ClassifiedDbError {
   kind: Exclude<DbErrorKind, null>;
@@ -24,14 +24,38 @@ export function classifyDbError(error: unknown): ClassifiedDbError | null {
       return { kind: 'not_found', fields: [] };
     case 'P2002':
       return { kind: 'conflict', fields: uniqueFields(meta) };
+    // A value the column cannot hold: too long, of the wrong type, out of range.
+    case 'P2000':
+    case 'P2005':
+    case 'P2006':
+    case 'P2007':
+    case 'P2020':
+    case 'P2033':
+      return { kind: 'invalid_input', fields: columnOf(meta) };
     default: {
       const pgCode = driverCode(meta);
       if (pgCode === '42501') return { kind: 'not_found', fields: [] }; // RLS WITH CHECK refused
       if (pgCode === '23503') return { kind: 'not_found', fields: [] };
       if (pgCode === '23505') return { kind: 'conflict', fields: uniqueFields(meta) };
+      if (pgCode !== undefined && isInvalidValue(pgCode)) return { kind: 'invalid_input', fields: columnOf(meta) };
       return null;
     }
   }
+}
+
+/**
+ * SQLSTATE class 22 (data exception: a NUL byte 22021, an impossible date 22008, bad syntax
+ * for a uuid or a timestamp 22P02 / 22007, a number out of range 22003, a JSON string with
+ * \u0000 22P05...) and 54000 (a value too large to index): the database refusing a value. The
+ * input rules stop these before a query; this is the safety net behind them, so a value that
+ * slips through is the caller's 400, not a 500.
+ */
+function isInvalidValue(pgCode: string): boolean {
+  return pgCode.startsWith('22') || pgCode === '54000';
+}
+
+function columnOf(meta: Record<string, unknown>): string[] {
+  return typeof meta.column_name === 'string' ? [meta.column_name] : [];
 }
 
 function driverCode(meta: Record<string, unknown>): string | undefined {

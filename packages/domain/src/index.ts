@@ -5,6 +5,7 @@ export * from './shared/context.ts';
 export * from './shared/identifiers.ts';
 export * from './shared/identifiers.schema.ts';
 export * from './shared/money.ts';
+export * from './shared/input-rules.ts';
 export * from './access/permissions.ts';
 export * from './events/catalogue.ts';
 export * from './events/emit-event.ts';
@@ -145,6 +146,7 @@ export { sepaAddressRequired, isEeaCountry, splitStreetLine, toSepaPostalAddress
 export { parseBankReturnFile } from './sepa/bank-returns.ts';
 export { RETURN_CSV_COLUMNS } from './sepa/bank-return-csv.ts';
 export { parseAmountCents, type BankReturnFile, type BankReturnFileKind, type BankReturnLine, type BankReturnStatus, type BankReturnBlockStatus, type BankReturnProblem } from './sepa/bank-return-types.ts';
+export * from './sepa/sepa-reason-codes.ts';
 export * from './contracts/contracts.schema.ts';
 export { CONTRACT_STATUS_LABELS, lineTotals, contractTotals, type ContractView } from './contracts/contract-view.ts';
 export { CONTRACT_TRANSITIONS, type ContractTransition } from './contracts/contract-state.ts';

@@ -72,7 +72,9 @@ describe('documents', () => {
   it('stores an upload under a key of ids, lists it and gives the same bytes back with their sha256', async () => {
     const t = await tenant();
     const c = await t.client();
-    const uploaded = await t.upload({ clientId: c.id, kind: 'identity', fileName: '../../etc/Carte d’identité\r\n.pdf' }, PDF);
+    // Control characters are refused (the input rules); path separators are only replaced.
+    expect(ZUploadDocumentInput.safeParse({ clientId: c.id, kind: 'identity', fileName: 'Carte\r\n.pdf' }).error?.issues[0]).toMatchObject({ path: ['fileName'] });
+    const uploaded = await t.upload({ clientId: c.id, kind: 'identity', fileName: '../../etc/Carte d’identité  .pdf' }, PDF);
     expect(uploaded).toMatchObject({
       kind: 'identity',
       fileName: '.. .. etc Carte d’identité .pdf',

@@ -8,6 +8,7 @@ import {
   listSepaReturnReasons,
   listVatRates,
   previewBatch,
+  SEPA_REASONS,
   updateOrganisation,
   ZBatchDateInput,
   ZUpdateOrganisationInput,
@@ -159,11 +160,13 @@ describe('SEPA collection settings', () => {
 });
 
 describe('reference data', () => {
-  it('knows the SEPA return reasons, and which may be presented again', async () => {
+  it('knows the SEPA return reasons as the domain does, each with its category', async () => {
     const { run } = await asOwner(() => Promise.resolve(null));
     const reasons = await run(({ tx }) => listSepaReturnReasons(tx));
-    expect(reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['AC01', 'AC04', 'AC06', 'AG01', 'AG02', 'AM04', 'AM05', 'BE05', 'FF01', 'MD01', 'MD02', 'MD06', 'MD07', 'MS02', 'MS03', 'RC01', 'RR01', 'RR02', 'RR03', 'RR04', 'SL01']));
-    expect(reasons.filter((r) => r.canRepresent).map((r) => r.code)).toEqual(['AM04', 'MS03']);
+    expect(reasons.map((r) => r.code)).toEqual(expect.arrayContaining(['AC01', 'AC04', 'AC06', 'AG01', 'AG02', 'AM04', 'AM05', 'BE05', 'ED05', 'FF01', 'MD01', 'MD02', 'MD06', 'MD07', 'MS02', 'MS03', 'RC01', 'RR01', 'RR02', 'RR03', 'RR04', 'SL01']));
+    // The reference table and the domain's table (which the import classifies with) are the same rows.
+    expect(reasons).toEqual([...SEPA_REASONS].sort((a, b) => a.code.localeCompare(b.code)));
+    expect(reasons.filter((r) => r.category === 'insufficient_funds').map((r) => r.code)).toEqual(['AM04']);
     expect((await run(({ tx }) => listVatRates(tx))).map((r) => r.rateBasisPoints)).toEqual([2000, 1000, 550, 210, 0]);
   });
 });

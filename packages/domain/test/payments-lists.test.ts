@@ -10,7 +10,6 @@ import {
   ZListScheduleItemsInput,
   type TenantDeps,
 } from '../src/index.ts';
-import { encodeCursor } from '../src/shared/keyset-cursor.ts';
 import { failure, paymentsTenant } from './payments-fixtures.ts';
 
 // The payments lists page by keyset, like the clients list: every row once, in a stable order,
@@ -115,7 +114,10 @@ describe('paging the payments lists', () => {
       (deps, cursor) => listBatches(deps, ZListBatchesInput.parse({ cursor })),
     ];
     const id = '01900000-0000-7000-8000-000000000000';
-    for (const cursor of ['garbage', encodeCursor(['2026-02-30', id]), encodeCursor(['demain', id]), encodeCursor(['2026-03-01', 'not-an-id']), encodeCursor(['2026-03-01'])]) {
+    // Crafted in the codec's own shape (base64url of a JSON array): a list's name, then its parts.
+    const craft = (...parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
+    const crafted = ['garbage', craft('schedule-items/1', '2026-02-30', id), craft('payments/1', 'demain', id), craft('schedule-items/1', '2026-03-01', 'not-an-id'), craft('payments/1', '2026-03-01'), craft('mandates/1', 12, id), craft('batches/1', -1, id), craft('other-list/1', '2026-03-01', id)];
+    for (const cursor of crafted) {
       for (const call of calls) {
         expect(await failure(t.run((deps) => call(deps, cursor))), cursor).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { cursor: ['Curseur invalide'] } });
       }

@@ -56,7 +56,16 @@ describe('bank returns and payments', () => {
     expect(rejected).toEqual([expect.objectContaining({ scheduleItemId: first.id, amountCents: 1_703, method: 'sepa_debit', reasonCode: 'AM04', valueDate: '2026-04-07', returnFileId: report.id })]);
     const events = await t.outbox('payment.rejected');
     expect(events.map((e) => e.payload)).toEqual([
-      { paymentId: rejected[0]!.id, clientId: contract.clientId, contractId: contract.id, amountCents: 1_703, reasonCode: 'AM04', rejectedOn: '2026-04-07' },
+      {
+        paymentId: rejected[0]!.id,
+        clientId: contract.clientId,
+        contractId: contract.id,
+        amountCents: 1_703,
+        reasonCode: 'AM04',
+        reasonCategory: 'insufficient_funds',
+        rTransaction: 'reject',
+        rejectedOn: '2026-04-07',
+      },
     ]);
     expect((await t.run((deps) => listScheduleItems(deps, ZListScheduleItemsInput.parse({ status: 'rejected', reasonCode: 'AM04' })))).items).toEqual([
       expect.objectContaining({ id: first.id, status: 'rejected', reasonCode: 'AM04' }),
@@ -65,13 +74,13 @@ describe('bank returns and payments', () => {
     const timeline = await t.run((deps) => getClientTimeline(deps, ZClientTimelineInput.parse({ clientId: contract.clientId })));
     expect(timeline.items.filter((e) => e.kind === 'event').map((e) => [e.title, e.detail])).toEqual(
       expect.arrayContaining([
-        ['Prélèvement rejeté', '17,03\u00a0€ le 07/04/2026, motif AM04'],
+        ['Prélèvement rejeté', '17,03\u00a0€ le 07/04/2026, Provision insuffisante (AM04)'],
         ['Contrat signé', null],
       ]),
     );
   });
 
-  it('a CSV settles and rejects (an unknown code as MS03), reports unmatched lines, and the same file again changes nothing', async () => {
+  it('a CSV settles and rejects (an unknown code kept, classified unknown), reports unmatched lines, and the same file again changes nothing', async () => {
     const { t, first, second } = await sentBatch();
     const csv = [
       'end_to_end_id;status;reason_code;amount;date',
@@ -83,8 +92,8 @@ describe('bank returns and payments', () => {
     expect(report).toMatchObject({ duplicate: false, kind: 'csv', matched: 2, report: { settled: 1, rejected: 1 } });
     expect(report.report.unmatched).toEqual([expect.objectContaining({ endToEndId: 'E2E-UNKNOWN-0000000001' })]);
     expect(report.report.problems).toEqual([expect.objectContaining({ message: expect.stringContaining('ZZ99') })]);
-    // An unknown reason is still a rejection (recorded as MS03, reason not specified), never left to settle as paid.
-    expect((await t.outbox('payment.rejected')).map((e) => e.payload)).toEqual([expect.objectContaining({ reasonCode: 'MS03', amountCents: 2_400 })]);
+    // An unknown reason is still a rejection (kept as received, category unknown), never left to settle as paid.
+    expect((await t.outbox('payment.rejected')).map((e) => e.payload)).toEqual([expect.objectContaining({ reasonCode: 'ZZ99', reasonCategory: 'unknown', amountCents: 2_400 })]);
     const received = await t.outbox('payment.received');
     expect(received.map((e) => e.payload)).toEqual([expect.objectContaining({ amountCents: 1_703, receivedOn: '2026-04-09', method: 'sepa_debit' })]);
     const statuses = await t.run(({ tx }) => tx.scheduleItem.findMany({ where: { id: { in: [first.id, second.id] } }, orderBy: { endToEndId: 'asc' } }));

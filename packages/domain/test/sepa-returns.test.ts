@@ -141,18 +141,38 @@ describe('CSV returns', () => {
     expect(parseBankReturnFile(cp1252).lines).toEqual([{ endToEndId: 'E2E-9', status: 'settled' }]);
   });
 
-  it('reports bad reason codes, amounts and dates on their line', () => {
-    const file = parseBankReturnFile('end_to_end_id;status;reason_code;amount;date\nE1;rejected;;1,2,3;2026-02-30\nE2;rejected;TOO-LONG;;\n');
+  it('reports missing reason codes and bad amounts on their line, keeps an unknown code as written', () => {
+    const file = parseBankReturnFile('end_to_end_id;status;reason_code;amount;date\nE1;rejected;;1,2,3;\nE2;rejected;TOO-LONG;;\nE3;rejected;a\u0007b;;\n');
     expect(file.lines).toEqual([
       { endToEndId: 'E1', status: 'rejected' },
-      { endToEndId: 'E2', status: 'rejected' },
+      { endToEndId: 'E2', status: 'rejected', reasonCode: 'TOO-LONG' },
+      { endToEndId: 'E3', status: 'rejected' },
     ]);
     expect(file.problems.map((p) => `${p.at}: ${p.message}`)).toEqual([
       'ligne 2: Rejet de E1 sans code motif',
       'ligne 2: Montant illisible « 1,2,3 »',
-      'ligne 2: Date illisible « 2026-02-30 » (AAAA-MM-JJ ou JJ/MM/AAAA)',
-      'ligne 3: Code motif illisible « TOO-LONG » (4 caractères, ex. AM04)',
+      'ligne 4: Code motif illisible « a\ufffdb » (ex. AM04)',
     ]);
+  });
+
+  it('refuses the whole file, naming the line, for an impossible or far date', () => {
+    for (const date of ['2026-02-30', '30/02/2026', '0000-01-01', '9999-12-31', 'demain']) {
+      const error = refusal(`end_to_end_id;status;reason_code;amount;date\nE1;settled;;;2026-12-07\nE2;rejected;AM04;;${date}\n`);
+      expect(error.code).toBe('BAD_REQUEST');
+      expect(error.fieldErrors?.file?.[0]).toMatch(/^ligne 3, colonne date : date illisible ou impossible « .+ » \(fichier refusé/);
+    }
+  });
+
+  it('skips references that cannot be a SEPA EndToEndId (control characters, too long), quoting them safely', () => {
+    const file = parseBankReturnFile(`end_to_end_id;status\nE2E\u001bX;rejected\n${'E'.repeat(36)};settled\nE2E-OK;settled\n`);
+    expect(file.lines).toEqual([{ endToEndId: 'E2E-OK', status: 'settled' }]);
+    expect(file.problems.map((p) => p.message)).toEqual([
+      'Référence de bout en bout illisible « E2E\ufffdX » : ligne ignorée',
+      `Référence de bout en bout illisible « ${'E'.repeat(36)} » : ligne ignorée`,
+    ]);
+    expect(JSON.stringify(file)).not.toContain('\\u001b');
+    // A NUL byte: not a text file at all.
+    expect(refusal(Uint8Array.from([...Buffer.from('end_to_end_id;status\nE2E-1'), 0, ...Buffer.from(';settled\n')])).fieldErrors?.file?.[0]).toMatch(/contenu binaire/);
   });
 
   it('refuses a text that is neither ISO XML nor the returns CSV', () => {
@@ -185,7 +205,7 @@ describe('malformed and foreign files', () => {
     expect(refusal('<Document><X/></Document>').message).toMatch(/^Espace de noms inconnu \(absent\)/);
     expect(refusal('<html><body>Erreur 500</body></html>').message).toMatch(/^Fichier XML non reconnu : élément racine « html » au lieu de Document/);
     expect(refusal('<!DOCTYPE d [<!ENTITY a "aaaa">]><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03">&a;</Document>').message).toBe(
-      'Fichier XML refusé : déclaration DOCTYPE non autorisée',
+      'Fichier XML refusé : déclaration DOCTYPE ou ENTITY non autorisée',
     );
     expect(refusal(Uint8Array.from([0x3c, 0x61, 0x3e, 0xe9, 0x3c, 0x2f, 0x61, 0x3e])).message).toBe('Encodage invalide : un fichier XML de la banque doit être en UTF-8');
   });

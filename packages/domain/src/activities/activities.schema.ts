@@ -1,15 +1,16 @@
 import { z } from 'zod';
+import { safeMultilineText, text, ZCursor, ZDay, ZInstant } from '../shared/input-rules.ts';
 
 export const ACTIVITY_KINDS = ['call', 'email', 'meeting', 'note', 'task'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 const ZKind = z.enum(ACTIVITY_KINDS, "Nature d'activité inconnue");
-const ZSubject = z.string().trim().min(1, 'Objet requis').max(200, '200 caractères au plus');
-const ZBody = z.string().trim().max(10_000, '10 000 caractères au plus');
+const ZSubject = text(200).min(1, 'Objet requis');
+const ZBody = safeMultilineText().trim().max(10_000, '10 000 caractères au plus');
 /** The tenant's own label from its "activity_type" list (checked against the list). */
-const ZType = z.string().trim().min(1, 'Type requis').max(60, '60 caractères au plus');
-const ZDueDate = z.iso.date('Date invalide (AAAA-MM-JJ)');
-const ZOccurredAt = z.iso.datetime({ offset: true, message: 'Date et heure invalides' });
+const ZType = text(60).min(1, 'Type requis');
+const ZDueDate = ZDay();
+const ZOccurredAt = ZInstant();
 const ZClientId = z.uuid('Client invalide');
 const ZOwnerUserId = z.uuid('Responsable invalide');
 
@@ -47,12 +48,12 @@ export type TUpdateActivityInput = z.infer<typeof ZUpdateActivityInput>;
 export const ZActivityIdInput = z.strictObject({ activityId: z.uuid('Activité invalide') });
 export type TActivityIdInput = z.infer<typeof ZActivityIdInput>;
 
-const ZCursor = z.string().max(500).optional();
+const ZOptionalCursor = ZCursor.optional();
 const ZDirection = z.enum(['forward', 'backward']).optional(); // sent by TanStack infinite queries
 
 export const ZListClientActivitiesInput = z.strictObject({
   clientId: ZClientId,
-  cursor: ZCursor,
+  cursor: ZOptionalCursor,
   limit: z.number().int().min(1).max(100).default(50),
   direction: ZDirection,
 });

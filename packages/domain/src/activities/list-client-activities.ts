@@ -1,8 +1,10 @@
 import type { Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
-import { decodeInstantCursor, encodeCursor } from '../shared/keyset-cursor.ts';
+import { defineInstantCursor } from '../shared/keyset-cursor.ts';
 import type { TListClientActivitiesInput } from './activities.schema.ts';
 import { ACTIVITY_COLUMNS, loadVisibleClient, toActivityViews } from './activity-view.ts';
+
+const cursor = defineInstantCursor('client-activities/1');
 
 /**
  * A client's activities, newest first, by keyset on (occurred_at, id): the index on
@@ -13,7 +15,7 @@ export async function listClientActivities(deps: TenantDeps, input: TListClientA
   const client = await loadVisibleClient(deps, input.clientId);
   const where: Prisma.ActivityWhereInput = { tenantId: deps.actor.tenantId, clientId: client.id };
   if (input.cursor) {
-    const [at, id] = decodeInstantCursor(input.cursor);
+    const [at, id] = cursor.decode(input.cursor);
     where.AND = [{ occurredAt: { lte: at } }, { OR: [{ occurredAt: { lt: at } }, { occurredAt: at, id: { lt: id } }] }];
   }
   const rows = await deps.tx.activity.findMany({
@@ -26,6 +28,6 @@ export async function listClientActivities(deps: TenantDeps, input: TListClientA
   const last = page.at(-1);
   return {
     items: await toActivityViews(deps, page),
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.occurredAt.toISOString(), last.id]) : null,
+    nextCursor: rows.length > input.limit && last ? cursor.encode(last.occurredAt, last.id) : null,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multilineText, safeText, text, ZDay, whenAnObject } from '../shared/input-rules.ts';
 
 /** Reminder choices offered in the form and accepted by the API, in minutes before the start. */
 export const REMINDER_MINUTES = [0, 5, 10, 15, 30, 60, 120, 1440] as const;
@@ -16,14 +17,12 @@ const isRealDate = (day: string) => {
  * A Paris wall-clock time to the minute, as the web's date and time inputs give it:
  * "2026-12-03T14:30". The API never takes an offset: what the user typed is Paris time.
  */
-export const ZParisLocal = z
-  .string()
+export const ZParisLocal = safeText()
   .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, 'Date et heure invalides (AAAA-MM-JJTHH:MM)')
   .refine((v) => isRealDate(v.slice(0, 10)), 'Date invalide')
   .refine((v) => v >= '2000-01-01' && v < '2100-01-01', 'Date hors limites');
 
-const ZDay = z.iso.date('Date invalide (AAAA-MM-JJ)');
-const text = (max: number) => z.string().trim().max(max, `${max} caractères au plus`);
+const ZListDay = ZDay();
 const ZUserId = z.uuid('Membre invalide');
 
 const ZAppointmentFields = z.object({
@@ -31,7 +30,7 @@ const ZAppointmentFields = z.object({
   startsAt: ZParisLocal,
   endsAt: ZParisLocal,
   location: text(300),
-  notes: text(5_000),
+  notes: multilineText(5_000),
   clientId: z.uuid('Client invalide').nullable(),
   /** Whose appointment it is; the person booking by default. */
   ownerUserId: ZUserId,
@@ -43,7 +42,7 @@ const ZAppointmentFields = z.object({
 
 const endAfterStart = (a: { startsAt?: string | undefined; endsAt?: string | undefined }) =>
   !a.startsAt || !a.endsAt || a.endsAt > a.startsAt;
-const END_AFTER_START = { path: ['endsAt'], message: 'La fin doit être après le début', when: () => true };
+const END_AFTER_START = { path: ['endsAt'], message: 'La fin doit être après le début', when: whenAnObject };
 
 export const ZCreateAppointmentInput = ZAppointmentFields.extend({
   location: ZAppointmentFields.shape.location.default(''),
@@ -74,8 +73,8 @@ export type TAppointmentIdInput = z.infer<typeof ZAppointmentIdInput>;
  */
 export const ZListAppointmentsInput = z
   .strictObject({
-    from: ZDay,
-    to: ZDay,
+    from: ZListDay,
+    to: ZListDay,
     people: z.union([z.enum(['mine', 'all']), z.array(ZUserId).min(1).max(50, '50 membres au plus')]).default('mine'),
     includeCancelled: z.boolean().default(false),
   })

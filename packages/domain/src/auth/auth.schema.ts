@@ -1,26 +1,25 @@
 import { z } from 'zod';
+import { safeText } from '../shared/input-rules.ts';
 
-export const ZEmail = z
-  .string()
+export const ZEmail = safeText('Email invalide')
   .trim()
   .toLowerCase()
   .max(254, 'Email trop long')
   .pipe(z.email('Email invalide'));
 
 // A passphrase policy (length, not character classes), capped so hashing cannot be abused.
-export const ZNewPassword = z
-  .string()
+export const ZNewPassword = safeText()
   .min(10, 'Le mot de passe doit contenir au moins 10 caractères')
   .max(256, 'Mot de passe trop long');
 
-const ZPassword = z.string().min(1, 'Mot de passe requis').max(256, 'Mot de passe trop long');
-const ZPersonName = z.string().trim().min(1, 'Nom requis').max(100, 'Nom trop long');
+const ZPassword = safeText().min(1, 'Mot de passe requis').max(256, 'Mot de passe trop long');
+const ZPersonName = safeText().trim().min(1, 'Nom requis').max(100, 'Nom trop long');
 
 export const ZSignUpInput = z.strictObject({
   name: ZPersonName,
   email: ZEmail,
   password: ZNewPassword,
-  organisationName: z.string().trim().min(1, "Nom de l'organisation requis").max(120, 'Nom trop long'),
+  organisationName: safeText().trim().min(1, "Nom de l'organisation requis").max(120, 'Nom trop long'),
 });
 export type TSignUpInput = z.infer<typeof ZSignUpInput>;
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { TenantDeps } from '../shared/context.ts';
+import { ZDay } from '../shared/input-rules.ts';
 import { DEFAULT_COLLECTION_RULES, frenchPublicHolidays, nextCollectionDate, target2ClosingDays } from './business-days.ts';
 
 export const ZHolidaysInput = z.strictObject({ year: z.number().int().min(2000).max(2100) });
 export type THolidaysInput = z.infer<typeof ZHolidaysInput>;
 
 export const ZNextCollectionDateInput = z.strictObject({
-  from: z.iso.date('Date invalide').optional(),
+  from: ZDay('Date invalide').optional(),
   preNotificationDays: z.number().int().min(0).max(60).optional(),
 });
 export type TNextCollectionDateInput = z.infer<typeof ZNextCollectionDateInput>;

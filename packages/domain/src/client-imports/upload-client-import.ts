@@ -1,5 +1,7 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
+import { badRequest } from '../shared/errors.ts';
+import { fileNameOf } from '../shared/input-rules.ts';
 import { MAX_IMPORT_BYTES } from './csv.ts';
 import { inspectImportFile, type InspectedImportFile } from './import-file.ts';
 import { writeImportFile } from './import-file-store.ts';
@@ -17,7 +19,8 @@ export async function storeClientImport(
   input: { fileName: string; inspected: InspectedImportFile; content: AsyncIterable<Uint8Array> | Iterable<Uint8Array> },
 ) {
   const { inspected } = input;
-  const fileName = input.fileName.replace(/[\r\n\\/]/g, ' ').trim().slice(0, 200) || 'import.csv';
+  if (inspected.headers.every((h) => h === '')) throw badRequest("Ligne d'en-tête vide", { file: ["Ligne d'en-tête vide"] });
+  const fileName = fileNameOf(input.fileName, 'import.csv');
   const created = await tx.clientImport.create({
     data: {
       tenantId: actor.tenantId,

@@ -3,13 +3,15 @@ import { z } from 'zod';
 import { bucketOf, loadVisibleClient, memberNames } from '../activities/activity-view.ts';
 import { parisDay } from '../dashboard/project-event.ts';
 import type { EventType } from '../events/catalogue.ts';
+import { reasonLabel } from '../sepa/sepa-reason-codes.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest } from '../shared/errors.ts';
-import { decodeInstantCursor, encodeCursor } from '../shared/keyset-cursor.ts';
+import { ZCursor } from '../shared/input-rules.ts';
+import { cursorPart, defineCursor } from '../shared/keyset-cursor.ts';
 
 export const ZClientTimelineInput = z.strictObject({
   clientId: z.uuid('Client invalide'),
-  cursor: z.string().max(500).optional(),
+  cursor: ZCursor.optional(),
   limit: z.number().int().min(1).max(100).default(30),
   /** Sent by TanStack Query's infinite queries; pages only go forward here. */
   direction: z.enum(['forward', 'backward']).optional(),
@@ -127,7 +129,10 @@ const CLIENT_EVENTS: Partial<Record<EventType, { title: string | ((p: Payload) =
   'contract.terminated': { title: 'Contrat résilié', detail: (p) => `Fin le ${frenchDate(p.endDate)}${text(p.reason) ? ` : ${String(p.reason)}` : ''}` },
   'contract.cancelled': { title: (p) => (p.withdrawn ? 'Rétractation du contrat' : 'Contrat annulé'), detail: (p) => text(p.reason) },
   'payment.received': { title: 'Paiement reçu', detail: (p) => `${money(p)} le ${frenchDate(p.receivedOn)} (${METHODS[String(p.method)] ?? String(p.method)})` },
-  'payment.rejected': { title: 'Prélèvement rejeté', detail: (p) => `${money(p)} le ${frenchDate(p.rejectedOn)}, motif ${String(p.reasonCode)}` },
+  'payment.rejected': {
+    title: (p) => (p.rTransaction === 'return' ? 'Prélèvement retourné' : p.rTransaction === 'refund' ? 'Prélèvement remboursé au débiteur' : 'Prélèvement rejeté'),
+    detail: (p) => `${money(p)} le ${frenchDate(p.rejectedOn)}, ${reasonLabel(typeof p.reasonCode === 'string' ? p.reasonCode : null)}`,
+  },
   'invoice.created': { title: 'Facture émise', detail: (p) => `${String(p.number)} : ${EUR.format(Number(p.totalCents) / 100)}` },
 };
 
@@ -215,6 +220,8 @@ const clientAuditSource: TimelineSource = {
 /** Every source of the chronology; a new domain adds its own here. */
 export const CLIENT_TIMELINE_SOURCES: readonly TimelineSource[] = [activitiesSource, clientEventsSource, clientAuditSource];
 
+const timelineCursor = defineCursor('client-timeline/1', [cursorPart.instant, cursorPart.entryId]);
+
 const newestFirst = (a: SourceEntry, b: SourceEntry) => (a.at === b.at ? (a.id < b.id ? 1 : a.id > b.id ? -1 : 0) : a.at < b.at ? 1 : -1);
 
 /**
@@ -225,7 +232,8 @@ const newestFirst = (a: SourceEntry, b: SourceEntry) => (a.at === b.at ? (a.id <
  */
 export async function getClientTimeline(deps: TenantDeps, input: TClientTimelineInput, sources: readonly TimelineSource[] = CLIENT_TIMELINE_SOURCES) {
   const client = await loadVisibleClient(deps, input.clientId);
-  const after = input.cursor ? decodeInstantCursor(input.cursor) : null;
+  const decoded = input.cursor ? timelineCursor.decode(input.cursor) : null;
+  const after: [Date, string] | null = decoded ? [new Date(decoded[0]), decoded[1]] : null;
   const merged: SourceEntry[] = [];
   // One after the other: they share one transaction (one connection).
   for (const source of sources) merged.push(...(await source.entries(deps, client.id, boundFor(source.name, after), input.limit + 1)));
@@ -235,6 +243,6 @@ export async function getClientTimeline(deps: TenantDeps, input: TClientTimeline
   const last = page.at(-1);
   return {
     items: page.map((e): TimelineEntry => ({ ...e, actorName: e.actorUserId ? (names.get(e.actorUserId) ?? null) : null })),
-    nextCursor: merged.length > input.limit && last ? encodeCursor([last.at, last.id]) : null,
+    nextCursor: merged.length > input.limit && last ? timelineCursor.encode([last.at, last.id]) : null,
   };
 }

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { ZEmail } from '../auth/auth.schema.ts';
 import { ZPostalAddress, ZSiren, ZSiret } from '../shared/identifiers.schema.ts';
+import { multilineText, safeText, text, ZCursor, ZDay, whenAnObject } from '../shared/input-rules.ts';
 import { parsePhone } from './phone-numbers.ts';
 
 /**
  * A French (metropolitan or overseas, `parsePhone`) or international phone number, stored in
  * E.164: "+33612345678", "+590690123456".
  */
-export const ZPhone = z
-  .string()
+export const ZPhone = safeText()
   .trim()
+  .max(40, 'Numéro de téléphone invalide')
   .transform((value, ctx) => {
     const phone = parsePhone(value);
     if (phone === null) {
@@ -20,14 +21,12 @@ export const ZPhone = z
   });
 
 const today = () => new Date().toISOString().slice(0, 10);
-export const ZBirthDate = z.iso
-  .date('Date invalide (AAAA-MM-JJ)')
+export const ZBirthDate = ZDay()
   .refine((d) => d >= '1900-01-01' && d <= today(), 'Date de naissance invalide');
 
 export const CLIENT_STATUSES = ['prospect', 'active', 'inactive'] as const;
 export const CIVILITIES = ['M', 'MME'] as const;
 
-const text = (max: number) => z.string().trim().max(max, `${max} caractères au plus`);
 const optional = <T extends z.ZodType>(schema: T) => schema.nullish();
 
 const ZClientFields = z.object({
@@ -47,7 +46,7 @@ const ZClientFields = z.object({
   source: optional(text(60)),
   tags: z.array(text(40).min(1)).max(20, '20 étiquettes au plus').optional(),
   marketingConsent: z.boolean().optional(),
-  notes: text(10_000).optional(),
+  notes: multilineText(10_000).optional(),
   salesRepId: z.uuid('Commercial invalide').nullish(),
 });
 
@@ -59,8 +58,8 @@ export const ZCreateClientInput = ZClientFields.extend({
 })
   .strict()
   // `when`: report these with the other fields' errors, not only once the rest is valid.
-  .refine((c) => c.kind !== 'person' || Boolean(c.lastName), { path: ['lastName'], message: 'Nom requis', when: () => true })
-  .refine((c) => c.kind !== 'company' || Boolean(c.companyName), { path: ['companyName'], message: 'Raison sociale requise', when: () => true });
+  .refine((c) => c.kind !== 'person' || Boolean(c.lastName), { path: ['lastName'], message: 'Nom requis', when: whenAnObject })
+  .refine((c) => c.kind !== 'company' || Boolean(c.companyName), { path: ['companyName'], message: 'Raison sociale requise', when: whenAnObject });
 export type TCreateClientInput = z.infer<typeof ZCreateClientInput>;
 
 export const ZUpdateClientInput = ZClientFields.extend({ clientId: z.uuid('Client invalide') }).strict();
@@ -104,23 +103,23 @@ export type TMergeClientsInput = z.infer<typeof ZMergeClientsInput>;
 
 export const ZAnonymiseClientInput = z.strictObject({
   clientId: z.uuid('Client invalide'),
-  reason: text(500).optional(),
+  reason: multilineText(500).optional(),
   /** Anonymising cannot be undone: the caller says so explicitly. */
   confirm: z.literal(true, 'Confirmez l’anonymisation, elle est irréversible'),
 });
 export type TAnonymiseClientInput = z.infer<typeof ZAnonymiseClientInput>;
 
 export const ZListClientsInput = z.strictObject({
-  search: z.string().trim().max(100).optional(),
+  search: text(100).optional(),
   status: z.enum([...CLIENT_STATUSES, 'archived'] as const).optional(),
   tag: text(40).optional(),
   city: text(35).optional(),
-  createdFrom: z.iso.date().optional(),
-  createdTo: z.iso.date().optional(),
+  createdFrom: ZDay().optional(),
+  createdTo: ZDay().optional(),
   /** A rep's clients, or 'none' for the clients assigned to nobody. */
   salesRep: z.union([z.uuid('Commercial invalide'), z.literal('none')]).optional(),
   sort: z.enum(['name', 'newest', 'oldest']).default('name'),
-  cursor: z.string().max(500).optional(),
+  cursor: ZCursor.optional(),
   limit: z.number().int().min(1).max(100).default(50),
   /** Sent by TanStack Query's infinite queries; pages only go forward here. */
   direction: z.enum(['forward', 'backward']).optional(),

@@ -19,30 +19,33 @@ const line = (cells: string[]) => `${cells.map(csvCell).join(';')}\r\n`;
 /**
  * The filtered client list as CSV for French Excel (UTF-8 with BOM, `;` separators), produced
  * page by page (keyset), so any size streams in constant memory. `page` runs each page in its
- * own short tenant transaction.
+ * own short tenant transaction. The first chunk holds the header and the whole first page, so a
+ * caller that reads it before sending a status can still answer an error for a failing export.
  */
 export async function* exportClientsCsv(
   page: <T>(fn: (deps: TenantDeps) => Promise<T>) => Promise<T>,
   filters: Omit<TListClientsInput, 'cursor' | 'limit' | 'direction'>,
 ): AsyncGenerator<string> {
-  yield `\uFEFF${line([...COLUMNS])}`;
+  let head = `\uFEFF${line([...COLUMNS])}`;
   let cursor: string | undefined;
   do {
     const result = await page((deps) => listClients(deps, { ...filters, limit: 100, ...(cursor ? { cursor } : {}) }));
-    yield result.items
-      .map((c) =>
-        line([
-          c.displayName,
-          c.kind === 'person' ? 'Particulier' : 'Entreprise',
-          c.email ?? '',
-          c.phone ?? '',
-          c.city ?? '',
-          STATUS_FR[c.status],
-          c.tags.join(', '),
-          c.createdAt.slice(0, 10),
-        ]),
-      )
-      .join('');
+    yield head +
+      result.items
+        .map((c) =>
+          line([
+            c.displayName,
+            c.kind === 'person' ? 'Particulier' : 'Entreprise',
+            c.email ?? '',
+            c.phone ?? '',
+            c.city ?? '',
+            STATUS_FR[c.status],
+            c.tags.join(', '),
+            c.createdAt.slice(0, 10),
+          ]),
+        )
+        .join('');
+    head = '';
     cursor = result.nextCursor ?? undefined;
   } while (cursor);
 }

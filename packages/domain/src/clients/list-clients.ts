@@ -1,24 +1,13 @@
-import { isUuid, Prisma } from '@crm/db';
+import { Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
-import { badRequest } from '../shared/errors.ts';
+import { cursorPart, defineCursor } from '../shared/keyset-cursor.ts';
 import { fold, nationalPhone } from './client-view.ts';
 import type { ClientListItem } from './client-view.ts';
 import type { TListClientsInput } from './clients.schema.ts';
 
-type Cursor = [string, string]; // [sort key, id]
-
-const encode = (cursor: Cursor) => Buffer.from(JSON.stringify(cursor)).toString('base64url');
-function decode(raw: string, byName: boolean): Cursor {
-  try {
-    const value = JSON.parse(Buffer.from(raw, 'base64url').toString()) as unknown;
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string') && isUuid(value[1])) {
-      if (byName || !Number.isNaN(Date.parse(value[0] as string))) return value as Cursor;
-    }
-  } catch {
-    /* fall through */
-  }
-  throw badRequest('Curseur invalide', { cursor: ['Curseur invalide'] });
-}
+// The sort key of the last row shown and its id: a folded name, or the creation instant to the microsecond.
+const byNameCursor = defineCursor('clients-name/1', [cursorPart.text, cursorPart.uuid]);
+const byDateCursor = defineCursor('clients-created/1', [cursorPart.instant, cursorPart.uuid]);
 
 /** `%` and `_` typed by the user are letters, not LIKE wildcards. */
 const likeEscape = (word: string) => word.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -56,7 +45,7 @@ export async function listClients({ tx, actor }: TenantDeps, input: TListClients
   const byName = input.sort === 'name';
   const descending = input.sort === 'newest';
   if (input.cursor) {
-    const [key, id] = decode(input.cursor, byName);
+    const [key, id] = (byName ? byNameCursor : byDateCursor).decode(input.cursor);
     // (key, id) beyond the cursor. The redundant single-column bound starts the index scan at
     // the cursor: without it PostgreSQL walks the index from the first row and filters.
     where.push(
@@ -82,6 +71,6 @@ export async function listClients({ tx, actor }: TenantDeps, input: TListClients
   const last = items.at(-1);
   return {
     items: items.map(({ sortKey: _, ...item }) => item),
-    nextCursor: more && last ? encode([last.sortKey, last.id]) : null,
+    nextCursor: more && last ? (byName ? byNameCursor : byDateCursor).encode([last.sortKey, last.id]) : null,
   };
 }

@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { BILLING_FREQUENCIES } from '../products/products.schema.ts';
 import { SEPA_LOCAL_INSTRUMENTS } from '../sepa/sepa-direct-debit-file.ts';
 import { ZCents } from '../shared/money.ts';
+import { multilineText, safeText, text, ZCursor, ZDay } from '../shared/input-rules.ts';
 
 export const CONTRACT_STATUSES = ['draft', 'sent', 'signed', 'active', 'suspended', 'terminated', 'cancelled'] as const;
 export type ContractStatusName = (typeof CONTRACT_STATUSES)[number];
 export const PAYMENT_METHODS = ['sepa_debit', 'transfer', 'card', 'cheque'] as const;
 
-const ZDate = z.iso.date('Date invalide (AAAA-MM-JJ)');
+const ZDate = ZDay();
 const ZContractId = z.uuid('Contrat invalide');
 
 export const ZContractLineInput = z.strictObject({
@@ -16,7 +17,7 @@ export const ZContractLineInput = z.strictObject({
   /** Excluding VAT, per period; the product's price in effect at the start date by default. */
   unitPriceCents: ZCents.optional(),
   /** The product's name by default. */
-  label: z.string().trim().min(1, 'Libellé requis').max(200, '200 caractères au plus').optional(),
+  label: text(200).min(1, 'Libellé requis').optional(),
 });
 export type TContractLineInput = z.infer<typeof ZContractLineInput>;
 
@@ -34,13 +35,13 @@ const draftFields = {
   consumer: z.boolean().optional(),
   preNotificationDays: z.number().int().min(1, '1 jour au moins').max(30, '30 jours au plus').nullish(),
   debitDay: z.number().int().min(1, 'Jour entre 1 et 28').max(28, 'Jour entre 1 et 28').nullish(),
-  debtorName: z.string().trim().max(70, '70 caractères au plus').nullish(),
+  debtorName: text(70).nullish(),
   /** Checked by the use case (field error 'IBAN invalide'), so that a draft may be saved without one. */
-  debtorIban: z.string().trim().max(50, 'IBAN invalide').nullish(),
-  debtorBic: z.string().trim().max(20, 'BIC invalide').nullish(),
+  debtorIban: safeText('IBAN invalide').trim().max(50, 'IBAN invalide').nullish(),
+  debtorBic: safeText('BIC invalide').trim().max(20, 'BIC invalide').nullish(),
   /** The mandate's scheme; CORE by default, B2B only for a company that is not a consumer. */
   sepaScheme: z.enum(SEPA_LOCAL_INSTRUMENTS, 'Schéma inconnu').optional(),
-  notes: z.string().trim().max(4000, '4000 caractères au plus').optional(),
+  notes: multilineText(4000).optional(),
 };
 
 export const ZCreateContractInput = z.strictObject({ clientId: z.uuid('Client invalide'), ...draftFields });
@@ -74,8 +75,8 @@ export const ZListContractsInput = z.strictObject({
   clientId: z.uuid('Client invalide').optional(),
   salesRepId: z.uuid('Commercial invalide').optional(),
   /** A contract number or a client's name. */
-  search: z.string().trim().max(100).optional(),
-  cursor: z.string().max(500).optional(),
+  search: text(100).optional(),
+  cursor: ZCursor.optional(),
   limit: z.number().int().min(1).max(100).default(50),
   direction: z.enum(['forward', 'backward']).optional(),
 });
@@ -84,7 +85,7 @@ export type TListContractsInput = z.infer<typeof ZListContractsInput>;
 export const ZSignContractInput = z.strictObject({
   contractId: ZContractId,
   /** The name the signer types; must contain the client's last name or company name. */
-  signerName: z.string().trim().min(2, 'Nom du signataire requis').max(120, '120 caractères au plus'),
+  signerName: text(120).min(2, 'Nom du signataire requis'),
   consent: z.literal(true, 'Le consentement est requis pour signer'),
   /** Where the client signs (printed on the SEPA mandate); the client's city when not given. */
   signedPlace: z.string().trim().min(1, 'Lieu de signature requis').max(35, '35 caractères au plus').optional(),
@@ -94,24 +95,24 @@ export type TSignContractInput = z.infer<typeof ZSignContractInput>;
 export const ZTerminateContractInput = z.strictObject({
   contractId: ZContractId,
   endDate: ZDate,
-  reason: z.string().trim().max(500, '500 caractères au plus').optional(),
+  reason: multilineText(500).optional(),
 });
 export type TTerminateContractInput = z.infer<typeof ZTerminateContractInput>;
 
 export const ZCancelContractInput = z.strictObject({
   contractId: ZContractId,
-  reason: z.string().trim().min(1, 'Motif requis').max(500, '500 caractères au plus'),
+  reason: multilineText(500).min(1, 'Motif requis'),
 });
 export type TCancelContractInput = z.infer<typeof ZCancelContractInput>;
 
 export const ZWithdrawContractInput = z.strictObject({
   contractId: ZContractId,
-  reason: z.string().trim().max(500, '500 caractères au plus').optional(),
+  reason: multilineText(500).optional(),
 });
 export type TWithdrawContractInput = z.infer<typeof ZWithdrawContractInput>;
 
 export const ZContractStateInput = z.strictObject({
   contractId: ZContractId,
-  reason: z.string().trim().max(500, '500 caractères au plus').optional(),
+  reason: multilineText(500).optional(),
 });
 export type TContractStateInput = z.infer<typeof ZContractStateInput>;

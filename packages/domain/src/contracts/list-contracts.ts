@@ -2,9 +2,11 @@ import type { Prisma } from '@crm/db';
 import { fold } from '../clients/client-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
-import { decodeInstantCursor, encodeCursor } from '../shared/keyset-cursor.ts';
+import { defineInstantCursor } from '../shared/keyset-cursor.ts';
 import type { TContractIdInput, TListContractsInput } from './contracts.schema.ts';
 import { CONTRACT_STATUS_LABELS, contractTotals, isoDay, loadContract, toContractView } from './contract-view.ts';
+
+const contractsCursor = defineInstantCursor('contracts/1');
 
 /**
  * One page of contracts, newest first, by keyset on (created_at, id). Only contracts whose client
@@ -30,7 +32,7 @@ export async function listContracts(deps: TenantDeps, input: TListContractsInput
     });
   }
   if (input.cursor) {
-    const [at, id] = decodeInstantCursor(input.cursor);
+    const [at, id] = contractsCursor.decode(input.cursor);
     and.push({ createdAt: { lte: at } }, { OR: [{ createdAt: { lt: at } }, { createdAt: at, id: { lt: id } }] });
   }
   const rows = await tx.contract.findMany({
@@ -63,7 +65,7 @@ export async function listContracts(deps: TenantDeps, input: TListContractsInput
       totals: contractTotals(c.lines),
       createdAt: c.createdAt.toISOString(),
     })),
-    nextCursor: rows.length > input.limit && last ? encodeCursor([last.createdAt.toISOString(), last.id]) : null,
+    nextCursor: rows.length > input.limit && last ? contractsCursor.encode(last.createdAt, last.id) : null,
   };
 }
 

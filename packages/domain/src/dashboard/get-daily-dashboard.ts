@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { TenantDeps } from '../shared/context.ts';
+import { ZDay } from '../shared/input-rules.ts';
 import { parisDay } from './project-event.ts';
 
 export const ZDailyDashboardInput = z
-  .strictObject({ from: z.iso.date('Date invalide'), to: z.iso.date('Date invalide') })
+  .strictObject({ from: ZDay('Date invalide'), to: ZDay('Date invalide') })
   .refine((range) => range.from <= range.to, { path: ['to'], message: 'La fin précède le début' })
   .refine((range) => (Date.parse(range.to) - Date.parse(range.from)) / 86_400_000 <= 366, { path: ['to'], message: 'Un an au plus' });
 export type TDailyDashboardInput = z.infer<typeof ZDailyDashboardInput>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ZFileName } from '../shared/input-rules.ts';
 
 export const DOCUMENT_KINDS = ['identity', 'bank_details', 'signed_contract', 'contract_pdf', 'mandate_pdf', 'other'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -10,14 +11,8 @@ const ZClientId = z.uuid('Client invalide');
 const ZContractId = z.uuid('Contrat invalide');
 const atLeastOne = { message: 'Client ou contrat requis', path: ['clientId'] };
 
-/**
- * The file's name as the user's browser sent it: shown and offered back at download, never
- * used to build a storage path. Control characters and path separators are replaced.
- */
-export const ZDocumentFileName = z
-  .string()
-  .transform((name) => name.replace(/[\p{Cc}\\/]/gu, ' ').replace(/\s+/g, ' ').trim())
-  .pipe(z.string().min(1, 'Nom de fichier requis').max(200, '200 caractères au plus'));
+/** The file's name as the user's browser sent it (the shared rule: control characters refused, separators replaced). */
+export const ZDocumentFileName = ZFileName;
 
 /** The metadata of an upload (the bytes come beside it, as the request body). */
 export const ZUploadDocumentInput = z

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REASON_CATEGORIES } from '../sepa/sepa-reason-codes.ts';
 
 /**
  * Every event the CRM emits, with its payload schema. The five first come from the
@@ -33,12 +34,20 @@ export const EVENT_CATALOGUE = {
     receivedOn: isoDate,
     method: z.enum(['sepa_debit', 'transfer', 'card', 'cheque']),
   }),
+  /**
+   * The bank did not pay (reject) or took the money back (return, refund: the amount is owed
+   * again). `reasonCode` as the bank sent it, null when it sent none; the category says what
+   * comes next (re-present only `insufficient_funds`). Events before 2026-12 carry neither
+   * category nor kind.
+   */
   'payment.rejected': z.object({
     paymentId: id,
     clientId: id,
     contractId: id.nullable(),
     amountCents: cents,
-    reasonCode: z.string().regex(/^[A-Z0-9]{4}$/),
+    reasonCode: z.string().min(1).max(35).nullable(),
+    reasonCategory: z.enum(REASON_CATEGORIES).optional(),
+    rTransaction: z.enum(['reject', 'return', 'refund']).optional(),
     rejectedOn: isoDate,
   }),
   'contract.signed': z.object({

@@ -1,6 +1,7 @@
 import { classifyDbError, type Tx } from '@crm/db';
 import { z } from 'zod';
 import { auditAs } from '../audit/record-audit.ts';
+import { text } from '../shared/input-rules.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 
@@ -22,7 +23,7 @@ export async function seedTenantLists(tx: Tx, tenantId: string): Promise<void> {
 }
 
 const ZKind = z.enum(TENANT_LIST_KINDS, 'Liste inconnue');
-const ZLabel = z.string().trim().min(1, 'Libellé requis').max(60, '60 caractères au plus');
+const ZLabel = text(60).min(1, 'Libellé requis');
 
 export const ZListTenantListInput = z.strictObject({ kind: ZKind, includeInactive: z.boolean().default(false) });
 export const ZAddTenantListItemInput = z.strictObject({ kind: ZKind, label: ZLabel });

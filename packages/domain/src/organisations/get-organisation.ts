@@ -32,6 +32,7 @@ export function toOrganisationView(o: Organisation) {
     sepaPreNotificationDays: o.sepaPreNotificationDays,
     sepaUseFrst: o.sepaUseFrst,
     sepaSettleAfterDays: o.sepaSettleAfterDays,
+    sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
     locale: o.locale,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZEmail } from '../auth/auth.schema.ts';
+import { safeText, text } from '../shared/input-rules.ts';
 import { ZCreditorIdentifier, ZSepaIban } from '../sepa/sepa.schema.ts';
 import {
   ZBic,
@@ -27,9 +28,9 @@ export const SUPPORTED_LOCALES = ['fr-FR'] as const;
 
 /** Partial update of the organisation's settings; `null` clears an optional field. */
 export const ZUpdateOrganisationInput = z.strictObject({
-  name: z.string().trim().min(1, 'Nom requis').max(120, 'Nom trop long').optional(),
-  legalName: z.string().trim().min(1, 'Raison sociale requise').max(140, 'Raison sociale trop longue').nullable().optional(),
-  legalForm: z.string().trim().max(20).nullable().optional(),
+  name: safeText().trim().min(1, 'Nom requis').max(120, 'Nom trop long').optional(),
+  legalName: safeText().trim().min(1, 'Raison sociale requise').max(140, 'Raison sociale trop longue').nullable().optional(),
+  legalForm: text(20).nullable().optional(),
   siren: ZSiren.nullable().optional(),
   siret: ZSiret.nullable().optional(),
   vatNumber: ZFrVat.nullable().optional(),
@@ -51,13 +52,14 @@ export const ZUpdateOrganisationInput = z.strictObject({
    * 5 a CORE debit can still be returned in (interbank rule), a month at most.
    */
   sepaSettleAfterDays: whole('Délai avant encaissement', 5, 30, ['jour ouvré', 'jours ouvrés']).optional(),
-  invoicePrefix: z
-    .string()
+  /** The bank reports insufficient funds as MS03 ("reason not specified"): such rejections may then be presented again. */
+  sepaMs03InsufficientFunds: z.boolean('Oui ou non').optional(),
+  invoicePrefix: safeText()
     .trim()
     .toUpperCase()
     .regex(/^[A-Z0-9-]{1,10}$/, 'Préfixe invalide (1 à 10 lettres, chiffres ou tirets)')
     .optional(),
-  timezone: z.string().refine((tz) => TIME_ZONES.has(tz), 'Fuseau horaire inconnu').optional(),
+  timezone: safeText().max(64, 'Fuseau horaire inconnu').refine((tz) => TIME_ZONES.has(tz), 'Fuseau horaire inconnu').optional(),
   locale: z.enum(SUPPORTED_LOCALES, 'Langue non prise en charge').optional(),
 });
 export type TUpdateOrganisationInput = z.infer<typeof ZUpdateOrganisationInput>;

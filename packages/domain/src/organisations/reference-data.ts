@@ -9,8 +9,9 @@ export async function listCountries(tx: Tx) {
   return tx.country.findMany({ orderBy: { nameFr: 'asc' }, select: { code: true, nameFr: true, isSepa: true } });
 }
 
+/** The SEPA reason codes with their French label and category (what a rejection with it leads to). */
 export async function listSepaReturnReasons(tx: Tx) {
-  return tx.sepaReturnReason.findMany({ orderBy: { code: 'asc' } });
+  return tx.sepaReturnReason.findMany({ orderBy: { code: 'asc' }, select: { code: true, labelFr: true, category: true } });
 }
 
 export async function listVatRates(tx: Tx) {

@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import { classifyDbError, type Prisma, type Tx } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
 import { parseBankReturnFile } from '../sepa/bank-returns.ts';
-import type { BankReturnLine, BankReturnStatus } from '../sepa/bank-return-types.ts';
+import type { BankReturnFile, BankReturnLine, BankReturnProblem, BankReturnStatus } from '../sepa/bank-return-types.ts';
+import { reasonCategoryOf, rTransactionOf, sepaReasonOf, type ReasonPolicy } from '../sepa/sepa-reason-codes.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict, FileTooLargeError, notFound } from '../shared/errors.ts';
-import { renderBatchFile } from './batch-file.ts';
+import { fileNameOf } from '../shared/input-rules.ts';
 import { isoOf, parisToday } from './dates.ts';
 import type { TImportReturnsInput, TReturnFileIdInput } from './payments.schema.ts';
 import { settleItem } from './record-payment.ts';
@@ -27,21 +28,32 @@ export interface ReturnReport {
   rejected: number;
   settled: number;
   accepted: number;
-  /** Lines naming no debit of ours still awaiting an answer (unknown, another creditor's, already answered). */
+  /** Lines naming no debit of ours awaiting that answer (unknown, another creditor's, not sent, already settled). */
   unmatched: (ReturnReportLine & { why: string })[];
+  /** What was not applied and needs a person: a rejection of a debit already paid or already rejected, an unknown code... */
   problems: { at: string; message: string }[];
 }
 
 /**
+ * Where a line comes from: the file names the debit (`line`), or a status for a whole payment
+ * block or the whole file is spread over the debits of our batch it answers (`block`, `file`).
+ */
+type Source = 'line' | 'block' | 'file';
+type ReturnLine = BankReturnLine & { source: Source };
+
+/**
  * Imports a bank return file (pain.002, camt.054 or the CSV), once per content: the same bytes
  * again answer the first import's report and change nothing. Each line is matched by
- * EndToEndId among this tenant's debits: a rejection (or a return after settlement) makes the
- * item rejected with a Payment (rejected, its reason code from sepa_return_reasons) and
- * payment.rejected; a settlement makes it paid with a Payment (received) and payment.received.
- * Anything else is reported, never guessed.
+ * EndToEndId among this tenant's debits, from what each batch froze when it was built (never by
+ * making our file again). A rejection of a submitted debit is a reject; of a debit already paid,
+ * named by its line, a return or a refund that reopens the amount; a status for a whole file or
+ * block touches only the debits still awaiting an answer. The reason code is kept as received,
+ * with its category. A settlement makes a submitted debit paid. Anything else is reported,
+ * never guessed.
  */
 export async function importBankReturns(deps: TenantDeps, input: { fileName: string; bytes: Uint8Array }) {
   const { tx, actor, now } = deps;
+  const fileName = fileNameOf(input.fileName, 'retours');
   if (input.bytes.byteLength === 0) throw badRequest('Fichier vide', { file: ['Fichier vide'] });
   if (input.bytes.byteLength > MAX_RETURN_FILE_BYTES) throw new FileTooLargeError(MAX_RETURN_FILE_BYTES);
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
@@ -50,20 +62,31 @@ export async function importBankReturns(deps: TenantDeps, input: { fileName: str
 
   const parsed = parseBankReturnFile(input.bytes);
   const file = await tx.bankReturnFile
-    .create({ data: { tenantId: actor.tenantId, fileName: input.fileName.slice(0, 200), kind: parsed.fileKind, sha256, messageId: parsed.messageId, createdBy: actor.userId } })
+    .create({ data: { tenantId: actor.tenantId, fileName, kind: parsed.fileKind, sha256, messageId: parsed.messageId, createdBy: actor.userId } })
     .catch((error: unknown) => {
       if (classifyDbError(error)?.kind === 'conflict') throw conflict('Ce fichier est en cours d’import');
       throw error;
     });
+  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { sepaMs03InsufficientFunds: true } });
+  const policy: ReasonPolicy = { ms03MeansInsufficientFunds: organisation.sepaMs03InsufficientFunds };
 
-  const lines = [...parsed.lines, ...(await expandBlockStatuses(tx, actor.tenantId, parsed))];
-  const reasons = new Set((await tx.sepaReturnReason.findMany({ select: { code: true } })).map((r) => r.code));
-  const report: ReturnReport = { kind: parsed.fileKind, lines: lines.length, matched: 0, rejected: 0, settled: 0, accepted: 0, unmatched: [], problems: [...parsed.problems] };
+  const spread = await spreadWholeStatuses(tx, actor.tenantId, parsed);
+  const lines: ReturnLine[] = [...parsed.lines.map((line) => ({ ...line, source: 'line' as const })), ...spread.lines];
+  const report: ReturnReport = {
+    kind: parsed.fileKind,
+    lines: lines.length,
+    matched: 0,
+    rejected: 0,
+    settled: 0,
+    accepted: 0,
+    unmatched: [],
+    problems: [...parsed.problems, ...spread.problems],
+  };
   const today = parisToday(now);
 
   const items = await tx.scheduleItem.findMany({
     where: { tenantId: actor.tenantId, endToEndId: { in: [...new Set(lines.map((l) => l.endToEndId))] } },
-    include: { batch: { select: { collectionDate: true } } },
+    include: { batch: { select: { collectionDate: true } }, payments: { where: { outcome: 'rejected' }, select: { returnFileId: true }, orderBy: { createdAt: 'desc' }, take: 1 } },
   });
   const byE2e = new Map(items.map((item) => [item.endToEndId!, item]));
 
@@ -88,23 +111,35 @@ export async function importBankReturns(deps: TenantDeps, input: { fileName: str
       continue;
     }
     if (line.status === 'rejected') {
-      // A rejection answers a submitted debit; a return (R-transaction) may also follow a debit already counted as paid.
+      const refused = refusalOf(line, item.status, item.payments[0]?.returnFileId ?? null, file.id);
+      if (refused) {
+        report.problems.push({ at, message: `${line.endToEndId} : ${refused}` });
+        continue;
+      }
       if (item.status !== 'submitted' && item.status !== 'paid') {
         report.unmatched.push({ ...entry, why: statusWhy(item.status) });
         continue;
       }
-      // The bank did not pay: a rejection stands even when its reason is missing or not in our
-      // reference data (then MS03, "reason not specified", and the report says so); ignoring it
-      // would let the item be settled as paid later.
-      const given = line.reasonCode?.toUpperCase();
-      const reasonCode = given && reasons.has(given) ? given : 'MS03';
-      if (reasonCode !== given) {
-        report.problems.push({ at, message: `${line.endToEndId} : code motif ${given ?? '(absent)'} inconnu, rejet enregistré comme MS03 (raison non précisée)` });
+      // The bank did not pay, or took the money back: the rejection stands whatever its code says.
+      // An unknown or missing code is kept as received, classified unknown (never re-presented).
+      const reasonCode = line.reasonCode ?? null;
+      const reasonCategory = reasonCategoryOf(reasonCode, policy);
+      if (!sepaReasonOf(reasonCode)) {
+        report.problems.push({
+          at,
+          message: `${line.endToEndId} : code motif ${reasonCode ?? '(absent)'} inconnu, rejet enregistré avec ce code et la catégorie « motif inconnu » (pas de nouvelle présentation)`,
+        });
       }
-      await settleItem(tx, actor.tenantId, item, { kind: 'rejected', reasonCode, on, returnFileId: file.id, createdBy: actor.userId });
+      const rTransaction = rTransactionOf(item.status === 'paid', reasonCode);
+      await settleItem(tx, actor.tenantId, item, { kind: 'rejected', reasonCode, reasonCategory, rTransaction, on, returnFileId: file.id, createdBy: actor.userId });
       item.status = 'rejected';
+      item.payments = [{ returnFileId: file.id }];
       report.matched++;
       report.rejected++;
+      continue;
+    }
+    if (item.status === 'rejected') {
+      report.problems.push({ at, message: `${line.endToEndId} : règlement d’un prélèvement déjà rejeté, non appliqué (à vérifier avec la banque)` });
       continue;
     }
     if (item.status !== 'submitted') {
@@ -125,9 +160,28 @@ export async function importBankReturns(deps: TenantDeps, input: { fileName: str
     action: 'bank_returns.imported',
     entityType: 'bank_return_file',
     entityId: file.id,
-    data: { kind: parsed.fileKind, matched: report.matched, unmatched: report.unmatched.length },
+    data: { kind: parsed.fileKind, matched: report.matched, unmatched: report.unmatched.length, problems: report.problems.length },
   });
   return { ...toReturnFileView(saved), duplicate: false };
+}
+
+/**
+ * Why a rejection must not be applied to this debit, or null when it may. A debit already
+ * rejected stays as it is (the first rejection holds; another file saying so again is for a
+ * person to look at). A debit already paid is returned only by a line that names it: a status for
+ * a whole file or block is the bank refusing what it had not yet settled, so on a paid debit it
+ * is a bank error or a later R-transaction that will come on its own line.
+ */
+function refusalOf(line: ReturnLine, status: string, rejectedBy: string | null, thisFile: string): string | null {
+  if (status === 'rejected') {
+    const by = rejectedBy === thisFile ? ' plus haut dans ce fichier' : rejectedBy ? ' par un autre fichier de retours' : '';
+    return `déjà rejeté${by}, ce rejet n’est pas appliqué une seconde fois`;
+  }
+  if (status === 'paid' && line.source !== 'line') {
+    const scope = line.source === 'file' ? 'du fichier entier' : 'du lot entier';
+    return `déjà réglé : le rejet ${scope} ne s’applique pas à un prélèvement payé (erreur de la banque ou retour à recevoir ligne à ligne)`;
+  }
+  return null;
 }
 
 const statusWhy = (status: string): string =>
@@ -141,27 +195,54 @@ const statusWhy = (status: string): string =>
 
 /**
  * A pain.002 may answer a whole file (group status) or a payment block (PmtInfId) without
- * transaction detail: those statuses become one line per debit of the answered batch (found
- * by its MsgId; the block's debits from the batch's own file layout).
+ * transaction detail: those statuses become one line per debit of the answered batch, found by
+ * its MsgId. The debits are those the batch froze: all its items for the file, and for a block
+ * the EndToEndIds under that PmtInfId in the file stored when the batch was built (our file is
+ * never made again: a mandate changed since, a Swiss IBAN, a creditor setting, would change or
+ * break it). Lines the file gives one by one take precedence; acceptances change nothing.
  */
-async function expandBlockStatuses(tx: Tx, tenantId: string, parsed: ReturnType<typeof parseBankReturnFile>): Promise<BankReturnLine[]> {
-  if (!parsed.originalMessageId || (!parsed.groupStatus && parsed.blocks.length === 0)) return [];
-  const batch = await tx.sepaBatch.findFirst({ where: { tenantId, messageId: parsed.originalMessageId, status: 'sent' } });
-  if (!batch) return [];
+async function spreadWholeStatuses(tx: Tx, tenantId: string, parsed: BankReturnFile): Promise<{ lines: ReturnLine[]; problems: BankReturnProblem[] }> {
+  const lines: ReturnLine[] = [];
+  const problems: BankReturnProblem[] = [];
+  if (!parsed.originalMessageId || (!parsed.groupStatus && parsed.blocks.length === 0)) return { lines, problems };
+  const batch = await tx.sepaBatch.findFirst({ where: { tenantId, messageId: parsed.originalMessageId, status: 'sent' }, select: { id: true } });
+  if (!batch) {
+    problems.push({ at: 'OrgnlGrpInfAndSts', message: `Fichier d’origine ${parsed.originalMessageId} inconnu ou non envoyé : statut de fichier ou de lot non appliqué` });
+    return { lines, problems };
+  }
   const explicit = new Set(parsed.lines.map((line) => line.endToEndId));
-  const file = await renderBatchFile(tx, tenantId, batch.id);
-  const out: BankReturnLine[] = [];
-  const add = (endToEndId: string, status: BankReturnStatus, reasonCode: string | undefined) => {
+  const add = (endToEndId: string, status: BankReturnStatus, reasonCode: string | undefined, source: Source) => {
     if (explicit.has(endToEndId) || status === 'accepted') return;
     explicit.add(endToEndId);
-    out.push(reasonCode ? { endToEndId, status, reasonCode } : { endToEndId, status });
+    lines.push(reasonCode ? { endToEndId, status, reasonCode, source } : { endToEndId, status, source });
   };
-  for (const block of parsed.blocks) {
-    const info = file.paymentInfos.find((p) => p.paymentInfoId === block.paymentInfoId);
-    for (const e2e of info?.endToEndIds ?? []) add(e2e, block.status, block.reasonCode);
+  if (parsed.blocks.length > 0) {
+    const stored = await tx.sepaBatchFile.findUnique({ where: { tenantId_batchId: { tenantId, batchId: batch.id } }, select: { xml: true } });
+    const blocks = stored ? debitsByPaymentInfo(stored.xml) : new Map<string, string[]>();
+    parsed.blocks.forEach((block, index) => {
+      const endToEndIds = blocks.get(block.paymentInfoId);
+      if (!endToEndIds) {
+        problems.push({ at: `OrgnlPmtInfAndSts[${index + 1}]`, message: `Lot ${block.paymentInfoId} absent du fichier ${parsed.originalMessageId} conservé : statut non appliqué` });
+        return;
+      }
+      for (const endToEndId of endToEndIds) add(endToEndId, block.status, block.reasonCode, 'block');
+    });
   }
-  if (parsed.groupStatus) for (const info of file.paymentInfos) for (const e2e of info.endToEndIds) add(e2e, parsed.groupStatus.status, parsed.groupStatus.reasonCode);
-  return out;
+  if (parsed.groupStatus) {
+    const items = await tx.scheduleItem.findMany({ where: { tenantId, batchId: batch.id }, select: { endToEndId: true }, orderBy: { endToEndId: 'asc' } });
+    for (const item of items) if (item.endToEndId) add(item.endToEndId, parsed.groupStatus.status, parsed.groupStatus.reasonCode, 'file');
+  }
+  return { lines, problems };
+}
+
+/** PmtInfId -> EndToEndIds of one of our stored pain.008 files (the builder writes one `<PmtInf>` per block, unprefixed). */
+export function debitsByPaymentInfo(xml: string): Map<string, string[]> {
+  const blocks = new Map<string, string[]>();
+  for (const block of xml.split('<PmtInf>').slice(1)) {
+    const id = /<PmtInfId>([^<]*)<\/PmtInfId>/.exec(block)?.[1];
+    if (id) blocks.set(id, [...block.matchAll(/<EndToEndId>([^<]*)<\/EndToEndId>/g)].map((match) => match[1]!));
+  }
+  return blocks;
 }
 
 type ReturnFileRow = Prisma.BankReturnFileGetPayload<object>;

@@ -1,9 +1,13 @@
 import type { Prisma } from '@crm/db';
+import { reasonLabel } from '../sepa/sepa-reason-codes.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { isoOf } from './dates.ts';
-import { keyOf, pageAfter, pageOf } from './list-pages.ts';
+import { keysetPages } from './list-pages.ts';
 import type { TContractScheduleInput, TListPaymentsInput, TListScheduleItemsInput } from './payments.schema.ts';
+
+const paymentPages = keysetPages('payments', 'valueDate', 'desc', 'date');
+const itemPages = keysetPages('schedule-items', 'dueDate', 'asc', 'date');
 
 type PaymentRow = Prisma.PaymentGetPayload<{ include: { client: { select: { displayName: true } }; contract: { select: { number: true } } } }>;
 
@@ -15,6 +19,10 @@ export function toPaymentView(p: PaymentRow) {
     amountCents: p.amountCents,
     valueDate: isoOf(p.valueDate),
     reasonCode: p.reasonCode,
+    /** "Provision insuffisante (AM04)" for a rejection, null for a payment received. */
+    reasonLabel: p.outcome === 'rejected' ? reasonLabel(p.reasonCode) : null,
+    reasonCategory: p.reasonCategory,
+    rTransaction: p.rTransaction,
     reference: p.reference,
     scheduleItemId: p.scheduleItemId,
     clientId: p.clientId,
@@ -38,13 +46,13 @@ export async function listPayments({ tx, actor }: TenantDeps, input: TListPaymen
       ...(input.reasonCode ? { reasonCode: input.reasonCode } : {}),
       ...(input.clientId ? { clientId: input.clientId } : {}),
       ...(input.contractId ? { contractId: input.contractId } : {}),
-      AND: [pageAfter<Prisma.PaymentWhereInput>(input.cursor, 'valueDate', 'desc', 'date')],
+      AND: [paymentPages.after<Prisma.PaymentWhereInput>(input.cursor)],
     },
     include: { client: { select: { displayName: true } }, contract: { select: { number: true } } },
     orderBy: [{ valueDate: 'desc' }, { id: 'desc' }],
     take: input.limit + 1,
   });
-  return pageOf(rows, input.limit, (p) => keyOf(p.valueDate, 'date'), toPaymentView);
+  return paymentPages.of(rows, input.limit, toPaymentView);
 }
 
 type ItemRow = Prisma.ScheduleItemGetPayload<{
@@ -70,6 +78,8 @@ function toItemView(i: ItemRow) {
     batchId: i.batchId,
     batchNumber: i.batch?.number ?? null,
     reasonCode: last?.outcome === 'rejected' ? last.reasonCode : null,
+    reasonLabel: last?.outcome === 'rejected' ? reasonLabel(last.reasonCode) : null,
+    reasonCategory: last?.outcome === 'rejected' ? last.reasonCategory : null,
   };
 }
 export type ScheduleItemView = ReturnType<typeof toItemView>;
@@ -88,13 +98,13 @@ export async function listScheduleItems({ tx, actor }: TenantDeps, input: TListS
       tenantId: actor.tenantId,
       ...(input.status ? { status: input.status } : {}),
       ...(input.reasonCode ? { payments: { some: { outcome: 'rejected', reasonCode: input.reasonCode } } } : {}),
-      AND: [pageAfter<Prisma.ScheduleItemWhereInput>(input.cursor, 'dueDate', 'asc', 'date')],
+      AND: [itemPages.after<Prisma.ScheduleItemWhereInput>(input.cursor)],
     },
     include: itemInclude,
     orderBy: [{ dueDate: 'asc' }, { id: 'asc' }],
     take: input.limit + 1,
   });
-  return pageOf(rows, input.limit, (i) => keyOf(i.dueDate, 'date'), toItemView);
+  return itemPages.of(rows, input.limit, toItemView);
 }
 
 /** A contract's schedule, period by period, with its mandate. */

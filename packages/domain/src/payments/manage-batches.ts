@@ -6,8 +6,10 @@ import { endScheduleAt } from './adjust-schedule.ts';
 import { renderBatchFile } from './batch-file.ts';
 import { cancelPlannedItems } from './create-schedule.ts';
 import { isoOf } from './dates.ts';
-import { keyOf, pageAfter, pageOf } from './list-pages.ts';
+import { keysetPages } from './list-pages.ts';
 import type { TBatchIdInput, TListBatchesInput } from './payments.schema.ts';
+
+const batchPages = keysetPages('batches', 'number', 'desc', 'number');
 
 type BatchRow = Prisma.SepaBatchGetPayload<object> & { _count?: { exclusions: number } };
 
@@ -33,12 +35,12 @@ export type BatchView = ReturnType<typeof toBatchView>;
 /** One page of batches, newest (highest number) first. */
 export async function listBatches({ tx, actor }: TenantDeps, input: TListBatchesInput) {
   const rows = await tx.sepaBatch.findMany({
-    where: { tenantId: actor.tenantId, AND: [pageAfter<Prisma.SepaBatchWhereInput>(input.cursor, 'number', 'desc', 'number')] },
+    where: { tenantId: actor.tenantId, AND: [batchPages.after<Prisma.SepaBatchWhereInput>(input.cursor)] },
     include: { _count: { select: { exclusions: true } } },
     orderBy: [{ number: 'desc' }, { id: 'desc' }],
     take: input.limit + 1,
   });
-  return pageOf(rows, input.limit, (b) => keyOf(b.number, 'number'), toBatchView);
+  return batchPages.of(rows, input.limit, toBatchView);
 }
 
 async function findBatch({ tx, actor }: TenantDeps, batchId: string) {

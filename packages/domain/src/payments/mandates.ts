@@ -4,9 +4,11 @@ import { addDays } from '../calendar/business-days.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict, notFound } from '../shared/errors.ts';
 import { dateOf, isoOf, parisToday } from './dates.ts';
-import { keyOf, pageAfter, pageOf } from './list-pages.ts';
+import { keysetPages } from './list-pages.ts';
 import type { TAmendMandateInput, TListMandatesInput, TMandateIdInput } from './payments.schema.ts';
 import { addMonths } from './schedule-rules.ts';
+
+const mandatePages = keysetPages('mandates', 'createdAt', 'desc', 'instant');
 
 /**
  * A mandate lapses when no collection was presented for 36 months (SEPA rulebook): counted from
@@ -100,13 +102,13 @@ export async function listMandates({ tx, actor, now }: TenantDeps, input: TListM
     where: {
       tenantId: actor.tenantId,
       ...(input.clientId ? { clientId: input.clientId } : {}),
-      AND: [statusWhere(input.status, today), pageAfter<Prisma.SepaMandateWhereInput>(input.cursor, 'createdAt', 'desc', 'instant')],
+      AND: [statusWhere(input.status, today), mandatePages.after<Prisma.SepaMandateWhereInput>(input.cursor)],
     },
     include,
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: input.limit + 1,
   });
-  return pageOf(rows, input.limit, (m) => keyOf(m.createdAt, 'instant'), (m) => toMandateView(m, today));
+  return mandatePages.of(rows, input.limit, (m) => toMandateView(m, today));
 }
 
 export async function getMandate({ tx, actor, now }: TenantDeps, input: TMandateIdInput) {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { safeText, text, ZCursor, ZDay, ZFileName } from '../shared/input-rules.ts';
 import { ZMandateReference, ZSepaBic, ZSepaIban } from '../sepa/sepa.schema.ts';
 import { SEPA_LOCAL_INSTRUMENTS } from '../sepa/sepa-direct-debit-file.ts';
 
-const ZDate = z.iso.date('Date invalide (AAAA-MM-JJ)');
+const ZDate = ZDay();
+const ZReasonCodeFilter = safeText('Code motif invalide').trim().toUpperCase().regex(/^[A-Z0-9]{4}$/, 'Code motif invalide');
 
 export const SCHEDULE_ITEM_STATUSES = ['planned', 'batched', 'submitted', 'paid', 'rejected', 'cancelled'] as const;
 export const MANDATE_STATUSES = ['active', 'revoked', 'expired'] as const;
@@ -10,7 +12,7 @@ export const MANUAL_PAYMENT_METHODS = ['transfer', 'card', 'cheque'] as const;
 
 /** A keyset page: the cursor of the previous page's last row, as the clients list pages. */
 const page = {
-  cursor: z.string().max(500).optional(),
+  cursor: ZCursor.optional(),
   limit: z.number().int().min(1).max(100).default(50),
   /** Sent by TanStack Query's infinite queries; pages only go forward here. */
   direction: z.enum(['forward', 'backward']).optional(),
@@ -21,7 +23,7 @@ export type TContractScheduleInput = z.infer<typeof ZContractScheduleInput>;
 
 export const ZListPaymentsInput = z.strictObject({
   outcome: z.enum(['received', 'rejected'], 'Résultat inconnu').optional(),
-  reasonCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4}$/, 'Code motif invalide').optional(),
+  reasonCode: ZReasonCodeFilter.optional(),
   clientId: z.uuid('Client invalide').optional(),
   contractId: z.uuid('Contrat invalide').optional(),
   ...page,
@@ -30,7 +32,7 @@ export type TListPaymentsInput = z.infer<typeof ZListPaymentsInput>;
 
 export const ZListScheduleItemsInput = z.strictObject({
   status: z.enum(SCHEDULE_ITEM_STATUSES, 'Statut inconnu').optional(),
-  reasonCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{4}$/, 'Code motif invalide').optional(),
+  reasonCode: ZReasonCodeFilter.optional(),
   ...page,
 });
 export type TListScheduleItemsInput = z.infer<typeof ZListScheduleItemsInput>;
@@ -39,7 +41,7 @@ export const ZRecordManualPaymentInput = z.strictObject({
   scheduleItemId: z.uuid('Échéance invalide'),
   method: z.enum(MANUAL_PAYMENT_METHODS, 'Moyen de paiement inconnu'),
   receivedOn: ZDate,
-  reference: z.string().trim().max(140, '140 caractères au plus').optional(),
+  reference: text(140).optional(),
 });
 export type TRecordManualPaymentInput = z.infer<typeof ZRecordManualPaymentInput>;
 
@@ -61,7 +63,7 @@ export const ZAmendMandateInput = z.strictObject({
   mandateId: z.uuid('Mandat invalide'),
   iban: ZSepaIban.optional(),
   bic: ZSepaBic.nullish(),
-  debtorName: z.string().trim().min(1, 'Nom requis').max(70, '70 caractères au plus').optional(),
+  debtorName: text(70).min(1, 'Nom requis').optional(),
   rum: ZMandateReference.optional(),
   scheme: z.enum(SEPA_LOCAL_INSTRUMENTS, 'Schéma inconnu').optional(),
 });
@@ -82,7 +84,12 @@ export type TReturnFileIdInput = z.infer<typeof ZReturnFileIdInput>;
 
 /** tRPC face of a bank return import (the raw POST /bank-returns route takes the bytes instead). */
 export const ZImportReturnsInput = z.strictObject({
-  fileName: z.string().trim().min(1, 'Nom de fichier requis').max(200),
-  contentBase64: z.string().min(1, 'Fichier vide').max(14_000_000, 'Fichier trop volumineux : 10 Mo au plus'),
+  fileName: ZFileName,
+  contentBase64: z
+    .string()
+    .min(1, 'Fichier vide')
+    .max(14_000_000, 'Fichier trop volumineux : 10 Mo au plus')
+    .regex(/^[A-Za-z0-9+/\r\n]*={0,2}\s*$/, 'Contenu invalide : base64 attendu')
+    .refine((value) => value.replace(/\s/g, '').length % 4 === 0, 'Contenu invalide : base64 attendu'),
 });
 export type TImportReturnsInput = z.infer<typeof ZImportReturnsInput>;

@@ -1,8 +1,20 @@
 import type { Tx } from '@crm/db';
+import { emitEvent } from '../events/emit-event.ts';
+import type { ReasonCategory, RTransactionKind } from '../sepa/sepa-reason-codes.ts';
+import { dateOf } from './dates.ts';
 
 type PaymentMethod = 'sepa_debit' | 'transfer' | 'card' | 'cheque';
-import { emitEvent } from '../events/emit-event.ts';
-import { dateOf } from './dates.ts';
+
+/** A debit the bank did not pay, or took back: the code as it sent it (null when none), what it means, and when it came. */
+export interface Rejection {
+  kind: 'rejected';
+  reasonCode: string | null;
+  reasonCategory: ReasonCategory;
+  rTransaction: RTransactionKind;
+  on: string;
+  returnFileId?: string | null;
+  createdBy?: string | null;
+}
 
 interface ItemRef {
   id: string;
@@ -21,7 +33,7 @@ export async function settleItem(
   item: ItemRef,
   outcome:
     | { kind: 'received'; method: PaymentMethod; on: string; reference?: string | null; returnFileId?: string | null; createdBy?: string | null }
-    | { kind: 'rejected'; reasonCode: string; on: string; returnFileId?: string | null; createdBy?: string | null },
+    | Rejection,
 ) {
   await tx.scheduleItem.updateMany({ where: { id: item.id, tenantId }, data: { status: outcome.kind === 'received' ? 'paid' : 'rejected' } });
   const payment = await tx.payment.create({
@@ -35,6 +47,8 @@ export async function settleItem(
       amountCents: item.amountCents,
       valueDate: dateOf(outcome.on),
       reasonCode: outcome.kind === 'rejected' ? outcome.reasonCode : null,
+      reasonCategory: outcome.kind === 'rejected' ? outcome.reasonCategory : null,
+      rTransaction: outcome.kind === 'rejected' ? outcome.rTransaction : null,
       reference: outcome.kind === 'received' ? (outcome.reference ?? null) : null,
       returnFileId: outcome.returnFileId ?? null,
       createdBy: outcome.createdBy ?? null,
@@ -50,7 +64,16 @@ export async function settleItem(
     await emitEvent(tx, {
       type: 'payment.rejected',
       tenantId,
-      payload: { paymentId: payment.id, clientId: item.clientId, contractId: item.contractId, amountCents: item.amountCents, reasonCode: outcome.reasonCode, rejectedOn: outcome.on },
+      payload: {
+        paymentId: payment.id,
+        clientId: item.clientId,
+        contractId: item.contractId,
+        amountCents: item.amountCents,
+        reasonCode: outcome.reasonCode,
+        reasonCategory: outcome.reasonCategory,
+        rTransaction: outcome.rTransaction,
+        rejectedOn: outcome.on,
+      },
     });
   }
   return payment;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { safeText, text, whenAnObject } from '../shared/input-rules.ts';
 import { ZEmail } from '../auth/auth.schema.ts';
 import { ZPhone } from '../clients/clients.schema.ts';
 
-const text = (max: number) => z.string().trim().max(max, `${max} caractères au plus`);
 const name = (label: string) => text(80).min(1, `${label} requis`);
 
 const ZSalesRepFields = z.object({
@@ -34,7 +34,9 @@ export const ZListSalesRepsInput = z.strictObject({
 });
 export type TListSalesRepsInput = z.infer<typeof ZListSalesRepsInput>;
 
-export const ZMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Mois invalide (AAAA-MM)');
+export const ZMonth = safeText()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Mois invalide (AAAA-MM)')
+  .refine((month) => month >= '1900-01' && month <= '2199-12', 'Mois hors limites (entre 1900 et 2199)');
 
 export const ZSetSalesRepTargetInput = z.strictObject({
   salesRepId: z.uuid('Commercial invalide'),
@@ -56,6 +58,6 @@ export const ZReassignClientsInput = z
   .refine((input) => (input.clientIds === undefined) !== (input.fromSalesRepId === undefined), {
     path: ['clientIds'],
     message: 'Choisissez des clients ou un commercial de départ',
-    when: () => true,
+    when: whenAnObject,
   });
 export type TReassignClientsInput = z.infer<typeof ZReassignClientsInput>;

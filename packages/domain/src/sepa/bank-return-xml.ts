@@ -1,7 +1,11 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import {
+  dayOf,
+  isSepaReference,
   parseAmountCents,
+  receivedReasonCode,
   returnFileError,
+  shown,
   type BankReturnBlockStatus,
   type BankReturnFile,
   type BankReturnFileKind,
@@ -12,6 +16,14 @@ import {
 
 // pain.002 (payment status report) and camt.054 (debit/credit notification), read with
 // fast-xml-parser into plain objects, namespace prefixes dropped, then walked by element name.
+// A bank file has no DTD: any markup declaration (DOCTYPE, ENTITY...) refuses the file wherever it
+// stands, the parser expands no entity at all (the five predefined ones and character references
+// are decoded here, without recursion), and depth and size are bounded before parsing.
+
+/** Characters of XML read at most (the upload's byte limit comes first). */
+export const MAX_RETURN_XML_CHARS = 10 * 1024 * 1024;
+/** Nesting depth allowed: the ISO messages need about 12. */
+export const MAX_RETURN_XML_DEPTH = 64;
 
 type XmlNode = { [name: string]: XmlValue };
 type XmlValue = string | XmlNode | XmlValue[] | undefined;
@@ -20,6 +32,9 @@ type XmlValue = string | XmlNode | XmlValue[] | undefined;
 const REPEATED = new Set(['OrgnlPmtInfAndSts', 'TxInfAndSts', 'StsRsnInf', 'Ntfctn', 'Ntry', 'NtryDtls', 'TxDtls', 'AddtlInf', 'NbOfTxsPerSts']);
 
 const parser = new XMLParser({
+  processEntities: false,
+  htmlEntities: false,
+  maxNestedTags: MAX_RETURN_XML_DEPTH,
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   parseTagValue: false,
@@ -46,11 +61,24 @@ function child(node: XmlValue, path: string): XmlValue {
   return Array.isArray(current) ? current[0] : current;
 }
 
+const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/** The predefined entities and character references, once (no entity expands into another); a control character becomes U+FFFD. */
+function decodeXmlText(raw: string): string {
+  if (!raw.includes('&')) return raw;
+  return raw.replace(/&(amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});/g, (_, name: string) => {
+    if (!name.startsWith('#')) return PREDEFINED[name]!;
+    const code = name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0x10ffff && code !== 0xfffe && code !== 0xffff);
+    return allowed && !(code >= 0x7f && code <= 0x9f) ? String.fromCodePoint(code) : '\ufffd';
+  });
+}
+
 /** Text content of the element at `path`, or undefined when absent or empty. */
 function text(node: XmlValue, path: string): string | undefined {
   const value = child(node, path);
   const raw = typeof value === 'string' ? value : isNode(value) && typeof value['#text'] === 'string' ? value['#text'] : undefined;
-  return raw === undefined || raw === '' ? undefined : raw;
+  return raw === undefined || raw === '' ? undefined : decodeXmlText(raw);
 }
 
 function list(node: XmlValue, name: string): XmlValue[] {
@@ -59,7 +87,15 @@ function list(node: XmlValue, name: string): XmlValue[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-const reasonOf = (node: XmlValue): string | undefined => text(node, 'StsRsnInf.Rsn.Cd') ?? text(node, 'StsRsnInf.Rsn.Prtry');
+/** The reason code of a status as the bank wrote it; an unusable one is reported and counts as missing. */
+function reasonAt(node: XmlValue, path: string, at: string, problems: BankReturnProblem[]): string | undefined {
+  const raw = text(node, `${path}.Cd`) ?? text(node, `${path}.Prtry`);
+  if (raw === undefined) return undefined;
+  const code = receivedReasonCode(raw);
+  if (code === null) problems.push({ at, message: `Code motif illisible « ${shown(raw)} » : ignoré` });
+  return code ?? undefined;
+}
+const reasonOf = (node: XmlValue, at: string, problems: BankReturnProblem[]) => reasonAt(node, 'StsRsnInf.Rsn', at, problems);
 
 function mapStatus(code: string | undefined): BankReturnStatus | 'partial' | 'pending' | undefined {
   switch (code) {
@@ -92,15 +128,13 @@ function amountOf(node: XmlValue, path: string, at: string, problems: BankReturn
   if (value === undefined) return undefined;
   const currency = isNode(element) ? element['@_Ccy'] : undefined;
   if (currency !== undefined && currency !== 'EUR') {
-    problems.push({ at, message: `Montant en ${typeof currency === 'string' ? currency : '?'} : seuls les euros sont pris en charge` });
+    problems.push({ at, message: `Montant en ${typeof currency === 'string' ? shown(currency) : '?'} : seuls les euros sont pris en charge` });
     return undefined;
   }
   const cents = parseAmountCents(value);
-  if (cents === null) problems.push({ at, message: `Montant illisible « ${value} »` });
+  if (cents === null) problems.push({ at, message: `Montant illisible « ${shown(value)} »` });
   return cents ?? undefined;
 }
-
-const dateOf = (value: string | undefined): string | undefined => (value && /^\d{4}-\d{2}-\d{2}/.test(value) ? value.slice(0, 10) : undefined);
 
 function withOptional(line: BankReturnLine, reasonCode: string | undefined, amountCents: number | undefined, date: string | undefined): BankReturnLine {
   if (reasonCode) line.reasonCode = reasonCode;
@@ -112,11 +146,9 @@ function withOptional(line: BankReturnLine, reasonCode: string | undefined, amou
 function readPain002(kind: BankReturnFileKind, root: XmlNode): BankReturnFile {
   const report = root.CstmrPmtStsRpt;
   if (!isNode(report)) throw returnFileError(`Fichier ${kind} incomplet : élément CstmrPmtStsRpt absent`);
-  const messageId = text(report, 'GrpHdr.MsgId');
-  if (!messageId) throw returnFileError(`Fichier ${kind} incomplet : identifiant du message (GrpHdr/MsgId) absent`);
+  const messageId = headerReference(text(report, 'GrpHdr.MsgId'), kind, 'identifiant du message (GrpHdr/MsgId)');
   const original = child(report, 'OrgnlGrpInfAndSts');
-  const originalMessageId = text(original, 'OrgnlMsgId');
-  if (!originalMessageId) throw returnFileError(`Fichier ${kind} incomplet : message d'origine (OrgnlGrpInfAndSts/OrgnlMsgId) absent`);
+  const originalMessageId = headerReference(text(original, 'OrgnlMsgId'), kind, "message d'origine (OrgnlGrpInfAndSts/OrgnlMsgId)");
 
   const problems: BankReturnProblem[] = [];
   const blocks: BankReturnBlockStatus[] = [];
@@ -125,23 +157,25 @@ function readPain002(kind: BankReturnFileKind, root: XmlNode): BankReturnFile {
 
   const groupCode = text(original, 'GrpSts');
   const groupStatus = mapStatus(groupCode);
-  if (groupCode !== undefined && groupStatus === undefined) problems.push({ at: 'OrgnlGrpInfAndSts', message: `Statut de groupe inconnu « ${groupCode} »` });
+  if (groupCode !== undefined && groupStatus === undefined) problems.push({ at: 'OrgnlGrpInfAndSts', message: `Statut de groupe inconnu « ${shown(groupCode)} »` });
   if (groupStatus === 'rejected' || groupStatus === 'accepted' || groupStatus === 'settled') {
     result.groupStatus = { status: groupStatus };
-    const reason = reasonOf(original);
+    const reason = reasonOf(original, 'OrgnlGrpInfAndSts', problems);
     if (reason) result.groupStatus.reasonCode = reason;
   }
 
   list(report, 'OrgnlPmtInfAndSts').forEach((block, b) => {
     const at = `OrgnlPmtInfAndSts[${b + 1}]`;
-    const paymentInfoId = text(block, 'OrgnlPmtInfId');
+    const givenInfoId = text(block, 'OrgnlPmtInfId');
+    const paymentInfoId = givenInfoId !== undefined && isSepaReference(givenInfoId) ? givenInfoId : undefined;
+    if (givenInfoId !== undefined && !paymentInfoId) problems.push({ at, message: `Identifiant de lot illisible « ${shown(givenInfoId)} »` });
     const blockCode = text(block, 'PmtInfSts');
     const blockStatus = mapStatus(blockCode);
-    if (blockCode !== undefined && blockStatus === undefined) problems.push({ at, message: `Statut de lot inconnu « ${blockCode} »` });
+    if (blockCode !== undefined && blockStatus === undefined) problems.push({ at, message: `Statut de lot inconnu « ${shown(blockCode)} »` });
     const transactions = list(block, 'TxInfAndSts');
     if (paymentInfoId && (blockStatus === 'rejected' || blockStatus === 'accepted' || blockStatus === 'settled')) {
       const entry: BankReturnBlockStatus = { paymentInfoId, status: blockStatus };
-      const reason = reasonOf(block);
+      const reason = reasonOf(block, at, problems);
       if (reason) entry.reasonCode = reason;
       blocks.push(entry);
     } else if (!paymentInfoId && transactions.length === 0) {
@@ -154,21 +188,26 @@ function readPain002(kind: BankReturnFileKind, root: XmlNode): BankReturnFile {
         problems.push({ at: txAt, message: 'Transaction sans référence de bout en bout (OrgnlEndToEndId) : impossible de la rapprocher' });
         return;
       }
+      if (!isSepaReference(endToEndId)) {
+        problems.push({ at: txAt, message: `Référence de bout en bout illisible « ${shown(endToEndId)} » : transaction ignorée` });
+        return;
+      }
       const code = text(tx, 'TxSts');
       let status = mapStatus(code);
       if (code === undefined) status = blockStatus ?? groupStatus; // a detail without status shares its block's
       if (status === undefined) {
-        problems.push({ at: txAt, message: `Statut de transaction ${code ? `inconnu « ${code} »` : 'absent'} (${endToEndId})` });
+        problems.push({ at: txAt, message: `Statut de transaction ${code ? `inconnu « ${shown(code)} »` : 'absent'} (${endToEndId})` });
         return;
       }
       if (status === 'pending' || status === 'partial') {
-        problems.push({ at: txAt, message: `Transaction ${endToEndId} en attente (${code ?? blockCode ?? groupCode ?? ''}) : rien à rapprocher` });
+        problems.push({ at: txAt, message: `Transaction ${endToEndId} en attente (${shown(code ?? blockCode ?? groupCode ?? '')}) : rien à rapprocher` });
         return;
       }
-      const reason = reasonOf(tx);
+      const reason = reasonOf(tx, txAt, problems);
       if (status === 'rejected' && !reason) problems.push({ at: txAt, message: `Rejet de ${endToEndId} sans code motif` });
       const amount = amountOf(tx, 'OrgnlTxRef.Amt.InstdAmt', txAt, problems);
-      lines.push(withOptional({ endToEndId, status }, reason, amount, dateOf(text(tx, 'OrgnlTxRef.ReqdColltnDt') ?? text(tx, 'OrgnlTxRef.ReqdColltnDt.Dt'))));
+      const date = dayOf(text(tx, 'OrgnlTxRef.ReqdColltnDt') ?? text(tx, 'OrgnlTxRef.ReqdColltnDt.Dt'), `${txAt}.OrgnlTxRef.ReqdColltnDt`);
+      lines.push(withOptional({ endToEndId, status }, reason, amount, date));
     });
   });
   if (!result.groupStatus && blocks.length === 0 && lines.length === 0 && problems.length === 0) {
@@ -180,8 +219,7 @@ function readPain002(kind: BankReturnFileKind, root: XmlNode): BankReturnFile {
 function readCamt054(kind: BankReturnFileKind, root: XmlNode): BankReturnFile {
   const notification = root.BkToCstmrDbtCdtNtfctn;
   if (!isNode(notification)) throw returnFileError(`Fichier ${kind} incomplet : élément BkToCstmrDbtCdtNtfctn absent`);
-  const messageId = text(notification, 'GrpHdr.MsgId');
-  if (!messageId) throw returnFileError(`Fichier ${kind} incomplet : identifiant du message (GrpHdr/MsgId) absent`);
+  const messageId = headerReference(text(notification, 'GrpHdr.MsgId'), kind, 'identifiant du message (GrpHdr/MsgId)');
   const notifications = list(notification, 'Ntfctn');
   if (notifications.length === 0) throw returnFileError(`Fichier ${kind} incomplet : aucune notification (Ntfctn)`);
 
@@ -194,10 +232,10 @@ function readCamt054(kind: BankReturnFileKind, root: XmlNode): BankReturnFile {
       const status = text(entry, 'Sts') ?? text(entry, 'Sts.Cd') ?? text(entry, 'Sts.Prtry');
       const entrySide = text(entry, 'CdtDbtInd');
       const reversal = text(entry, 'RvslInd') === 'true';
-      const date = dateOf(text(entry, 'BookgDt.Dt') ?? text(entry, 'BookgDt.DtTm') ?? text(entry, 'ValDt.Dt') ?? text(entry, 'ValDt.DtTm'));
+      const date = dayOf(text(entry, 'BookgDt.Dt') ?? text(entry, 'BookgDt.DtTm') ?? text(entry, 'ValDt.Dt') ?? text(entry, 'ValDt.DtTm'), `${at}.BookgDt`);
       const details = list(entry, 'NtryDtls').flatMap((d) => list(d, 'TxDtls'));
       if (status !== 'BOOK') {
-        problems.push({ at, message: `Écriture non comptabilisée (statut ${status ?? 'absent'}) : ignorée` });
+        problems.push({ at, message: `Écriture non comptabilisée (statut ${status ? shown(status) : 'absent'}) : ignorée` });
         return;
       }
       if (details.length === 0) {
@@ -209,6 +247,10 @@ function readCamt054(kind: BankReturnFileKind, root: XmlNode): BankReturnFile {
         const endToEndId = text(tx, 'Refs.EndToEndId');
         if (!endToEndId || endToEndId === 'NOTPROVIDED') {
           problems.push({ at: txAt, message: 'Transaction sans référence de bout en bout (Refs/EndToEndId) : impossible de la rapprocher' });
+          return;
+        }
+        if (!isSepaReference(endToEndId)) {
+          problems.push({ at: txAt, message: `Référence de bout en bout illisible « ${shown(endToEndId)} » : transaction ignorée` });
           return;
         }
         const amount =
@@ -224,7 +266,7 @@ function readCamt054(kind: BankReturnFileKind, root: XmlNode): BankReturnFile {
         const side = text(tx, 'CdtDbtInd') ?? entrySide;
         const returned = child(tx, 'RtrInf') !== undefined;
         if (returned) {
-          const reason = text(tx, 'RtrInf.Rsn.Cd') ?? text(tx, 'RtrInf.Rsn.Prtry');
+          const reason = reasonAt(tx, 'RtrInf.Rsn', txAt, problems);
           if (!reason) problems.push({ at: txAt, message: `Retour de ${endToEndId} sans code motif` });
           lines.push(withOptional({ endToEndId, status: 'rejected' }, reason, amount, date));
         } else if (side === 'CRDT' && !reversal) {
@@ -238,10 +280,62 @@ function readCamt054(kind: BankReturnFileKind, root: XmlNode): BankReturnFile {
   return { fileKind: kind, messageId, blocks: [], lines, problems };
 }
 
+/** A header reference (MsgId, OrgnlMsgId): required, and a SEPA reference, or the file is refused. */
+function headerReference(value: string | undefined, kind: BankReturnFileKind, what: string): string {
+  if (!value) throw returnFileError(`Fichier ${kind} incomplet : ${what} absent`);
+  if (!isSepaReference(value)) throw returnFileError(`Fichier ${kind} refusé : ${what} illisible « ${shown(value)} »`);
+  return value;
+}
+
+/**
+ * Refuses, before any parsing, what no bank file holds: a markup declaration anywhere (after a
+ * long comment, inside a comment or a CDATA section too: the whole text is read, not a prefix),
+ * more than MAX_RETURN_XML_DEPTH nested elements, more than MAX_RETURN_XML_CHARS characters.
+ * One linear pass; the parser's own limits stay as a second guard.
+ */
+export function assertPlainXml(xml: string): void {
+  if (xml.length > MAX_RETURN_XML_CHARS) throw returnFileError('Fichier XML trop volumineux : 10 Mo au plus');
+  if (/<!(?!--|\[CDATA\[)/.test(xml)) throw returnFileError('Fichier XML refusé : déclaration DOCTYPE ou ENTITY non autorisée');
+  let depth = 0;
+  let index = xml.indexOf('<');
+  while (index >= 0) {
+    const next = xml[index + 1];
+    let end: number;
+    if (xml.startsWith('<!--', index)) end = closing(xml, '-->', index);
+    else if (xml.startsWith('<![CDATA[', index)) end = closing(xml, ']]>', index);
+    else if (next === '?') end = closing(xml, '?>', index);
+    else {
+      end = tagEnd(xml, index);
+      if (next === '/') depth--;
+      else if (xml[end - 1] !== '/') depth++;
+      if (depth > MAX_RETURN_XML_DEPTH) throw returnFileError(`Fichier XML refusé : plus de ${MAX_RETURN_XML_DEPTH} niveaux d'éléments imbriqués`);
+    }
+    index = xml.indexOf('<', end);
+  }
+}
+
+/** Where `marker` closes what starts at `from` (the end of the text when it never does: the validator reports it). */
+function closing(xml: string, marker: string, from: number): number {
+  const at = xml.indexOf(marker, from);
+  return at < 0 ? xml.length : at + marker.length;
+}
+
+/** The index of a tag's closing `>`, skipping quoted attribute values. */
+function tagEnd(xml: string, from: number): number {
+  let quote: string | null = null;
+  for (let i = from + 1; i < xml.length; i++) {
+    const c = xml[i];
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i;
+  }
+  return xml.length;
+}
+
 /** A pain.002 or camt.054 document, recognised by its ISO 20022 namespace. */
 export function parseReturnXml(xml: string): BankReturnFile {
-  // A DTD has no place in a bank file, and its entities are how XML bombs work.
-  if (/<!DOCTYPE/i.test(xml.slice(0, 4096))) throw returnFileError('Fichier XML refusé : déclaration DOCTYPE non autorisée');
+  assertPlainXml(xml);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw returnFileError(`Fichier XML mal formé (ligne ${valid.err.line}) : ${valid.err.msg}`);
   const parsed = parser.parse(xml) as XmlNode;

@@ -34,6 +34,7 @@ function toForm(o: Organisation) {
     sepaPreNotificationDays: String(o.sepaPreNotificationDays),
     sepaUseFrst: o.sepaUseFrst ? 'yes' : 'no',
     sepaSettleAfterDays: String(o.sepaSettleAfterDays),
+    sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
     locale: o.locale,
@@ -64,6 +65,7 @@ function toUpdate(f: Form): Update {
     sepaPreNotificationDays: numberOf(f.sepaPreNotificationDays),
     sepaUseFrst: f.sepaUseFrst === 'yes',
     sepaSettleAfterDays: numberOf(f.sepaSettleAfterDays),
+    sepaMs03InsufficientFunds: f.sepaMs03InsufficientFunds,
     invoicePrefix: f.invoicePrefix,
     timezone: f.timezone,
     locale: f.locale as Update['locale'],
@@ -100,7 +102,7 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
     setSaved(false);
     setForm({ ...form, [key]: e.target.value });
   };
-  const field = (key: keyof Form, label: string, extra: Record<string, unknown> = {}) => (
+  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds'>, label: string, extra: Record<string, unknown> = {}) => (
     <TextField label={label} name={key} errors={errors} value={form[key]} onChange={set(key)} disabled={!canWrite} {...extra} />
   );
   // Server field errors on the address come as "address.postalCode": show them on the inputs.
@@ -144,6 +146,11 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
           {field('creditorIban', t.organisation.creditorIban)}
           {field('creditorBic', t.organisation.creditorBic)}
         </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.sepaMs03InsufficientFunds} disabled={!canWrite}
+            onChange={(e) => { setSaved(false); setForm({ ...form, sepaMs03InsufficientFunds: e.target.checked }); }} />
+          {t.organisation.sepaMs03InsufficientFunds}
+        </label>
       </fieldset>
       <fieldset className="card">
         <legend>{t.organisation.collection}</legend>

@@ -48,10 +48,15 @@ export function ReferenceDataPage() {
       <div className="card">
         <h2>{r.returnReasons}</h2>
         <table className="table">
-          <thead><tr><th>{r.code}</th><th>{r.label}</th><th>{r.canRepresent}</th></tr></thead>
+          <thead><tr><th>{r.code}</th><th>{r.label}</th><th>{r.category}</th><th>{r.canRepresent}</th></tr></thead>
           <tbody>
             {reasons.data?.map((reason) => (
-              <tr key={reason.code}><td><code>{reason.code}</code></td><td>{reason.labelFr}</td><td>{reason.canRepresent ? r.yes : r.no}</td></tr>
+              <tr key={reason.code}>
+                <td><code>{reason.code}</code></td>
+                <td>{reason.labelFr}</td>
+                <td>{t.payments.reasonCategories[reason.category]}</td>
+                <td>{reason.category === 'insufficient_funds' ? r.yes : reason.code === 'MS03' ? r.ms03Setting : r.no}</td>
+              </tr>
             ))}
           </tbody>
         </table>

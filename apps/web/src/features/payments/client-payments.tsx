@@ -6,6 +6,7 @@ import { formatDate, formatEur } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { LoadMore } from './load-more.tsx';
+import { ReasonBadge } from './payment-badges.tsx';
 
 /** The client page's payments: what was received and what was rejected, newest first. */
 export function ClientPayments({ clientId }: { clientId: string }) {
@@ -32,8 +33,8 @@ export function ClientPayments({ clientId }: { clientId: string }) {
                 <td>{payment.contractId ? <Link to={`/contrats/${payment.contractId}`}>{payment.contractNumber}</Link> : '—'}</td>
                 <td>{formatEur(payment.amountCents)}</td>
                 <td>{p.methods[payment.method]}</td>
-                <td><span className={`badge badge--${payment.outcome === 'received' ? 'active' : 'archived'}`}>{p.outcomes[payment.outcome]}</span></td>
-                <td>{payment.reasonCode ?? ''}</td>
+                <td><span className={`badge badge--${payment.outcome === 'received' ? 'active' : 'archived'}`}>{payment.rTransaction && payment.rTransaction !== 'reject' ? p.rTransactions[payment.rTransaction] : p.outcomes[payment.outcome]}</span></td>
+                <td><ReasonBadge label={payment.reasonLabel} category={payment.reasonCategory} /></td>
               </tr>
             ))}
           </tbody>

@@ -3,7 +3,7 @@ import { t } from '../../i18n/fr.ts';
 import { formatDate, formatEur } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
-import { ItemStatusBadge, MandateStatusBadge } from './payment-badges.tsx';
+import { ItemStatusBadge, MandateStatusBadge, ReasonBadge } from './payment-badges.tsx';
 
 /** A contract's payment schedule (for the contract page): one row per period, with its mandate. */
 export function ContractSchedule({ contractId }: { contractId: string }) {
@@ -32,7 +32,7 @@ export function ContractSchedule({ contractId }: { contractId: string }) {
                   <td>{formatDate(item.dueDate)}</td>
                   <td>{formatEur(item.amountCents)}</td>
                   <td><ItemStatusBadge status={item.status} /></td>
-                  <td>{item.reasonCode ?? ''}</td>
+                  <td><ReasonBadge label={item.reasonLabel} category={item.reasonCategory} /></td>
                 </tr>
               ))}
             </tbody>

@@ -19,6 +19,22 @@ export function BatchStatusBadge({ status }: { status: keyof typeof t.payments.b
   return <span className={BATCH[status]}>{t.payments.batchStatuses[status]}</span>;
 }
 
+// By what comes next: only insufficient funds may be presented again; the others need a person.
+const REASON: Record<string, string> = {
+  insufficient_funds: 'badge badge--pending',
+  account_closed_or_blocked: 'badge badge--revoked',
+  mandate_problem: 'badge badge--overdue',
+  debtor_refund_or_dispute: 'badge badge--overdue',
+  technical: 'badge badge--archived',
+  unknown: 'badge badge--archived',
+};
+
+/** A rejection's reason as the server words it ("Provision insuffisante (AM04)"), its category as the colour and the tooltip. */
+export function ReasonBadge({ label, category }: { label: string | null; category: keyof typeof t.payments.reasonCategories | null }) {
+  if (!label || !category) return null;
+  return <span className={REASON[category]} title={t.payments.reasonCategories[category]}>{label}</span>;
+}
+
 const MANDATE: Record<string, string> = { active: 'badge badge--active', revoked: 'badge badge--revoked', expired: 'badge badge--expired' };
 
 export function MandateStatusBadge({ status }: { status: keyof typeof t.payments.mandateStatuses }) {

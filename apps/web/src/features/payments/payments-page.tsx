@@ -9,7 +9,7 @@ import { formatDate, formatEur } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { LoadMore } from './load-more.tsx';
-import { ItemStatusBadge } from './payment-badges.tsx';
+import { ItemStatusBadge, ReasonBadge } from './payment-badges.tsx';
 
 type Item = RouterOutputs['payments']['items']['items'][number];
 type Status = Item['status'];
@@ -66,8 +66,8 @@ export function PaymentsPage() {
               <td>{p.contractId ? <Link to={`/contrats/${p.contractId}`}>{p.contractNumber}</Link> : ''}</td>
               <td>{t.payments.methods[p.method]}{p.reference ? ` (${p.reference})` : ''}</td>
               <td>{formatEur(p.amountCents)}</td>
-              <td>{t.payments.outcomes[p.outcome]}</td>
-              <td>{p.reasonCode ?? ''}</td>
+              <td>{p.rTransaction && p.rTransaction !== 'reject' ? t.payments.rTransactions[p.rTransaction] : t.payments.outcomes[p.outcome]}</td>
+              <td><ReasonBadge label={p.reasonLabel} category={p.reasonCategory} /></td>
             </tr>
           ))}
         </tbody>
@@ -88,7 +88,7 @@ function ItemRow({ item, canWrite }: { item: Item; canWrite: boolean }) {
         <td>{formatDate(item.periodStart)} – {formatDate(item.periodEnd)}</td>
         <td>{formatEur(item.amountCents)}</td>
         <td><ItemStatusBadge status={item.status} /></td>
-        <td>{item.reasonCode ?? ''}</td>
+        <td><ReasonBadge label={item.reasonLabel} category={item.reasonCategory} /></td>
         <td className="table__actions">
           {canWrite && (item.status === 'planned' || item.status === 'rejected') && !open && (
             <button type="button" className="button button--ghost" onClick={() => setOpen(true)}>{t.payments.list.record}</button>
