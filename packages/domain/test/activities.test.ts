@@ -112,6 +112,11 @@ describe('activities', () => {
     const t = await tenant();
     const colleague = await t.addMember();
     const c = await t.client();
+    // The colleague (sales) follows the client: a client's task goes only to someone who sees it.
+    await t.run(async ({ tx, actor }) => {
+      const rep = await tx.salesRep.create({ data: { tenantId: actor.tenantId, userId: colleague, code: 'COLL', firstName: 'Col', lastName: 'Lègue' } });
+      await tx.client.update({ where: { id: c.id }, data: { salesRepId: rep.id } });
+    });
     const given = await t.create({ kind: 'task', subject: 'Relancer le devis', clientId: c.id, dueDate: '2026-03-12', ownerUserId: colleague });
     await t.create({ kind: 'task', subject: 'Pour moi' });
     await t.create({ kind: 'call', subject: 'Appel déjà passé pour lui', ownerUserId: colleague });

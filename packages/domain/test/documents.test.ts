@@ -147,7 +147,7 @@ describe('documents', () => {
     const other = await t.client('Autre client');
     const k = await t.contract(c.id);
     const own = await t.upload({ clientId: c.id, kind: 'identity', fileName: 'cni.pdf' }, PDF);
-    const signed = await t.upload({ contractId: k.id, kind: 'signed_contract', fileName: 'contrat signé.pdf' }, PDF);
+    const signed = await t.run((deps) => storeGeneratedDocument(deps, { contractId: k.id, kind: 'signed_contract', fileName: 'contrat signé.pdf', bytes: PDF }));
     const generated = await t.run((deps) => storeGeneratedDocument(deps, { contractId: k.id, kind: 'contract_pdf', fileName: 'Contrat C-0001.pdf', bytes: PDF }));
     expect(generated).toMatchObject({ kind: 'contract_pdf', clientId: c.id, contractId: k.id, contractNumber: 'C-0001', sha256: sha256(PDF), mimeType: 'application/pdf' });
     await t.upload({ clientId: other.id, kind: 'other', fileName: 'autre.png' }, PNG);
@@ -162,7 +162,7 @@ describe('documents', () => {
     const c = await t.client();
     const k = await t.contract(c.id);
     const scan = await t.upload({ clientId: c.id, kind: 'bank_details', fileName: 'rib.jpg' }, JPEG);
-    const signed = await t.upload({ contractId: k.id, kind: 'signed_contract', fileName: 'contrat.pdf' }, PDF);
+    const signed = await t.run((deps) => storeGeneratedDocument(deps, { contractId: k.id, kind: 'signed_contract', fileName: 'contrat.pdf', bytes: PDF }));
     expect(signed.deletable).toBe(false);
     const key = (await t.run(({ tx }) => tx.document.findFirstOrThrow({ where: { id: scan.id } }))).storageKey;
     expect(await t.run((deps) => deleteDocument(deps, { documentId: scan.id }))).toEqual({ id: scan.id });
@@ -173,6 +173,20 @@ describe('documents', () => {
     });
     expect((await t.list({ clientId: c.id })).map((d) => d.id)).toEqual([signed.id]);
     expect(sha256((await t.download(signed.id)).bytes)).toBe(sha256(PDF));
+  });
+
+  it('never takes an upload of a kind only the application makes: the signed contract, contract and mandate PDFs', async () => {
+    const t = await tenant();
+    const c = await t.client();
+    const k = await t.contract(c.id);
+    for (const kind of ['signed_contract', 'contract_pdf', 'mandate_pdf']) {
+      // Refused by the upload's schema, and by the domain for a caller that skips the schema.
+      expect(ZUploadDocumentInput.safeParse({ contractId: k.id, kind, fileName: 'contrat.pdf' }).success).toBe(false);
+      const content = await readDocumentContent(Readable.from([PDF]), MAX);
+      const input = { contractId: k.id, kind: kind as 'other', fileName: 'contrat.pdf', content };
+      expect(await failure(t.run((deps) => uploadDocument(deps, input)))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { kind: [expect.any(String)] } });
+    }
+    expect(await t.list({ contractId: k.id })).toEqual([]);
   });
 
   it('keeps bytes and rows together when the transaction fails after the file work', async () => {
@@ -210,7 +224,7 @@ describe('documents', () => {
     const bDocument = await b.upload({ clientId: bClient.id, kind: 'other', fileName: 'b.pdf' }, PDF);
     const notFound = { code: 'NOT_FOUND' };
     expect(await failure(a.upload({ clientId: bClient.id, kind: 'identity', fileName: 'x.pdf' }, PDF))).toMatchObject({ ...notFound, message: 'Client introuvable' });
-    expect(await failure(a.upload({ contractId: bContract.id, kind: 'signed_contract', fileName: 'x.pdf' }, PDF))).toMatchObject({ ...notFound, message: 'Contrat introuvable' });
+    expect(await failure(a.upload({ contractId: bContract.id, kind: 'bank_details', fileName: 'x.pdf' }, PDF))).toMatchObject({ ...notFound, message: 'Contrat introuvable' });
     expect(await failure(a.list({ clientId: bClient.id }))).toMatchObject(notFound);
     expect(await failure(a.list({ contractId: bContract.id }))).toMatchObject(notFound);
     expect(await failure(a.download(bDocument.id))).toMatchObject({ ...notFound, message: 'Document introuvable' });

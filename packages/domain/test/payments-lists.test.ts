@@ -53,6 +53,8 @@ async function tenantWithRows() {
         amountCents: item.amountCents,
         valueDate: new Date(`2026-0${3 + (n % 3)}-1${n % 2}T00:00:00Z`),
         reasonCode: n % 4 === 0 ? 'AM04' : null,
+        reasonCategory: n % 4 === 0 ? ('insufficient_funds' as const) : null,
+        rTransaction: n % 4 === 0 ? ('reject' as const) : null,
       })),
     });
   });

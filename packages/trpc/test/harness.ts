@@ -9,8 +9,11 @@ export function testServices(): CrmServices {
   return testAuthDeps();
 }
 
-/** A caller that goes through context creation and every middleware, as an HTTP request would. */
-export async function callAs(services: CrmServices, accessToken?: string, refreshToken?: string) {
+/**
+ * A caller that goes through context creation and every middleware, as an HTTP request would.
+ * `signal` ends its subscriptions, as a closed connection would.
+ */
+export async function callAs(services: CrmServices, accessToken?: string, refreshToken?: string, signal?: AbortSignal) {
   const cookies = { set: undefined as string | undefined, cleared: false };
   const request: RequestInfo = {
     requestId: randomUUID(),
@@ -27,7 +30,7 @@ export async function callAs(services: CrmServices, accessToken?: string, refres
       },
     },
   };
-  return { caller: createCaller(await createContext(services, request)), cookies };
+  return { caller: createCaller(await createContext(services, request), signal ? { signal } : {}), cookies };
 }
 
 /** An organisation with its owner signed in, ready to call procedures. */

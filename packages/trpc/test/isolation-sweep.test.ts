@@ -50,7 +50,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const bContact = await b.caller.clientContacts.add({ clientId: bClient.client!.id, lastName: 'Contact de B', email: 'contact@b.test' });
     const bImport = await withTenant(services.db, b.tenantId, (tx) =>
       tx.clientImport.create({
-        data: { tenantId: b.tenantId, createdBy: b.userId, fileName: 'b.csv', encoding: 'utf-8', delimiter: ';', chunks: { create: { seq: 0, bytes: Buffer.from('Nom\nB\n') } } },
+        data: { tenantId: b.tenantId, createdBy: b.userId, fileName: 'b.csv', encoding: 'utf-8', delimiter: ';', clientScope: 'all', chunks: { create: { seq: 0, bytes: Buffer.from('Nom\nB\n') } } },
       }),
     );
     const bProduct = await b.caller.products.create({ code: 'ELEC-B', name: 'Électricité B', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly' });

@@ -1,7 +1,7 @@
 import type { Tx } from '@crm/db';
 import { parisDay } from '../dashboard/project-event.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { badRequest, notFound } from '../shared/errors.ts';
+import { badRequest, forbidden, notFound } from '../shared/errors.ts';
 import type { ActivityKind } from './activities.schema.ts';
 
 /** The columns every activity read selects (the client's name through the composite key). */
@@ -95,15 +95,38 @@ export async function loadVisibleClient({ tx, actor }: TenantDeps, clientId: str
   return client;
 }
 
-/** An activity, and its client first when it has one, so a hidden client hides its activities. */
-export async function loadActivity(deps: TenantDeps, activityId: string): Promise<ActivityRow> {
+/**
+ * An activity the actor is about to change. PostgreSQL shows it only if its client is visible,
+ * or, without a client, if it is the actor's own work or in their member scope (the
+ * `client_scope` policy on activities): anything else is NOT_FOUND, like another tenant's. Of
+ * what they see, a sales member changes only what they own or wrote (a colleague's note on
+ * their client stays as its author left it).
+ */
+export async function loadChangeableActivity(deps: TenantDeps, activityId: string): Promise<ActivityRow> {
   const row = await deps.tx.activity.findFirst({ where: { id: activityId, tenantId: deps.actor.tenantId }, select: ACTIVITY_COLUMNS });
   if (!row) throw notFound('Activité');
-  if (row.clientId) {
-    const visible = await deps.tx.client.findFirst({ where: { id: row.clientId, tenantId: deps.actor.tenantId }, select: { id: true } });
-    if (!visible) throw notFound('Activité');
+  const { actor } = deps;
+  if (actor.role === 'sales' && row.ownerUserId !== actor.userId && row.createdBy !== actor.userId) {
+    throw forbidden('Vous ne pouvez modifier que vos activités : celles qui vous sont confiées ou que vous avez saisies');
   }
   return row;
+}
+
+/**
+ * Whoever an activity about a client is given to must see that client: PostgreSQL would hide
+ * it from their tasks otherwise. Asked of PostgreSQL (`crm_client_scope_of`), the one place
+ * that decides who sees which client.
+ */
+export async function assertOwnerSeesClient({ tx, actor }: TenantDeps, ownerUserId: string, clientId: string): Promise<void> {
+  if (ownerUserId === actor.userId) return; // the actor has just read the client
+  const [row] = await tx.$queryRaw<{ sees: boolean }[]>`
+    SELECT s.scope IS NULL OR c.sales_rep_id = ANY (s.scope) AS sees
+    FROM clients c, (SELECT crm_client_scope_of(${ownerUserId}::uuid) AS scope) s
+    WHERE c.tenant_id = ${actor.tenantId}::uuid AND c.id = ${clientId}::uuid`;
+  if (!row?.sees) {
+    const message = 'Ce membre ne voit pas ce client : confiez la tâche à un membre qui le suit';
+    throw badRequest(message, { ownerUserId: [message] });
+  }
 }
 
 export async function assertOwnerIsMember({ tx, actor }: TenantDeps, ownerUserId: string): Promise<void> {

@@ -3,7 +3,7 @@ import type { TenantDeps } from '../shared/context.ts';
 import { badRequest } from '../shared/errors.ts';
 import type { TCreateActivityInput } from './activities.schema.ts';
 import { announceAssignment } from './announce-assignment.ts';
-import { ACTIVITY_COLUMNS, assertActivityType, assertOwnerIsMember, loadVisibleClient, toActivityViews } from './activity-view.ts';
+import { ACTIVITY_COLUMNS, assertActivityType, assertOwnerIsMember, assertOwnerSeesClient, loadVisibleClient, toActivityViews } from './activity-view.ts';
 
 /** Done at creation unless it is a to-do: a task, or a call/email/meeting planned for a due date. */
 function isDoneAtCreation(input: TCreateActivityInput): boolean {
@@ -26,6 +26,7 @@ export async function createActivity(deps: TenantDeps, input: TCreateActivityInp
   if (input.clientId) await loadVisibleClient(deps, input.clientId);
   const ownerUserId = input.ownerUserId ?? actor.userId;
   if (ownerUserId !== actor.userId) await assertOwnerIsMember(deps, ownerUserId);
+  if (input.clientId) await assertOwnerSeesClient(deps, ownerUserId, input.clientId);
   if (input.type) await assertActivityType(deps, input.type);
   const occurredAt = input.occurredAt ? new Date(input.occurredAt) : now;
   const row = await tx.activity.create({

@@ -1,11 +1,11 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import type { TActivityIdInput } from './activities.schema.ts';
-import { loadActivity } from './activity-view.ts';
+import { loadChangeableActivity } from './activity-view.ts';
 
 /** Removes an activity entered by mistake; the audit log keeps what it was. */
 export async function deleteActivity(deps: TenantDeps, input: TActivityIdInput) {
-  const current = await loadActivity(deps, input.activityId);
+  const current = await loadChangeableActivity(deps, input.activityId);
   await deps.tx.activity.delete({ where: { id: current.id } });
   await auditAs(deps.tx, deps.actor, {
     action: 'activity.deleted',

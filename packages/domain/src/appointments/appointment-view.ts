@@ -1,6 +1,7 @@
 import type { Prisma, Tx } from '@crm/db';
 import type { Actor } from '../shared/context.ts';
 import { badRequest, forbidden, notFound } from '../shared/errors.ts';
+import { seesMember, viewScope, type ViewScope } from '../shared/view-scope.ts';
 import { MAX_APPOINTMENT_DAYS } from './appointments.schema.ts';
 import { parisLocalToInstant, toParisLocal } from './paris-time.ts';
 
@@ -20,9 +21,33 @@ export async function memberNames(tx: Tx, tenantId: string, userIds: Iterable<st
 
 export const peopleOf = (a: { ownerUserId: string; attendeeUserIds: string[] }): string[] => [a.ownerUserId, ...a.attendeeUserIds];
 
-export function toAppointmentView(a: AppointmentRow, names: Map<string, string>) {
+/** What a member sees of an appointment whose details are not theirs to see. */
+export const BUSY_TITLE = 'Occupé';
+
+/** The people and the client an appointment is about: what decides who sees its details. */
+export interface AppointmentParties {
+  ownerUserId: string;
+  attendeeUserIds: string[];
+  clientId: string | null;
+  /** The client as the actor's transaction read it: null when there is none or it is hidden. */
+  client: unknown;
+}
+
+/**
+ * Whether the actor sees an appointment's title, place, notes and client, or only that its
+ * people are busy then. A member who sees every client sees everything (the calendar is the
+ * organisation's); a member with a sales or team scope sees the details of the appointments
+ * they or someone of their team take part in, and of those about a client in their scope.
+ */
+export function showsDetails(scope: ViewScope, actorUserId: string, a: AppointmentParties): boolean {
+  if (scope.allClients) return true;
+  if (peopleOf(a).some((userId) => userId === actorUserId || seesMember(scope, userId))) return true;
+  return a.clientId !== null && a.client !== null;
+}
+
+export function toAppointmentView(a: AppointmentRow, names: Map<string, string>, detailsShown = true) {
   const person = (userId: string) => ({ userId, name: names.get(userId) ?? null });
-  return {
+  const view = {
     id: a.id,
     title: a.title,
     /** Instants (UTC ISO) and the same in Paris wall-clock time ("2026-12-03T14:30"). */
@@ -39,13 +64,17 @@ export function toAppointmentView(a: AppointmentRow, names: Map<string, string>)
     cancelledAt: a.cancelledAt?.toISOString() ?? null,
     sequence: a.sequence,
     updatedAt: a.updatedAt.toISOString(),
+    /** Only the time and the people are shown (see `showsDetails`). */
+    detailsHidden: false,
   };
+  return detailsShown ? view : { ...view, title: BUSY_TITLE, location: '', notes: '', client: null, reminderMinutes: null, detailsHidden: true };
 }
 export type AppointmentView = ReturnType<typeof toAppointmentView>;
 
-export async function toAppointmentViews(tx: Tx, tenantId: string, rows: AppointmentRow[]): Promise<AppointmentView[]> {
-  const names = await memberNames(tx, tenantId, rows.flatMap(peopleOf));
-  return rows.map((row) => toAppointmentView(row, names));
+/** The views of `rows` for the actor, each with its details or as busy time. */
+export async function toAppointmentViews(tx: Tx, actor: Pick<Actor, 'tenantId' | 'userId'>, rows: AppointmentRow[]): Promise<AppointmentView[]> {
+  const [names, scope] = await Promise.all([memberNames(tx, actor.tenantId, rows.flatMap(peopleOf)), viewScope(tx)]);
+  return rows.map((row) => toAppointmentView(row, names, showsDetails(scope, actor.userId, row)));
 }
 
 export async function loadAppointment(tx: Tx, tenantId: string, appointmentId: string): Promise<AppointmentRow> {
@@ -94,11 +123,15 @@ export const normaliseAttendees = (ownerUserId: string, attendeeUserIds: string[
   [...new Set(attendeeUserIds)].filter((id) => id !== ownerUserId);
 
 /**
- * A sales rep books and changes only appointments they take part in; managers and admins
- * handle everyone's.
+ * A sales rep books and changes only appointments they take part in; others handle the
+ * appointments whose details they see (a manager with a team: their team's and their clients';
+ * the rest of the organisation: everyone's). Checked on the appointment as it is and as it
+ * would be.
  */
-export function assertMayHandle(actor: Actor, people: string[]): void {
-  if (actor.role === 'sales' && !people.includes(actor.userId)) {
-    throw forbidden('Vous ne pouvez gérer que les rendez-vous auxquels vous participez');
+export function assertMayHandle(actor: Actor, scope: ViewScope, appointment: AppointmentParties): void {
+  if (actor.role === 'sales') {
+    if (!peopleOf(appointment).includes(actor.userId)) throw forbidden('Vous ne pouvez gérer que les rendez-vous auxquels vous participez');
+  } else if (!showsDetails(scope, actor.userId, appointment)) {
+    throw forbidden('Vous ne pouvez gérer que les rendez-vous de votre équipe ou de vos clients');
   }
 }

@@ -49,7 +49,9 @@ export async function rotateMyCalendarFeed({ tx, actor, now }: TenantDeps) {
  * The iCalendar text of a feed token: the appointments its member owns or attends, from
  * FEED_PAST_DAYS ago to FEED_FUTURE_DAYS ahead, cancelled ones included (STATUS:CANCELLED tells
  * subscribed calendars to drop them). Null for a malformed, unknown or revoked token, or a member
- * who has left. Reads only in the token's tenant.
+ * who has left. Reads only in the token's tenant, and, once the feed is found, as its member:
+ * the URL shows what that member would see in the app (a client outside their scope stays
+ * unnamed), never more.
  */
 export async function readCalendarFeed(deps: { db: Db; clock: Clock }, token: string): Promise<string | null> {
   const parsed = parseCalendarFeedToken(token);
@@ -59,6 +61,9 @@ export async function readCalendarFeed(deps: { db: Db; clock: Clock }, token: st
   return withTenant(deps.db, tenantId, async (tx) => {
     const feed = await tx.calendarFeed.findFirst({ where: { tenantId, tokenHash, revokedAt: null }, select: { userId: true } });
     if (!feed) return null;
+    // From here on, the transaction acts as the feed's member: their client and member scopes apply.
+    const entered = await tx.$queryRaw<{ member_id: string }[]>`SELECT member_id FROM crm_enter_tenant(${tenantId}::uuid, ${feed.userId}::uuid)`;
+    if (entered.length === 0) return null;
     const member = await tx.membership.findUnique({
       where: { tenantId_userId: { tenantId, userId: feed.userId } },
       select: { user: { select: { name: true } }, organisation: { select: { name: true } } },

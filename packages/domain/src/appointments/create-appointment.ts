@@ -9,6 +9,7 @@ import {
   toAppointmentViews,
   toInstants,
 } from './appointment-view.ts';
+import { viewScope } from '../shared/view-scope.ts';
 import type { TCreateAppointmentInput } from './appointments.schema.ts';
 import { findOverlaps } from './find-overlaps.ts';
 
@@ -24,9 +25,11 @@ export async function createAppointment({ tx, actor }: TenantDeps, input: TCreat
   const attendeeUserIds = normaliseAttendees(ownerUserId, input.attendeeUserIds);
   await assertMembers(tx, actor.tenantId, { ownerUserId, attendeeUserIds });
   const people = [ownerUserId, ...attendeeUserIds];
-  assertMayHandle(actor, people);
+  const scope = await viewScope(tx);
+  // The client, when given, was just read through the actor's transaction: it is visible.
+  assertMayHandle(actor, scope, { ownerUserId, attendeeUserIds, clientId: input.clientId, client: input.clientId });
 
-  const overlaps = await findOverlaps(tx, actor.tenantId, { startsAt, endsAt, people });
+  const overlaps = await findOverlaps(tx, actor, { startsAt, endsAt, people });
   if (overlaps.length > 0 && !input.ignoreOverlaps) return { appointment: null, overlaps };
 
   const created = await tx.appointment.create({
@@ -50,6 +53,6 @@ export async function createAppointment({ tx, actor }: TenantDeps, input: TCreat
     entityId: created.id,
     data: { overlapsIgnored: overlaps.map((o) => o.id) },
   });
-  const [appointment] = await toAppointmentViews(tx, actor.tenantId, [created]);
+  const [appointment] = await toAppointmentViews(tx, actor, [created]);
   return { appointment: appointment!, overlaps };
 }

@@ -1,6 +1,8 @@
 import type { Tx } from '@crm/db';
+import type { Actor } from '../shared/context.ts';
+import { viewScope } from '../shared/view-scope.ts';
 import { MAX_APPOINTMENT_DAYS } from './appointments.schema.ts';
-import { appointmentInclude, memberNames, peopleOf, toAppointmentView } from './appointment-view.ts';
+import { appointmentInclude, memberNames, peopleOf, showsDetails, toAppointmentView } from './appointment-view.ts';
 
 /**
  * Appointments not cancelled where one of `people` (as owner or attendee) is already busy
@@ -9,9 +11,10 @@ import { appointmentInclude, memberNames, peopleOf, toAppointmentView } from './
  */
 export async function findOverlaps(
   tx: Tx,
-  tenantId: string,
+  actor: Pick<Actor, 'tenantId' | 'userId'>,
   slot: { startsAt: Date; endsAt: Date; people: string[]; excludeId?: string },
 ) {
+  const { tenantId } = actor;
   const rows = await tx.appointment.findMany({
     where: {
       tenantId,
@@ -26,9 +29,10 @@ export async function findOverlaps(
     orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
     take: 20,
   });
-  const names = await memberNames(tx, tenantId, [...slot.people, ...rows.flatMap(peopleOf)]);
+  const [names, scope] = await Promise.all([memberNames(tx, tenantId, [...slot.people, ...rows.flatMap(peopleOf)]), viewScope(tx)]);
+  // Someone else's appointment shows as busy time unless the actor may see its details.
   return rows.map((row) => ({
-    ...toAppointmentView(row, names),
+    ...toAppointmentView(row, names, showsDetails(scope, actor.userId, row)),
     busy: peopleOf(row)
       .filter((userId) => slot.people.includes(userId))
       .map((userId) => ({ userId, name: names.get(userId) ?? null })),

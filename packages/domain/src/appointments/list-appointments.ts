@@ -27,12 +27,12 @@ export async function listAppointments({ tx, actor }: TenantDeps, input: TListAp
     take: LIST_LIMIT + 1,
   });
   return {
-    appointments: await toAppointmentViews(tx, actor.tenantId, rows.slice(0, LIST_LIMIT)),
+    appointments: await toAppointmentViews(tx, actor, rows.slice(0, LIST_LIMIT)),
     truncated: rows.length > LIST_LIMIT,
   };
 }
 
 export async function getAppointment({ tx, actor }: TenantDeps, input: TAppointmentIdInput) {
   const row = await loadAppointment(tx, actor.tenantId, input.appointmentId);
-  return (await toAppointmentViews(tx, actor.tenantId, [row]))[0]!;
+  return (await toAppointmentViews(tx, actor, [row]))[0]!;
 }

@@ -12,6 +12,7 @@ import {
   toAppointmentViews,
   toInstants,
 } from './appointment-view.ts';
+import { viewScope } from '../shared/view-scope.ts';
 import type { TUpdateAppointmentInput } from './appointments.schema.ts';
 import { findOverlaps } from './find-overlaps.ts';
 
@@ -22,7 +23,8 @@ import { findOverlaps } from './find-overlaps.ts';
 export async function updateAppointment({ tx, actor }: TenantDeps, input: TUpdateAppointmentInput) {
   const { appointmentId, ignoreOverlaps, ...fields } = input;
   const current = await loadAppointment(tx, actor.tenantId, appointmentId);
-  assertMayHandle(actor, peopleOf(current));
+  const scope = await viewScope(tx);
+  assertMayHandle(actor, scope, current);
   if (current.cancelledAt) throw conflict('Rendez-vous annulé : il ne peut plus être modifié');
 
   const { startsAt, endsAt } = toInstants(fields.startsAt ?? current.startsAt, fields.endsAt ?? current.endsAt);
@@ -36,11 +38,13 @@ export async function updateAppointment({ tx, actor }: TenantDeps, input: TUpdat
     attendeeUserIds: attendeeUserIds.filter((id) => !before.has(id)),
   });
   const people = [ownerUserId, ...attendeeUserIds];
-  assertMayHandle(actor, people);
+  const clientId = fields.clientId === undefined ? current.clientId : fields.clientId;
+  // A new client was just read through the actor's transaction; the current one, as loaded.
+  assertMayHandle(actor, scope, { ownerUserId, attendeeUserIds, clientId, client: fields.clientId === undefined ? current.client : fields.clientId });
 
   const moved = startsAt.getTime() !== current.startsAt.getTime() || endsAt.getTime() !== current.endsAt.getTime();
   const newPeople = people.some((id) => !before.has(id));
-  const overlaps = moved || newPeople ? await findOverlaps(tx, actor.tenantId, { startsAt, endsAt, people, excludeId: current.id }) : [];
+  const overlaps = moved || newPeople ? await findOverlaps(tx, actor, { startsAt, endsAt, people, excludeId: current.id }) : [];
   if (overlaps.length > 0 && !ignoreOverlaps) return { appointment: null, overlaps };
 
   const updated = await tx.appointment.update({
@@ -65,6 +69,6 @@ export async function updateAppointment({ tx, actor }: TenantDeps, input: TUpdat
     entityId: current.id,
     data: { fields: Object.keys(fields), overlapsIgnored: overlaps.map((o) => o.id) },
   });
-  const [appointment] = await toAppointmentViews(tx, actor.tenantId, [updated]);
+  const [appointment] = await toAppointmentViews(tx, actor, [updated]);
   return { appointment: appointment!, overlaps };
 }

@@ -1,5 +1,6 @@
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
+import { clientScopeSetting } from '../shared/view-scope.ts';
 import type { TDryRunClientImportInput } from './client-imports.schema.ts';
 import type { ImportDelimiter, ImportEncoding } from './csv.ts';
 import { assertRequiredColumns, planImport } from './plan-client-import.ts';
@@ -10,6 +11,10 @@ import { assertRequiredColumns, planImport } from './plan-client-import.ts';
  * to create, to update, to skip, and the contacts added to companies. The stored file is read
  * slice by slice and planned in chunks, by the code the run uses. The import stays
  * `validated`, ready for `start`.
+ * Duplicates are looked for among the clients the member sees (PostgreSQL's scope), and that
+ * scope is recorded on the import: the run matches against the same clients, so a row like a
+ * client outside the member's scope is a new client in the report and in the run alike, and
+ * nothing tells that such a client exists.
  */
 export async function dryRunClientImport({ tx, actor }: TenantDeps, input: TDryRunClientImportInput) {
   const current = await tx.clientImport.findFirst({
@@ -27,6 +32,7 @@ export async function dryRunClientImport({ tx, actor }: TenantDeps, input: TDryR
     data: {
       mapping: { columns: input.mapping },
       duplicatePolicy: input.duplicatePolicy,
+      clientScope: await clientScopeSetting(tx),
       totalRows: plan.totalRows,
       validRows,
       errors: plan.errors,

@@ -4,6 +4,7 @@ import { clientColumns, missingName } from '../clients/client-fields.ts';
 import { derivedColumns, fold, type ContactSearchTerms } from '../clients/client-view.ts';
 import type { TContactFields, TCreateClientInput } from '../clients/clients.schema.ts';
 import type { Clock } from '../shared/clock.ts';
+import { DomainError } from '../shared/errors.ts';
 import type { ImportDelimiter, ImportEncoding } from './csv.ts';
 import type { ImportField, ImportMapping } from './import-fields.ts';
 import {
@@ -70,14 +71,16 @@ const value = (column: string) => (column === 'tags' ? `COALESCE(u.tags::text[],
 // crm_uuid_v7() per row). The events read the ids, kinds and display names from their own
 // small arrays (the same parameters, parsed again), not from the inserted rows: no join, and
 // the chunk's rows are never materialised. A data-modifying WITH always runs to completion.
+// The last parameter is the rep every new client goes to (the scoped importer's own, else none).
+const SALES_REP = `$${COLUMNS.length + 4}::uuid`;
 const INSERT_SQL = `
   WITH inserted AS (
-    INSERT INTO clients (tenant_id, ${RECORD}, created_at, updated_at)
-    SELECT $1::uuid, ${COLUMNS.map(([, column]) => value(column)).join(', ')}, $2::timestamptz, $2::timestamptz
+    INSERT INTO clients (tenant_id, ${RECORD}, sales_rep_id, created_at, updated_at)
+    SELECT $1::uuid, ${COLUMNS.map(([, column]) => value(column)).join(', ')}, ${SALES_REP}, $2::timestamptz, $2::timestamptz
     FROM unnest(${ARRAYS}) AS u(${RECORD}))
   INSERT INTO outbox_events (id, tenant_id, client_id, type, payload, occurred_at)
   SELECT e.event_id, $1::uuid, e.id, 'client.created',
-         jsonb_build_object('clientId', e.id, 'kind', e.kind, 'displayName', e.display_name, 'salesRepId', NULL), $2::timestamptz
+         jsonb_build_object('clientId', e.id, 'kind', e.kind, 'displayName', e.display_name, 'salesRepId', ${SALES_REP}), $2::timestamptz
   FROM unnest(${param('id')}::uuid[], ${param('kind')}::client_kind[], ${param('displayName')}::text[], $${COLUMNS.length + 3}::uuid[]) AS e(id, kind, display_name, event_id)`;
 
 const UPDATE_SQL = `
@@ -232,6 +235,23 @@ export interface RunClientImportOptions {
 const FAILURE = 'L’import a échoué : aucun client n’a été importé. Réessayez ou contactez le support si le problème persiste.';
 
 /**
+ * From here on the transaction acts as the importer, under the client scope recorded by the dry
+ * run: it sees, matches and updates the clients the dry run did and no other (PostgreSQL's
+ * policies on clients), so a row like a client the importer cannot see becomes a new client,
+ * as the report said. A scoped importer's new clients go to their own rep, as the client form
+ * does; PostgreSQL would refuse them otherwise. Returns that rep (null: no scope, no rep).
+ */
+async function actAsImporter(tx: Tx, tenantId: string, job: { createdBy: string; clientScope: string }): Promise<string | null> {
+  await tx.$executeRaw`SELECT set_config('app.user_id', ${job.createdBy}, true), set_config('app.client_scope', ${job.clientScope}, true)`;
+  if (job.clientScope === 'all') return null;
+  // As crm_enter_tenant does for a member with a scope: the scope's policies are that role's.
+  await tx.$executeRaw`SELECT set_config('role', 'crm_app_scoped', true), set_config('jit', 'off', true)`;
+  const own = await tx.salesRep.findFirst({ where: { tenantId, userId: job.createdBy }, select: { id: true } });
+  if (!own) throw new DomainError('CONFLICT', 'L’import a échoué : votre compte n’est lié à aucun commercial, les nouveaux clients ne peuvent pas vous être attribués.');
+  return own.id;
+}
+
+/**
  * Runs one queued import. All rows and their `client.created` events are written in ONE
  * transaction (set-based: one INSERT ... SELECT FROM unnest() per chunk): a failure leaves no client and no event. The
  * import is claimed with a transaction-level advisory lock held by that transaction, so two
@@ -264,8 +284,9 @@ export async function runClientImport(
       const [lock] = await timed(tx.$queryRaw<{ locked: boolean }[]>`SELECT pg_try_advisory_xact_lock(hashtext('client_import'), hashtext(${ref.importId})) AS locked`);
       if (!lock?.locked) return { outcome: 'busy', ...none };
       const [job] = await timed(
-        tx.$queryRaw<{ encoding: string; delimiter: string; mapping: unknown; duplicatePolicy: DuplicatePolicy; createdBy: string }[]>`
-          SELECT encoding, delimiter, mapping, duplicate_policy::text AS "duplicatePolicy", created_by::text AS "createdBy"
+        tx.$queryRaw<{ encoding: string; delimiter: string; mapping: unknown; duplicatePolicy: DuplicatePolicy; createdBy: string; clientScope: string }[]>`
+          SELECT encoding, delimiter, mapping, duplicate_policy::text AS "duplicatePolicy", created_by::text AS "createdBy",
+                 client_scope AS "clientScope"
           FROM client_imports
           WHERE tenant_id = ${ref.tenantId}::uuid AND id = ${ref.importId}::uuid AND status IN ('queued', 'running')`,
       );
@@ -274,8 +295,9 @@ export async function runClientImport(
       const now = deps.clock();
       await timed(tx.$executeRawUnsafe('SAVEPOINT client_import_rows'));
       try {
-        // The existing clients' keys, then the file, slice after slice (the next slice is read
-        // while Node checks the current one; the whole file is never in memory).
+        const salesRepId = await timed(actAsImporter(tx, ref.tenantId, job));
+        // The existing clients' keys (those the importer sees), then the file, slice after slice
+        // (the next slice is read while Node checks the current one; the whole file is never in memory).
         const planner = await ImportPlanner.start(tx, ref.tenantId, job.duplicatePolicy, timed);
         const file = { tenantId: ref.tenantId, importId: ref.importId, encoding: job.encoding as ImportEncoding, delimiter: job.delimiter as ImportDelimiter };
         const { headers, batches } = await openImportFile(tx, file, timed);
@@ -322,7 +344,7 @@ export async function runClientImport(
           existingContacts: { clientId: string; contact: TContactFields }[];
         }) => {
           if (chunk.inserts) {
-            await timed(tx.$executeRawUnsafe(INSERT_SQL, ref.tenantId, now.toISOString(), ...chunk.inserts));
+            await timed(tx.$executeRawUnsafe(INSERT_SQL, ref.tenantId, now.toISOString(), ...chunk.inserts, salesRepId));
             insertedRows += chunk.insertCount;
           }
           const contacts = chunk.contacts;

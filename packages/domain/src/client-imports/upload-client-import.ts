@@ -5,6 +5,7 @@ import { fileNameOf } from '../shared/input-rules.ts';
 import { MAX_IMPORT_BYTES } from './csv.ts';
 import { inspectImportFile, type InspectedImportFile } from './import-file.ts';
 import { writeImportFile } from './import-file-store.ts';
+import { clientScopeSetting } from '../shared/view-scope.ts';
 import { suggestMapping } from './import-fields.ts';
 
 /**
@@ -25,6 +26,7 @@ export async function storeClientImport(
     data: {
       tenantId: actor.tenantId,
       createdBy: actor.userId,
+      clientScope: await clientScopeSetting(tx),
       fileName,
       sizeBytes: inspected.sizeBytes,
       sha256: inspected.sha256,

@@ -76,7 +76,7 @@ const ZContactFields = z.object({
   mobile: optional(ZPhone),
 });
 export type TContactFields = z.infer<typeof ZContactFields>;
-const contactName = { path: ['lastName'], message: 'Nom ou prénom du contact requis', when: () => true };
+const contactName = { path: ['lastName'], message: 'Nom ou prénom du contact requis', when: whenAnObject };
 export const ZContactInput = ZContactFields.strict().refine((c) => Boolean(c.lastName || c.firstName), contactName);
 
 export const ZAddClientContactInput = ZContactFields.extend({ clientId: z.uuid('Client invalide') })

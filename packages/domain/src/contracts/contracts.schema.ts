@@ -88,7 +88,7 @@ export const ZSignContractInput = z.strictObject({
   signerName: text(120).min(2, 'Nom du signataire requis'),
   consent: z.literal(true, 'Le consentement est requis pour signer'),
   /** Where the client signs (printed on the SEPA mandate); the client's city when not given. */
-  signedPlace: z.string().trim().min(1, 'Lieu de signature requis').max(35, '35 caractères au plus').optional(),
+  signedPlace: text(35).min(1, 'Lieu de signature requis').optional(),
 });
 export type TSignContractInput = z.infer<typeof ZSignContractInput>;
 

@@ -4,8 +4,13 @@ import { ZFileName } from '../shared/input-rules.ts';
 export const DOCUMENT_KINDS = ['identity', 'bank_details', 'signed_contract', 'contract_pdf', 'mandate_pdf', 'other'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
-/** What a member may upload by hand; contract and mandate PDFs are generated (`storeGeneratedDocument`). */
-export const UPLOADABLE_KINDS = ['identity', 'bank_details', 'signed_contract', 'other'] as const satisfies readonly DocumentKind[];
+/**
+ * What a member may upload by hand. The rest only the application makes (`storeGeneratedDocument`):
+ * contract and mandate PDFs, and the signed contract, the proof of consent stored by the signature
+ * itself with its hash, which is never deleted (a scan of a paper contract is `other`).
+ */
+export const UPLOADABLE_KINDS = ['identity', 'bank_details', 'other'] as const satisfies readonly DocumentKind[];
+export const isUploadableKind = (kind: string): kind is (typeof UPLOADABLE_KINDS)[number] => (UPLOADABLE_KINDS as readonly string[]).includes(kind);
 
 const ZClientId = z.uuid('Client invalide');
 const ZContractId = z.uuid('Contrat invalide');

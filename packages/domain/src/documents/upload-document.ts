@@ -1,18 +1,20 @@
 import { afterRollback, newId } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
-import { FileTooLargeError } from '../shared/errors.ts';
+import { badRequest, FileTooLargeError } from '../shared/errors.ts';
 import { detectDocumentType, readDocumentContent, type DocumentContent } from './document-content.ts';
 import { documentStorageKey } from './document-storage.ts';
 import { DOCUMENT_COLUMNS, loadDocumentTarget, toDocumentViews, type DocumentDeps, type DocumentView } from './document-view.ts';
-import { ZDocumentFileName, type DocumentKind, type TUploadDocumentInput } from './documents.schema.ts';
+import { isUploadableKind, ZDocumentFileName, type DocumentKind, type TUploadDocumentInput } from './documents.schema.ts';
 
 /**
- * Stores a file a member uploaded (identity papers, bank details, a signed contract) against a
+ * Stores a file a member uploaded (identity papers, bank details, a scan) against a
  * client or a contract. The content decides the type (PDF, PNG, JPEG, WebP), not the name; the
  * bytes go to the storage under a key made of ids, then the row is written. `content` is read
  * before the transaction opens (`readDocumentContent`), so a slow upload holds no transaction.
  */
 export async function uploadDocument(deps: DocumentDeps, input: TUploadDocumentInput & { content: DocumentContent }): Promise<DocumentView> {
+  // The schema says so too; the rule is the domain's, whatever route or caller brings the upload.
+  if (!isUploadableKind(input.kind)) throw badRequest('Nature de document réservée à l’application', { kind: ['Ce type de document ne se dépose pas : il est produit par l’application'] });
   const target = await loadDocumentTarget(deps, input);
   return storeDocument(deps, { ...target, kind: input.kind, fileName: input.fileName, content: input.content });
 }

@@ -9,9 +9,12 @@ import { getBatch } from './manage-batches.ts';
 import { reserveCounter } from './counters.ts';
 import { dateOf, parisToday } from './dates.ts';
 import type { TBatchDateInput } from './payments.schema.ts';
+import { assertOrganisationWideView } from '../shared/view-scope.ts';
 
 /** What a batch for that date would take, without taking it, and what it would leave out and why. */
 export async function previewBatch({ tx, actor, now }: TenantDeps, input: TBatchDateInput) {
+  // A scoped member would see their clients' part of the batch as if it were the batch.
+  await assertOrganisationWideView(tx);
   const selection = await selectBatchItems(tx, actor.tenantId, parisToday(now), input);
   return { ...selection, itemCount: selection.items.length };
 }
@@ -34,6 +37,7 @@ export const endToEndIdOf = (tenantId: string, n: number) =>
  * left out (the bank would refuse them) stay planned, recorded on the batch with their reasons.
  */
 export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDateInput) {
+  await assertOrganisationWideView(tx);
   const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: actor.tenantId }, select: { ...CREDITOR_COLUMNS, sepaUseFrst: true } });
   assertCreditor(organisation);
   const selection = await selectBatchItems(tx, actor.tenantId, parisToday(now), input);

@@ -2,7 +2,7 @@ import { auditAs } from '../audit/record-audit.ts';
 import { fold } from '../clients/client-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict } from '../shared/errors.ts';
-import { assertLinkableUser, assertManager } from './sales-rep-rules.ts';
+import { assertLinkableUser, assertManager, assertWithinTeam } from './sales-rep-rules.ts';
 import { SALES_REP_COLUMNS, toSalesRepView } from './sales-rep-view.ts';
 import type { TCreateSalesRepInput } from './sales-reps.schema.ts';
 
@@ -21,6 +21,7 @@ async function freeCode({ tx, actor }: TenantDeps, firstName: string, lastName: 
 
 export async function createSalesRep(deps: TenantDeps, input: TCreateSalesRepInput) {
   const { tx, actor } = deps;
+  await assertWithinTeam(deps, { reps: [], managerId: input.managerId ?? null });
   if (input.managerId) await assertManager(deps, input.managerId, null);
   if (input.userId) await assertLinkableUser(deps, input.userId, null);
   const code = input.code ?? (await freeCode(deps, input.firstName, input.lastName));

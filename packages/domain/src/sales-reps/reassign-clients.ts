@@ -1,6 +1,7 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
+import { assertWithinTeam } from './sales-rep-rules.ts';
 import { assertAssignableSalesRep, loadSalesRep } from './sales-rep-view.ts';
 import type { TReassignClientsInput } from './sales-reps.schema.ts';
 
@@ -11,6 +12,9 @@ import type { TReassignClientsInput } from './sales-reps.schema.ts';
  */
 export async function reassignClients(deps: TenantDeps, input: TReassignClientsInput) {
   const { tx, actor } = deps;
+  // A team manager moves clients between the reps of their team only (PostgreSQL would hide
+  // another rep's clients, and refuse to give one of theirs away, anyway).
+  await assertWithinTeam(deps, { reps: [input.fromSalesRepId, input.toSalesRepId].filter((id): id is string => Boolean(id)) });
   if (input.toSalesRepId) await assertAssignableSalesRep(tx, actor.tenantId, input.toSalesRepId, 'toSalesRepId');
   if (input.fromSalesRepId) await loadSalesRep(deps, input.fromSalesRepId);
   const ids = input.clientIds ? [...new Set(input.clientIds)] : undefined;

@@ -1,5 +1,21 @@
 import type { TenantDeps } from '../shared/context.ts';
-import { DomainError, conflict } from '../shared/errors.ts';
+import { DomainError, conflict, forbidden } from '../shared/errors.ts';
+import { viewScope } from '../shared/view-scope.ts';
+
+/**
+ * A manager linked to a rep manages their team: they change only its reps, and whatever rep they
+ * create or move stays under a rep of that team. The hierarchy decides which clients they see
+ * (crm_client_scope), so moving another team's rep under their own would widen their view.
+ * `reps` are the reps changed, `managerId` the manager given to them (undefined: unchanged).
+ */
+export async function assertWithinTeam({ tx }: TenantDeps, change: { reps: string[]; managerId?: string | null | undefined }) {
+  const { reps: team } = await viewScope(tx);
+  if (team === 'all') return;
+  if (change.reps.some((id) => !team.has(id))) throw forbidden('Vous ne gérez que les commerciaux de votre équipe');
+  if (change.managerId !== undefined && (change.managerId === null || !team.has(change.managerId))) {
+    throw forbidden('Choisissez pour responsable un commercial de votre équipe');
+  }
+}
 
 /**
  * A rep's manager must be another rep of the tenant, and not one of the rep's own reports at any

@@ -44,16 +44,22 @@ export async function assertAssignableSalesRep(tx: Tx, tenantId: string, salesRe
 }
 
 /**
- * The rep of a client being created: the one asked for, or, for a member with the sales role, the
- * rep linked to them (what they create is theirs; PostgreSQL would refuse anything else).
+ * The rep of a client being created: the one asked for, or, for a member with the sales role or
+ * a manager linked to a rep (a team), the rep linked to them (what they create is theirs, or
+ * their team's; PostgreSQL would refuse a client outside their scope, an unassigned one too).
  */
 export async function salesRepForNewClient({ tx, actor }: TenantDeps, requested: string | null | undefined): Promise<string | null> {
   if (requested) {
     await assertAssignableSalesRep(tx, actor.tenantId, requested);
     return requested;
   }
-  if (actor.role !== 'sales') return null;
+  return defaultSalesRep(tx, actor);
+}
+
+/** A scoped member's own rep (sales: required; manager: null when they manage the whole organisation). */
+export async function defaultSalesRep(tx: Tx, actor: { tenantId: string; userId: string; role: string }): Promise<string | null> {
+  if (actor.role !== 'sales' && actor.role !== 'manager') return null;
   const own = await tx.salesRep.findFirst({ where: { tenantId: actor.tenantId, userId: actor.userId }, select: { id: true } });
-  if (!own) throw new DomainError('CONFLICT', "Votre compte n'est lié à aucun commercial : demandez à un administrateur de le faire");
-  return own.id;
+  if (!own && actor.role === 'sales') throw new DomainError('CONFLICT', "Votre compte n'est lié à aucun commercial : demandez à un administrateur de le faire");
+  return own?.id ?? null;
 }

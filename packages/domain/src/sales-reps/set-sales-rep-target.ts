@@ -1,5 +1,6 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
+import { assertWithinTeam } from './sales-rep-rules.ts';
 import { loadSalesRep } from './sales-rep-view.ts';
 import type { TSetSalesRepTargetInput } from './sales-reps.schema.ts';
 
@@ -7,6 +8,7 @@ import type { TSetSalesRepTargetInput } from './sales-reps.schema.ts';
 export async function setSalesRepTarget(deps: TenantDeps, input: TSetSalesRepTargetInput) {
   const { tx, actor } = deps;
   await loadSalesRep(deps, input.salesRepId);
+  await assertWithinTeam(deps, { reps: [input.salesRepId] });
   const month = new Date(`${input.month}-01T00:00:00Z`);
   const values = { revenueCents: input.revenueCents, contractsCount: input.contractsCount };
   const target = await tx.salesRepTarget.upsert({

@@ -1,7 +1,7 @@
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict } from '../shared/errors.ts';
-import { assertLinkableUser, assertManager } from './sales-rep-rules.ts';
+import { assertLinkableUser, assertManager, assertWithinTeam } from './sales-rep-rules.ts';
 import { loadSalesRep, SALES_REP_COLUMNS, toSalesRepView } from './sales-rep-view.ts';
 import type { TUpdateSalesRepInput } from './sales-reps.schema.ts';
 
@@ -10,6 +10,7 @@ export async function updateSalesRep(deps: TenantDeps, input: TUpdateSalesRepInp
   const { tx, actor } = deps;
   const { salesRepId, ...fields } = input;
   await loadSalesRep(deps, salesRepId);
+  await assertWithinTeam(deps, { reps: [salesRepId], managerId: fields.managerId });
   if (fields.managerId) await assertManager(deps, fields.managerId, salesRepId);
   if (fields.userId) await assertLinkableUser(deps, fields.userId, salesRepId);
   if (fields.code && (await tx.salesRep.findFirst({ where: { tenantId: actor.tenantId, code: fields.code, NOT: { id: salesRepId } }, select: { id: true } }))) {

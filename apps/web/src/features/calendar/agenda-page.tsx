@@ -135,7 +135,7 @@ export function AgendaPage() {
             {selected.notes && (<><dt>{t.agenda.notes}</dt><dd className="timeline__detail">{selected.notes}</dd></>)}
           </dl>
           {cancel.error && <p className="notice notice--error" role="alert">{messageOf(cancel.error)}</p>}
-          {canWrite && !selected.cancelledAt && (
+          {canWrite && !selected.cancelledAt && !selected.detailsHidden && (
             <div className="actions">
               <button type="button" className="button button--ghost" onClick={() => { setBooking(false); setEditing(selected); }}>{t.agenda.edit}</button>
               <button type="button" className="button button--danger" disabled={cancel.isPending}

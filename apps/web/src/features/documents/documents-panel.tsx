@@ -11,7 +11,7 @@ import { useCan } from '../auth/session.tsx';
 
 type DocumentRow = RouterOutputs['documents']['list'][number];
 type Kind = keyof typeof t.documents.kinds;
-const UPLOADABLE: Kind[] = ['identity', 'bank_details', 'signed_contract', 'other'];
+const UPLOADABLE: Kind[] = ['identity', 'bank_details', 'other']; // the signed contract is stored by the signature itself
 
 const size = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 export const formatBytes = (bytes: number): string =>
