@@ -8,7 +8,7 @@ import { FileTooLargeError, ImportFileInspector, MAX_IMPORT_BYTES, storeClientIm
 import { resolveActorOnce, type CrmServices } from '@crm/trpc';
 import type { Request, Response } from 'express';
 import type { Logger } from './logger.ts';
-import { answerError, asMember, bearerClaims } from './raw-route.ts';
+import { answerError, asMember, assertPlainBody, bearerClaims } from './raw-route.ts';
 
 /** Read size of the spooled file when it is copied into the import's slices. */
 const SPOOL_READ_BYTES = 1024 * 1024;
@@ -53,6 +53,7 @@ export function clientImportUpload(services: CrmServices, log: Logger) {
       const claims = await bearerClaims(services, req);
       const maxBytes = services.importMaxBytes ?? MAX_IMPORT_BYTES;
       await resolveActorOnce(services.db, claims, 'clients.import', res.locals.requestId as string);
+      assertPlainBody(req);
       const declared = Number(req.header('content-length'));
       if (Number.isFinite(declared) && declared > maxBytes) throw new FileTooLargeError(maxBytes);
       dir = await mkdtemp(path.join(tmpdir(), 'crm-import-'));

@@ -56,11 +56,7 @@ const rawParsers = new Map<number, ReturnType<typeof express.raw>>();
  * body (multipart, urlencoded) or an unsupported Content-Encoding is refused with 415.
  */
 export async function readRawBody(req: Request, res: Response, limit: number): Promise<Buffer> {
-  // The routes take the file's own bytes: a form would be read as the file, boundaries and all.
-  const type = req.header('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type.startsWith('multipart/') || type === 'application/x-www-form-urlencoded') {
-    throw new HttpRefusal('UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier brut, pas un formulaire (multipart)', { file: ['Envoyez le fichier brut, pas un formulaire'] });
-  }
+  refuseForms(req);
   let parse = rawParsers.get(limit);
   if (!parse) rawParsers.set(limit, (parse = express.raw({ type: () => true, limit })));
   const tooLarge = await new Promise<boolean>((resolve, reject) => {
@@ -69,6 +65,28 @@ export async function readRawBody(req: Request, res: Response, limit: number): P
   if (tooLarge) throw new FileTooLargeError(limit);
   const body: unknown = req.body;
   return Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+}
+
+/** The routes take the file's own bytes: a form would be read as the file, boundaries and all. */
+function refuseForms(req: Request): void {
+  const type = req.header('content-type')?.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type.startsWith('multipart/') || type === 'application/x-www-form-urlencoded') {
+    throw new HttpRefusal('UNSUPPORTED_MEDIA_TYPE', 'Envoyez le fichier brut, pas un formulaire (multipart)', { file: ['Envoyez le fichier brut, pas un formulaire'] });
+  }
+}
+
+/**
+ * For a body streamed as it comes (not through `readRawBody`): a form, or any content coding, is
+ * refused with 415 before a byte is read; the stream is then the file's own bytes.
+ */
+export function assertPlainBody(req: Request): void {
+  refuseForms(req);
+  const coding = req.header('content-encoding')?.trim().toLowerCase();
+  if (coding && coding !== 'identity') {
+    throw new HttpRefusal('UNSUPPORTED_MEDIA_TYPE', 'Encodage de contenu non pris en charge (envoyez le fichier sans Content-Encoding)', {
+      file: ['Encodage de contenu non pris en charge'],
+    });
+  }
 }
 
 type BodyError = Error & { type?: string; status?: number };

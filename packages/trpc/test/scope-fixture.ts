@@ -149,7 +149,8 @@ export async function scopeOrganisation(services: CrmServices) {
     const deadLetter = await tx.deadLetter.create({
       data: { tenantId, consumer: 'dashboard', eventId: newId(), eventType: 'client.created', envelope: { payload: { displayName: 'Hors Périmètre ZXQ' } }, error: 'x', attempts: 1 },
     });
-    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter };
+    const contact = await tx.clientContact.create({ data: { tenantId, clientId: client.id, lastName: 'Contact ZXQ', email: 'contact.zxq@example.test' } });
+    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter, contact };
   });
 
   return {

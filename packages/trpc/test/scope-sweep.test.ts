@@ -42,6 +42,7 @@ const x = {
   appointment: (f: ScopeFixture) => ({ appointmentId: f.appointment.id }),
   privateAppointment: (f: ScopeFixture) => ({ appointmentId: f.privateAppointment.id }),
   clientImport: (f: ScopeFixture) => ({ importId: f.clientImport.id }),
+  contact: (f: ScopeFixture) => ({ contactId: f.contact.id }),
 };
 const week = () => {
   const from = new Date().toISOString().slice(0, 10);
@@ -70,15 +71,23 @@ const SWEEP: Record<string, Case[]> = {
   'auth.me': [list()],
   'auth.refresh': [list()],
   'auth.signUp': [list(() => ({}))],
+  'auth.verifyEmail': [list(() => ({ token: 'x'.repeat(40) }))],
   'auth.switchOrganisation': [list((f) => ({ organisationId: f.tenantId }))],
   'batches.build': [on('organisation', () => ({ collectionDate: '2027-01-05' }))],
   'batches.cancel': [on('organisation', x.batch)],
   'batches.get': [on('organisation', x.batch)],
-  'batches.list': [on('organisation', undefined, 'filtered')],
+  'batches.list': [on('organisation', () => ({}), 'filtered')],
   'batches.markSent': [on('organisation', x.batch)],
   'batches.preview': [on('organisation', () => ({ collectionDate: '2027-01-05' }))],
   'calendar.holidays': [list(() => ({ year: 2026 }))],
   'calendar.nextCollectionDate': [list(() => ({}))],
+  // The development mail catcher holds no tenant's data: sign-up and reset links only.
+  'capturedMails.enabled': [list()],
+  'capturedMails.list': [list(() => ({}))],
+  'clientContacts.add': [on('client', (f) => ({ ...x.client(f), lastName: 'Nouveau' }))],
+  'clientContacts.list': [on('client', x.client)],
+  'clientContacts.remove': [on('client', x.contact)],
+  'clientContacts.update': [on('client', (f) => ({ ...x.contact(f), role: 'Changé' }))],
   'clientImports.dryRun': [on('clientImport', (f) => ({ ...x.clientImport(f), mapping: ['lastName', 'email'], duplicatePolicy: 'update' }))],
   'clientImports.get': [on('clientImport', x.clientImport)],
   'clientImports.list': [on('clientImport', () => ({}), 'filtered')],

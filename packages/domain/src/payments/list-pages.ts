@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cursorPart, defineCursor } from '../shared/keyset-cursor.ts';
+import { isSaneDay } from '../shared/input-rules.ts';
 import { dateOf, isoOf } from './dates.ts';
 
 // Keyset pages of the payments lists (payments, schedule items, mandates, batches): rows in a
@@ -7,10 +8,8 @@ import { dateOf, isoOf } from './dates.ts';
 // and never a silent cap. Each list has its own typed, versioned cursor (shared/keyset-cursor.ts):
 // a crafted cursor, or one from another list, is a 400 with a field error on `cursor`.
 
-const day = z
-  .string()
-  .regex(/^(19|2[01])\d{2}-\d{2}-\d{2}$/)
-  .refine((value) => isoOf(dateOf(value)) === value); // JavaScript reads "2026-02-30" as 2 March
+// A real calendar day in range (isSaneDay also refuses 2026-02-30, which JavaScript reads as 2 March).
+const day = z.string().refine(isSaneDay);
 const KEY = {
   instant: { part: cursorPart.instant, write: (v: Date | number) => (v as Date).toISOString(), read: (v: string) => new Date(v) },
   date: { part: day, write: (v: Date | number) => isoOf(v as Date), read: dateOf },
