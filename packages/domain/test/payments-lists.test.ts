@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
   listBatches,
+  listReturnFiles,
   listMandates,
   listPayments,
   listScheduleItems,
   ZListBatchesInput,
   ZListMandatesInput,
   ZListPaymentsInput,
+  ZListReturnFilesInput,
   ZListScheduleItemsInput,
   type TenantDeps,
 } from '../src/index.ts';
@@ -107,6 +109,24 @@ describe('paging the payments lists', () => {
     expect(batches.rows.map((b) => b.number)).toEqual([5, 4, 3, 2, 1]);
   });
 
+  it('bank return files: newest first, several imported in the same millisecond, every file once', async () => {
+    const { t } = await tenantWithRows();
+    const at = new Date('2026-04-08T09:00:00.000Z');
+    await t.run(({ tx, actor }) =>
+      tx.bankReturnFile.createMany({
+        data: Array.from({ length: 7 }, (_, n) => ({
+          tenantId: actor.tenantId, fileName: `retours-${n}.xml`, kind: 'pain.002', sha256: String(n).repeat(64).slice(0, 64),
+          createdAt: new Date(at.getTime() + Math.floor(n / 3) * 60_000),
+        })),
+      }),
+    );
+    const files = await allPages((cursor) => t.run((deps) => listReturnFiles(deps, ZListReturnFilesInput.parse({ limit: 2, cursor }))));
+    expect(files.pages).toBe(4);
+    const expected = await t.run(({ tx }) => tx.bankReturnFile.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: { fileName: true } }));
+    expect(files.rows.map((f) => f.fileName)).toEqual(expected.map((f) => f.fileName));
+    expect(new Set(files.rows.map((f) => f.fileName)).size).toBe(7);
+  });
+
   it('refuses a cursor it did not make, on the cursor field', async () => {
     const { t } = await tenantWithRows();
     const calls: ((deps: TenantDeps, cursor: string) => Promise<unknown>)[] = [
@@ -114,6 +134,7 @@ describe('paging the payments lists', () => {
       (deps, cursor) => listPayments(deps, ZListPaymentsInput.parse({ cursor })),
       (deps, cursor) => listMandates(deps, ZListMandatesInput.parse({ cursor })),
       (deps, cursor) => listBatches(deps, ZListBatchesInput.parse({ cursor })),
+      (deps, cursor) => listReturnFiles(deps, ZListReturnFilesInput.parse({ cursor })),
     ];
     const id = '01900000-0000-7000-8000-000000000000';
     // Crafted in the codec's own shape (base64url of a JSON array): a list's name, then its parts.

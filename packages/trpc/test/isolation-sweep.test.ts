@@ -93,7 +93,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       batches: await b.caller.batches.get({ batchId: bBatch.id }),
       mandates: await b.caller.mandates.list({}),
       paymentItems: await b.caller.payments.items({}),
-      returnFiles: await b.caller.payments.returnFiles(),
+      returnFiles: await b.caller.payments.returnFiles({}),
       contracts: await b.caller.contracts.get({ contractId: bContract.id }),
       documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
       contacts: await b.caller.clientContacts.list({ clientId: bClient.client!.id }),

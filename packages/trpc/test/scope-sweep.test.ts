@@ -153,7 +153,7 @@ const SWEEP: Record<string, Case[]> = {
   'payments.list': [on('client', x.client), on('client', x.contract), list(() => ({}))],
   'payments.recordManual': [on('client', (f) => ({ scheduleItemId: f.plannedItem.id, method: 'cheque', receivedOn: '2026-03-05' }))],
   'payments.returnFile': [on('organisation', (f) => ({ returnFileId: f.returnFile.id }))],
-  'payments.returnFiles': [on('organisation', undefined, 'filtered')],
+  'payments.returnFiles': [on('organisation', () => ({}), 'filtered')],
   'payments.schedule': [on('client', x.contract)],
   'payments.settleUnanswered': [list()],
   'products.changePrice': [list((f) => ({ productId: f.product.id, priceCents: 1, effectiveFrom: '2027-01-01' }))],

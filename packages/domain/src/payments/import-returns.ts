@@ -8,7 +8,8 @@ import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict, FileTooLargeError, notFound } from '../shared/errors.ts';
 import { fileNameOf } from '../shared/input-rules.ts';
 import { isoOf, parisToday } from './dates.ts';
-import type { TImportReturnsInput, TReturnFileIdInput } from './payments.schema.ts';
+import { keysetPages } from './list-pages.ts';
+import type { TImportReturnsInput, TListReturnFilesInput, TReturnFileIdInput } from './payments.schema.ts';
 import { settleItem } from './record-payment.ts';
 
 /** Upper bound of a return file's size (the raw route answers 413 above it). */
@@ -265,9 +266,16 @@ export function importBankReturnsBase64(deps: TenantDeps, input: TImportReturnsI
   return importBankReturns(deps, { fileName: input.fileName, bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
 }
 
-export async function listReturnFiles({ tx, actor }: TenantDeps) {
-  const rows = await tx.bankReturnFile.findMany({ where: { tenantId: actor.tenantId }, orderBy: { createdAt: 'desc' }, take: 200 });
-  return rows.map(toReturnFileView);
+const returnFilePages = keysetPages('return-files', 'createdAt', 'desc', 'instant');
+
+/** One page of the bank return files imported, newest first. */
+export async function listReturnFiles({ tx, actor }: TenantDeps, input: TListReturnFilesInput) {
+  const rows = await tx.bankReturnFile.findMany({
+    where: { tenantId: actor.tenantId, AND: [returnFilePages.after<Prisma.BankReturnFileWhereInput>(input.cursor)] },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    take: input.limit + 1,
+  });
+  return returnFilePages.of(rows, input.limit, toReturnFileView);
 }
 
 export async function getReturnFile({ tx, actor }: TenantDeps, input: TReturnFileIdInput) {

@@ -79,6 +79,9 @@ export const ZListBatchesInput = z.strictObject({ ...page });
 export type TListBatchesInput = z.infer<typeof ZListBatchesInput>;
 export type TBatchIdInput = z.infer<typeof ZBatchIdInput>;
 
+export const ZListReturnFilesInput = z.strictObject({ ...page });
+export type TListReturnFilesInput = z.infer<typeof ZListReturnFilesInput>;
+
 export const ZReturnFileIdInput = z.strictObject({ returnFileId: z.uuid('Fichier invalide') });
 export type TReturnFileIdInput = z.infer<typeof ZReturnFileIdInput>;
 

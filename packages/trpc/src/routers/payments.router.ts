@@ -10,6 +10,7 @@ import {
   ZContractScheduleInput,
   ZImportReturnsInput,
   ZListPaymentsInput,
+  ZListReturnFilesInput,
   ZListScheduleItemsInput,
   ZRecordManualPaymentInput,
   ZReturnFileIdInput,
@@ -23,7 +24,7 @@ export const paymentsRouter = {
   schedule: tenantProcedure.access('payments.read').input(ZContractScheduleInput).query(({ ctx, input }) => getContractSchedule(ctx.deps, input)),
   recordManual: tenantProcedure.access('payments.write').input(ZRecordManualPaymentInput).mutation(({ ctx, input }) => recordManualPayment(ctx.deps, input)),
   importReturns: tenantProcedure.access('payments.write').input(ZImportReturnsInput).mutation(({ ctx, input }) => importBankReturnsBase64(ctx.deps, input)),
-  returnFiles: tenantProcedure.access('payments.read').query(({ ctx }) => listReturnFiles(ctx.deps)),
+  returnFiles: tenantProcedure.access('payments.read').input(ZListReturnFilesInput).query(({ ctx, input }) => listReturnFiles(ctx.deps, input)),
   returnFile: tenantProcedure.access('payments.read').input(ZReturnFileIdInput).query(({ ctx, input }) => getReturnFile(ctx.deps, input)),
   settleUnanswered: tenantProcedure.access('payments.write').mutation(({ ctx }) => settleUnansweredDebits(ctx.deps)),
 } satisfies TRPCRouterRecord;

@@ -1,10 +1,11 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type DragEvent } from 'react';
 import { FormMessage } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
+import { LoadMore } from './load-more.tsx';
 import { uploadBankReturns, type ReturnFileReport } from './payment-files.ts';
 
 /** Retours bancaires: drop a pain.002 / camt.054 / CSV file, see what it matched; earlier imports below. */
@@ -14,7 +15,8 @@ export function BankReturnsPage() {
   const canWrite = useCan('payments.write');
   const input = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
-  const files = useQuery(trpc.payments.returnFiles.queryOptions());
+  const files = useInfiniteQuery(trpc.payments.returnFiles.infiniteQueryOptions({ limit: 50 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }));
+  const rows = files.data?.pages.flatMap((page) => page.items);
   const upload = useMutation({
     mutationFn: uploadBankReturns,
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.payments.pathKey() }),
@@ -53,8 +55,8 @@ export function BankReturnsPage() {
       <table className="table">
         <thead><tr><th>{t.payments.returns.fileName}</th><th>{t.payments.returns.kind}</th><th>{t.payments.returns.importedAt}</th><th>{t.payments.list.outcome}</th></tr></thead>
         <tbody>
-          {files.data?.length === 0 && <tr><td colSpan={4} className="muted">{t.payments.returns.empty}</td></tr>}
-          {files.data?.map((f) => (
+          {rows?.length === 0 && <tr><td colSpan={4} className="muted">{t.payments.returns.empty}</td></tr>}
+          {rows?.map((f) => (
             <tr key={f.id}>
               <td>{f.fileName}</td>
               <td>{f.kind}</td>
@@ -64,6 +66,7 @@ export function BankReturnsPage() {
           ))}
         </tbody>
       </table>
+      <LoadMore pages={files} />
     </section>
   );
 }
