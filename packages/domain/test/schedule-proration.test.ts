@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, periodAmountCents, planSchedule, type PlannedPeriod, type ScheduleLine } from '../src/index.ts';
+import { addDays, contractEndDate, periodAmountCents, planSchedule, type PlannedPeriod, type ScheduleLine } from '../src/index.ts';
 
 // The proration rule of schedule-rules.ts (and ARCHITECTURE.md): whole calendar periods at their
 // price whatever their number of days, cut periods by days, and a contract of a whole number of
@@ -36,12 +36,13 @@ describe('proration of a schedule', () => {
   it('starting on 2028-02-29: monthly, quarterly, half-yearly and yearly bill their whole periods exactly', () => {
     const monthly = plan('2028-02-29', 12, 'monthly', MONTHLY);
     expect(monthly).toHaveLength(13);
-    // One day of a 29-day February, then March to January whole, then February 2029 up to the 27th
-    // (the contract ends the day before its anniversary, 2029-02-28).
+    // One day of a 29-day February, then March to January whole, then February 2029 whole: the
+    // anniversary (29 February 2029) does not exist, so the year ends on 2029-02-28 (it ended on the
+    // 27th); the last period is billed what the first one left of a month.
     expect(spans([monthly[0]!, monthly[1]!, monthly[12]!])).toEqual([
       ['2028-02-29', '2028-02-29', 414, true],
       ['2028-03-01', '2028-03-31', 12_000, false],
-      ['2029-02-01', '2029-02-27', 12_000 - 414, true],
+      ['2029-02-01', '2029-02-28', 12_000 - 414, true],
     ]);
     expect(total(monthly)).toBe(12 * 12_000);
     expect(total(plan('2028-02-29', 12, 'quarterly'))).toBe(4 * 144_000);
@@ -50,9 +51,23 @@ describe('proration of a schedule', () => {
     // 307 of 2028's 366 days.
     expect(spans(yearly)).toEqual([
       ['2028-02-29', '2028-12-31', 120_787, true],
-      ['2029-01-01', '2029-02-27', 144_000 - 120_787, true],
+      ['2029-01-01', '2029-02-28', 144_000 - 120_787, true],
     ]);
     expect(total(plan('2028-02-29', 48, 'yearly'))).toBe(4 * 144_000);
+  });
+
+  it('ends the day before the anniversary, or on the month’s last day when the anniversary does not exist', () => {
+    const ends = (cases: [string, number][]) => cases.map(([start, months]) => `${start}+${months}=${contractEndDate(start, months)}`);
+    expect(ends([['2028-02-29', 12], ['2028-02-29', 48], ['2027-01-31', 1], ['2027-01-28', 1], ['2028-01-30', 1], ['2027-03-31', 6], ['2027-03-17', 12], ['2027-03-17', 0]])).toEqual([
+      '2028-02-29+12=2029-02-28',
+      '2028-02-29+48=2032-02-28',
+      '2027-01-31+1=2027-02-28',
+      '2027-01-28+1=2027-02-27',
+      '2028-01-30+1=2028-02-29',
+      '2027-03-31+6=2027-09-30',
+      '2027-03-17+12=2028-03-16',
+      '2027-03-17+0=2027-03-17',
+    ]);
   });
 
   it('whole calendar periods cost their price in a leap year as in any other', () => {

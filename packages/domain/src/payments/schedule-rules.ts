@@ -7,7 +7,7 @@ import { vatOfLine } from '../shared/money.ts';
  * Periods are aligned on the calendar: a monthly period is a calendar month, a quarterly one a
  * calendar quarter (January, April, July, October), a half-yearly one a calendar half-year, a
  * yearly one a calendar year. A contract runs from its start date for `durationMonths` months
- * (end = start + duration - 1 day). The first period starts on the start date and the last one
+ * (end = the day before its anniversary, or the month's last day when that day does not exist: contractEndDate). The first period starts on the start date and the last one
  * ends on the end date.
  *
  * What they cost (the proration rule, also in ARCHITECTURE.md):
@@ -96,8 +96,16 @@ export function dueDateFor(from: IsoDate, debitDay: number): IsoDate {
   return iso(n.y, n.m, Math.min(debitDay, daysInMonth(n.y, n.m)));
 }
 
+/**
+ * The last day of a contract of `durationMonths` months from `startDate`: the day before its
+ * anniversary. When the anniversary day does not exist in that month (a 31st, a 29 February), the
+ * term ends on the month's last day: a year from 2028-02-29 ends on 2029-02-28, a month from
+ * 2027-01-31 on 2027-02-28 (as the Code civil counts a term in months, art. 641 CPC).
+ */
 export function contractEndDate(startDate: IsoDate, durationMonths: number): IsoDate {
-  return durationMonths > 0 ? addDays(addMonths(startDate, durationMonths), -1) : startDate;
+  if (durationMonths <= 0) return startDate;
+  const anniversary = addMonths(startDate, durationMonths);
+  return parts(anniversary).d < parts(startDate).d ? anniversary : addDays(anniversary, -1);
 }
 
 /** The calendar period (month, quarter, half-year or year) that contains `date`. */
@@ -159,9 +167,11 @@ export function planSchedule(input: {
   }
   const first = periods[0]!;
   const last = periods.at(-1)!;
-  if (periods.length > 1 && last.prorated && input.durationMonths % MONTHS[input.frequency] === 0) {
+  if (periods.length > 1 && first.prorated && input.durationMonths % MONTHS[input.frequency] === 0) {
     // A whole number of periods: the first and the last are one period between them.
+    // (Also when the last is a whole calendar period: a year from 29 February ends on 28 February.)
     last.amountCents = periodAmountCents(input.lines) - first.amountCents;
+    last.prorated = true;
   }
   return periods;
 }
