@@ -43,6 +43,9 @@ describe('contracts, from the client to the signature', () => {
       await page.getByRole('link', { name: 'Faire signer' }).click();
       await page.getByRole('heading', { name: /Signature du contrat CT-/ }).waitFor();
       await page.getByLabel('Nom du signataire').fill('Pierre Martin');
+      // The sentence shown is the API's (legal-texts.ts): after signing, the evidence must hold it byte for byte.
+      const shown = await page.getByTestId('signature-consent').textContent();
+      expect(shown).toMatch(/je le signe électroniquement/);
       await page.getByLabel(/je le signe électroniquement/).check();
       await page.getByRole('button', { name: 'Signer le contrat' }).click();
       await page.getByText(/Saisissez le nom du client/).waitFor();
@@ -54,6 +57,8 @@ describe('contracts, from the client to the signature', () => {
       await page.getByRole('button', { name: 'Signer le contrat' }).click();
       await page.locator('.badge', { hasText: 'Signé' }).waitFor();
       await page.getByText(/Signé le .* par Hélène Lefevre \(Annecy\)/).waitFor();
+      // What the signer was shown is what the signature's evidence keeps (served from the stored row).
+      expect(await page.getByTestId('signature-consent-stored').textContent()).toBe(shown);
       // A consumer contract: the withdrawal deadline, 14 days on (or the next working day).
       await page.getByText(/Rétractation/).first().waitFor();
       await page.getByText(/Possible jusqu’au \d{1,2} \S+ \d{4} inclus/).waitFor();

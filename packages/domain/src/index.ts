@@ -163,8 +163,8 @@ export {
   terminateContract,
   cancelContract,
   withdrawContract,
-  SIGNATURE_CONSENT_TEXT,
 } from './contracts/contract-transitions.ts';
+export { SIGNATURE_CONSENT_TEXT } from './contracts/legal-texts.ts';
 export { WITHDRAWAL_DAYS, withdrawalDeadline, withinWithdrawalPeriod, WITHDRAWAL_PERIOD_TEXT } from './contracts/withdrawal-period.ts';
 export { renderContractPdf, renderMandatePdf, sha256Hex, FREQUENCY_LABELS, PAYMENT_METHOD_LABELS, type ContractPdfData } from './contracts/contract-pdf.ts';
 export { contractPdf, mandatePdf, verifySignedContract, signedContractFileName } from './contracts/contract-documents.ts';

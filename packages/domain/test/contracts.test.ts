@@ -229,6 +229,9 @@ describe('contracts', () => {
     expect(signed).toMatchObject({ status: 'signed', signedAt: now.toISOString(), signedOn: '2026-03-10', signerName: 'jean DUPÔNT' });
     const row = await t.run(({ tx }) => tx.contract.findFirstOrThrow({ where: { id: sent.id } }));
     expect(row).toMatchObject({ signerIp: EVIDENCE.ip, signerUserAgent: EVIDENCE.userAgent, consentText: expect.stringContaining('signe électroniquement') });
+    // The consent stored is, byte for byte, the one the signing page was given to show.
+    expect(row.consentText).toBe(sent.legal.signatureConsent);
+    expect(signed.consentText).toBe(sent.legal.signatureConsent);
     const [event] = await t.run(({ tx }) => tx.outboxEvent.findMany({ where: { type: 'contract.signed' } }));
     expect(event!.payload).toEqual({ contractId: sent.id, clientId: sent.client.id, salesRepId: null, signedAt: now.toISOString() });
 

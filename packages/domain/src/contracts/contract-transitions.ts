@@ -17,11 +17,9 @@ import { contractPdfData, signedContractFileName } from './contract-documents.ts
 import { CONTRACT_PDF_LAYOUT, renderContractPdf, sha256Hex } from './contract-pdf.ts';
 import { applyTransition, assertTransition } from './contract-state.ts';
 import { isoDay, loadContract, parisDate, toContractView } from './contract-view.ts';
+import { SIGNATURE_CONSENT_TEXT } from './legal-texts.ts';
 import { withdrawalDeadline, withinWithdrawalPeriod } from './withdrawal-period.ts';
 
-/** What the signer agrees to by ticking the box; stored with the evidence. */
-export const SIGNATURE_CONSENT_TEXT =
-  "J'ai lu le contrat et ses conditions, et je le signe électroniquement ; je reconnais que cette signature m'engage comme une signature manuscrite.";
 
 const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 

@@ -3,6 +3,7 @@ import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { vatOfLine } from '../shared/money.ts';
 import type { ContractStatusName } from './contracts.schema.ts';
+import { SIGNATURE_CONSENT_TEXT } from './legal-texts.ts';
 import { withdrawalDeadline } from './withdrawal-period.ts';
 
 export const CONTRACT_STATUS_LABELS: Record<ContractStatusName, string> = {
@@ -126,6 +127,10 @@ export function toContractView(c: ContractRow) {
     /** A consumer contract once signed: the last day the consumer may withdraw (inclusive). */
     withdrawalDeadline: c.consumer && c.signedOn ? withdrawalDeadline(isoDay(c.signedOn)) : null,
     signedPlace: c.signedPlace,
+    /** The consent the signer agreed to, as stored with the signature (null before). */
+    consentText: c.consentText,
+    /** The wording the signing page shows, exactly what signing stores (legal-texts.ts). */
+    legal: { signatureConsent: SIGNATURE_CONSENT_TEXT },
     history: c.stateChanges.map((s) => ({ from: s.fromStatus, to: s.toStatus, at: s.at.toISOString(), actorUserId: s.actorUserId, reason: s.reason })),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),

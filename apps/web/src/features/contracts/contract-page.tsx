@@ -103,6 +103,7 @@ export function ContractPage() {
           <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
           {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ? friendlyIban(c.debtorIban) : '—'}</dd><dt>{t.contracts.sepaScheme}</dt><dd>{t.contracts.sepaSchemes[c.sepaScheme]}</dd></>)}
           {c.signedAt && (<><dt>{t.contracts.statuses.signed}</dt><dd>{t.contracts.signedOn(formatDateTime(c.signedAt), c.signerName ?? '')}{c.signedPlace ? ` (${c.signedPlace})` : ''}</dd></>)}
+          {c.consentText && (<><dt>{t.contracts.consentGiven}</dt><dd data-testid="signature-consent-stored">{c.consentText}</dd></>)}
           {c.withdrawalDeadline && ['signed', 'active', 'suspended'].includes(c.status) && (
             <>
               <dt>{t.contracts.withdrawal}</dt>
@@ -214,7 +215,7 @@ export function ContractSignPage() {
             <TextField label={t.contracts.signerName} name="signerName" errors={errors} value={signerName} onChange={(e) => setSignerName(e.target.value)} />
             <TextField label={t.contracts.signedPlace} name="signedPlace" errors={errors} value={place} hint={t.contracts.signedPlaceHint} onChange={(e) => setSignedPlace(e.target.value)} />
             <label className="checkbox">
-              <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> {t.contracts.consent}
+              <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> <span data-testid="signature-consent">{c.legal.signatureConsent}</span>
             </label>
             <div className="actions">
               <button className="button button--primary" type="submit" disabled={!consent || signerName.trim().length < 2 || sign.isPending}>{t.contracts.signSubmit}</button>
