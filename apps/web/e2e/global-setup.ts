@@ -64,7 +64,8 @@ export async function setup(project: TestProject): Promise<void> {
       TRUST_PROXY: 'loopback',
     },
   });
-  const deadline = Date.now() + 30_000;
+  // Generous: a cold start on a busy 2-core CI machine (tsx compiling the API) has taken over 30 s.
+  const deadline = Date.now() + 120_000;
   for (;;) {
     const ready = await fetch(`${baseURL}/ready`).then((r) => r.ok, () => false);
     if (ready) break;
