@@ -1,3 +1,4 @@
+import type { Permission } from '@crm/domain/browser';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { sessionToken } from '../../lib/session-token.ts';
@@ -34,9 +35,10 @@ export function useMe() {
   return useQuery({ ...trpc.auth.me.queryOptions(), enabled: signedIn, staleTime: 60_000 });
 }
 
-export function useCan(permission: string): boolean {
+/** Whether the member may do `permission` (typed: a misspelt permission does not compile). */
+export function useCan(permission: Permission): boolean {
   const me = useMe();
-  return me.data?.permissions.includes(permission as never) ?? false;
+  return me.data?.permissions.includes(permission) ?? false;
 }
 
 /** What a page does with a new session (sign-up, login, accepted invitation): keep it, go home. */
