@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { signUp, useBrowser } from './browser.ts';
+import { signUp, useBrowser, confirmInDialog } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -22,7 +22,6 @@ describe('the agenda', () => {
   it('books an appointment in the week view, warns of an overlap, cancels, and gives a feed URL', async () => {
     const context = await browser().newContext({ baseURL, locale: 'fr-FR', timezoneId: 'Europe/Paris', permissions: ['clipboard-read', 'clipboard-write'] });
     const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
     try {
       await signUp(page, 'Agenda');
       await page.getByRole('link', { name: 'Agenda' }).click();
@@ -56,6 +55,7 @@ describe('the agenda', () => {
       await month.getByRole('button', { name: /Visite client/ }).waitFor();
       await month.getByRole('button', { name: /Appel fournisseur/ }).click();
       await page.getByRole('button', { name: 'Annuler le rendez-vous' }).click();
+      await confirmInDialog(page, 'Annuler le rendez-vous');
       await month.getByRole('button', { name: /Appel fournisseur/ }).waitFor({ state: 'detached' });
       await month.getByRole('button', { name: /Visite client/ }).waitFor();
 
@@ -87,6 +87,7 @@ describe('the agenda', () => {
       await page.getByRole('button', { name: 'Copier' }).click();
       await page.getByRole('button', { name: 'Copié' }).waitFor();
       await page.getByRole('button', { name: 'Générer un nouveau lien' }).click();
+      await confirmInDialog(page, 'Générer un nouveau lien');
       await expect.poll(() => page.getByLabel("Lien d'abonnement").inputValue()).not.toBe(url);
       expect((await fetch(url)).status).toBe(404);
       await page.screenshot({ path: '/tmp/web-agenda-day.png', fullPage: true });

@@ -62,3 +62,15 @@ export async function createPersonClient(page: Page, firstName: string, lastName
   await page.getByRole('button', { name: 'Créer le client' }).click();
   await page.getByRole('heading', { name: new RegExp(`${lastName.toUpperCase()} ${firstName}`) }).waitFor();
 }
+
+/**
+ * Answers the app's confirmation dialog (components/confirm-dialog.tsx) with its button `label`,
+ * after checking it says what it asks; `value` fills its field first when it has one.
+ */
+export async function confirmInDialog(page: Page, label: string, value?: string): Promise<void> {
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('heading').waitFor();
+  if (value !== undefined) await dialog.getByRole('textbox').fill(value);
+  await dialog.getByRole('button', { name: label, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+}

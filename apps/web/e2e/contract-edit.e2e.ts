@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { createPersonClient, signUp, useBrowser } from './browser.ts';
+import { createPersonClient, signUp, useBrowser, confirmInDialog } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -24,7 +24,6 @@ describe('editing a draft contract', () => {
   it('creates a draft through the wizard, edits its quantity then its product, and the contract page shows what was saved', async () => {
     const context = await browser().newContext({ baseURL, locale: 'fr-FR' });
     const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
     try {
       await signUp(page, 'Brouillons');
       await page.getByRole('link', { name: 'Produits' }).click();
@@ -101,6 +100,7 @@ describe('editing a draft contract', () => {
 
       // Once sent, a contract is no longer a draft: no edit action, and the edit page says why.
       await page.getByRole('button', { name: 'Envoyer pour signature' }).click();
+      await confirmInDialog(page, 'Envoyer pour signature');
       await page.locator('.badge', { hasText: 'Envoyé pour signature' }).waitFor();
       expect(await page.getByRole('link', { name: 'Modifier' }).count()).toBe(0);
       await page.goto(`${contractUrl}/modifier`);

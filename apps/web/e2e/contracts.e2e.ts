@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { createPersonClient, signUp, useBrowser } from './browser.ts';
+import { createPersonClient, signUp, useBrowser, confirmInDialog } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -8,7 +8,6 @@ describe('contracts, from the client to the signature', () => {
   it('creates a contract with a product through the wizard, sends it and has it signed on the signing page', async () => {
     const context = await browser().newContext({ baseURL, locale: 'fr-FR', acceptDownloads: true });
     const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
     try {
       await signUp(page, 'Contrats');
       await page.getByRole('link', { name: 'Produits' }).click();
@@ -39,6 +38,7 @@ describe('contracts, from the client to the signature', () => {
       await page.getByRole('table', { name: 'Lignes du contrat' }).getByRole('cell', { name: '119,76' }).waitFor();
 
       await page.getByRole('button', { name: 'Envoyer pour signature' }).click();
+      await confirmInDialog(page, 'Envoyer pour signature');
       await page.locator('.badge', { hasText: 'Envoyé pour signature' }).waitFor();
       await page.getByRole('link', { name: 'Faire signer' }).click();
       await page.getByRole('heading', { name: /Signature du contrat CT-/ }).waitFor();

@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { createPersonClient, signUp, useBrowser } from './browser.ts';
+import { createPersonClient, signUp, useBrowser, confirmInDialog } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -28,8 +28,14 @@ describe('documents on the client page', () => {
       await page.getByText('Fichier exécutable refusé : seuls les PDF et les images PNG, JPEG ou WebP sont acceptés').waitFor();
       await page.screenshot({ path: '/tmp/web-documents.png', fullPage: true });
 
-      page.once('dialog', (dialog) => void dialog.accept());
+      // Escape says no: the dialog closes and the document stays.
       await row.getByRole('button', { name: 'Supprimer' }).click();
+      await page.getByRole('dialog').getByRole('heading', { name: /Supprimer « carte d’identité\.pdf » \?/ }).waitFor();
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'hidden' });
+      await row.waitFor();
+      await row.getByRole('button', { name: 'Supprimer' }).click();
+      await confirmInDialog(page, 'Supprimer');
       await page.getByText('Aucun document pour le moment.').waitFor();
     } finally {
       await context.close();

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { createPersonClient, signUp, useBrowser } from './browser.ts';
+import { createPersonClient, signUp, useBrowser, confirmInDialog } from './browser.ts';
 
 const baseURL = inject('baseURL');
 const browser = useBrowser();
@@ -23,6 +23,7 @@ async function signedContract(page: Page) {
   await page.getByRole('button', { name: 'Créer le contrat' }).click();
   await page.getByRole('heading', { name: /CT-\d{4}-000001/ }).waitFor();
   await page.getByRole('button', { name: 'Envoyer pour signature' }).click();
+  await confirmInDialog(page, 'Envoyer pour signature');
   await page.getByRole('link', { name: 'Faire signer' }).click();
   await page.getByLabel('Nom du signataire').fill('Hélène Lefèvre');
   await page.getByLabel('Lieu de signature').fill('Bordeaux');
@@ -35,7 +36,6 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
   it('builds a batch, downloads its file, marks it sent, imports a rejection and finds it among the payments', async () => {
     const context = await browser().newContext({ baseURL, locale: 'fr-FR', acceptDownloads: true });
     const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
     try {
       await signUp(page, 'Prélèvements', 'Paul Compta');
       await page.getByRole('link', { name: 'Paramètres' }).click();
@@ -80,6 +80,7 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
       await page.getByRole('cell', { name: 'pain.008.001.02' }).waitFor();
       const endToEndId = /<EndToEndId>([^<]+)<\/EndToEndId>/.exec(xml)![1]!;
       await page.getByRole('button', { name: 'Marquer envoyé' }).click();
+      await confirmInDialog(page, 'Marquer envoyé');
       await page.locator('.badge', { hasText: 'Envoyé' }).waitFor();
 
       await page.getByRole('link', { name: 'Retours bancaires' }).click();

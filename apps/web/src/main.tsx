@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
+import { ConfirmProvider } from './components/confirm-dialog.tsx';
 import { SessionProvider } from './features/auth/session.tsx';
 import { AppRoutes } from './routes/app-routes.tsx';
 import { TRPCProvider, trpcClient } from './trpc.ts';
@@ -19,7 +20,9 @@ createRoot(document.getElementById('root')!).render(
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
         <BrowserRouter>
           <SessionProvider>
-            <AppRoutes />
+            <ConfirmProvider>
+              <AppRoutes />
+            </ConfirmProvider>
           </SessionProvider>
         </BrowserRouter>
       </TRPCProvider>

@@ -1,7 +1,7 @@
 // Every string of the interface, in one dictionary. Another language is another file of the
 // same shape (`typeof fr`).
 export const fr = {
-  app: { name: 'CRM', loading: 'Chargement…', error: 'Une erreur est survenue', retry: 'Réessayer' },
+  app: { name: 'CRM', loading: 'Chargement…', error: 'Une erreur est survenue', retry: 'Réessayer', cancel: 'Annuler' },
   nav: { dashboard: 'Tableau de bord', clients: 'Clients', salesReps: 'Commerciaux', products: 'Produits', settings: 'Paramètres', logout: 'Se déconnecter', switchOrganisation: 'Organisation' },
   auth: {
     loginTitle: 'Connexion',
@@ -302,6 +302,7 @@ export const fr = {
     mergeTitle: 'Fusionner ce client dans un autre',
     mergeHint: 'Tout ce qui est rattaché à ce client (activités, rendez-vous, contrats…) passe au client choisi ; ce client est archivé.',
     mergeSearch: 'Client qui reste',
+    mergeConfirmButton: 'Fusionner',
     mergeConfirm: (from: string, into: string) => `Fusionner « ${from} » dans « ${into} » ? Cette action est définitive.`,
     mergedInto: 'Fusionné dans',
     gdpr: 'RGPD',
@@ -560,7 +561,7 @@ export const fr = {
     },
     confirm: (action: string, number: string) => `${action} : confirmer pour le contrat ${number} ?`,
     reasonPrompt: 'Motif',
-    endDatePrompt: 'Date de fin (AAAA-MM-JJ)',
+    endDatePrompt: 'Date de fin',
     signTitle: (number: string) => `Signature du contrat ${number}`,
     signIntro: 'Le client relit le contrat, saisit son nom et donne son consentement.',
     signerName: 'Nom du signataire',

@@ -9,12 +9,14 @@ import { AppointmentForm } from './appointment-form.tsx';
 import { CalendarFeedCard } from './calendar-feed-card.tsx';
 import { formatDateTime, formatTime, shiftAnchor, todayInParis, viewRange, viewTitle, type Day, type View } from './calendar-dates.ts';
 import { MonthView, TimeGridView, type Appointment } from './calendar-views.tsx';
+import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 const VIEWS: View[] = ['day', 'week', 'month'];
 const isDay = (value: string | null): value is Day => value !== null && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value));
 
 /** /agenda?vue=week&date=2026-12-03&qui=all: day, week and month views of appointments. */
 export function AgendaPage() {
+  const { confirm } = useDialogs();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const me = useMe();
@@ -139,7 +141,7 @@ export function AgendaPage() {
             <div className="actions">
               <button type="button" className="button button--ghost" onClick={() => { setBooking(false); setEditing(selected); }}>{t.agenda.edit}</button>
               <button type="button" className="button button--danger" disabled={cancel.isPending}
-                onClick={() => window.confirm(t.agenda.cancelConfirm(selected.title)) && cancel.mutate({ appointmentId: selected.id })}>
+                onClick={() => void confirm({ title: t.agenda.cancelConfirm(selected.title), confirmLabel: t.agenda.cancel, danger: true }).then((ok) => ok && cancel.mutate({ appointmentId: selected.id }))}>
                 {t.agenda.cancel}
               </button>
             </div>

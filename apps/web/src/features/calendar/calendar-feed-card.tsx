@@ -4,12 +4,14 @@ import { t } from '../../i18n/fr.ts';
 import { formatDate } from '../../lib/format.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useTRPC } from '../../trpc.ts';
+import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 /**
  * "Abonnement iCalendar": my private feed URL for Google Calendar or Outlook. Only its hash is
  * stored, so the URL shows once, when it is made; making a new one stops the old one.
  */
 export function CalendarFeedCard() {
+  const { confirm } = useDialogs();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const feed = useQuery(trpc.appointments.myFeed.queryOptions());
@@ -25,8 +27,8 @@ export function CalendarFeedCard() {
     }),
   );
   const active = feed.data?.active ?? false;
-  const renew = () => {
-    if (active && !window.confirm(t.agenda.feed.rotateConfirm)) return;
+  const renew = async () => {
+    if (active && !(await confirm({ title: t.agenda.feed.rotateConfirm, confirmLabel: t.agenda.feed.rotate }))) return;
     rotate.mutate();
   };
   const copy = async () => {
@@ -51,7 +53,7 @@ export function CalendarFeedCard() {
         active && feed.data?.createdAt && <p>{t.agenda.feed.activeSince(formatDate(feed.data.createdAt))}</p>
       )}
       <div className="actions">
-        <button type="button" className="button button--ghost" onClick={renew} disabled={rotate.isPending || feed.isPending}>
+        <button type="button" className="button button--ghost" onClick={() => void renew()} disabled={rotate.isPending || feed.isPending}>
           {active ? t.agenda.feed.rotate : t.agenda.feed.create}
         </button>
       </div>

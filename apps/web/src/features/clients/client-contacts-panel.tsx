@@ -6,6 +6,7 @@ import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
 import { formatPhone } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
+import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 type Contact = RouterOutputs['clientContacts']['list'][number];
 type Civility = '' | 'M' | 'MME';
@@ -79,6 +80,7 @@ function ContactForm({ contact, pending, error, onSubmit, onCancel }: { contact?
  * removed here (`clientContacts` procedures). Shown on a company's page only.
  */
 export function ClientContactsPanel({ clientId, canWrite }: { clientId: string; canWrite: boolean }) {
+  const { confirm } = useDialogs();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const contacts = useQuery(trpc.clientContacts.list.queryOptions({ clientId }));
@@ -141,7 +143,7 @@ export function ClientContactsPanel({ clientId, canWrite }: { clientId: string; 
                         type="button"
                         className="button button--danger"
                         disabled={remove.isPending}
-                        onClick={() => window.confirm(t.clientContacts.removeConfirm(nameOf(c))) && remove.mutate({ contactId: c.id })}
+                        onClick={() => void confirm({ title: t.clientContacts.removeConfirm(nameOf(c)), confirmLabel: t.clientContacts.remove, danger: true }).then((ok) => ok && remove.mutate({ contactId: c.id }))}
                       >
                         {t.clientContacts.remove}
                       </button>

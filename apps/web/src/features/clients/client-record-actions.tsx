@@ -7,6 +7,7 @@ import { t } from '../../i18n/fr.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
+import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 type Client = RouterOutputs['clients']['get'];
 
@@ -20,6 +21,7 @@ function download(name: string, data: unknown) {
 export function ClientRecordActions({ client }: { client: Client }) {
   const canMerge = useCan('clients.merge');
   const canGdpr = useCan('clients.gdpr');
+  const { prompt } = useDialogs();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.clients.pathKey() });
@@ -27,10 +29,10 @@ export function ClientRecordActions({ client }: { client: Client }) {
   const anonymise = useMutation(trpc.clients.anonymise.mutationOptions({ onSuccess: refresh }));
   const [merging, setMerging] = useState(false);
   if (client.mergedIntoId || (!canMerge && !canGdpr)) return null;
-  const erase = () => {
-    if (!window.confirm(t.clients.anonymiseConfirm)) return;
-    const reason = window.prompt(t.clients.anonymiseReason) ?? undefined;
-    anonymise.mutate({ clientId: client.id, confirm: true, ...(reason ? { reason } : {}) });
+  const erase = async () => {
+    const reason = await prompt({ title: t.clients.anonymiseConfirm, confirmLabel: t.clients.anonymise, danger: true, field: { label: t.clients.anonymiseReason } });
+    if (reason === null) return;
+    anonymise.mutate({ clientId: client.id, confirm: true, reason });
   };
   return (
     <div className="card stack">
@@ -44,7 +46,7 @@ export function ClientRecordActions({ client }: { client: Client }) {
           </button>
         )}
         {canGdpr && !client.anonymisedAt && (
-          <button type="button" className="button button--danger" disabled={anonymise.isPending} onClick={erase}>{t.clients.anonymise}</button>
+          <button type="button" className="button button--danger" disabled={anonymise.isPending} onClick={() => void erase()}>{t.clients.anonymise}</button>
         )}
       </div>
       <FormMessage error={messageOf(exportData.error ?? anonymise.error)} />
@@ -54,6 +56,7 @@ export function ClientRecordActions({ client }: { client: Client }) {
 }
 
 function MergeInto({ client }: { client: Client }) {
+  const { confirm } = useDialogs();
   const trpc = useTRPC();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -75,7 +78,7 @@ function MergeInto({ client }: { client: Client }) {
         {others.map((c) => (
           <li key={c.id}>
             <button type="button" className="button button--ghost" disabled={merge.isPending}
-              onClick={() => window.confirm(t.clients.mergeConfirm(client.displayName, c.displayName)) && merge.mutate({ sourceClientId: client.id, targetClientId: c.id })}>
+              onClick={() => void confirm({ title: t.clients.mergeConfirm(client.displayName, c.displayName), confirmLabel: t.clients.mergeConfirmButton, danger: true }).then((ok) => ok && merge.mutate({ sourceClientId: client.id, targetClientId: c.id }))}>
               {c.displayName}{c.email ? ` — ${c.email}` : ''}{c.city ? ` — ${c.city}` : ''}
             </button>
           </li>

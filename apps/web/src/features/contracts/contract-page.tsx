@@ -10,6 +10,7 @@ import { useCan } from '../auth/session.tsx';
 import { DocumentsPanel } from '../documents/documents-panel.tsx';
 import { ContractSchedule } from '../payments/contract-schedule.tsx';
 import { downloadContractFile, friendlyIban, StatusBadge } from './contract-common.tsx';
+import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 // The preview bundles domain rules (and their zod): loaded with the contract pages that show it, not with the app.
 const SchedulePreview = lazy(() => import('./schedule-preview.tsx').then((m) => ({ default: m.SchedulePreview })));
@@ -28,6 +29,7 @@ export function ContractPage() {
   const queryClient = useQueryClient();
   const canWrite = useCan('contracts.write');
   const canSign = useCan('contracts.sign');
+  const dialogs = useDialogs();
   const contract = useContract(contractId);
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.contracts.pathKey() });
   const options = { onSuccess: refresh };
@@ -42,19 +44,24 @@ export function ContractPage() {
   if (!contract.data) return <p>{contract.isError ? messageOf(contract.error) : t.app.loading}</p>;
   const c = contract.data;
   const a = t.contracts.actions;
-  const confirmed = (label: string) => window.confirm(t.contracts.confirm(label, c.number));
   const id = { contractId: c.id };
-  const actions: { label: string; when: boolean; run: () => void; danger?: boolean }[] = [
-    { label: a.send, when: c.status === 'draft', run: () => send.mutate(id) },
-    { label: a.activate, when: c.status === 'signed', run: () => activate.mutate(id) },
-    { label: a.suspend, when: c.status === 'active', run: () => suspend.mutate(id) },
-    { label: a.resume, when: c.status === 'suspended', run: () => resume.mutate(id) },
+  const ask = (label: string, danger?: boolean) => ({ title: t.contracts.confirm(label, c.number), confirmLabel: label, ...(danger ? { danger } : {}) });
+  /** A transition that needs nothing but a yes. */
+  const confirmed = (label: string, run: () => void, danger?: boolean) => async () => {
+    if (await dialogs.confirm(ask(label, danger))) run();
+  };
+  // Each action asks in the app's dialog (with the value it needs, for terminate and cancel), then runs.
+  const actions: { label: string; when: boolean; run: () => Promise<void>; danger?: boolean }[] = [
+    { label: a.send, when: c.status === 'draft', run: confirmed(a.send, () => send.mutate(id)) },
+    { label: a.activate, when: c.status === 'signed', run: confirmed(a.activate, () => activate.mutate(id)) },
+    { label: a.suspend, when: c.status === 'active', run: confirmed(a.suspend, () => suspend.mutate(id)) },
+    { label: a.resume, when: c.status === 'suspended', run: confirmed(a.resume, () => resume.mutate(id)) },
     {
       label: a.terminate,
       when: c.status === 'active' || c.status === 'suspended',
       danger: true,
-      run: () => {
-        const endDate = window.prompt(t.contracts.endDatePrompt, today());
+      run: async () => {
+        const endDate = await dialogs.prompt({ ...ask(a.terminate, true), field: { label: t.contracts.endDatePrompt, type: 'date', initial: today() } });
         if (endDate) terminate.mutate({ ...id, endDate });
       },
     },
@@ -63,14 +70,14 @@ export function ContractPage() {
       // Until the deadline the server computes (the server still decides).
       when: c.consumer && ['signed', 'active', 'suspended'].includes(c.status) && (c.withdrawalDeadline === null || today() <= c.withdrawalDeadline),
       danger: true,
-      run: () => withdraw.mutate(id),
+      run: confirmed(a.withdraw, () => withdraw.mutate(id), true),
     },
     {
       label: a.cancel,
       when: ['draft', 'sent', 'signed'].includes(c.status),
       danger: true,
-      run: () => {
-        const reason = window.prompt(t.contracts.reasonPrompt);
+      run: async () => {
+        const reason = await dialogs.prompt({ ...ask(a.cancel, true), field: { label: t.contracts.reasonPrompt } });
         if (reason) cancel.mutate({ ...id, reason });
       },
     },
@@ -85,7 +92,7 @@ export function ContractPage() {
           {canSign && c.status === 'sent' && <Link className="button button--primary" to={`/contrats/${c.id}/signature`}>{a.sign}</Link>}
           {canWrite && actions.filter((action) => action.when).map((action) => (
             <button key={action.label} type="button" className={action.danger ? 'button button--danger' : 'button button--ghost'}
-              onClick={() => { if (confirmed(action.label)) action.run(); }}>
+              onClick={() => void action.run()}>
               {action.label}
             </button>
           ))}

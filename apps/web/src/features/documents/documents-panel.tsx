@@ -8,6 +8,7 @@ import { formatDate } from '../../lib/format.ts';
 import { sessionToken } from '../../lib/session-token.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
+import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 type DocumentRow = RouterOutputs['documents']['list'][number];
 type Kind = keyof typeof t.documents.kinds;
@@ -59,6 +60,7 @@ async function downloadFile(document: DocumentRow) {
  * choosing or dropping a file, delete. For the client page and the contract page.
  */
 export function DocumentsPanel({ clientId, contractId }: { clientId?: string; contractId?: string }) {
+  const { confirm } = useDialogs();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canWrite = useCan('documents.write');
@@ -130,7 +132,7 @@ export function DocumentsPanel({ clientId, contractId }: { clientId?: string; co
                       type="button"
                       className="button button--danger"
                       disabled={remove.isPending}
-                      onClick={() => window.confirm(t.documents.confirmDelete(d.fileName)) && remove.mutate({ documentId: d.id })}
+                      onClick={() => void confirm({ title: t.documents.confirmDelete(d.fileName), confirmLabel: t.documents.delete, danger: true }).then((ok) => ok && remove.mutate({ documentId: d.id }))}
                     >
                       {t.documents.delete}
                     </button>

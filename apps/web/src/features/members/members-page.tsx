@@ -8,10 +8,12 @@ import { formatDate } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan, useMe } from '../auth/session.tsx';
 import { ROLE_OPTIONS, type Role } from './roles.ts';
+import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 type Member = RouterOutputs['members']['list'][number];
 
 export function MembersPage() {
+  const { confirm } = useDialogs();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canWrite = useCan('members.write');
@@ -51,7 +53,7 @@ export function MembersPage() {
               <td className="table__actions">
                 {editable(m) && !m.isMe && (
                   <button type="button" className="button button--danger" disabled={remove.isPending}
-                    onClick={() => window.confirm(t.members.confirmRemove(m.name)) && remove.mutate({ memberId: m.id })}>
+                    onClick={() => void confirm({ title: t.members.confirmRemove(m.name), confirmLabel: t.members.remove, danger: true }).then((ok) => ok && remove.mutate({ memberId: m.id }))}>
                     {t.members.remove}
                   </button>
                 )}

@@ -10,6 +10,7 @@ import { useCan } from '../auth/session.tsx';
 import { BatchStatusBadge } from './payment-badges.tsx';
 import { LoadMore } from './load-more.tsx';
 import { downloadBatchFile } from './payment-files.ts';
+import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 interface Excluded {
   id: string;
@@ -59,6 +60,7 @@ const isDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
 
 /** Prélèvements: prepare a batch for a collection date (with its preview), then download, mark sent or cancel. */
 export function BatchesPage() {
+  const { confirm } = useDialogs();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canWrite = useCan('payments.write');
@@ -137,8 +139,8 @@ export function BatchesPage() {
                 {b.status !== 'cancelled' && <button type="button" className="button button--ghost" onClick={() => download(b.id)}>{t.payments.batches.download}</button>}
                 {canWrite && b.status === 'generated' && (
                   <>
-                    <button type="button" className="button" onClick={() => window.confirm(t.payments.batches.confirmSent) && markSent.mutate({ batchId: b.id })}>{t.payments.batches.markSent}</button>
-                    <button type="button" className="button button--danger" onClick={() => window.confirm(t.payments.batches.confirmCancel) && cancel.mutate({ batchId: b.id })}>{t.payments.batches.cancel}</button>
+                    <button type="button" className="button" onClick={() => void confirm({ title: t.payments.batches.confirmSent, confirmLabel: t.payments.batches.markSent }).then((ok) => ok && markSent.mutate({ batchId: b.id }))}>{t.payments.batches.markSent}</button>
+                    <button type="button" className="button button--danger" onClick={() => void confirm({ title: t.payments.batches.confirmCancel, confirmLabel: t.payments.batches.cancel, danger: true }).then((ok) => ok && cancel.mutate({ batchId: b.id }))}>{t.payments.batches.cancel}</button>
                   </>
                 )}
               </td>

@@ -10,12 +10,14 @@ import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { LoadMore } from './load-more.tsx';
 import { MandateStatusBadge } from './payment-badges.tsx';
+import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 type Mandate = RouterOutputs['mandates']['list']['items'][number];
 type Status = Mandate['status'];
 
 /** Mandats: every SEPA mandate with its status; amend (bank account, debtor, RUM, scheme) or revoke. */
 export function MandatesPage() {
+  const { confirm } = useDialogs();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canWrite = useCan('payments.write');
@@ -42,7 +44,7 @@ export function MandatesPage() {
           {rows?.length === 0 && <tr><td colSpan={10} className="muted">{t.payments.mandates.empty}</td></tr>}
           {rows?.map((m) => (
             <MandateRow key={m.id} mandate={m} canWrite={canWrite} editing={editing === m.id} onEdit={(on) => setEditing(on ? m.id : null)}
-              onRevoke={() => window.confirm(t.payments.mandates.confirmRevoke) && revoke.mutate({ mandateId: m.id })} />
+              onRevoke={() => void confirm({ title: t.payments.mandates.confirmRevoke, confirmLabel: t.payments.mandates.revoke, danger: true }).then((ok) => ok && revoke.mutate({ mandateId: m.id }))} />
           ))}
         </tbody>
       </table>
