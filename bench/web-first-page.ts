@@ -5,7 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { createTestDatabase } from '@crm/db/testing';
 import react from '@vitejs/plugin-react';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { build } from 'vite';
 import { precompress } from '../apps/web/vite-precompress.ts';
 import { fmt, signUpOverHttp, startApi, stopProcess } from './harness.ts';
@@ -82,22 +82,20 @@ function gzipBytes(dist: string, urlPath: string): number {
   return size;
 }
 
+// Evaluated in the page (the browser's performance API, not Node's).
 const firstContentfulPaint = (page: Page) =>
-  page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        new PerformanceObserver((list) => {
-          const entry = list.getEntriesByName('first-contentful-paint')[0];
-          if (entry) resolve(entry.startTime);
-        }).observe({ type: 'paint', buffered: true });
-      }),
-  );
+  page.evaluate<number>(`new Promise((resolve) => {
+    new PerformanceObserver((list) => {
+      const entry = list.getEntriesByName('first-contentful-paint')[0];
+      if (entry) resolve(entry.startTime);
+    }).observe({ type: 'paint', buffered: true });
+  })`);
 
 /** Opens `url` in `context`, waits for `ready`, and reports the scripts loaded and the FCP. */
 async function visit(context: BrowserContext, dist: string, url: string, ready: (page: Page) => Promise<unknown>, page?: Page): Promise<Load> {
   page ??= await context.newPage();
   const scripts: Promise<Load['scripts'][number]>[] = [];
-  const onResponse = (response: import('playwright-core').Response) => {
+  const onResponse = (response: Response) => {
     const request = response.request();
     if (request.resourceType() !== 'script') return;
     const urlPath = new URL(response.url()).pathname;
