@@ -91,13 +91,13 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
 export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** The real API (apps/api/src/main.ts) as its own process on `databaseUrl`. */
-export async function startApi(databaseUrl: string, jwtSecret: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startApi(databaseUrl: string, jwtSecret: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const child = await startProcess(
     path.resolve(import.meta.dirname, '..', 'apps', 'api', 'src', 'main.ts'),
     // Mail capture lets the bench follow sign-up links; the bench stands for a proxy on loopback that
     // gives each signing-up "person" an address of their own (the per-IP sign-up limit).
-    { DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', MAIL_CAPTURE: 'true', TRUST_PROXY: 'loopback' },
+    { DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, PORT: String(port), LOG_LEVEL: 'warn', NODE_ENV: 'production', MAIL_CAPTURE: 'true', TRUST_PROXY: 'loopback', ...env },
     `http://127.0.0.1:${port}/ready`,
   );
   return { url: `http://127.0.0.1:${port}`, child };

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { appRouter, assertBatchAllowed, createContext, MAX_BATCH_SIZE, type CrmServices, type RequestInfo } from '@crm/trpc';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import cors from 'cors';
@@ -15,6 +14,7 @@ import { bankReturnsUpload, batchFileRoute } from './payments-files.ts';
 import type { Logger } from './logger.ts';
 import { requestLog } from './request-log.ts';
 import type { TrustProxy } from './trust-proxy.ts';
+import { serveWebApp } from './web-app.ts';
 
 export interface ReadinessCheck {
   name: string;
@@ -116,15 +116,8 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/contracts/:id/pdf', contractPdfRoute(options.services, options.log, 'contract'));
   app.get('/contracts/:id/mandate.pdf', contractPdfRoute(options.services, options.log, 'mandate'));
 
-  if (options.webDist && existsSync(options.webDist)) {
-    const webDist = options.webDist;
-    app.use(express.static(webDist, { index: false, maxAge: '1h' }));
-    // The web app routes on the client: every other GET gets its shell.
-    app.get(/^\/(?!trpc\/|exports\/).*/, (_req, res) => {
-      res.setHeader('cache-control', 'no-cache');
-      res.sendFile(path.join(webDist, 'index.html'));
-    });
-  }
+  // The built web app: precompressed files by Accept-Encoding, and its shell for every page path (web-app.ts).
+  if (options.webDist && existsSync(options.webDist)) app.use(serveWebApp(options.webDist));
 
   app.use((_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'Route inconnue' } });

@@ -1,16 +1,19 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { NavLink, Outlet, useNavigate } from 'react-router';
+import { Suspense } from 'react';
+import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMe, useOpenSession } from '../features/auth/session.tsx';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { PaymentsNav } from '../features/payments/payments-nav.tsx';
 import { t } from '../i18n/fr.ts';
 import { sessionToken } from '../lib/session-token.ts';
 import { useTRPC } from '../trpc.ts';
+import { PageErrorBoundary } from './page-error-boundary.tsx';
 
 export function AppLayout() {
   const trpc = useTRPC();
   const me = useMe();
   const navigate = useNavigate();
+  const location = useLocation();
   const queryClient = useQueryClient();
   const logout = useMutation(
     trpc.auth.logOut.mutationOptions({
@@ -68,7 +71,17 @@ export function AppLayout() {
         <NavLink to="/parametres">{t.nav.settings}</NavLink>
       </nav>
       <main className="content">
-        {me.isPending ? <p>{t.app.loading}</p> : <Outlet />}
+        {me.isPending ? (
+          <p>{t.app.loading}</p>
+        ) : (
+          // Pages are loaded when first opened: the bars stay while one arrives; a failed load
+          // is shown here, and the next navigation tries again.
+          <PageErrorBoundary key={location.pathname}>
+            <Suspense fallback={<p>{t.app.loading}</p>}>
+              <Outlet />
+            </Suspense>
+          </PageErrorBoundary>
+        )}
       </main>
     </div>
   );

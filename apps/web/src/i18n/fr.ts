@@ -1,7 +1,15 @@
 // Every string of the interface, in one dictionary. Another language is another file of the
 // same shape (`typeof fr`).
 export const fr = {
-  app: { name: 'CRM', loading: 'Chargement…', error: 'Une erreur est survenue', retry: 'Réessayer', cancel: 'Annuler' },
+  app: {
+    name: 'CRM',
+    loading: 'Chargement…',
+    error: 'Une erreur est survenue',
+    retry: 'Réessayer',
+    cancel: 'Annuler',
+    pageFailed: "Cette page n'a pas pu s'afficher. Si l'application vient d'être mise à jour, rechargez-la.",
+    reload: 'Recharger la page',
+  },
   nav: { dashboard: 'Tableau de bord', clients: 'Clients', salesReps: 'Commerciaux', products: 'Produits', settings: 'Paramètres', logout: 'Se déconnecter', switchOrganisation: 'Organisation' },
   auth: {
     loginTitle: 'Connexion',

@@ -6,23 +6,6 @@ import { formatDateTime } from '../../lib/format.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { useTRPC } from '../../trpc.ts';
 
-/** Whether the API shows its mail instead of sending it (MAIL_CAPTURE: embedded mode, development). */
-export function useMailCapture(): boolean {
-  const trpc = useTRPC();
-  const enabled = useQuery({ ...trpc.capturedMails.enabled.queryOptions(), staleTime: Infinity, retry: false });
-  return enabled.data?.enabled === true;
-}
-
-/** The way to the captured mail, shown on the login and sign-up pages only when capture is on. */
-export function CapturedMailLink() {
-  if (!useMailCapture()) return null;
-  return (
-    <p className="auth-card__switch">
-      <Link to="/courriers">{t.auth.capturedMailLink}</Link>
-    </p>
-  );
-}
-
 /** "Courriers envoyés": the system's mail, as a development mail catcher shows it. */
 export function CapturedMailPage() {
   const trpc = useTRPC();

@@ -5,7 +5,7 @@ import { FormMessage, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
 import { useTRPC } from '../../trpc.ts';
-import { CapturedMailLink } from './captured-mail.tsx';
+import { CapturedMailLink } from './captured-mail-link.tsx';
 import { useOpenSession } from './session.tsx';
 
 export function LoginPage() {
