@@ -9,7 +9,9 @@ export default defineConfig({
   server: { port: 5173, proxy: { '/trpc': 'http://127.0.0.1:3000', '/exports': 'http://127.0.0.1:3000', '/imports': 'http://127.0.0.1:3000', '/calendar': 'http://127.0.0.1:3000', '/documents': 'http://127.0.0.1:3000', '/contracts': 'http://127.0.0.1:3000', '/batches': 'http://127.0.0.1:3000', '/bank-returns': 'http://127.0.0.1:3000' } },
   build: {
     outDir: 'dist',
-    sourcemap: true,
+    // No public source maps: the shipped app does not hand out its sources. WEB_SOURCEMAPS=hidden
+    // writes them beside the build for an error tracker, unreferenced (and the API serves no .map).
+    sourcemap: process.env.WEB_SOURCEMAPS === 'hidden' ? 'hidden' : false,
     rolldownOptions: {
       // precompress() takes most of the build (brotli at its best quality, once per build, for
       // every visitor's benefit): that is expected, not a slow plugin to warn about.

@@ -38,8 +38,8 @@ export function serveWebApp(distDir: string): RequestHandler {
 const API_PATHS = /^\/(?:trpc|exports|imports|batches|bank-returns|calendar|documents|contracts|health|ready)(?:\/|$)/;
 /** Segments of letters, digits and `._~-`, none starting with a dot (no `.`, `..`, dotfiles, `%`). */
 const PLAIN_PATH = /^(?:\/[\w~-][\w.~-]*)+$/;
-/** Precompressed variants are chosen by negotiation, never asked for by name. */
-const VARIANT = /\.(?:br|gz)$/i;
+/** Precompressed variants are chosen by negotiation, never asked for by name; source maps are never public. */
+const VARIANT = /\.(?:br|gz|map)$/i;
 /** The last segment names a file, not a page (page paths hold ids and tokens, never these endings). */
 const FILE_LIKE = /\.(?:m?js|css|map|html?|json|txt|xml|webmanifest|wasm|png|jpe?g|gif|webp|avif|svg|ico|woff2?|ttf|otf|br|gz)$/i;
 const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -22,6 +22,8 @@ writeFileSync(path.join(dist, SCRIPT), script);
 writeFileSync(path.join(dist, 'assets', 'tiny-Zz99Yy88.js'), 'export{};'); // too small to gain from compression
 writeFileSync(path.join(dist, 'assets', 'logo-Qq11Ww22.svg'), `<svg xmlns="http://www.w3.org/2000/svg">${'<g/>'.repeat(300)}</svg>`);
 writeFileSync(path.join(dist, '.env'), 'JWT_SECRET=in-the-dist-by-mistake');
+// A hidden source map left in the build (WEB_SOURCEMAPS=hidden): never served.
+writeFileSync(path.join(dist, `${SCRIPT}.map`), '{"version":3,"sources":["src/secret-rules.ts"]}');
 writeFileSync(path.join(work, 'secret.txt'), 'outside the dist');
 await precompressDirectory(dist);
 // A file that only has a gzip variant (as a build with another tool might leave it).
@@ -168,6 +170,7 @@ describe('the single-page app', () => {
       ['GET', `/${SCRIPT}.br`],
       ['GET', `/${SCRIPT}.gz`],
       ['GET', '/index.html.br'],
+      ['GET', `/${SCRIPT}.map`],
       ['POST', '/clients'],
       ['DELETE', '/'],
       ['GET', '/trpc/nothing.here'],

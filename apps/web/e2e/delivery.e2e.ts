@@ -24,6 +24,11 @@ describe('delivery of the web app', () => {
         expect(headers['cache-control'], script.url()).toBe('public, max-age=31536000, immutable');
         expect(headers['content-type'], script.url()).toBe('text/javascript; charset=utf-8');
       }
+      // No public source maps: no script points to one, and none is served.
+      for (const script of scripts) {
+        expect(await script.text(), script.url()).not.toContain('sourceMappingURL');
+        expect((await fetch(`${script.url()}.map`)).status, `${script.url()}.map`).toBe(404);
+      }
       // The login page does not download the pages behind the login.
       expect(scripts.map((s) => s.url()).join(' ')).not.toMatch(/clients-page|dashboard-page|agenda-page/);
 
