@@ -11,7 +11,16 @@ describe('clients, as the back office uses them', () => {
     try {
       await signUp(page, 'Clients');
       await page.getByRole('link', { name: 'Clients' }).click();
+      // Each page names itself in the tab, and the keyboard's first stop skips the menus.
+      await expect.poll(() => page.title()).toBe('Clients · CRM');
+      await page.reload();
+      await page.getByRole('heading', { name: 'Clients' }).waitFor();
+      await page.keyboard.press('Tab');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Aller au contenu');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('contenu');
       await page.getByRole('link', { name: 'Nouveau client' }).click();
+      await expect.poll(() => page.title()).toBe('Nouveau client · CRM');
       await page.getByLabel('Prénom').fill('Hélène');
       await page.getByLabel('Nom de famille').fill('Lefèvre');
       await page.getByLabel('Email').fill('helene.lefevre@example.test');

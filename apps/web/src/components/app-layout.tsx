@@ -31,6 +31,7 @@ export function AppLayout() {
   const data = me.data;
   return (
     <div className="shell">
+      <a className="skip-link" href="#contenu">{t.skipToContent}</a>
       <header className="topbar">
         <span className="topbar__brand">{t.app.name}</span>
         {data && data.organisations.length > 0 && (
@@ -70,7 +71,7 @@ export function AppLayout() {
         <NavLink to="/produits">{t.nav.products}</NavLink>
         <NavLink to="/parametres">{t.nav.settings}</NavLink>
       </nav>
-      <main className="content">
+      <main className="content" id="contenu" tabIndex={-1}>
         {me.isPending ? (
           <p>{t.app.loading}</p>
         ) : (

@@ -5,6 +5,7 @@ import { PageErrorBoundary } from '../components/page-error-boundary.tsx';
 import { LoginPage } from '../features/auth/login-page.tsx';
 import { useSession } from '../features/auth/session.tsx';
 import { t } from '../i18n/fr.ts';
+import { DocumentTitle } from './document-title.tsx';
 
 // The first page a visitor sees (login) and the signed-in shell (AppLayout: top bar, navigation)
 // are in the entry chunk; every other page is its own chunk, loaded when first opened, so the
@@ -60,6 +61,7 @@ function GuestOnly({ children }: { children: ReactNode }) {
 export function AppRoutes() {
   return (
     <PageErrorBoundary>
+      <DocumentTitle />
       <Suspense fallback={splash}>
         <Routes>
           <Route path="/connexion" element={<GuestOnly><LoginPage /></GuestOnly>} />
