@@ -1,7 +1,8 @@
 import { withMember } from '@crm/db';
-import type { AccessGrant, AuthDeps, IssuedSession, Permission, TenantDeps } from '@crm/domain';
+import { consumeStreamTicket, type AccessGrant, type AuthDeps, type IssuedSession, type Permission, type StreamPurpose, type TenantDeps } from '@crm/domain';
 import { actorFrom, resolveActorOnce } from './actor.ts';
 import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { CrmContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
 import { t } from './init.ts';
@@ -79,16 +80,38 @@ export const tenantProcedure = {
 };
 
 /**
- * For subscriptions, which outlive any transaction: membership and permission are checked in a
- * short transaction at subscription time, and the stream opens its own short transactions.
+ * For subscriptions, which outlive any transaction. EventSource sends no headers, so a stream's
+ * credential is in its URL: a single-use stream ticket (`?ticket=`, asked for by a procedure just
+ * before connecting, valid beside its session's refresh cookie only), never an access token,
+ * which a proxy's or server's log would keep and anyone reading it could replay. The ticket is
+ * used up here; membership and permission are
+ * then checked in a short transaction, and the stream opens its own short transactions. A
+ * refusal is recorded for the HTTP adapter, which answers its status (401/403) rather than
+ * tRPC's 200 with an error event.
  */
 const tenantStreamGuard = t.middleware(async ({ ctx, meta, next }) => {
-  const claims = requireClaims(ctx);
-  const actor = await resolveActorOnce(ctx.services.db, claims, meta?.access as Permission, ctx.request.requestId);
-  const signal = ctx.services.notificationSignal ?? (() => () => undefined);
-  return next({ ctx: { stream: { db: ctx.services.db, actor, signal } } });
+  try {
+    const purpose = meta?.streamPurpose;
+    const ticket = ctx.request.streamTicket;
+    if (!purpose) throw new Error('stream procedure without a purpose'); // fail closed: a wiring bug
+    if (!ticket) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Ticket de connexion au flux requis' });
+    const holder = await consumeStreamTicket(
+      { db: ctx.services.db, clock: ctx.services.clock },
+      { ticket, purpose, refreshToken: ctx.request.cookies.refreshToken },
+    );
+    if (!holder) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Ticket de connexion au flux invalide, expiré ou déjà utilisé' });
+    ctx.request.logBindings.userId = holder.userId;
+    ctx.request.logBindings.tenantId = holder.tenantId;
+    const claims = { userId: holder.userId, tenantId: holder.tenantId, sessionId: '' };
+    const actor = await resolveActorOnce(ctx.services.db, claims, meta.access as Permission, ctx.request.requestId);
+    const signal = ctx.services.notificationSignal ?? (() => () => undefined);
+    return await next({ ctx: { stream: { db: ctx.services.db, actor, signal } } });
+  } catch (error) {
+    if (error instanceof TRPCError) ctx.request.streamRefusal = { httpStatus: getHTTPStatusCodeFromError(error) };
+    throw error;
+  }
 });
 
 export const tenantStreamProcedure = {
-  access: (permission: Permission) => base.meta({ access: permission }).use(tenantStreamGuard),
+  access: (permission: Permission, purpose: StreamPurpose) => base.meta({ access: permission, streamPurpose: purpose }).use(tenantStreamGuard),
 };
