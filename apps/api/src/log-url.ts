@@ -44,16 +44,17 @@ function looksLikeSecret(run: string): boolean {
   return run.length >= 24 || (/[0-9]/.test(run) && /[A-Za-z]/.test(run));
 }
 
+const redactText = (text: string) => text.replace(TOKEN_RUN, (run) => (looksLikeSecret(run) ? REDACTED : run));
+
 /** A segment with its secret-looking runs redacted; UUIDs kept. */
 function redactRuns(segment: string): string {
-  const ids: string[] = [];
-  const masked = segment.replace(UUID, (id) => {
-    ids.push(id);
-    return `\u0000${ids.length - 1}\u0000`;
-  });
-  return masked
-    .replace(TOKEN_RUN, (run) => (looksLikeSecret(run) ? REDACTED : run))
-    .replace(/\u0000(\d+)\u0000/g, (_, index: string) => ids[Number(index)]!);
+  let out = '';
+  let last = 0;
+  for (const match of segment.matchAll(UUID)) {
+    out += redactText(segment.slice(last, match.index)) + match[0];
+    last = match.index + match[0].length;
+  }
+  return out + redactText(segment.slice(last));
 }
 
 /** The URL as the request log writes it (see the rule above). */

@@ -68,7 +68,7 @@ async function twoNotifications(person: Person) {
     await tx.notification.create({ data: { tenantId: person.tenantId, userId: person.userId, type: 'member.joined', title: 'Ancienne' } }),
     await tx.notification.create({ data: { tenantId: person.tenantId, userId: person.userId, type: 'member.joined', title: marker } }),
   ]);
-  return { after: first!.id, marker, id: second!.id };
+  return { after: first.id, marker, id: second.id };
 }
 
 /** Opens the stream as EventSource does (GET, the ticket in the URL, cookies sent) and reads it for a moment. */
