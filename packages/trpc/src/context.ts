@@ -37,9 +37,10 @@ export interface RequestInfo {
    */
   streamTicket?: string | undefined;
   /**
-   * Set by a subscription refused before it streams (no ticket, a used, expired or foreign one,
-   * no longer a member): tRPC answers subscriptions 200 with an error event, so the HTTP adapter
-   * answers this status instead (apps/api/src/app.ts, `responseMeta`) and EventSource stops.
+   * Set when a subscription is refused before it streams (no ticket, a used, expired or foreign
+   * one, no longer a member, bad input; procedures.ts `base`): tRPC answers subscriptions 200 with
+   * an error event, so the HTTP adapter answers this status instead (apps/api/src/app.ts,
+   * `responseMeta`) and EventSource stops.
    */
   streamRefusal?: { httpStatus: number } | undefined;
 }
