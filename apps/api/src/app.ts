@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { safeLogger } from '@crm/db';
 import { appRouter, assertBatchAllowed, createContext, MAX_BATCH_SIZE, type CrmServices, type RequestInfo } from '@crm/trpc';
 import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import cors from 'cors';
@@ -39,6 +40,8 @@ export const REFRESH_COOKIE = 'crm_refresh';
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
 export function createApp(options: AppOptions): express.Express {
+  // Whatever logger it is given, errors reach its lines without their messages or data (@crm/db log-safety.ts).
+  const log = safeLogger(options.log);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
@@ -51,7 +54,7 @@ export function createApp(options: AppOptions): express.Express {
     res.setHeader('x-request-id', id);
     next();
   });
-  app.use(requestLog(options.log));
+  app.use(requestLog(log));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -73,7 +76,7 @@ export function createApp(options: AppOptions): express.Express {
           await withTimeout(readiness.check(), 2_000);
           return [name, 'ok'] as const;
         } catch (error) {
-          options.log.warn({ err: error, check: name }, 'readiness check failed');
+          log.warn({ err: error, check: name }, 'readiness check failed');
           return [name, 'unavailable'] as const;
         }
       }),
@@ -98,23 +101,27 @@ export function createApp(options: AppOptions): express.Express {
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ req, res, info }) => {
         assertBatchAllowed(info); // public procedures (password hashes, sessions) never in a batch
-        return createContext(options.services, requestInfo(req, res, options, info.connectionParams));
+        return createContext(options.services, requestInfo(req, res, options));
       },
-      onError: ({ error, path: procedure }) => {
-        if (error.code === 'INTERNAL_SERVER_ERROR') options.log.error({ err: error.cause ?? error, procedure }, 'procedure failed');
+      // A refused stream answers its status (401/403), not tRPC's 200 with an error event: EventSource stops, nothing streams.
+      responseMeta: ({ ctx }) => (ctx?.request.streamRefusal ? { status: ctx.request.streamRefusal.httpStatus } : {}),
+      // The procedure, the request id and the error's class and codes; never the input or the error's message (log-safety.ts).
+      onError: ({ error, path: procedure, ctx }) => {
+        if (error.code !== 'INTERNAL_SERVER_ERROR') return;
+        log.error({ requestId: ctx?.request.requestId, procedure, code: error.code, err: error.cause ?? error }, 'procedure failed');
       },
     }),
   );
 
-  app.get('/exports/clients.csv', clientsCsvExport(options.services, options.log));
-  app.post('/imports/clients', clientImportUpload(options.services, options.log));
-  app.get('/batches/:id/file', batchFileRoute(options.services, options.log));
-  app.post('/bank-returns', bankReturnsUpload(options.services, options.log));
-  app.get('/calendar/:file', calendarFeedRoute(options.services, options.log));
-  app.post('/documents', documentUpload(options.services, options.log));
-  app.get('/documents/:id/download', documentDownload(options.services, options.log));
-  app.get('/contracts/:id/pdf', contractPdfRoute(options.services, options.log, 'contract'));
-  app.get('/contracts/:id/mandate.pdf', contractPdfRoute(options.services, options.log, 'mandate'));
+  app.get('/exports/clients.csv', clientsCsvExport(options.services, log));
+  app.post('/imports/clients', clientImportUpload(options.services, log));
+  app.get('/batches/:id/file', batchFileRoute(options.services, log));
+  app.post('/bank-returns', bankReturnsUpload(options.services, log));
+  app.get('/calendar/:file', calendarFeedRoute(options.services, log));
+  app.post('/documents', documentUpload(options.services, log));
+  app.get('/documents/:id/download', documentDownload(options.services, log));
+  app.get('/contracts/:id/pdf', contractPdfRoute(options.services, log, 'contract'));
+  app.get('/contracts/:id/mandate.pdf', contractPdfRoute(options.services, log, 'mandate'));
 
   // The built web app: precompressed files by Accept-Encoding, and its shell for every page path (web-app.ts).
   if (options.webDist && existsSync(options.webDist)) app.use(serveWebApp(options.webDist));
@@ -124,7 +131,7 @@ export function createApp(options: AppOptions): express.Express {
   });
   const onError: ErrorRequestHandler = (error: { status?: number; type?: string }, _req, res, _next) => {
     const status = typeof error.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) options.log.error({ err: error }, 'unhandled error');
+    if (status === 500) log.error({ requestId: res.locals.requestId as string, err: error }, 'unhandled error');
     const refused = { code: 'BAD_REQUEST', message: 'Requête invalide', fieldErrors: { '': ['Requête invalide'] } };
     res.status(status).json({ error: status === 500 ? { code: 'INTERNAL_SERVER_ERROR', message: 'Erreur interne' } : refused });
   };
@@ -132,14 +139,16 @@ export function createApp(options: AppOptions): express.Express {
   return app;
 }
 
-function requestInfo(req: Request, res: Response, options: AppOptions, connectionParams: Record<string, string | undefined> | null): RequestInfo {
+function requestInfo(req: Request, res: Response, options: AppOptions): RequestInfo {
   const authorization = req.header('authorization');
-  // EventSource (subscriptions over SSE) cannot send headers: the token comes as a connection parameter.
-  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : connectionParams?.token || undefined;
+  // An access token only ever comes in the header. EventSource (subscriptions over SSE) cannot
+  // send one: a stream opens with a single-use ticket in its URL (`?ticket=`), never a token.
+  const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
   return {
     requestId: res.locals.requestId as string,
     client: { ip: req.ip, userAgent: req.header('user-agent') },
     bearer,
+    streamTicket: queryParameter(req.originalUrl, 'ticket'),
     logBindings: res.locals.logBindings as Record<string, string>,
     cookies: {
       refreshToken: readCookie(req.header('cookie'), REFRESH_COOKIE),
@@ -157,6 +166,11 @@ function requestInfo(req: Request, res: Response, options: AppOptions, connectio
       },
     },
   };
+}
+
+function queryParameter(url: string, name: string): string | undefined {
+  const query = url.indexOf('?');
+  return query === -1 ? undefined : (new URLSearchParams(url.slice(query + 1)).get(name) ?? undefined);
 }
 
 function readCookie(header: string | undefined, name: string): string | undefined {

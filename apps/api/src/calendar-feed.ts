@@ -7,7 +7,7 @@ import type { Logger } from './logger.ts';
  * GET /calendar/<tenant id>.<secret>.ics: a member's private iCalendar feed, for Google Calendar
  * or Outlook to subscribe to. Those clients send no token, so the URL is the credential: the
  * domain reads it under the token's tenant only, and anything unknown, revoked or malformed
- * is the same 404. The path is kept out of the request log (see app.ts).
+ * is the same 404. The path is kept out of the request log (log-url.ts).
  */
 export function calendarFeedRoute(services: CrmServices, log: Logger) {
   return async (req: Request<{ file: string }>, res: Response) => {
@@ -26,7 +26,7 @@ export function calendarFeedRoute(services: CrmServices, log: Logger) {
       res.setHeader('x-robots-tag', 'noindex');
       res.send(ics);
     } catch (error) {
-      log.error({ err: error }, 'calendar feed failed');
+      log.error({ requestId: res.locals.requestId as string, route: 'calendar feed', err: error }, 'calendar feed failed');
       res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Erreur interne' } });
     }
   };

@@ -94,7 +94,7 @@ export function documentDownload(services: CrmServices, log: Logger) {
       // pipe() the abandoned S3 response stayed open and kept its socket out of the client's pool
       // (50 by default), so enough aborted downloads stalled every later storage call.
       pipeline(file.body, res, (error) => {
-        if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') log.error({ err: error }, 'document download failed');
+        if (error && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') log.error({ requestId: res.locals.requestId as string, route: 'document download', err: error }, 'document download failed');
       });
     } catch (error) {
       answerError(res, log, error, 'document download');

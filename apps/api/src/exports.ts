@@ -41,7 +41,7 @@ export function clientsCsvExport(services: CrmServices, log: Logger) {
       }
       // pipeline destroys the response (and its socket) when a later page fails.
       pipeline(Readable.from(all()), res, (error) => {
-        if (error && (error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') log.error({ err: error }, 'client export failed');
+        if (error && (error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') log.error({ requestId: res.locals.requestId as string, route: 'client export', err: error }, 'client export failed');
       });
     } catch (error) {
       answerError(res, log, error, 'client export');

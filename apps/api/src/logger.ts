@@ -1,10 +1,15 @@
+import { safeLogger } from '@crm/db';
 import { pino, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Structured JSON logs. Secrets are redacted by path, whatever logs them. */
+/**
+ * Structured JSON logs. Secrets are redacted by path, whatever logs them; errors are written
+ * without their messages or data (safeLogger, @crm/db log-safety.ts); URLs by one rule
+ * (log-url.ts).
+ */
 export function createLogger(level: string, name = 'api'): Logger {
-  return pino({
+  return safeLogger(pino({
     name,
     level,
     redact: {
@@ -21,5 +26,5 @@ export function createLogger(level: string, name = 'api'): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+  }));
 }

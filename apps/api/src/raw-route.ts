@@ -139,7 +139,8 @@ export function answerError(res: Response, log: Logger, raised: unknown, what: s
   if (error instanceof HttpRefusal && (error.code === 'PAYLOAD_TOO_LARGE' || error.code === 'UNSUPPORTED_MEDIA_TYPE')) res.setHeader('connection', 'close');
   const known = error instanceof TRPCError || error instanceof DomainError || error instanceof HttpRefusal;
   const code = known ? error.code : 'INTERNAL_SERVER_ERROR';
-  if (!known) log.error({ err: error }, `${what} failed`);
+  // The route, the request id, the error's class and codes: never its message or the request's data (log-safety.ts).
+  if (!known) log.error({ requestId: res.locals.requestId as string, route: what, code, err: error }, `${what} failed`);
   if (res.headersSent) {
     res.destroy();
     return;

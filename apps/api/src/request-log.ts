@@ -1,14 +1,14 @@
 import type { RequestHandler, Response } from 'express';
+import { loggedUrl } from './log-url.ts';
 import type { Logger } from './logger.ts';
-
-/** A calendar feed's path is its secret: it stays out of the log. Query strings too (tRPC inputs). */
-const loggedPath = (url: string) => url.split('?')[0]!.replace(/^\/calendar\/.*/, '/calendar/[secret]');
 
 /**
  * One log line per finished request: id, method, path, status, duration, and the tenant and
- * user the procedures bound. Written when the response finishes; nothing is built per request
- * when the level is above `info` (this sits on every request's path: no child logger, no
- * serializers, unlike pino-http, whose per-request cost showed in bench/clients.ts profiles).
+ * user the procedures bound. The path goes through `loggedUrl` (log-url.ts), the one rule
+ * that keeps secrets of every URL out of the log; the query string is never logged. Written
+ * when the response finishes; nothing is built per request when the level is above `info`
+ * (this sits on every request's path: no child logger, no serializers, unlike pino-http,
+ * whose per-request cost showed in bench/clients.ts profiles).
  */
 export function requestLog(log: Logger): RequestHandler {
   return (req, res, next) => {
@@ -18,7 +18,7 @@ export function requestLog(log: Logger): RequestHandler {
       const status = res.statusCode;
       // The shape pino-http wrote before, so log queries keep working.
       const line = {
-        req: { id: res.locals.requestId as string, method: req.method, url: loggedPath(req.originalUrl) },
+        req: { id: res.locals.requestId as string, method: req.method, url: loggedUrl(req.originalUrl) },
         res: { statusCode: status },
         responseTime: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
         ...((res as Response).locals.logBindings as Record<string, string>),

@@ -118,7 +118,7 @@ describe('GET /calendar/<token>.ics', () => {
 
     // The secret is never written to the request log.
     const secret = next.token.split('.')[1]!;
-    expect(logLines.join('')).toContain('/calendar/[secret]');
+    expect(logLines.join('')).toContain('/calendar/[redacted]');
     expect(logLines.join('')).not.toContain(secret);
   });
 

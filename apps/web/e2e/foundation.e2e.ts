@@ -57,8 +57,24 @@ describe('the foundation, as a person uses it', () => {
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByText('Email ou mot de passe incorrect').waitFor();
     await fill(page, 'Mot de passe', owner.password);
+    // The notification stream's first connection after this login is cut: the page must open
+    // another, with a new ticket, and still hear of the member who joins below.
+    const streamUrls: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/trpc/notifications.onNotification')) streamUrls.push(request.url());
+    });
+    const stream = '**/trpc/notifications.onNotification**';
+    let cut = 0;
+    await page.route(stream, async (route) => {
+      cut++;
+      await route.abort('connectionreset');
+      await page.unroute(stream);
+    });
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('heading', { name: `Bonjour ${owner.name}` }).waitFor();
+    // Reconnected by itself (no navigation since), with a new ticket.
+    await expect.poll(() => streamUrls.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    expect(cut).toBe(1);
 
     // Edit the organisation
     await page.getByRole('link', { name: 'Paramètres' }).click();
@@ -112,6 +128,13 @@ describe('the foundation, as a person uses it', () => {
     await page.screenshot({ path: '/tmp/web-notification.png' });
     await page.getByRole('button', { name: 'Tout marquer comme lu' }).click();
     await page.getByTestId('unread-count').waitFor({ state: 'detached' });
+    // Every stream connection opened with a ticket of its own, never with the access token.
+    expect(cut).toBe(1);
+    const tickets = streamUrls.map((url) => new URL(url).searchParams.get('ticket'));
+    expect(streamUrls.length).toBeGreaterThanOrEqual(2);
+    expect(tickets.every((ticket) => ticket && /^[0-9a-f-]{36}\.[\w-]{43}$/.test(ticket))).toBe(true);
+    expect(new Set(tickets).size).toBe(tickets.length);
+    expect(streamUrls.filter((url) => /connectionParams|token|eyJ/.test(url))).toEqual([]);
 
     // The owner sees the new member
     await page.getByRole('link', { name: 'Membres' }).click();

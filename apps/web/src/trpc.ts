@@ -4,6 +4,7 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { observable } from '@trpc/server/observable';
 import { MAX_BATCH_ITEMS, UNBATCHED_PROCEDURES } from './lib/batching.ts';
 import { sessionToken } from './lib/session-token.ts';
+import { ticketedEventSource } from './lib/ticketed-event-source.ts';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -62,13 +63,16 @@ const refreshOnUnauthorized: TRPCLink<AppRouter> = () => ({ op, next }) =>
     return () => subscription.unsubscribe();
   });
 
+/** A ticket for the notification stream (procedures take the access token in the header). */
+const streamTicket = async (): Promise<string> => (await trpcClient.notifications.streamTicket.mutate()).ticket;
+
 export const trpcClient = createTRPCClient<AppRouter>({
   links: [
     splitLink({
       condition: (op) => op.type === 'subscription',
-      // Server-sent events; EventSource cannot send headers, so the token goes as a connection
-      // parameter, read again at every reconnect (after a refresh it is the new one).
-      true: httpSubscriptionLink({ url, connectionParams: () => ({ token: sessionToken.get() ?? '' }) }),
+      // Server-sent events. EventSource cannot send headers and the API takes no access token in a
+      // URL: each connection opens with a single-use stream ticket, asked for just before it.
+      true: httpSubscriptionLink({ url, EventSource: ticketedEventSource(streamTicket) }),
       false: [
         refreshOnUnauthorized,
         // The API refuses public procedures (login, sign-up...) beside other calls, and batches past its limit.

@@ -1,11 +1,12 @@
-import { checkAppRole, createDb, listen } from '@crm/db';
+import { checkAppRole, createDb, listen, safeLogger } from '@crm/db';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { readWorkerEnv } from './env.ts';
 import { serveHealth, startWorker } from './worker.ts';
 
 const env = readWorkerEnv();
-const log = pino({ name: 'worker', level: env.LOG_LEVEL });
+// Errors are logged without their messages or data (@crm/db log-safety.ts).
+const log = safeLogger(pino({ name: 'worker', level: env.LOG_LEVEL }));
 
 const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
 await checkAppRole(db);

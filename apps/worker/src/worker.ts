@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { Db } from '@crm/db';
+import { safeLogger, type Db } from '@crm/db';
 import { EVENT_HANDLERS, pruneOutbox, runPaymentsHousekeeping, type EventHandler } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
@@ -46,7 +46,9 @@ export interface Worker {
  * durable consumer's messages, and processed-event records keep effects single.
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
-  const { db, nats, log } = options;
+  const { db, nats } = options;
+  // Whatever logger it is given, errors reach its lines without their messages or data (log-safety.ts).
+  const log = safeLogger(options.log);
   const handlers = options.handlers ?? EVENT_HANDLERS;
   const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   let stopping = false;

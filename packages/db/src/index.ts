@@ -1,6 +1,7 @@
 export { createDb, createDbFromAdapter, type Db, type DbOptions } from './client.ts';
 export { withTenant, withMember, withUser, withSystem, afterCommit, afterRollback, type Tx, type TenantMember } from './tenant.ts';
 export { classifyDbError, isDatabaseUnavailable, type ClassifiedDbError } from './errors.ts';
+export { errorForLog, errorSummary, safeLogger, type LoggedError } from './log-safety.ts';
 export { newId, isUuid } from './ids.ts';
 export { checkAppRole, APP_ROLE } from './roles.ts';
 export { listen, type Listener, type ListenLogger } from './listen.ts';

@@ -1,6 +1,7 @@
 import type { Db } from './client.ts';
 import type { Prisma, Role } from './generated/prisma/client.ts';
 import { isUuid } from './ids.ts';
+import { errorSummary } from './log-safety.ts';
 
 /** A unit of work's handle: every query in it runs in one transaction under one scope. */
 export type Tx = Prisma.TransactionClient;
@@ -42,7 +43,8 @@ async function runEffects(effects: (() => Promise<unknown>)[] | undefined): Prom
     try {
       await effect();
     } catch (error) {
-      process.emitWarning(`an effect after a transaction failed: ${error instanceof Error ? error.message : String(error)}`, 'TransactionEffectWarning');
+      // Its class and code, not its message (log-safety.ts: messages carry values).
+      process.emitWarning(`an effect after a transaction failed: ${errorSummary(error)}`, 'TransactionEffectWarning');
     }
   }
 }

@@ -19,6 +19,7 @@ export * from './notifications/notifications.schema.ts';
 export * from './notifications/notifications.ts';
 export { notifyOnEvent } from './notifications/notify-on-event.ts';
 export { streamNotifications, type NotificationSignal } from './notifications/stream-notifications.ts';
+export { consumeStreamTicket, issueStreamTicket, STREAM_TICKET_TTL_SECONDS, type StreamPurpose } from './notifications/stream-tickets.ts';
 export { projectEventOnDashboard, parisDay } from './dashboard/project-event.ts';
 export * from './dashboard/get-daily-dashboard.ts';
 

@@ -31,6 +31,18 @@ export interface RequestInfo {
   cookies: SessionCookies;
   /** Ids that the request log line carries (tenant, user); filled in by the procedures. */
   logBindings: Record<string, string>;
+  /**
+   * A stream ticket (`?ticket=` of the stream's URL): the only credential a subscription takes,
+   * never an access token (procedures.ts, `tenantStreamProcedure`).
+   */
+  streamTicket?: string | undefined;
+  /**
+   * Set when a subscription is refused before it streams (no ticket, a used, expired or foreign
+   * one, no longer a member, bad input; procedures.ts `base`): tRPC answers subscriptions 200 with
+   * an error event, so the HTTP adapter answers this status instead (apps/api/src/app.ts,
+   * `responseMeta`) and EventSource stops.
+   */
+  streamRefusal?: { httpStatus: number } | undefined;
 }
 
 export interface CrmContext {

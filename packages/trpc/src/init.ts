@@ -1,4 +1,4 @@
-import type { Permission } from '@crm/domain';
+import type { Permission, StreamPurpose } from '@crm/domain';
 import { initTRPC } from '@trpc/server';
 import type { CrmContext } from './context.ts';
 import { batchErrorMessage } from './batch-rules.ts';
@@ -11,6 +11,8 @@ export interface ProcedureMeta {
   access: Access;
   /** A transaction allowed longer than the default 15 s (the dry run of a 100 MB import). */
   timeoutMs?: number;
+  /** A subscription: which stream tickets open it (procedures.ts, `tenantStreamProcedure`). */
+  streamPurpose?: StreamPurpose;
 }
 
 export const t = initTRPC

@@ -1,18 +1,23 @@
 import { withMember } from '@crm/db';
-import type { AccessGrant, AuthDeps, IssuedSession, Permission, TenantDeps } from '@crm/domain';
+import { consumeStreamTicket, type AccessGrant, type AuthDeps, type IssuedSession, type Permission, type StreamPurpose, type TenantDeps } from '@crm/domain';
 import { actorFrom, resolveActorOnce } from './actor.ts';
 import { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import type { CrmContext } from './context.ts';
 import { toTRPCError } from './errors.ts';
 import { t } from './init.ts';
 
 export const router = t.router;
 
-// Every procedure passes through here: domain and database errors become API errors.
-const base = t.procedure.use(async ({ next }) => {
+// Every procedure passes through here: domain and database errors become API errors. A
+// subscription refused before it streams (no or a spent ticket, not a member, bad input) has its
+// status recorded: tRPC would answer 200 with an error event, the HTTP adapter answers this one.
+const base = t.procedure.use(async ({ ctx, type, next }) => {
   const result = await next();
-  if (!result.ok) throw toTRPCError(result.error);
-  return result;
+  if (result.ok) return result;
+  const error = toTRPCError(result.error);
+  if (type === 'subscription') ctx.request.streamRefusal = { httpStatus: getHTTPStatusCodeFromError(error) };
+  throw error;
 });
 
 function requireClaims(ctx: CrmContext) {
@@ -79,16 +84,32 @@ export const tenantProcedure = {
 };
 
 /**
- * For subscriptions, which outlive any transaction: membership and permission are checked in a
- * short transaction at subscription time, and the stream opens its own short transactions.
+ * For subscriptions, which outlive any transaction. EventSource sends no headers, so a stream's
+ * credential is in its URL: a single-use stream ticket (`?ticket=`, asked for by a procedure just
+ * before connecting, valid beside its session's refresh cookie only), never an access token,
+ * which a proxy's or server's log would keep and anyone reading it could replay. The ticket is
+ * used up here; membership and permission are then checked in a short transaction, and the
+ * stream opens its own short transactions. A refusal is answered with its status (401/403, see
+ * `base`), so EventSource stops and nothing streams.
  */
 const tenantStreamGuard = t.middleware(async ({ ctx, meta, next }) => {
-  const claims = requireClaims(ctx);
-  const actor = await resolveActorOnce(ctx.services.db, claims, meta?.access as Permission, ctx.request.requestId);
+  const purpose = meta?.streamPurpose;
+  const ticket = ctx.request.streamTicket;
+  if (!purpose) throw new Error('stream procedure without a purpose'); // fail closed: a wiring bug
+  if (!ticket) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Ticket de connexion au flux requis' });
+  const holder = await consumeStreamTicket(
+    { db: ctx.services.db, clock: ctx.services.clock },
+    { ticket, purpose, refreshToken: ctx.request.cookies.refreshToken },
+  );
+  if (!holder) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'Ticket de connexion au flux invalide, expiré ou déjà utilisé' });
+  ctx.request.logBindings.userId = holder.userId;
+  ctx.request.logBindings.tenantId = holder.tenantId;
+  const claims = { userId: holder.userId, tenantId: holder.tenantId, sessionId: '' };
+  const actor = await resolveActorOnce(ctx.services.db, claims, meta.access as Permission, ctx.request.requestId);
   const signal = ctx.services.notificationSignal ?? (() => () => undefined);
   return next({ ctx: { stream: { db: ctx.services.db, actor, signal } } });
 });
 
 export const tenantStreamProcedure = {
-  access: (permission: Permission) => base.meta({ access: permission }).use(tenantStreamGuard),
+  access: (permission: Permission, purpose: StreamPurpose) => base.meta({ access: permission, streamPurpose: purpose }).use(tenantStreamGuard),
 };

@@ -11,14 +11,16 @@ export function testServices(): CrmServices {
 
 /**
  * A caller that goes through context creation and every middleware, as an HTTP request would.
- * `signal` ends its subscriptions, as a closed connection would.
+ * `signal` ends its subscriptions, as a closed connection would; `streamTicket` is what a stream's
+ * URL carries (`?ticket=`).
  */
-export async function callAs(services: CrmServices, accessToken?: string, refreshToken?: string, signal?: AbortSignal) {
+export async function callAs(services: CrmServices, accessToken?: string, refreshToken?: string, signal?: AbortSignal, streamTicket?: string) {
   const cookies = { set: undefined as string | undefined, cleared: false };
   const request: RequestInfo = {
     requestId: randomUUID(),
     client: { ip: '127.0.0.1', userAgent: 'vitest' },
     bearer: accessToken,
+    streamTicket,
     logBindings: {},
     cookies: {
       refreshToken,
@@ -49,12 +51,12 @@ export async function addMember(
   const email = uniqueEmail(role);
   const password = 'a member password';
   const invitation = await owner.caller.invitations.create({ email, role });
-  const { caller: anonymous } = await callAs(services);
+  const { caller: anonymous, cookies } = await callAs(services);
   const grant: AccessGrant = await anonymous.invitations.accept({ token: invitation.token, name: `Membre ${role}`, password });
   const { caller } = await callAs(services, grant.accessToken);
   const members = await owner.caller.members.list();
   const member = members.find((m) => m.email === email)!;
-  return { email, password, grant, caller, memberId: member.id, userId: member.userId, invitationId: invitation.id };
+  return { email, password, grant, refreshToken: cookies.set!, caller, memberId: member.id, userId: member.userId, invitationId: invitation.id };
 }
 
 export async function trpcCode(promise: Promise<unknown>): Promise<string> {

@@ -62,11 +62,11 @@ export async function scopeOrganisation(services: CrmServices) {
   };
   // A sales member outside the manager's team: the owner of the private records.
   const outsider = await addMember(services, owner, 'sales');
-  const members: Record<SweptRole, { userId: string; memberId: string; token: string; caller: typeof owner.caller }> = {
-    owner: { userId: owner.userId, memberId: ownerMember.id, token: owner.session.accessToken, caller: owner.caller },
+  const members: Record<SweptRole, { userId: string; memberId: string; token: string; refreshToken: string; caller: typeof owner.caller }> = {
+    owner: { userId: owner.userId, memberId: ownerMember.id, token: owner.session.accessToken, refreshToken: owner.session.refresh.token, caller: owner.caller },
     ...(Object.fromEntries(
-      Object.entries(added).map(([role, m]) => [role, { userId: m.userId, memberId: m.memberId, token: m.grant.accessToken, caller: m.caller }]),
-    ) as Record<Exclude<SweptRole, 'owner'>, { userId: string; memberId: string; token: string; caller: typeof owner.caller }>),
+      Object.entries(added).map(([role, m]) => [role, { userId: m.userId, memberId: m.memberId, token: m.grant.accessToken, refreshToken: m.refreshToken, caller: m.caller }]),
+    ) as Record<Exclude<SweptRole, 'owner'>, { userId: string; memberId: string; token: string; refreshToken: string; caller: typeof owner.caller }>),
   };
 
   const lead = await owner.caller.salesReps.create({ firstName: 'Léa', lastName: 'Chef', userId: added.manager.userId, team: 'Sud' });
@@ -171,7 +171,11 @@ export async function scopeOrganisation(services: CrmServices) {
     privateAppointment,
     ...records,
     /** The caller of a role, anew (a fresh context, as each HTTP request gets); `signal` ends its subscriptions. */
-    callerOf: async (role: SweptRole, signal?: AbortSignal) => (await callAs(services, members[role].token, undefined, signal)).caller,
+    callerOf: async (role: SweptRole, signal?: AbortSignal, streamTicket?: string) =>
+      // A stream's request carries the ticket and the session's refresh cookie, as a browser's does.
+      (await callAs(services, members[role].token, streamTicket ? members[role].refreshToken : undefined, signal, streamTicket)).caller,
+    /** A stream ticket of the role's member, for a subscription's call. */
+    streamTicketOf: async (role: SweptRole) => (await (await callAs(services, members[role].token)).caller.notifications.streamTicket()).ticket,
   };
 }
 export type ScopeFixture = Awaited<ReturnType<typeof scopeOrganisation>>;

@@ -145,6 +145,7 @@ const SWEEP: Record<string, Case[]> = {
   'notifications.onNotification': [list(() => ({}))],
   'notifications.preferences': [list()],
   'notifications.setPreference': [list(() => ({ type: 'member.joined', inApp: false }))],
+  'notifications.streamTicket': [list()],
   'notifications.unreadCount': [list()],
   'organisations.get': [list()],
   'organisations.update': [list(() => ({ legalName: 'Changé SAS' }))],
@@ -252,7 +253,9 @@ describe('inside one organisation, every role against the records outside its sc
           tried++;
           const [router, name] = path.split('.') as [string, string];
           const abort = new AbortController();
-          const caller = (await f.callerOf(role, abort.signal)) as unknown as Caller;
+          // A subscription opens with the role's stream ticket, as its URL carries it.
+          const ticket = procedure._def.type === 'subscription' ? await f.streamTicketOf(role) : undefined;
+          const caller = (await f.callerOf(role, abort.signal, ticket)) as unknown as Caller;
           const { code, body } = await attempt(() => caller[router]![name]!(c.input?.(f)), abort);
           const where = `${role} ${path}(${JSON.stringify(c.input?.(f) ?? null)})`;
           if (code === 'INTERNAL_SERVER_ERROR' || code === 'THROWN') failures.push(`${where}: ${code} ${body.slice(0, 300)}`);

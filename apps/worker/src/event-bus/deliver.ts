@@ -37,7 +37,9 @@ export async function deliver(
 ): Promise<Settlement> {
   const parsed = ZEventEnvelope.safeParse(raw);
   if (!parsed.success) {
-    log.error({ consumer: handler.consumer, issues: parsed.error.issues }, 'undecodable event dropped');
+    // Where the envelope is wrong, not what it holds.
+    const issues = parsed.error.issues.map((issue) => ({ code: issue.code, path: issue.path.map(String).join('.') }));
+    log.error({ consumer: handler.consumer, issues }, 'undecodable event dropped');
     return { action: 'drop' };
   }
   const event = parsed.data as EventEnvelope;

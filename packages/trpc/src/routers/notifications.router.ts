@@ -1,6 +1,7 @@
 import {
   countUnreadNotifications,
   getNotificationPreferences,
+  issueStreamTicket,
   listNotifications,
   markAllNotificationsRead,
   markNotificationRead,
@@ -27,5 +28,7 @@ export const notificationsRouter = {
   markAllRead: tenantProcedure.access('notifications.read').mutation(({ ctx }) => markAllNotificationsRead(ctx.deps)),
   preferences: tenantProcedure.access('notifications.read').query(({ ctx }) => getNotificationPreferences(ctx.deps)),
   setPreference: tenantProcedure.access('notifications.read').input(ZSetNotificationPreferenceInput).mutation(({ ctx, input }) => setNotificationPreference(ctx.deps, input)),
-  onNotification: tenantStreamProcedure.access('notifications.read').input(z.strictObject({ lastEventId: z.uuid().nullish() }).optional()).subscription(({ ctx, input, signal }) => withIds(streamNotifications(ctx.stream, { after: input?.lastEventId }, signal ?? new AbortController().signal))),
+  // The stream's credential (EventSource sends no headers): one use, 30 s, its session's cookie beside it; asked for before each connection.
+  streamTicket: tenantProcedure.access('notifications.read').mutation(({ ctx }) => issueStreamTicket(ctx.deps, { purpose: 'notifications', sessionId: ctx.claims.sessionId })),
+  onNotification: tenantStreamProcedure.access('notifications.read', 'notifications').input(z.strictObject({ lastEventId: z.uuid().nullish() }).optional()).subscription(({ ctx, input, signal }) => withIds(streamNotifications(ctx.stream, { after: input?.lastEventId }, signal ?? new AbortController().signal))),
 } satisfies TRPCRouterRecord;
