@@ -8,7 +8,7 @@
 // Here the server gets its own process group and is stopped last, by whoever started it.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,7 +56,12 @@ export function initCluster({ dataDir, password }) {
   if (existsSync(path.join(dataDir, 'PG_VERSION'))) return false;
   const owner = runAs();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  if (owner.uid !== undefined) chownSync(dataDir, owner.uid, owner.gid);
+  if (owner.uid !== undefined) {
+    chownSync(dataDir, owner.uid, owner.gid);
+    // The server's user must be able to reach its directory through ours (mkdtemp makes 0700).
+    const parent = path.dirname(dataDir);
+    chmodSync(parent, statSync(parent).mode | 0o711);
+  }
   const args = [`--pgdata=${dataDir}`, '--username=postgres', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'];
   let pwfile;
   if (password) {
@@ -171,7 +176,7 @@ function url({ user, password, port, database }) {
 /**
  * Where the embedded database lives and how to reach it: `.data/postgres` (the cluster),
  * `.data/postgres.json` (port and the generated passwords of `postgres`, the owner, and
- * `crm_app`, the application role), made on first use.
+ * `crm_app`, the application role), made on first use (the port from CRM_PG_PORT if set).
  */
 export function embeddedConfig(dataRoot) {
   const file = path.join(dataRoot, 'postgres.json');
@@ -180,7 +185,7 @@ export function embeddedConfig(dataRoot) {
     config = JSON.parse(readFileSync(file, 'utf8'));
   } else {
     mkdirSync(dataRoot, { recursive: true });
-    config = { port: EMBEDDED_PORT, ownerPassword: randomBytes(18).toString('base64url'), appPassword: randomBytes(18).toString('base64url') };
+    config = { port: Number(process.env.CRM_PG_PORT ?? EMBEDDED_PORT), ownerPassword: randomBytes(18).toString('base64url'), appPassword: randomBytes(18).toString('base64url') };
     writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
   }
   const common = { port: config.port, database: 'crm' };

@@ -95,6 +95,7 @@ function newestMtime(dir) {
   return newest;
 }
 async function buildWeb() {
+  if (env.CRM_WEB_BUILD === 'false') return; // tests of this script
   const built = path.join(root, 'apps', 'web', 'dist', 'index.html');
   const sources = Math.max(newestMtime(path.join(root, 'apps', 'web')), newestMtime(path.join(root, 'packages', 'domain', 'src')), statSync(path.join(root, 'pnpm-lock.yaml')).mtimeMs);
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
@@ -119,6 +120,15 @@ const api = path.join(root, 'apps', 'api', 'src', 'main.ts');
 const worker = path.join(root, 'apps', 'worker', 'src', 'main.ts');
 const migrate = (url) => must('migrations', [prismaCli, 'migrate', 'deploy'], { cwd: path.join(root, 'packages', 'db'), extraEnv: { MIGRATE_DATABASE_URL: url } });
 
+try {
+  await main();
+} catch (error) {
+  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  exitCode = 1;
+  await shutdown('SIGTERM');
+}
+
+async function main() {
 if (!env.DATABASE_URL && !env.DB_HOST) {
   // ---- The embedded default -----------------------------------------------------------------
   const { startEmbedded, setAppPassword, embeddedState } = await import('./embedded-pg.mjs');
@@ -175,6 +185,7 @@ if (!env.DATABASE_URL && !env.DB_HOST) {
   if (env.MIGRATE_DATABASE_URL) await migrate(env.MIGRATE_DATABASE_URL);
   launch('api', ['--import', tsxLoader, api], { longRunning: true, extraEnv: { WEB_DIST: env.WEB_DIST ?? webDist } });
   launch('worker', ['--import', tsxLoader, worker], { longRunning: true });
+}
 }
 
 function loadOrCreateSecret(file) {
