@@ -19,17 +19,14 @@ const ZEnv = z.object({
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-}).superRefine((env, ctx) => {
-  if (env.NODE_ENV === 'production' && !env.NATS_URL) {
-    ctx.addIssue({ code: 'custom', path: ['NATS_URL'], message: 'required when NODE_ENV=production: e.g. nats://127.0.0.1:4222' });
-  }
 });
 export type WorkerEnv = z.infer<typeof ZEnv>;
 
 export function parseWorkerEnv(source: NodeJS.ProcessEnv): WorkerEnv {
   const result = ZEnv.safeParse(withLegacyDatabaseUrl(source));
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+  const lines = result.success ? [] : result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+  if (source.NODE_ENV === 'production' && !source.NATS_URL) lines.push('  - NATS_URL: required when NODE_ENV=production, e.g. nats://127.0.0.1:4222');
+  if (result.success && lines.length === 0) return result.data;
   throw new Error(`Invalid environment for the worker:\n${lines.join('\n')}`);
 }
 
