@@ -231,3 +231,30 @@ export async function embeddedState(ownerUrl) {
   const [applied, role, demo] = await sql(ownerUrl, statements);
   return { applied: new Set(applied.rows.map((row) => row.migration_name)), appPasswordSet: role.rows[0]?.set === true, demo: demo.rowCount > 0 };
 }
+
+// ---------------------------------------------------------------------------------------------
+// CI: `node scripts/embedded-pg.mjs serve <dataDir> <port>` starts a throwaway cluster (trust
+// auth, loopback only) that outlives this command and prints its pid; `stop <pid>` stops it.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const [command, arg1, arg2] = process.argv.slice(2);
+  if (command === 'serve') {
+    const dataDir = path.resolve(arg1);
+    const port = Number(arg2);
+    initCluster({ dataDir, password: null });
+    const server = await startServer({ dataDir, port, logFile: `${dataDir}.log`, adminUrl: `postgresql://postgres@127.0.0.1:${port}/postgres` });
+    const [version] = await sql(`postgresql://postgres@127.0.0.1:${port}/postgres`, ['SHOW server_version']);
+    console.log(`PostgreSQL ${version.rows[0].server_version} on 127.0.0.1:${port} (pid ${server.pid}, data ${dataDir})`);
+    process.exit(0);
+  } else if (command === 'stop') {
+    const pid = Number(arg1);
+    try {
+      process.kill(pid, 'SIGINT');
+      while (process.kill(pid, 0)) await new Promise((resolve) => setTimeout(resolve, 100));
+    } catch {
+      // gone
+    }
+  } else {
+    console.error('usage: node scripts/embedded-pg.mjs serve <dataDir> <port> | stop <pid>');
+    process.exit(2);
+  }
+}
