@@ -75,8 +75,8 @@ function start(command: string, args: string[]): { child: ChildProcess; output: 
   for (const name of ['DATABASE_URL', 'MIGRATE_DATABASE_URL', 'DB_HOST', 'NATS_URL']) delete env[name];
   const child = spawn(command, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return { child, output: () => output };
 }
 
@@ -94,7 +94,7 @@ describe('npm start with nothing set', () => {
       child.kill('SIGKILL');
       throw new Error(`${(error as Error).message}\n${output()}`);
     });
-    await until('the banner', async () => (output().includes('CRM prêt') ? true : undefined), 60_000);
+    await until('the banner', () => Promise.resolve(output().includes('CRM prêt') ? true : undefined), 60_000);
     expect(output()).toContain('Demo organisation created: demo@crm.local');
     const health = (await (await fetch(`http://127.0.0.1:${ports.worker}/health`)).json()) as { status: string };
     expect(health.status).toBe('ok');
@@ -118,7 +118,7 @@ describe('npm start with nothing set', () => {
     const started = await descendants(child.pid!);
     expect(output()).not.toContain('Demo organisation created');
     child.kill('SIGTERM'); // sh dies and passes nothing on, as under `npm start`
-    await until('every process to stop', async () => (started.some(alive) ? undefined : true), 30_000).catch((error: unknown) => {
+    await until('every process to stop', () => Promise.resolve(started.some(alive) ? undefined : true), 30_000).catch((error: unknown) => {
       for (const pid of started.filter(alive)) process.kill(pid, 'SIGKILL');
       throw error;
     });
