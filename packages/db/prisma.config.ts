@@ -9,7 +9,7 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(import.meta.dirname, 'scri
 
 export default defineConfig({
   schema: 'prisma/schema.prisma',
-  migrations: { path: 'prisma/migrations', seed: 'pnpm --filter @crm/domain db:seed' },
+  migrations: { path: 'prisma/migrations', seed: 'node --import tsx ../domain/src/demo/seed-cli.ts' },
   datasource: {
     // Migrations run as the owner. The apps connect as the restricted role (see src/roles.ts).
     // The predecessor's DB_HOST, DB_PORT, DB_USERNAME, DB_PASSWORD, DB_DATABASE work here too (DB_USERNAME: the owner).
