@@ -3,7 +3,7 @@
 //   studio   Prisma Studio on http://localhost:5555, as the owner (every tenant's rows)
 //   seed     the demo organisation (idempotent), as the application role crm_app
 //   migrate  prisma migrate dev (create and apply a migration after editing the schema)
-//   deploy   prisma migrate deploy
+//   deploy   prisma migrate deploy (on a server: then crm_app's password from CRM_APP_PASSWORD)
 // With nothing set they act on the embedded PostgreSQL of `npm start` (.data/postgres,
 // 127.0.0.1:54320, database crm): the one `npm start` runs, or started here for the command and
 // stopped after it. With MIGRATE_DATABASE_URL / DATABASE_URL (or the predecessor's DB_*) set,
@@ -58,7 +58,8 @@ if (env.MIGRATE_DATABASE_URL || env.DATABASE_URL || env.DB_HOST) {
   // A server of one's own: prisma.config.ts reads MIGRATE_DATABASE_URL, DATABASE_URL or DB_*.
   if (command === 'studio') status = await prisma(['studio', '--browser', 'none', ...(extra.includes('--port') || extra.includes('-p') ? [] : ['--port', '5555'])]);
   else if (command === 'migrate') status = await prisma(['migrate', 'dev']);
-  else if (command === 'deploy') status = await prisma(['migrate', 'deploy']);
+  // prisma migrate deploy, then crm_app's password when CRM_APP_PASSWORD is set.
+  else if (command === 'deploy') status = await run([path.join(dbPackage, 'scripts', 'migrate-deploy.mjs'), ...extra], { cwd: dbPackage, env: {} });
   else status = await run(['--import', tsxLoader, seedCli], { cwd: root, env: {} });
 } else {
   const { startEmbedded, setAppPassword } = await import('./embedded-pg.mjs');
