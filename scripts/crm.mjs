@@ -3,7 +3,9 @@
 //   npm start   -> the whole CRM (embedded PostgreSQL unless DATABASE_URL is set)
 //   npm test    -> lint, typecheck, integration tests on PostgreSQL + NATS, browser test
 // It brings the pinned pnpm (from the npm registry) when none is installed, installs the
-// workspace when needed, then hands over to pnpm scripts. Plain Node, no dependencies.
+// workspace when needed, then runs scripts/start.mjs in this very process (so the signals npm
+// forwards reach it, and it forwards them to what it starts), or the test script through pnpm.
+// Plain Node, no dependencies.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -12,7 +14,7 @@ const root = path.resolve(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const pnpmVersion = pkg.packageManager.replace(/^pnpm@/, '').split('+')[0];
 const task = process.argv[2];
-const tasks = { start: 'crm:start', test: 'test:all' };
+const tasks = { start: 'scripts/start.mjs', test: 'test:all', install: 'install' };
 if (!tasks[task]) {
   console.error(`usage: node scripts/crm.mjs ${Object.keys(tasks).join('|')}`);
   process.exit(2);
@@ -37,4 +39,10 @@ if (!existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs) {
   const status = pnpm(['install', '--frozen-lockfile']);
   if (status !== 0) process.exit(status);
 }
-process.exit(pnpm(['run', tasks[task]]));
+if (task === 'install') {
+  // done above (scripts/db.mjs on a fresh clone)
+} else if (task === 'start') {
+  await import('./start.mjs');
+} else {
+  process.exit(pnpm(['run', tasks[task]]));
+}

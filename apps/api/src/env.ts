@@ -1,3 +1,4 @@
+import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
 import { z } from 'zod';
 import { ZTrustProxy } from './trust-proxy.ts';
 
@@ -10,7 +11,7 @@ const ZEnv = z.object({
   PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z
-    .string({ error: 'required: connection string of the application role crm_app, e.g. postgresql://crm_app@127.0.0.1:5432/crm' })
+    .string({ error: DATABASE_URL_REQUIRED })
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
@@ -45,15 +46,6 @@ const ZEnv = z.object({
   }
 }).transform((env) => ({ ...env, MAIL_CAPTURE: env.MAIL_CAPTURE ?? env.NODE_ENV !== 'production' }));
 export type Env = z.infer<typeof ZEnv>;
-
-/** The predecessor's DB_HOST/DB_PORT/DB_USERNAME/DB_PASSWORD/DB_DATABASE still work. */
-function withLegacyDatabaseUrl(source: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  if (source.DATABASE_URL || !source.DB_HOST) return source;
-  const user = encodeURIComponent(source.DB_USERNAME ?? 'crm_app');
-  const password = source.DB_PASSWORD ? `:${encodeURIComponent(source.DB_PASSWORD)}` : '';
-  const url = `postgresql://${user}${password}@${source.DB_HOST}:${source.DB_PORT ?? '5432'}/${source.DB_DATABASE ?? 'crm'}`;
-  return { ...source, DATABASE_URL: url };
-}
 
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const result = ZEnv.safeParse(withLegacyDatabaseUrl(source));

@@ -1,13 +1,16 @@
+import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
 import { z } from 'zod';
 
 /** The worker's configuration, validated once at start; the only file that reads process.env. */
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z
-    .string({ error: 'required: connection string of the application role crm_app, e.g. postgresql://crm_app@127.0.0.1:5432/crm' })
+    .string({ error: DATABASE_URL_REQUIRED })
     .regex(/^postgres(ql)?:\/\//, 'must be a postgresql:// URL'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(5),
-  NATS_URL: z.string({ error: 'required: e.g. nats://127.0.0.1:4222' }).regex(/^(nats|tls):\/\//, 'must be a nats:// URL'),
+  // Without NATS (development, the embedded default) the relay hands events to the handlers in
+  // this process, with the same semantics; production requires it (checked below).
+  NATS_URL: z.string().regex(/^(nats|tls):\/\//, 'must be a nats:// URL').optional(),
   EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
   EVENT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(600_000).default(1_000),
   OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(7),
@@ -20,9 +23,10 @@ const ZEnv = z.object({
 export type WorkerEnv = z.infer<typeof ZEnv>;
 
 export function parseWorkerEnv(source: NodeJS.ProcessEnv): WorkerEnv {
-  const result = ZEnv.safeParse(source);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+  const result = ZEnv.safeParse(withLegacyDatabaseUrl(source));
+  const lines = result.success ? [] : result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
+  if (source.NODE_ENV === 'production' && !source.NATS_URL) lines.push('  - NATS_URL: required when NODE_ENV=production, e.g. nats://127.0.0.1:4222');
+  if (result.success && lines.length === 0) return result.data;
   throw new Error(`Invalid environment for the worker:\n${lines.join('\n')}`);
 }
 

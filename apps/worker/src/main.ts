@@ -10,7 +10,8 @@ const log = safeLogger(pino({ name: 'worker', level: env.LOG_LEVEL }));
 
 const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
 await checkAppRole(db);
-const nats = await connect({ servers: env.NATS_URL, name: 'crm-worker', maxReconnectAttempts: -1, waitOnFirstConnect: true });
+const nats = env.NATS_URL ? await connect({ servers: env.NATS_URL, name: 'crm-worker', maxReconnectAttempts: -1, waitOnFirstConnect: true }) : null;
+if (!nats) log.warn('NATS_URL is not set: events are handled in this process (development; production requires NATS)');
 const worker = await startWorker({
   db,
   nats,
@@ -31,7 +32,7 @@ async function shutdown(signal: string): Promise<void> {
   const force = setTimeout(() => process.exit(1), 10_000).unref();
   await worker.stop();
   health.close();
-  await nats.drain().catch(() => undefined);
+  await nats?.drain().catch(() => undefined);
   await db.$disconnect();
   clearTimeout(force);
   process.exit(0);

@@ -47,10 +47,18 @@ describe('the worker shell', () => {
 
 describe('the worker environment', () => {
   it('names every missing or malformed variable', () => {
-    expect(() => parseWorkerEnv({})).toThrow(/DATABASE_URL: required[\s\S]*NATS_URL: required/);
+    expect(() => parseWorkerEnv({ NODE_ENV: 'production' })).toThrow(/DATABASE_URL: required[\s\S]*NATS_URL: required when NODE_ENV=production/);
+    // Outside production NATS is optional: events are then handled in the worker's own process.
+    expect(() => parseWorkerEnv({})).toThrow(/^Invalid environment for the worker:\n {2}- DATABASE_URL: required[^\n]*DB_HOST[^\n]*$/);
     expect(() => parseWorkerEnv({ DATABASE_URL: 'mysql://x', NATS_URL: 'nats://127.0.0.1:4222' })).toThrow(
       /DATABASE_URL: must be a postgresql:\/\/ URL/,
     );
     expect(parseWorkerEnv({ DATABASE_URL: 'postgresql://crm_app@h/db', NATS_URL: 'nats://h:4222' }).WORKER_HEALTH_PORT).toBe(3001);
+  });
+
+  it('accepts the predecessor DB_* variables, as the API does', () => {
+    const env = parseWorkerEnv({ DB_HOST: 'db.local', DB_PORT: '5433', DB_USERNAME: 'crm_app', DB_PASSWORD: 'p@ss:/', DB_DATABASE: 'crm_db', NATS_URL: 'nats://h:4222' });
+    expect(env.DATABASE_URL).toBe('postgresql://crm_app:p%40ss%3A%2F@db.local:5433/crm_db');
+    expect(parseWorkerEnv({ DATABASE_URL: 'postgresql://x@h/d', DB_HOST: 'ignored' }).DATABASE_URL).toBe('postgresql://x@h/d');
   });
 });

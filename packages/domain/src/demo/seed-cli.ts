@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { createDb } from '@crm/db';
+import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
 import { DEFAULT_MAX_DOCUMENT_BYTES, LocalDiskStorage, systemClock } from '../index.ts';
 import { seedDemo } from './seed-demo.ts';
 
 // `pnpm db:seed`: the demo organisation on the database of DATABASE_URL.
 // eslint-disable-next-line no-restricted-properties -- a command-line entry point
-const url = process.env.DATABASE_URL;
+const url = withLegacyDatabaseUrl(process.env).DATABASE_URL;
 if (!url) {
-  console.error('DATABASE_URL is required (the crm_app role), e.g. postgresql://crm_app@127.0.0.1:5432/crm');
+  console.error(`DATABASE_URL: ${DATABASE_URL_REQUIRED}`);
   process.exit(2);
 }
 const REPO_ROOT = path.resolve(import.meta.dirname, '..', '..', '..', '..');
