@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { multilineText, safeText, text, ZDay, whenAnObject } from '../shared/input-rules.ts';
+import { isSaneDay, multilineText, safeText, text, ZDay, whenAnObject } from '../shared/input-rules.ts';
 
 /** Reminder choices offered in the form and accepted by the API, in minutes before the start. */
 export const REMINDER_MINUTES = [0, 5, 10, 15, 30, 60, 120, 1440] as const;
@@ -8,18 +8,13 @@ export const MAX_APPOINTMENT_DAYS = 14;
 /** The longest range a list reads: a month view shows six weeks. */
 export const MAX_LIST_RANGE_DAYS = 42;
 
-const isRealDate = (day: string) => {
-  const date = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
-};
-
 /**
  * A Paris wall-clock time to the minute, as the web's date and time inputs give it:
  * "2026-12-03T14:30". The API never takes an offset: what the user typed is Paris time.
  */
 export const ZParisLocal = safeText()
   .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, 'Date et heure invalides (AAAA-MM-JJTHH:MM)')
-  .refine((v) => isRealDate(v.slice(0, 10)), 'Date invalide')
+  .refine((v) => isSaneDay(v.slice(0, 10)), 'Date invalide')
   .refine((v) => v >= '2000-01-01' && v < '2100-01-01', 'Date hors limites');
 
 const ZListDay = ZDay();
