@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -41,14 +42,28 @@ async function descendants(pid: number): Promise<number[]> {
   return found;
 }
 
+/**
+ * Whether `pid` still runs: a zombie (state Z, exited and waiting for a parent to reap it, which
+ * the machine's init may never do for orphans) has stopped.
+ */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
 };
+
+/** What the processes still running are, for the failure message. */
+const described = (pids: number[]) =>
+  pids.map((pid) => {
+    try {
+      return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').slice(0, 200)}`;
+    } catch {
+      return `${pid}: (gone)`;
+    }
+  });
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -105,7 +120,13 @@ describe('npm start with nothing set', () => {
     expect(started.length).toBeGreaterThanOrEqual(3); // postgres (and its processes), api, worker
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(started.filter(alive)).toEqual([]);
+    // Processes end in their own time after their parent (PostgreSQL's last backends, tsx's esbuild).
+    await until('every process to stop', () => Promise.resolve(started.some(alive) ? undefined : true), 15_000).catch(() => {
+      const left = started.filter(alive);
+      const names = described(left);
+      for (const pid of left) process.kill(pid, 'SIGKILL');
+      throw new Error(`still running after start.mjs exited:\n${names.join('\n')}`);
+    });
     expect(output()).toMatch(/"msg":"worker stopped"/);
   }, 300_000);
 
