@@ -13,6 +13,7 @@ import { clientsCsvExport } from './exports.ts';
 import { clientImportUpload } from './imports.ts';
 import { bankReturnsUpload, batchFileRoute } from './payments-files.ts';
 import type { Logger } from './logger.ts';
+import { createMetrics, type MetricsOptions } from './metrics.ts';
 import { requestLog } from './request-log.ts';
 import type { TrustProxy } from './trust-proxy.ts';
 import { serveWebApp } from './web-app.ts';
@@ -34,6 +35,8 @@ export interface AppOptions {
   /** Express's `trust proxy`: which X-Forwarded-For hops to believe for the client IP (trust-proxy.ts). */
   trustProxy?: TrustProxy;
   maxBodyBytes?: number;
+  /** `GET /metrics` (metrics.ts): its bearer token, and whether it is open without one; absent: a 404. */
+  metrics?: Pick<MetricsOptions, 'token' | 'openWithoutToken'>;
 }
 
 export const REFRESH_COOKIE = 'crm_refresh';
@@ -42,6 +45,8 @@ const REQUEST_ID = /^[\w.-]{1,64}$/;
 export function createApp(options: AppOptions): express.Express {
   // Whatever logger it is given, errors reach its lines without their messages or data (@crm/db log-safety.ts).
   const log = safeLogger(options.log);
+  const metrics = createMetrics({ db: options.services.db, log, ...(options.metrics ?? { openWithoutToken: false }) });
+  const services = { ...options.services, observeProcedure: metrics.observeProcedure };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
@@ -55,6 +60,7 @@ export function createApp(options: AppOptions): express.Express {
     next();
   });
   app.use(requestLog(log));
+  app.use(metrics.httpTimer);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -65,6 +71,7 @@ export function createApp(options: AppOptions): express.Express {
   // Only the web app's origin gets CORS headers; any other origin gets none (and the browser refuses).
   app.use(cors({ origin: (origin, done) => done(null, origin === options.webOrigin), credentials: true, maxAge: 600 }));
 
+  app.get('/metrics', metrics.endpoint);
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -101,7 +108,7 @@ export function createApp(options: AppOptions): express.Express {
       maxBatchSize: MAX_BATCH_SIZE,
       createContext: ({ req, res, info }) => {
         assertBatchAllowed(info); // public procedures (password hashes, sessions) never in a batch
-        return createContext(options.services, requestInfo(req, res, options));
+        return createContext(services, requestInfo(req, res, options));
       },
       // A refused stream answers its status (401/403), not tRPC's 200 with an error event: EventSource stops, nothing streams.
       responseMeta: ({ ctx }) => (ctx?.request.streamRefusal ? { status: ctx.request.streamRefusal.httpStatus } : {}),

@@ -24,6 +24,8 @@ const ZEnv = z.object({
   WEB_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: ZTrustProxy,
+  // GET /metrics takes `Authorization: Bearer <METRICS_TOKEN>`; unset: open outside production, a 404 in production.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // System mail shown in the web app ("Courriers envoyés") instead of being sent: on unless NODE_ENV=production.
   MAIL_CAPTURE: z.enum(['true', 'false'], 'must be true or false').optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   // Documents: on the local disk (DOCUMENTS_DIR, ./data/documents in the repository by default) or in an S3-compatible bucket.

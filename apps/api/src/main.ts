@@ -36,6 +36,7 @@ const app = createApp({
   secureCookies: env.NODE_ENV === 'production',
   webDist: env.WEB_DIST,
   trustProxy: env.TRUST_PROXY,
+  metrics: { token: env.METRICS_TOKEN, openWithoutToken: env.NODE_ENV !== 'production' },
 });
 if (env.MAIL_CAPTURE) {
   log.warn('MAIL_CAPTURE is on: account mail (with sign-in links) is not sent but readable by anyone in the web app; set MAIL_CAPTURE=false or NODE_ENV=production on a shared server');

@@ -47,6 +47,8 @@ const feeds = new Map<SweptRole, string>();
 /** Every route of the Express app but /trpc, with what it is tried on. */
 const ROUTES: Record<string, RouteLine> = {
   'GET /health': { access: 'public', cases: [{ target: 'none', request: () => ({ method: 'GET', path: '/health' }) }] },
+  // Closed (404) here: no METRICS_TOKEN given; a member's access token is never a metrics token (metrics.test.ts).
+  'GET /metrics': { access: 'public', cases: [{ target: 'none', request: () => ({ method: 'GET', path: '/metrics' }) }] },
   'GET /ready': { access: 'public', cases: [{ target: 'none', request: () => ({ method: 'GET', path: '/ready' }) }] },
   'GET /exports/clients.csv': {
     access: 'clients.read',

@@ -17,6 +17,8 @@ const ZEnv = z.object({
   EVENTS_STREAM: z.string().regex(/^[A-Za-z0-9_-]+$/).default('CRM_EVENTS'),
   EVENTS_SUBJECT_PREFIX: z.string().regex(/^[a-z0-9_.-]+$/).default('crm.events'),
   WORKER_HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).default(3001),
+  // GET /metrics on the health port takes `Authorization: Bearer <METRICS_TOKEN>`; unset: open outside production, a 404 in production.
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

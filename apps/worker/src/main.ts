@@ -21,7 +21,7 @@ const worker = await startWorker({
   outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
   jetstream: { stream: env.EVENTS_STREAM, subjectPrefix: env.EVENTS_SUBJECT_PREFIX },
 });
-const health = await serveHealth(worker, env.HOST, env.WORKER_HEALTH_PORT);
+const health = await serveHealth(worker, env.HOST, env.WORKER_HEALTH_PORT, { token: env.METRICS_TOKEN, openWithoutToken: env.NODE_ENV !== 'production' });
 log.info({ port: env.WORKER_HEALTH_PORT }, 'worker health endpoint listening');
 
 let shuttingDown = false;

@@ -8,6 +8,7 @@ import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './event-bus/delive
 import { InProcessBus } from './event-bus/in-process.ts';
 import { DEFAULT_JETSTREAM_NAMES, ensureJetStream, jetStreamSink, JetStreamConsumer, type JetStreamNames } from './event-bus/jetstream.ts';
 import { OutboxRelay, type Waker } from './event-bus/relay.ts';
+import { workerMetrics, type WorkerMetricsOptions } from './metrics.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -33,9 +34,20 @@ export interface HealthReport {
   checks: Record<string, 'ok' | 'unavailable' | 'not_configured'>;
 }
 
+export interface ConsumerLag {
+  consumer: string;
+  eventType: string;
+  /** Messages in the stream not yet delivered to the consumer. */
+  pending: number;
+  /** Delivered, neither acked nor given up yet (being handled, or waiting for a retry). */
+  ackPending: number;
+}
+
 export interface Worker {
   health(): Promise<HealthReport>;
   stats(): { published: number; handled: Record<string, number> };
+  /** Per JetStream durable consumer (one per group and event type): its lag; empty in process. */
+  consumerLag(): Promise<ConsumerLag[]>;
   stop(): Promise<void>;
 }
 
@@ -106,6 +118,15 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         : consumers.reduce<Record<string, number>>((sum, c) => ({ ...sum, [c.handler.consumer]: (sum[c.handler.consumer] ?? 0) + c.handled }), {});
       return { published: relay.published, handled };
     },
+    async consumerLag() {
+      const lags = await Promise.all(
+        consumers.map(async (c) => {
+          const lag = await c.lag().catch(() => null); // NATS away: no sample (health says so)
+          return lag ? { consumer: c.handler.consumer, eventType: c.type, ...lag } : null;
+        }),
+      );
+      return lags.filter((lag) => lag !== null);
+    },
     async stop() {
       stopping = true;
       clearInterval(retention);
@@ -120,9 +141,17 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   };
 }
 
-/** GET /health answers 200 when the worker's connections work, 503 otherwise. */
-export function serveHealth(worker: Worker, host: string, port: number): Promise<Server> {
+/**
+ * GET /health answers 200 when the worker's connections work, 503 otherwise. GET /metrics:
+ * Prometheus text (metrics.ts) behind `metrics.token`, a 404 when there is none and it is not open.
+ */
+export function serveHealth(worker: Worker, host: string, port: number, metrics: WorkerMetricsOptions = { openWithoutToken: false }): Promise<Server> {
+  const scrape = workerMetrics(worker, metrics);
   const server = createServer((req, res) => {
+    if (req.url === '/metrics' && req.method === 'GET') {
+      void scrape(req, res);
+      return;
+    }
     if (req.url !== '/health' && req.url !== '/ready') {
       res.writeHead(404).end();
       return;

@@ -1,4 +1,4 @@
-export { createDb, createDbFromAdapter, type Db, type DbOptions } from './client.ts';
+export { createDb, createDbFromAdapter, poolUsage, type Db, type DbOptions, type PoolUsage } from './client.ts';
 export { withTenant, withMember, withUser, withSystem, afterCommit, afterRollback, type Tx, type TenantMember } from './tenant.ts';
 export { classifyDbError, isDatabaseUnavailable, type ClassifiedDbError } from './errors.ts';
 export { errorForLog, errorSummary, safeLogger, type LoggedError } from './log-safety.ts';

@@ -14,6 +14,7 @@ export * from './events/event-handlers.ts';
 export * from './events/handle-event.ts';
 export * from './events/event-operations.ts';
 export * from './events/prune-outbox.ts';
+export * from './events/event-backlog.ts';
 export * from './notifications/notification-types.ts';
 export * from './notifications/notifications.schema.ts';
 export * from './notifications/notifications.ts';

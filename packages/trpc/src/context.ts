@@ -14,6 +14,18 @@ export interface CrmServices {
   mailCapture?: boolean | undefined;
   /** The largest client import file (`IMPORT_MAX_BYTES`); MAX_IMPORT_BYTES (100 MB) when unset. */
   importMaxBytes?: number | undefined;
+  /** Told of every procedure call once it is answered (apps/api metrics): its path, type, outcome code, duration. */
+  observeProcedure?: ((call: ProcedureObservation) => void) | undefined;
+}
+
+/** One answered procedure call, as metrics see it: never its input, ids or the caller. */
+export interface ProcedureObservation {
+  /** The procedure's path as declared (`clients.list`), never a URL. */
+  path: string;
+  type: 'query' | 'mutation' | 'subscription';
+  /** `OK` or the tRPC error code (`BAD_REQUEST`, `NOT_FOUND`...). */
+  code: string;
+  seconds: number;
 }
 
 /** The transport's side of a session: where the refresh token cookie is written. */

@@ -12,10 +12,17 @@ export const router = t.router;
 // Every procedure passes through here: domain and database errors become API errors. A
 // subscription refused before it streams (no or a spent ticket, not a member, bad input) has its
 // status recorded: tRPC would answer 200 with an error event, the HTTP adapter answers this one.
-const base = t.procedure.use(async ({ ctx, type, next }) => {
+// Each call is timed for metrics (`observeProcedure`; a subscription until it starts streaming).
+const base = t.procedure.use(async ({ ctx, type, path, next }) => {
+  const started = performance.now();
+  const observe = (code: string) => ctx.services.observeProcedure?.({ path, type, code, seconds: (performance.now() - started) / 1000 });
   const result = await next();
-  if (result.ok) return result;
+  if (result.ok) {
+    observe('OK');
+    return result;
+  }
   const error = toTRPCError(result.error);
+  observe(error.code);
   if (type === 'subscription') ctx.request.streamRefusal = { httpStatus: getHTTPStatusCodeFromError(error) };
   throw error;
 });

@@ -1,6 +1,6 @@
 import type { Db } from '@crm/db';
 import { eventSubject, handleEventsOnce, ZEventEnvelope, type EventEnvelope, type EventHandler } from '@crm/domain';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { deliver, type DeliveryPolicy } from './deliver.ts';
@@ -78,6 +78,7 @@ export function jetStreamSink(
  */
 export class JetStreamConsumer {
   private messages: ConsumerMessages | null = null;
+  private consumer: Consumer | null = null;
   private loop: Promise<void> | null = null;
   handled = 0;
 
@@ -94,8 +95,16 @@ export class JetStreamConsumer {
 
   async start(): Promise<void> {
     const consumer = await jetstream(this.nc).consumers.get(this.names.stream, durableName(this.handler.consumer, this.type));
+    this.consumer = consumer;
     this.messages = await consumer.consume({ max_messages: this.concurrency * 4 });
     this.loop = this.run(this.messages);
+  }
+
+  /** The durable consumer's lag as JetStream counts it: messages not yet delivered, and delivered but not acked. */
+  async lag(): Promise<{ pending: number; ackPending: number } | null> {
+    if (!this.consumer) return null;
+    const info = await this.consumer.info();
+    return { pending: info.num_pending, ackPending: info.num_ack_pending };
   }
 
   async stop(): Promise<void> {
