@@ -4,6 +4,9 @@
  * mutant, which no coverage can narrow down) runs its group's tests only, not every test here.
  * A file added to a group needs its tests in the same group.
  */
+/** In every group: a module whose load-time table a mutant breaks throws on import; this test makes that a failing test. */
+const LOADS = 'packages/domain/test/rule-modules-load.test.ts';
+
 export const GROUPS = [
   {
     name: 'sepa-identifiers',
@@ -15,25 +18,26 @@ export const GROUPS = [
       'packages/domain/test/iban-feedback.test.ts',
       'packages/domain/test/sepa-identifiers.test.ts',
       'packages/domain/test/sepa-file.test.ts',
+      LOADS,
     ],
   },
   {
     name: 'sepa-file',
     // The pain.008 builder and its postal-address rule.
     files: ['packages/domain/src/sepa/sepa-direct-debit-file.ts', 'packages/domain/src/sepa/sepa-address.ts'],
-    tests: ['packages/domain/test/sepa-file.test.ts', 'packages/domain/test/sepa-address.test.ts'],
+    tests: ['packages/domain/test/sepa-file.test.ts', 'packages/domain/test/sepa-address.test.ts', 'packages/domain/test/sepa-file-rules.test.ts', LOADS],
   },
   {
     name: 'calendar',
     // French public holidays, TARGET2 closing days, business-day arithmetic, collection dates.
     files: ['packages/domain/src/calendar/business-days.ts'],
-    tests: ['packages/domain/src/calendar/business-days.test.ts', 'packages/domain/test/business-days-rules.test.ts'],
+    tests: ['packages/domain/src/calendar/business-days.test.ts', 'packages/domain/test/business-days-rules.test.ts', LOADS],
   },
   {
     name: 'money-schedules',
     // VAT rounding, schedules and their proration.
     files: ['packages/domain/src/shared/money.ts', 'packages/domain/src/payments/schedule-rules.ts'],
-    tests: ['packages/domain/test/money.test.ts', 'packages/domain/test/schedule-proration.test.ts', 'packages/domain/test/schedule-rules.test.ts'],
+    tests: ['packages/domain/test/money.test.ts', 'packages/domain/test/schedule-proration.test.ts', 'packages/domain/test/schedule-rules.test.ts', LOADS],
   },
   {
     name: 'bank-returns',
@@ -46,7 +50,7 @@ export const GROUPS = [
       'packages/domain/src/sepa/sepa-reason-codes.ts',
       'packages/domain/src/payments/bank-return-rules.ts',
     ],
-    tests: ['packages/domain/test/sepa-returns.test.ts', 'packages/domain/test/bank-return-rules.test.ts'],
+    tests: ['packages/domain/test/sepa-returns.test.ts', 'packages/domain/test/bank-return-rules.test.ts', LOADS],
   },
   {
     name: 'csv-export',

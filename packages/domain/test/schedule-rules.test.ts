@@ -29,6 +29,7 @@ describe('calendar arithmetic', () => {
     expect(addMonths('2026-01-15', -1)).toBe('2025-12-15');
     expect(addMonths('2026-01-15', 0)).toBe('2026-01-15');
     expect(addMonths('0999-12-01', 1)).toBe('1000-01-01');
+    expect(addMonths('0999-01-15', 1)).toBe('0999-02-15');
   });
 
   it('counts the days of a span, both ends included', () => {

@@ -93,6 +93,9 @@ describe('SEPA creditor identifier (ICS)', () => {
     expect(computeSepaCreditorIdCheckDigits('DE', '09999999999')).toBe('98');
     expect(computeSepaCreditorIdCheckDigits('fr', '123456')).toBe('72');
     expect(computeSepaCreditorIdCheckDigits('NL', 'ZZZ')).toBe(String(98 - mod97('ZZZNL00')).padStart(2, '0'));
+    // Check digits under 10 keep their leading zero.
+    const small = Array.from({ length: 200 }, (_, n) => String(n)).find((id) => Number(computeSepaCreditorIdCheckDigits('FR', id)) < 10)!;
+    expect(computeSepaCreditorIdCheckDigits('FR', small)).toMatch(/^0\d$/);
     expect(ics('FR', 'ZZZ', '123456')).toBe('FR72ZZZ123456');
     expect(isValidCreditorIdentifier('FR72ZZZ123456')).toBe(true);
     expect(isValidCreditorIdentifier('FR72ABC123456')).toBe(true);
@@ -169,6 +172,9 @@ describe('the SEPA Latin character set', () => {
     expect(toSepaText('😀')).toBe('.'); // one dot for both halves of a surrogate pair
     expect(toSepaText('a\udc00b')).toBe('ab'); // a lone low surrogate
     expect(toSepaText('a\ud800b')).toBe('a.b'); // a lone high surrogate
+    expect(toSepaText('a\udfffb')).toBe('ab');
+    expect(toSepaText('a\u0250b\u024fc')).toBe('a.b.c'); // both sides of the precomputed table's end
+    expect(toSepaText('ｱ！')).toBe('..'); // past the surrogates: still one dot each
     expect(toSepaText('ȁ Ǎ Ǆ')).toBe('a A .'); // Latin Extended-B: what NFD decomposes loses its accent, the rest is a dot
   });
 
@@ -184,5 +190,6 @@ describe('the SEPA Latin character set', () => {
     expect(toSepaText('abc', 0)).toBe('');
     expect(toSepaText('unchanged')).toBe('unchanged');
     expect(toSepaText('x é')).toBe('x e');
+    expect(toSepaText('é x ü')).toBe('e x u');
   });
 });

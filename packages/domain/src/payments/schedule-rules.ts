@@ -144,6 +144,7 @@ export function planSchedule(input: {
   let cursor = input.startDate;
   while (cursor <= end) {
     const { start: calendarStart, end: calendarEnd } = calendarPeriodOf(cursor, input.frequency);
+    // Stryker disable next-line EqualityOperator: when they are equal either one is the end.
     const periodEnd = calendarEnd < end ? calendarEnd : end;
     const covered = daysBetweenInclusive(cursor, periodEnd);
     const whole = daysBetweenInclusive(calendarStart, calendarEnd);
@@ -159,6 +160,8 @@ export function planSchedule(input: {
   }
   const first = periods[0]!;
   const last = periods.at(-1)!;
+  // A single period is never both prorated and a whole number of periods (one period long from a period's first day, it is whole).
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: so the length test is said, not relied on (above).
   if (periods.length > 1 && last.prorated && input.durationMonths % MONTHS[input.frequency] === 0) {
     // A whole number of periods: the first and the last are one period between them.
     last.amountCents = periodAmountCents(input.lines) - first.amountCents;
