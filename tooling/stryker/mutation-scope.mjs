@@ -50,7 +50,7 @@ export const GROUPS = [
       'packages/domain/src/sepa/sepa-reason-codes.ts',
       'packages/domain/src/payments/bank-return-rules.ts',
     ],
-    tests: ['packages/domain/test/sepa-returns.test.ts', 'packages/domain/test/bank-return-rules.test.ts', LOADS],
+    tests: ['packages/domain/test/sepa-returns.test.ts', 'packages/domain/test/bank-return-rules.test.ts', 'packages/domain/test/bank-return-parsing.test.ts', LOADS],
   },
   {
     name: 'csv-export',
