@@ -161,8 +161,9 @@ export function planSchedule(input: {
   const first = periods[0]!;
   const last = periods.at(-1)!;
   // A single period is never both prorated and a whole number of periods (one period long from a period's first day, it is whole).
-  // Stryker disable next-line ConditionalExpression,EqualityOperator: so the length test is said, not relied on (above).
-  if (periods.length > 1 && last.prorated && input.durationMonths % MONTHS[input.frequency] === 0) {
+  if (last.prorated && input.durationMonths % MONTHS[input.frequency] === 0 &&
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: so this length test is said, not relied on (above).
+    periods.length > 1) {
     // A whole number of periods: the first and the last are one period between them.
     last.amountCents = periodAmountCents(input.lines) - first.amountCents;
   }

@@ -35,7 +35,6 @@ const REPEATED = new Set(['OrgnlPmtInfAndSts', 'TxInfAndSts', 'StsRsnInf', 'Ntfc
 const parser = new XMLParser({
   processEntities: false,
   htmlEntities: false,
-  // Stryker disable next-line ObjectLiteral: a second guard; assertPlainXml refuses deeper files before the parser sees them.
   maxNestedTags: MAX_RETURN_XML_DEPTH,
   ignoreAttributes: false,
   attributeNamePrefix: '@_',

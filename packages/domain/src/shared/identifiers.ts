@@ -94,8 +94,7 @@ export function mod97(value: string): number {
   let remainder = 0;
   for (const char of value) {
     const code = char.charCodeAt(0);
-    // Stryker disable next-line ConditionalExpression: callers pass upper-case letters and digits only; what lies above Z is never given.
-    const digits = code >= 65 && code <= 90 ? String(code - 55) : char;
+    const digits = code >= 65 ? String(code - 55) : char; // callers pass digits and upper-case letters only
     for (const digit of digits) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97;
   }
   return remainder;
