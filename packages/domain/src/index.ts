@@ -63,7 +63,7 @@ export { getClient, updateClient, archiveClient, restoreClient } from './clients
 export { listClients } from './clients/list-clients.ts';
 export { mergeClients } from './clients/merge-clients.ts';
 export { exportClientData, anonymiseClient } from './clients/client-gdpr.ts';
-export { exportClientsCsv, csvCell } from './clients/export-clients.ts';
+export { CLIENT_CSV_COLUMNS, clientCsvCells, csvCell, csvLine, exportClientsCsv } from './clients/export-clients.ts';
 export { toClientView, fold, type ClientView } from './clients/client-view.ts';
 export { parsePhone } from './clients/phone-numbers.ts';
 export { addClientContact, listClientContacts, removeClientContact, updateClientContact, toContactView, type ClientContactView } from './clients/client-contacts.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, contractEndDate, periodAmountCents, planSchedule, type PlannedPeriod, type ScheduleLine } from '../src/index.ts';
+import { addDays } from '../src/calendar/business-days.ts';
+import { contractEndDate, periodAmountCents, planSchedule, type PlannedPeriod, type ScheduleLine } from '../src/payments/schedule-rules.ts';
 
 // The proration rule of schedule-rules.ts (and ARCHITECTURE.md): whole calendar periods at their
 // price whatever their number of days, cut periods by days, and a contract of a whole number of

@@ -66,12 +66,15 @@ export function target2ClosingDays(year: number): Holiday[] {
 
 export type BusinessCalendar = 'france' | 'target2';
 
+const CLOSING_DAYS: Record<BusinessCalendar, (year: number) => Holiday[]> = { france: frenchPublicHolidays, target2: target2ClosingDays };
+
 const closings = new Map<string, Set<IsoDate>>();
 function closedOn(calendar: BusinessCalendar, year: number): Set<IsoDate> {
   const key = `${calendar}:${year}`;
   let set = closings.get(key);
+  // Stryker disable next-line ConditionalExpression: a cache; recomputing every time gives the same days.
   if (!set) {
-    set = new Set((calendar === 'france' ? frenchPublicHolidays(year) : target2ClosingDays(year)).map((h) => h.date));
+    set = new Set(CLOSING_DAYS[calendar](year).map((h) => h.date));
     closings.set(key, set);
   }
   return set;
@@ -88,6 +91,7 @@ export function addBusinessDays(iso: IsoDate, n: number, calendar: BusinessCalen
     while (!isBusinessDay(date, calendar)) date = addDays(date, 1);
     return date;
   }
+  // Stryker disable next-line EqualityOperator: n is not 0 here (returned above), so n >= 0 is n > 0.
   const step = n > 0 ? 1 : -1;
   for (let left = Math.abs(n); left > 0; ) {
     date = addDays(date, step);

@@ -1,8 +1,9 @@
 import type { TenantDeps } from '../shared/context.ts';
+import type { ClientListItem } from './client-view.ts';
 import { listClients } from './list-clients.ts';
 import type { TListClientsInput } from './clients.schema.ts';
 
-const COLUMNS = ['Nom', 'Type', 'Email', 'Téléphone', 'Ville', 'Statut', 'Étiquettes', 'Créé le'] as const;
+export const CLIENT_CSV_COLUMNS = ['Nom', 'Type', 'Email', 'Téléphone', 'Ville', 'Statut', 'Étiquettes', 'Créé le'] as const;
 const STATUS_FR = { prospect: 'Prospect', active: 'Actif', inactive: 'Inactif', archived: 'Archivé' } as const;
 
 /**
@@ -14,7 +15,22 @@ export function csvCell(value: string): string {
   return `"${safe.replace(/"/g, '""')}"`;
 }
 
-const line = (cells: string[]) => `${cells.map(csvCell).join(';')}\r\n`;
+/** One line of the file: every cell through csvCell, `;` between them, CRLF. */
+export const csvLine = (cells: readonly string[]) => `${cells.map(csvCell).join(';')}\r\n`;
+
+/** A client's cells, in the order of CLIENT_CSV_COLUMNS, before quoting. */
+export function clientCsvCells(c: Pick<ClientListItem, 'displayName' | 'kind' | 'email' | 'phone' | 'city' | 'status' | 'tags' | 'createdAt'>): string[] {
+  return [
+    c.displayName,
+    c.kind === 'person' ? 'Particulier' : 'Entreprise',
+    c.email ?? '',
+    c.phone ?? '',
+    c.city ?? '',
+    STATUS_FR[c.status],
+    c.tags.join(', '),
+    c.createdAt.slice(0, 10),
+  ];
+}
 
 /**
  * The filtered client list as CSV for French Excel (UTF-8 with BOM, `;` separators), produced
@@ -26,25 +42,11 @@ export async function* exportClientsCsv(
   page: <T>(fn: (deps: TenantDeps) => Promise<T>) => Promise<T>,
   filters: Omit<TListClientsInput, 'cursor' | 'limit' | 'direction'>,
 ): AsyncGenerator<string> {
-  let head = `\uFEFF${line([...COLUMNS])}`;
+  let head = `\uFEFF${csvLine(CLIENT_CSV_COLUMNS)}`;
   let cursor: string | undefined;
   do {
     const result = await page((deps) => listClients(deps, { ...filters, limit: 100, ...(cursor ? { cursor } : {}) }));
-    yield head +
-      result.items
-        .map((c) =>
-          line([
-            c.displayName,
-            c.kind === 'person' ? 'Particulier' : 'Entreprise',
-            c.email ?? '',
-            c.phone ?? '',
-            c.city ?? '',
-            STATUS_FR[c.status],
-            c.tags.join(', '),
-            c.createdAt.slice(0, 10),
-          ]),
-        )
-        .join('');
+    yield head + result.items.map((c) => csvLine(clientCsvCells(c))).join('');
     head = '';
     cursor = result.nextCursor ?? undefined;
   } while (cursor);

@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import { classifyDbError, type Prisma, type Tx } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
 import { parseBankReturnFile } from '../sepa/bank-returns.ts';
-import type { BankReturnFile, BankReturnLine, BankReturnProblem, BankReturnStatus } from '../sepa/bank-return-types.ts';
-import { reasonCategoryOf, rTransactionOf, sepaReasonOf, type ReasonPolicy } from '../sepa/sepa-reason-codes.ts';
+import type { BankReturnFile, BankReturnProblem, BankReturnStatus } from '../sepa/bank-return-types.ts';
+import type { ReasonPolicy } from '../sepa/sepa-reason-codes.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict, FileTooLargeError, notFound } from '../shared/errors.ts';
 import { fileNameOf } from '../shared/input-rules.ts';
 import { isoOf, parisToday } from './dates.ts';
+import { decideReturnLine, type ReturnLine, type ReturnLineSource } from './bank-return-rules.ts';
 import { keysetPages } from './list-pages.ts';
 import type { TImportReturnsInput, TListReturnFilesInput, TReturnFileIdInput } from './payments.schema.ts';
 import { settleItem } from './record-payment.ts';
@@ -36,21 +37,15 @@ export interface ReturnReport {
 }
 
 /**
- * Where a line comes from: the file names the debit (`line`), or a status for a whole payment
- * block or the whole file is spread over the debits of our batch it answers (`block`, `file`).
- */
-type Source = 'line' | 'block' | 'file';
-type ReturnLine = BankReturnLine & { source: Source };
-
-/**
  * Imports a bank return file (pain.002, camt.054 or the CSV), once per content: the same bytes
  * again answer the first import's report and change nothing. Each line is matched by
  * EndToEndId among this tenant's debits, from what each batch froze when it was built (never by
  * making our file again). A rejection of a submitted debit is a reject; of a debit already paid,
  * named by its line, a return or a refund that reopens the amount; a status for a whole file or
- * block touches only the debits still awaiting an answer. The reason code is kept as received,
- * with its category. A settlement makes a submitted debit paid. Anything else is reported,
- * never guessed.
+ * block touches only the debits still awaiting an answer; a debit is never rejected twice, by
+ * another file or a later line (the rules: bank-return-rules.ts). The reason code is kept as
+ * received, with its category. A settlement makes a submitted debit paid. Anything else is
+ * reported, never guessed.
  */
 export async function importBankReturns(deps: TenantDeps, input: { fileName: string; bytes: Uint8Array }) {
   const { tx, actor, now } = deps;
@@ -85,8 +80,13 @@ export async function importBankReturns(deps: TenantDeps, input: { fileName: str
   };
   const today = parisToday(now);
 
+  // The debits the file names, locked before they are read: two return files imported at the same
+  // time naming one debit apply one after the other, so the second sees what the first did
+  // (id order, so two imports never wait for each other's locks).
+  const endToEndIds = [...new Set(lines.map((l) => l.endToEndId))];
+  await tx.$queryRaw`SELECT id FROM schedule_items WHERE tenant_id = ${actor.tenantId}::uuid AND end_to_end_id = ANY(${endToEndIds}::text[]) ORDER BY id FOR UPDATE`;
   const items = await tx.scheduleItem.findMany({
-    where: { tenantId: actor.tenantId, endToEndId: { in: [...new Set(lines.map((l) => l.endToEndId))] } },
+    where: { tenantId: actor.tenantId, endToEndId: { in: endToEndIds } },
     include: { batch: { select: { collectionDate: true } }, payments: { where: { outcome: 'rejected' }, select: { returnFileId: true }, orderBy: { createdAt: 'desc' }, take: 1 } },
   });
   const byE2e = new Map(items.map((item) => [item.endToEndId!, item]));
@@ -95,62 +95,29 @@ export async function importBankReturns(deps: TenantDeps, input: { fileName: str
     const at = `lignes.${index + 1}`;
     const entry: ReturnReportLine = { endToEndId: line.endToEndId, status: line.status, reasonCode: line.reasonCode ?? null, amountCents: line.amountCents ?? null };
     const item = byE2e.get(line.endToEndId);
-    if (!item) {
-      report.unmatched.push({ ...entry, why: 'Aucun prélèvement de l’organisation avec cette référence' });
-      continue;
-    }
-    if (line.amountCents !== undefined && line.amountCents !== item.amountCents) {
-      report.problems.push({ at, message: `${line.endToEndId} : montant ${line.amountCents} centimes au lieu de ${item.amountCents}, ligne ignorée` });
-      continue;
-    }
-    const on = line.date ?? (item.batch ? isoOf(item.batch.collectionDate) : today);
-    if (line.status === 'accepted') {
-      if (item.status === 'submitted') {
-        report.matched++;
-        report.accepted++;
-      } else report.unmatched.push({ ...entry, why: statusWhy(item.status) });
-      continue;
-    }
-    if (line.status === 'rejected') {
-      const refused = refusalOf(line, item.status, item.payments[0]?.returnFileId ?? null, file.id);
-      if (refused) {
-        report.problems.push({ at, message: `${line.endToEndId} : ${refused}` });
-        continue;
-      }
-      if (item.status !== 'submitted' && item.status !== 'paid') {
-        report.unmatched.push({ ...entry, why: statusWhy(item.status) });
-        continue;
-      }
-      // The bank did not pay, or took the money back: the rejection stands whatever its code says.
-      // An unknown or missing code is kept as received, classified unknown (never re-presented).
-      const reasonCode = line.reasonCode ?? null;
-      const reasonCategory = reasonCategoryOf(reasonCode, policy);
-      if (!sepaReasonOf(reasonCode)) {
-        report.problems.push({
-          at,
-          message: `${line.endToEndId} : code motif ${reasonCode ?? '(absent)'} inconnu, rejet enregistré avec ce code et la catégorie « motif inconnu » (pas de nouvelle présentation)`,
-        });
-      }
-      const rTransaction = rTransactionOf(item.status === 'paid', reasonCode);
-      await settleItem(tx, actor.tenantId, item, { kind: 'rejected', reasonCode, reasonCategory, rTransaction, on, returnFileId: file.id, createdBy: actor.userId });
-      item.status = 'rejected';
-      item.payments = [{ returnFileId: file.id }];
+    const debit = item && { status: item.status, amountCents: item.amountCents, rejectedBy: item.payments[0]?.returnFileId ?? null };
+    const decision = decideReturnLine(line, debit, file.id, policy);
+    if (decision.kind === 'unmatched') report.unmatched.push({ ...entry, why: decision.why });
+    else if (decision.kind === 'problem') report.problems.push({ at, message: decision.message });
+    else if (decision.kind === 'accept') {
       report.matched++;
-      report.rejected++;
-      continue;
+      report.accepted++;
+    } else if (item) {
+      const on = line.date ?? (item.batch ? isoOf(item.batch.collectionDate) : today);
+      if (decision.kind === 'reject') {
+        if (decision.problem) report.problems.push({ at, message: decision.problem });
+        const { reasonCode, reasonCategory, rTransaction } = decision;
+        await settleItem(tx, actor.tenantId, item, { kind: 'rejected', reasonCode, reasonCategory, rTransaction, on, returnFileId: file.id, createdBy: actor.userId }, [item.status]);
+        item.status = 'rejected';
+        item.payments = [{ returnFileId: file.id }];
+        report.rejected++;
+      } else {
+        await settleItem(tx, actor.tenantId, item, { kind: 'received', method: 'sepa_debit', on, returnFileId: file.id, createdBy: actor.userId }, [item.status]);
+        item.status = 'paid';
+        report.settled++;
+      }
+      report.matched++;
     }
-    if (item.status === 'rejected') {
-      report.problems.push({ at, message: `${line.endToEndId} : règlement d’un prélèvement déjà rejeté, non appliqué (à vérifier avec la banque)` });
-      continue;
-    }
-    if (item.status !== 'submitted') {
-      report.unmatched.push({ ...entry, why: statusWhy(item.status) });
-      continue;
-    }
-    await settleItem(tx, actor.tenantId, item, { kind: 'received', method: 'sepa_debit', on, returnFileId: file.id, createdBy: actor.userId });
-    item.status = 'paid';
-    report.matched++;
-    report.settled++;
   }
 
   const saved = await tx.bankReturnFile.update({
@@ -165,34 +132,6 @@ export async function importBankReturns(deps: TenantDeps, input: { fileName: str
   });
   return { ...toReturnFileView(saved), duplicate: false };
 }
-
-/**
- * Why a rejection must not be applied to this debit, or null when it may. A debit already
- * rejected stays as it is (the first rejection holds; another file saying so again is for a
- * person to look at). A debit already paid is returned only by a line that names it: a status for
- * a whole file or block is the bank refusing what it had not yet settled, so on a paid debit it
- * is a bank error or a later R-transaction that will come on its own line.
- */
-function refusalOf(line: ReturnLine, status: string, rejectedBy: string | null, thisFile: string): string | null {
-  if (status === 'rejected') {
-    const by = rejectedBy === thisFile ? ' plus haut dans ce fichier' : rejectedBy ? ' par un autre fichier de retours' : '';
-    return `déjà rejeté${by}, ce rejet n’est pas appliqué une seconde fois`;
-  }
-  if (status === 'paid' && line.source !== 'line') {
-    const scope = line.source === 'file' ? 'du fichier entier' : 'du lot entier';
-    return `déjà réglé : le rejet ${scope} ne s’applique pas à un prélèvement payé (erreur de la banque ou retour à recevoir ligne à ligne)`;
-  }
-  return null;
-}
-
-const statusWhy = (status: string): string =>
-  ({
-    planned: 'Échéance non remise à la banque',
-    batched: 'Lot pas encore marqué envoyé',
-    paid: 'Déjà réglée',
-    rejected: 'Déjà rejetée',
-    cancelled: 'Échéance annulée',
-  })[status] ?? 'Statut incompatible';
 
 /**
  * A pain.002 may answer a whole file (group status) or a payment block (PmtInfId) without
@@ -212,7 +151,7 @@ async function spreadWholeStatuses(tx: Tx, tenantId: string, parsed: BankReturnF
     return { lines, problems };
   }
   const explicit = new Set(parsed.lines.map((line) => line.endToEndId));
-  const add = (endToEndId: string, status: BankReturnStatus, reasonCode: string | undefined, source: Source) => {
+  const add = (endToEndId: string, status: BankReturnStatus, reasonCode: string | undefined, source: ReturnLineSource) => {
     if (explicit.has(endToEndId) || status === 'accepted') return;
     explicit.add(endToEndId);
     lines.push(reasonCode ? { endToEndId, status, reasonCode, source } : { endToEndId, status, source });

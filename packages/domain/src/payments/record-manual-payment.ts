@@ -30,7 +30,7 @@ export async function recordManualPayment({ tx, actor, now }: TenantDeps, input:
     on: input.receivedOn,
     reference: input.reference ?? null,
     createdBy: actor.userId,
-  });
+  }, [item.status]);
   await auditAs(tx, actor, { action: 'payment.recorded', entityType: 'payment', entityId: payment.id, data: { scheduleItemId: item.id, method: input.method } });
   const row = await tx.payment.findFirstOrThrow({ where: { id: payment.id, tenantId: actor.tenantId }, include: { client: { select: { displayName: true } }, contract: { select: { number: true } } } });
   return toPaymentView(row);

@@ -1,5 +1,6 @@
 import type { Tx } from '@crm/db';
 import { emitEvent } from '../events/emit-event.ts';
+import { conflict } from '../shared/errors.ts';
 import type { ReasonCategory, RTransactionKind } from '../sepa/sepa-reason-codes.ts';
 import { dateOf } from './dates.ts';
 
@@ -23,9 +24,14 @@ interface ItemRef {
   amountCents: number;
 }
 
+type ItemStatus = 'planned' | 'batched' | 'submitted' | 'paid' | 'rejected' | 'cancelled';
+
 /**
  * Settles a schedule item one way or the other: the item's status, a Payment row and the
- * event (payment.received or payment.rejected), all in the caller's transaction.
+ * event (payment.received or payment.rejected), all in the caller's transaction. `from`: the
+ * statuses the caller read the item in; if another transaction changed it since, nothing is
+ * written and CONFLICT is thrown (a debit is never settled or rejected twice by two imports, a
+ * payment recorded twice...).
  */
 export async function settleItem(
   tx: Tx,
@@ -34,8 +40,13 @@ export async function settleItem(
   outcome:
     | { kind: 'received'; method: PaymentMethod; on: string; reference?: string | null; returnFileId?: string | null; createdBy?: string | null }
     | Rejection,
+  from: readonly ItemStatus[],
 ) {
-  await tx.scheduleItem.updateMany({ where: { id: item.id, tenantId }, data: { status: outcome.kind === 'received' ? 'paid' : 'rejected' } });
+  const updated = await tx.scheduleItem.updateMany({
+    where: { id: item.id, tenantId, status: { in: [...from] } },
+    data: { status: outcome.kind === 'received' ? 'paid' : 'rejected' },
+  });
+  if (updated.count === 0) throw conflict('Cette échéance vient de changer : rechargez et recommencez');
   const payment = await tx.payment.create({
     data: {
       tenantId,

@@ -152,6 +152,7 @@ export function planSchedule(input: {
   let cursor = input.startDate;
   while (cursor <= end) {
     const { start: calendarStart, end: calendarEnd } = calendarPeriodOf(cursor, input.frequency);
+    // Stryker disable next-line EqualityOperator: when they are equal either one is the end.
     const periodEnd = calendarEnd < end ? calendarEnd : end;
     const covered = daysBetweenInclusive(cursor, periodEnd);
     const whole = daysBetweenInclusive(calendarStart, calendarEnd);

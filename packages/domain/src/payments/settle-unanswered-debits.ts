@@ -19,7 +19,7 @@ export async function settleUnansweredDebitsFor(tx: Tx, tenantId: string, today:
     orderBy: { id: 'asc' },
   });
   for (const item of items) {
-    await settleItem(tx, tenantId, item, { kind: 'received', method: 'sepa_debit', on: isoOf(item.batch!.collectionDate) });
+    await settleItem(tx, tenantId, item, { kind: 'received', method: 'sepa_debit', on: isoOf(item.batch!.collectionDate) }, ['submitted']);
   }
   return { settled: items.length };
 }

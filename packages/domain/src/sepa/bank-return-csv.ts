@@ -54,7 +54,7 @@ export function parseReturnCsv(content: string | Uint8Array): BankReturnFile {
   const unknown = header.cells.filter((_, i) => !(RETURN_CSV_COLUMNS as readonly string[]).includes(names[i]!));
   if (unknown.length > 0) problems.push({ at: 'ligne 1', message: `Colonnes ignorées : ${unknown.map((name) => shown(name, 40)).join(', ')}` });
   const [idCol, statusCol, reasonCol, amountCol, dateCol] = RETURN_CSV_COLUMNS.map(column) as [number, number, number, number, number];
-  const cell = (cells: string[], index: number) => (index < 0 ? '' : (cells[index] ?? '').trim());
+  const cell = (cells: string[], index: number) => (cells[index] ?? '').trim(); // an absent column is index -1: undefined
 
   const lines: BankReturnLine[] = [];
   for (const record of records.slice(1)) {

@@ -18,11 +18,11 @@ function decodeXmlBytes(bytes: Uint8Array): string {
 export function parseBankReturnFile(content: string | Uint8Array): BankReturnFile {
   if (typeof content !== 'string') {
     let start = content[0] === 0xef && content[1] === 0xbb && content[2] === 0xbf ? 3 : 0;
-    while (start < content.length && (content[start] === 0x20 || content[start] === 0x0a || content[start] === 0x0d || content[start] === 0x09)) start++;
+    // Past the end content[start] is undefined, which is none of these bytes.
+    while (content[start] === 0x20 || content[start] === 0x0a || content[start] === 0x0d || content[start] === 0x09) start++;
     if (content[start] === 0x3c) return parseReturnXml(decodeXmlBytes(content.subarray(start)));
     return parseReturnCsv(content);
   }
-  const text = content.replace(/^\uFEFF/, '').trimStart();
-  if (text.length === 0) throw returnFileError('Fichier vide');
+  const text = content.trimStart(); // a byte-order mark (U+FEFF) is white space to trimStart; an empty text is the CSV reader's "Fichier vide"
   return text.startsWith('<') ? parseReturnXml(text) : parseReturnCsv(text);
 }

@@ -7,6 +7,7 @@ import { sepaIdentifierProblem } from './sepa-charset.ts';
 // them); SEPA membership, the creditor identifier and the mandate reference are ours.
 
 /** "fr76 3000 6000 0112 3456 7890 189" -> "FR7630006000011234567890189". */
+// Stryker disable next-line StringLiteral: electronicFormatIBAN returns null only for a value that is not a string.
 export const normalizeSepaIban = (value: string): string => electronicFormatIBAN(value.trim()) ?? '';
 
 /** An IBAN of a SEPA country (Monaco and the non-EEA members included), check digits right. */
@@ -14,14 +15,15 @@ export function isValidSepaIban(value: string): boolean {
   return isValidNormalizedSepaIban(normalizeSepaIban(value));
 }
 
-/** ISO 7064 mod 97-10 of the IBAN moved round (BBAN + country + check digits) is 1; arithmetic only. */
+/**
+ * ISO 7064 mod 97-10 of the IBAN moved round (BBAN + country + check digits) is 1; arithmetic
+ * only. For digits and capital letters only: isValidBBAN has checked the BBAN's pattern first.
+ */
 function ibanChecksumIsValid(iban: string): boolean {
   let remainder = 0;
   for (let k = 0; k < iban.length; k++) {
     const code = iban.charCodeAt((k + 4) % iban.length);
-    if (code >= 48 && code <= 57) remainder = (remainder * 10 + code - 48) % 97;
-    else if (code >= 65 && code <= 90) remainder = (remainder * 100 + code - 55) % 97;
-    else return false;
+    remainder = code < 65 ? (remainder * 10 + code - 48) % 97 : (remainder * 100 + code - 55) % 97;
   }
   return remainder === 1;
 }
@@ -32,10 +34,10 @@ function ibanChecksumIsValid(iban: string): boolean {
  * national check digits such as the French RIB key), with a checksum that builds no strings.
  */
 export function isValidNormalizedSepaIban(iban: string): boolean {
-  return /^[A-Z]{2}\d{2}/.test(iban) && isSEPACountry(iban.slice(0, 2)) && ibanChecksumIsValid(iban) && isValidBBAN(iban.slice(4), iban.slice(0, 2));
+  return /^[A-Z]{2}\d{2}/.test(iban) && isSEPACountry(iban.slice(0, 2)) && isValidBBAN(iban.slice(4), iban.slice(0, 2)) && ibanChecksumIsValid(iban);
 }
 
-export const normalizeSepaBic = (value: string): string => value.replace(/\s+/g, '').toUpperCase();
+export const normalizeSepaBic = (value: string): string => value.replace(/\s/g, '').toUpperCase();
 
 const COUNTRIES = getCountrySpecifications();
 
@@ -48,7 +50,7 @@ export function isValidSepaBic(value: string): boolean {
   return /^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic) && COUNTRIES[bic.slice(4, 6)] !== undefined;
 }
 
-export const normalizeCreditorIdentifier = (value: string): string => value.replace(/\s+/g, '').toUpperCase();
+export const normalizeCreditorIdentifier = (value: string): string => value.replace(/\s/g, '').toUpperCase();
 
 /**
  * SEPA creditor identifier (ICS in France), e.g. FR72ZZZ123456: country, 2 check digits,
@@ -58,7 +60,8 @@ export const normalizeCreditorIdentifier = (value: string): string => value.repl
 export function isValidCreditorIdentifier(value: string): boolean {
   const id = normalizeCreditorIdentifier(value);
   const match = /^([A-Z]{2})(\d{2})[A-Z0-9]{3}([A-Z0-9]{1,28})$/.exec(id);
-  if (!match || id.length > 35) return false;
+  // The pattern is the 35-character maximum: 2 + 2 + 3 + 28.
+  if (!match) return false;
   const [, country, check, nationalId] = match as unknown as [string, string, string, string];
   if (!isSEPACountry(country)) return false;
   if (country === 'FR' && id.length !== 13) return false;

@@ -94,18 +94,18 @@ export function mod97(value: string): number {
   let remainder = 0;
   for (const char of value) {
     const code = char.charCodeAt(0);
-    const digits = code >= 65 && code <= 90 ? String(code - 55) : char;
+    const digits = code >= 65 ? String(code - 55) : char; // callers pass digits and upper-case letters only
     for (const digit of digits) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97;
   }
   return remainder;
 }
 
-export const normalizeIban = (value: string): string => value.replace(/\s+/g, '').toUpperCase();
+export const normalizeIban = (value: string): string => value.replace(/\s/g, '').toUpperCase();
 export const formatIban = (value: string): string => normalizeIban(value).replace(/(.{4})(?=.)/g, '$1 ');
 
 /** BIC (ISO 9362): bank, country, location, optional branch. */
 export function isValidBic(value: string): boolean {
-  return /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(value.replace(/\s+/g, '').toUpperCase());
+  return /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(value.replace(/\s/g, '').toUpperCase());
 }
 
 /**
