@@ -1,6 +1,6 @@
 import { pipeline, Readable } from 'node:stream';
 import { withTenant } from '@crm/db';
-import { exportClientsCsv, ZListClientsInput, type TenantDeps } from '@crm/domain';
+import { exportClientsCsv, parisDay, ZListClientsInput, type TenantDeps } from '@crm/domain';
 import { resolveActorOnce, type CrmServices } from '@crm/trpc';
 import type { Request, Response } from 'express';
 import type { Logger } from './logger.ts';
@@ -31,7 +31,7 @@ export function clientsCsvExport(services: CrmServices, log: Logger) {
         withTenant(services.db, actor.tenantId, (tx) => fn({ tx, actor, now: services.clock() }), { userId: actor.userId });
       const chunks = exportClientsCsv(page, filters.data);
       const first = await chunks.next();
-      const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(services.clock());
+      const day = parisDay(services.clock());
       res.setHeader('content-type', 'text/csv; charset=utf-8');
       res.setHeader('content-disposition', `attachment; filename="clients-${day}.csv"`);
       res.setHeader('cache-control', 'no-store');

@@ -69,3 +69,14 @@ describe('the client export line', () => {
     expect((['prospect', 'active', 'inactive', 'archived'] as const).map((status) => clientCsvCells({ ...client, status })[5])).toEqual(['Prospect', 'Actif', 'Inactif', 'Archivé']);
   });
 });
+
+describe('the creation day of an exported client', () => {
+  it('is the day in Paris, not in UTC (late evening in winter and in summer)', () => {
+    const cells = (createdAt: string) =>
+      clientCsvCells({ displayName: 'Dupont', kind: 'person', email: null, phone: null, city: null, status: 'active', tags: [], createdAt });
+    const created = CLIENT_CSV_COLUMNS.indexOf('Créé le');
+    expect(cells('2026-03-14T23:30:00.000Z')[created]).toBe('2026-03-15'); // 00:30 in Paris (UTC+1)
+    expect(cells('2026-07-14T22:15:00.000Z')[created]).toBe('2026-07-15'); // 00:15 in Paris (UTC+2)
+    expect(cells('2026-07-14T21:59:00.000Z')[created]).toBe('2026-07-14');
+  });
+});

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TenantDeps } from '../shared/context.ts';
 import { ZDay } from '../shared/input-rules.ts';
 import { DEFAULT_COLLECTION_RULES, frenchPublicHolidays, nextCollectionDate, target2ClosingDays } from './business-days.ts';
+import { parisDay } from '../shared/paris-day.ts';
 
 export const ZHolidaysInput = z.strictObject({ year: z.number().int().min(2000).max(2100) });
 export type THolidaysInput = z.infer<typeof ZHolidaysInput>;
@@ -12,7 +13,6 @@ export const ZNextCollectionDateInput = z.strictObject({
 });
 export type TNextCollectionDateInput = z.infer<typeof ZNextCollectionDateInput>;
 
-const PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
 
 /** French public holidays and TARGET2 closing days of a year, for the calendars of the web app. */
 export function listHolidays(_deps: TenantDeps, input: THolidaysInput) {
@@ -21,7 +21,7 @@ export function listHolidays(_deps: TenantDeps, input: THolidaysInput) {
 
 /** The earliest collection date from `from` (today in Paris by default). */
 export function getNextCollectionDate({ now }: TenantDeps, input: TNextCollectionDateInput) {
-  const from = input.from ?? PARIS.format(now);
+  const from = input.from ?? parisDay(now);
   const rules = { ...DEFAULT_COLLECTION_RULES, ...(input.preNotificationDays === undefined ? {} : { preNotificationDays: input.preNotificationDays }) };
   return { from, collectionDate: nextCollectionDate(from, rules), rules };
 }

@@ -2,6 +2,7 @@ import type { TenantDeps } from '../shared/context.ts';
 import type { ClientListItem } from './client-view.ts';
 import { listClients } from './list-clients.ts';
 import type { TListClientsInput } from './clients.schema.ts';
+import { parisDay } from '../shared/paris-day.ts';
 
 export const CLIENT_CSV_COLUMNS = ['Nom', 'Type', 'Email', 'Téléphone', 'Ville', 'Statut', 'Étiquettes', 'Créé le'] as const;
 const STATUS_FR = { prospect: 'Prospect', active: 'Actif', inactive: 'Inactif', archived: 'Archivé' } as const;
@@ -28,7 +29,8 @@ export function clientCsvCells(c: Pick<ClientListItem, 'displayName' | 'kind' | 
     c.city ?? '',
     STATUS_FR[c.status],
     c.tags.join(', '),
-    c.createdAt.slice(0, 10),
+    // The day in Paris (a client created at 00:30 in Paris was created that day, not the day before in UTC).
+    parisDay(c.createdAt),
   ];
 }
 

@@ -5,6 +5,7 @@ import { vatOfLine } from '../shared/money.ts';
 import type { ContractStatusName } from './contracts.schema.ts';
 import { SIGNATURE_CONSENT_TEXT } from './legal-texts.ts';
 import { withdrawalDeadline } from './withdrawal-period.ts';
+import { parisDay } from '../shared/paris-day.ts';
 
 export const CONTRACT_STATUS_LABELS: Record<ContractStatusName, string> = {
   draft: 'brouillon',
@@ -16,9 +17,8 @@ export const CONTRACT_STATUS_LABELS: Record<ContractStatusName, string> = {
   cancelled: 'annulé',
 };
 
-const PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
 /** The calendar day of an instant in Paris, AAAA-MM-JJ. */
-export const parisDate = (at: Date): string => PARIS.format(at);
+export const parisDate = (at: Date): string => parisDay(at);
 /** A `@db.Date` column as AAAA-MM-JJ. */
 export const isoDay = (date: Date): string => date.toISOString().slice(0, 10);
 

@@ -1,10 +1,9 @@
 import type { Tx } from '@crm/db';
 import type { EventEnvelope } from '../events/catalogue.ts';
 
-const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+import { parisDay } from '../shared/paris-day.ts';
 
-/** The calendar day in Paris of an instant ("2026-11-24"). */
-export const parisDay = (instant: string | Date): string => PARIS_DAY.format(new Date(instant));
+export { parisDay };
 
 /**
  * Keeps the dashboard's counters per tenant and day. One upsert per event; the dashboard

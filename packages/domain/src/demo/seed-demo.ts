@@ -18,6 +18,7 @@ import { setSalesRepTarget } from '../sales-reps/set-sales-rep-target.ts';
 import type { DocumentServices } from '../documents/document-storage.ts';
 import type { DocumentDeps } from '../documents/document-view.ts';
 import type { AuthDeps } from '../shared/context.ts';
+import { parisDay } from '../shared/paris-day.ts';
 
 export const DEMO_LOGIN = { email: 'demo@crm.local', password: 'demo-crm-2026' } as const;
 
@@ -73,9 +74,9 @@ const COMPANIES = ['Boulangerie Lefèvre', 'Garage du Centre', 'Pharmacie des Ha
 /** A working day in Paris, `days` from today, at hh:mm (for appointments). */
 function parisLocal(now: Date, days: number, time: string): string {
   const day = new Date(now.getTime() + days * 86_400_000);
-  return `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(day)}T${time}`;
+  return `${parisDay(day)}T${time}`;
 }
-const isoDay = (now: Date, days: number) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date(now.getTime() + days * 86_400_000));
+const isoDay = (now: Date, days: number) => parisDay(new Date(now.getTime() + days * 86_400_000));
 
 /** Reps, products, clients, tasks and appointments, so every screen has something to show. */
 async function seedDemoData(deps: DocumentDeps) {

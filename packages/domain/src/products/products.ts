@@ -9,9 +9,9 @@ import type {
   TProductIdInput,
   TUpdateProductInput,
 } from './products.schema.ts';
+import { parisDay } from '../shared/paris-day.ts';
 
-const PARIS = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' });
-const todayIn = (now: Date) => PARIS.format(now);
+const todayIn = (now: Date) => parisDay(now);
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 async function assertVatRate(tx: Tx, code: string | undefined) {

@@ -1,3 +1,4 @@
+import { parisDay } from '@crm/domain/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -16,7 +17,7 @@ import { useDialogs } from '../../components/confirm-dialog.tsx';
 const SchedulePreview = lazy(() => import('./schedule-preview.tsx').then((m) => ({ default: m.SchedulePreview })));
 
 const percent = (basisPoints: number) => `${(basisPoints / 100).toLocaleString('fr-FR')} %`;
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+const today = () => parisDay(new Date());
 
 function useContract(contractId: string) {
   const trpc = useTRPC();

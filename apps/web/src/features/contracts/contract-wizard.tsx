@@ -1,4 +1,4 @@
-import { ibanFeedback } from '@crm/domain/browser';
+import { ibanFeedback, parisDay } from '@crm/domain/browser';
 import type { RouterInputs, RouterOutputs } from '@crm/trpc';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -32,7 +32,7 @@ interface LineState {
   label?: string;
 }
 
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+const today = () => parisDay(new Date());
 
 /** The price of a product in effect on `day` (the latest starting on or before it), as the server picks it. */
 const priceOn = (product: Product, day: string) => product.priceHistory.find((price) => price.effectiveFrom <= day)?.priceCents ?? null;

@@ -1,3 +1,4 @@
+import { parisDay } from '@crm/domain/browser';
 import { useQuery } from '@tanstack/react-query';
 import { t } from '../../i18n/fr.ts';
 import { formatEur } from '../../lib/format.ts';
@@ -47,7 +48,7 @@ export function DashboardPage() {
 
 /** The last `n` days in Paris, as the dates the dashboard takes. */
 function lastDays(n: number) {
-  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(d);
+  const day = (d: Date) => parisDay(d);
   const today = new Date();
   return { from: day(new Date(today.getTime() - (n - 1) * 86_400_000)), to: day(today) };
 }

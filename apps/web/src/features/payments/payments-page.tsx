@@ -1,3 +1,4 @@
+import { parisDay } from '@crm/domain/browser';
 import type { RouterOutputs } from '@crm/trpc';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -13,7 +14,7 @@ import { ItemStatusBadge, ReasonBadge } from './payment-badges.tsx';
 
 type Item = RouterOutputs['payments']['items']['items'][number];
 type Status = Item['status'];
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+const today = () => parisDay(new Date());
 
 /** Paiements: schedule items by status and reason code, manual payments, and the payments recorded. */
 export function PaymentsPage() {

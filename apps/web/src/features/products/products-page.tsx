@@ -1,3 +1,4 @@
+import { parisDay } from '@crm/domain/browser';
 import type { RouterOutputs } from '@crm/trpc';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -13,7 +14,7 @@ type Frequency = Product['billingFrequency'];
 
 /** Euros typed the French way ("49,90") to integer cents; NaN when it is not an amount. */
 const toCents = (euros: string) => (/^\d+([.,]\d{1,2})?$/.test(euros.trim()) ? Math.round(Number(euros.trim().replace(',', '.')) * 100) : Number.NaN);
-const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+const today = () => parisDay(new Date());
 
 export function ProductsPage() {
   const trpc = useTRPC();
