@@ -41,7 +41,9 @@ describe('calendar arithmetic', () => {
 
   it('ends a contract the day before its anniversary; a contract of no months on its start day', () => {
     expect(contractEndDate('2026-03-10', 12)).toBe('2027-03-09');
-    expect(contractEndDate('2026-01-31', 1)).toBe('2026-02-27');
+    // No 31 February: the month's last day ends it (a month from 31 January covers February whole).
+    expect(contractEndDate('2026-01-31', 1)).toBe('2026-02-28');
+    expect(contractEndDate('2026-01-28', 1)).toBe('2026-02-27');
     expect(contractEndDate('2026-03-10', 0)).toBe('2026-03-10');
   });
 

@@ -30,6 +30,7 @@ const VIEWER_MAY = {
   'notifications.markRead': 'its own notifications',
   'notifications.markAllRead': 'its own notifications',
   'notifications.setPreference': 'its own notifications',
+  'notifications.streamTicket': 'its own notification stream (a single-use ticket to open it)',
 } as const;
 
 /** Which record of the organisation an input field names: a granted call would change it. */
