@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { withSystem } from '@crm/db';
+import { tenantFingerprint } from '@crm/db/testing/fingerprint';
 import { isSaneDay, LocalDiskStorage } from '@crm/domain';
 import { testAuthDeps } from '@crm/domain/testing';
 import {
@@ -50,27 +51,13 @@ beforeAll(async () => {
   contractId = (await data('contracts.create', { clientId, lines: [{ productId: product.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'transfer' })).id;
 });
 
-/** Every row the organisation owns, hashed table by table (read as the system: row-level security aside). */
+/** The organisation's rows (tenantFingerprint), and the users a public procedure would have made. */
 async function fingerprint(tenantId: string): Promise<Record<string, string>> {
-  return withSystem(services.db, async (tx) => {
-    const tables = await tx.$queryRaw<{ table_name: string }[]>`
-      SELECT table_name FROM information_schema.columns
-      WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY table_name`;
-    const hashes: Record<string, string> = {};
-    for (const { table_name: table } of tables) {
-      const [row] = await tx.$queryRawUnsafe<{ rows: number; hash: string }[]>(
-        `SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS hash FROM "${table}" t WHERE tenant_id = $1::uuid`,
-        tenantId,
-      );
-      hashes[table] = `${row!.rows}:${row!.hash}`;
-    }
-    const [organisation] = await tx.$queryRaw<{ hash: string }[]>`SELECT md5(o::text) AS hash FROM organisations o WHERE id = ${tenantId}::uuid`;
-    hashes.organisations = organisation!.hash;
-    // Public procedures act on no organisation: a sign-up that got through would leave its user.
-    const [users] = await tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM users WHERE email LIKE 'fuzz.%@example.test'`;
-    hashes['users (fuzz sign-ups)'] = String(users!.n);
-    return hashes;
-  });
+  const hashes = await tenantFingerprint(services.db, tenantId);
+  // Public procedures act on no organisation: a sign-up that got through would leave its user.
+  const [users] = await withSystem(services.db, (tx) => tx.$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM users WHERE email LIKE 'fuzz.%@example.test'`);
+  hashes['users (fuzz sign-ups)'] = String(users!.n);
+  return hashes;
 }
 
 interface Answer {

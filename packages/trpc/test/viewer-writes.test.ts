@@ -1,4 +1,4 @@
-import { withSystem, type Db } from '@crm/db';
+import { tenantFingerprint } from '@crm/db/testing/fingerprint';
 import type { AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../src/index.ts';
@@ -116,25 +116,6 @@ function inputFor(path: string, f: ScopeFixture): unknown {
   );
 }
 
-/** Every row the organisation owns, hashed table by table (read as the system: row-level security aside). */
-async function fingerprint(db: Db, tenantId: string): Promise<Record<string, string>> {
-  return withSystem(db, async (tx) => {
-    const tables = await tx.$queryRaw<{ table_name: string }[]>`
-      SELECT table_name FROM information_schema.columns
-      WHERE table_schema = 'public' AND column_name = 'tenant_id' ORDER BY table_name`;
-    const hashes: Record<string, string> = {};
-    for (const { table_name: table } of tables) {
-      const [row] = await tx.$queryRawUnsafe<{ rows: number; hash: string }[]>(
-        `SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS hash FROM "${table}" t WHERE tenant_id = $1::uuid`,
-        tenantId,
-      );
-      hashes[table] = `${row!.rows}:${row!.hash}`;
-    }
-    const [organisation] = await tx.$queryRaw<{ hash: string }[]>`SELECT md5(o::text) AS hash FROM organisations o WHERE id = ${tenantId}::uuid`;
-    hashes.organisations = organisation!.hash;
-    return hashes;
-  });
-}
 
 const mutations = () =>
   Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>)
@@ -161,7 +142,7 @@ describe('a viewer', () => {
   it('calling every other mutation of the router gets FORBIDDEN, and nothing of the organisation changes', { timeout: 300_000 }, async () => {
     const services = testServices();
     const f = await scopeOrganisation(services);
-    const before = await fingerprint(services.db, f.tenantId);
+    const before = await tenantFingerprint(services.db, f.tenantId);
     type Caller = Record<string, Record<string, (input: unknown) => Promise<unknown>>>;
     const failures: string[] = [];
     let tried = 0;
@@ -176,7 +157,7 @@ describe('a viewer', () => {
     }
     expect(failures).toEqual([]);
     expect(tried).toBe(mutations().length - Object.keys(VIEWER_MAY).length);
-    expect(await fingerprint(services.db, f.tenantId)).toEqual(before);
+    expect(await tenantFingerprint(services.db, f.tenantId)).toEqual(before);
   });
 
   it('(the same inputs change the organisation when its owner sends them: the check above can fail)', { timeout: 120_000 }, async () => {
@@ -186,10 +167,10 @@ describe('a viewer', () => {
     const owner = (await f.callerOf('owner')) as unknown as Caller;
     const paths = ['clients.update', 'contracts.suspend', 'organisations.update', 'products.create', 'activities.create', 'salesReps.setTarget'];
     for (const path of paths) {
-      const before = await fingerprint(services.db, f.tenantId);
+      const before = await tenantFingerprint(services.db, f.tenantId);
       const [router, name] = path.split('.') as [string, string];
       expect(await codeOf(() => owner[router]![name]!(inputFor(path, f))), path).toBe('OK');
-      expect(await fingerprint(services.db, f.tenantId), path).not.toEqual(before);
+      expect(await tenantFingerprint(services.db, f.tenantId), path).not.toEqual(before);
     }
   });
 });
