@@ -58,9 +58,14 @@ export function initCluster({ dataDir, password }) {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (owner.uid !== undefined) {
     chownSync(dataDir, owner.uid, owner.gid);
-    // The server's user must be able to reach its directory through ours (mkdtemp makes 0700).
-    const parent = path.dirname(dataDir);
-    chmodSync(parent, statSync(parent).mode | 0o711);
+    // The server's user must be able to reach its directory through ours: every directory above it
+    // that others cannot traverse (a clone in `mktemp -d`, which makes 0700) gets the search bit
+    // for others only (x: pass through, not list).
+    for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+      const mode = statSync(dir).mode;
+      if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
+      if (path.dirname(dir) === dir) break;
+    }
   }
   const args = [`--pgdata=${dataDir}`, '--username=postgres', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'];
   let pwfile;
@@ -73,7 +78,7 @@ export function initCluster({ dataDir, password }) {
   }
   try {
     const result = spawnSync(binaries().initdb, args, { ...owner, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C.UTF-8' } });
-    if (result.status !== 0) throw new Error(`initdb failed (${result.status ?? result.signal}):\n${result.stderr}${result.stdout}`);
+    if (result.status !== 0) throw new Error(`initdb failed (${result.status ?? result.signal ?? result.error?.message}):\n${result.stderr ?? ''}${result.stdout ?? ''}`);
   } finally {
     if (pwfile) rmSync(pwfile, { force: true });
   }
