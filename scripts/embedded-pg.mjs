@@ -52,20 +52,27 @@ function runAs() {
  * Creates the cluster in `dataDir` unless it exists. `password` null means trust (loopback
  * only; CI's throwaway cluster), else scram-sha-256 with that password for the superuser.
  */
+/**
+ * Every directory from `dir` up that others cannot traverse (a clone in `mktemp -d`, which makes
+ * 0700) gets the search bit for others only: pass through, not list.
+ */
+function letOthersThrough(dir) {
+  for (let at = dir; ; at = path.dirname(at)) {
+    const mode = statSync(at).mode;
+    if ((mode & 0o001) === 0) chmodSync(at, mode | 0o001);
+    if (path.dirname(at) === at) return;
+  }
+}
+
 export function initCluster({ dataDir, password }) {
   if (existsSync(path.join(dataDir, 'PG_VERSION'))) return false;
   const owner = runAs();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   if (owner.uid !== undefined) {
     chownSync(dataDir, owner.uid, owner.gid);
-    // The server's user must be able to reach its directory through ours: every directory above it
-    // that others cannot traverse (a clone in `mktemp -d`, which makes 0700) gets the search bit
-    // for others only (x: pass through, not list).
-    for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
-      const mode = statSync(dir).mode;
-      if ((mode & 0o001) === 0) chmodSync(dir, mode | 0o001);
-      if (path.dirname(dir) === dir) break;
-    }
+    // The server's user must reach its data and its binaries through our directories.
+    letOthersThrough(path.dirname(dataDir));
+    letOthersThrough(path.dirname(binaries().initdb));
   }
   const args = [`--pgdata=${dataDir}`, '--username=postgres', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'];
   let pwfile;
