@@ -23,8 +23,14 @@ export const GROUPS = [
   },
   {
     name: 'sepa-file',
-    // The pain.008 builder and its postal-address rule.
-    files: ['packages/domain/src/sepa/sepa-direct-debit-file.ts', 'packages/domain/src/sepa/sepa-address.ts'],
+    // The pain.008 builder (layout, checks, XML writing) and its postal-address rule.
+    files: [
+      'packages/domain/src/sepa/sepa-direct-debit-file.ts',
+      'packages/domain/src/sepa/sepa-debit-checks.ts',
+      'packages/domain/src/sepa/sepa-xml-writer.ts',
+      'packages/domain/src/sepa/sepa-direct-debit-types.ts',
+      'packages/domain/src/sepa/sepa-address.ts',
+    ],
     tests: ['packages/domain/test/sepa-file.test.ts', 'packages/domain/test/sepa-address.test.ts', 'packages/domain/test/sepa-file-rules.test.ts', LOADS],
   },
   {

@@ -139,11 +139,9 @@ export { importBankReturns, importBankReturnsBase64, listReturnFiles, getReturnF
 export { toSepaText, isSepaText, sepaIdentifierProblem } from './sepa/sepa-charset.ts';
 export * from './sepa/sepa-identifiers.ts';
 export * from './sepa/sepa.schema.ts';
-export {
-  buildSepaDirectDebitFile, prepareSepaDirectDebitFile, paymentInfoKey, SEPA_SEQUENCE_TYPES, SEPA_LOCAL_INSTRUMENTS, SEPA_FILE_CHUNK_DEBITS,
-  type SepaPainVersion, type SepaSequenceType, type SepaLocalInstrument, type SepaPostalAddress, type SepaMandateAmendment, type SepaDebtor,
-  type SepaDirectDebit, type SepaCreditor, type SepaDirectDebitFileInput, type SepaPaymentInfoSummary, type SepaDirectDebitFileSummary, type SepaDirectDebitFile,
-} from './sepa/sepa-direct-debit-file.ts';
+export { buildSepaDirectDebitFile, prepareSepaDirectDebitFile } from './sepa/sepa-direct-debit-file.ts';
+export { paymentInfoKey, SEPA_SEQUENCE_TYPES, SEPA_LOCAL_INSTRUMENTS, type SepaPainVersion, type SepaSequenceType, type SepaLocalInstrument, type SepaPostalAddress, type SepaMandateAmendment, type SepaDebtor, type SepaDirectDebit, type SepaCreditor, type SepaDirectDebitFileInput, type SepaPaymentInfoSummary, type SepaDirectDebitFileSummary, type SepaDirectDebitFile } from './sepa/sepa-direct-debit-types.ts';
+export { SEPA_FILE_CHUNK_DEBITS } from './sepa/sepa-xml-writer.ts';
 export { sepaAddressRequired, isEeaCountry, splitStreetLine, toSepaPostalAddress, type StoredAddress } from './sepa/sepa-address.ts';
 export { parseBankReturnFile } from './sepa/bank-returns.ts';
 export { RETURN_CSV_COLUMNS } from './sepa/bank-return-csv.ts';

@@ -1,7 +1,8 @@
 import { composeIBAN, isValidBBAN } from 'ibantools';
 import { describe, expect, it } from 'vitest';
 import { ibanFeedback } from '../src/sepa/iban-feedback.ts';
-import { sepaDebitProblems, type SepaDirectDebit } from '../src/sepa/sepa-direct-debit-file.ts';
+import { sepaDebitProblems } from '../src/sepa/sepa-debit-checks.ts';
+import { type SepaDirectDebit } from '../src/sepa/sepa-direct-debit-types.ts';
 import { isValidNormalizedSepaIban, isValidSepaIban } from '../src/sepa/sepa-identifiers.ts';
 import { ZSepaIban } from '../src/sepa/sepa.schema.ts';
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainError } from '../src/shared/errors.ts';
 import { isEeaCountry, sepaAddressRequired, splitStreetLine, toSepaPostalAddress } from '../src/sepa/sepa-address.ts';
-import { buildSepaDirectDebitFile, sepaDebitProblems, type SepaDirectDebit, type SepaDirectDebitFileInput } from '../src/sepa/sepa-direct-debit-file.ts';
+import { sepaDebitProblems } from '../src/sepa/sepa-debit-checks.ts';
+import { buildSepaDirectDebitFile } from '../src/sepa/sepa-direct-debit-file.ts';
+import { type SepaDirectDebit, type SepaDirectDebitFileInput } from '../src/sepa/sepa-direct-debit-types.ts';
 import { validateAgainstXsd } from './sepa-xsd.ts';
 
 // The EPC rule on addresses (sepa-address.ts) and what the file writes for debtors outside the EEA.

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../src/shared/errors.ts';
 import { isEeaCountry, sepaAddressRequired, splitStreetLine } from '../src/sepa/sepa-address.ts';
-import {
-  buildSepaDirectDebitFile,
-  formatCents,
-  isIsoDate,
-  paymentInfoKey,
-  sepaDebitProblems,
-  type SepaDirectDebit,
-  type SepaDirectDebitFileInput,
-} from '../src/sepa/sepa-direct-debit-file.ts';
+import { isIsoDate, sepaDebitProblems } from '../src/sepa/sepa-debit-checks.ts';
+import { buildSepaDirectDebitFile } from '../src/sepa/sepa-direct-debit-file.ts';
+import { paymentInfoKey, type SepaDirectDebit, type SepaDirectDebitFileInput } from '../src/sepa/sepa-direct-debit-types.ts';
+import { formatCents } from '../src/sepa/sepa-xml-writer.ts';
 
 // The pain.008 builder's checks one by one, with the exact French message of each (the batch
 // shows them to the user when it leaves a debit out), and the postal-address rule country by

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../src/shared/errors.ts';
 import { isSepaText, toSepaText } from '../src/sepa/sepa-charset.ts';
-import {
-  buildSepaDirectDebitFile,
-  formatCents,
-  prepareSepaDirectDebitFile,
-  SEPA_FILE_CHUNK_DEBITS,
-  type SepaDirectDebit,
-  type SepaDirectDebitFileInput,
-} from '../src/sepa/sepa-direct-debit-file.ts';
+import { buildSepaDirectDebitFile, prepareSepaDirectDebitFile } from '../src/sepa/sepa-direct-debit-file.ts';
+import { type SepaDirectDebit, type SepaDirectDebitFileInput } from '../src/sepa/sepa-direct-debit-types.ts';
+import { formatCents, SEPA_FILE_CHUNK_DEBITS } from '../src/sepa/sepa-xml-writer.ts';
 import { isValidCreditorIdentifier, isValidMandateReference, isValidSepaBic, isValidSepaIban } from '../src/sepa/sepa-identifiers.ts';
 import { ZCreditorIdentifier, ZMandateReference, ZSepaBic, ZSepaIban } from '../src/sepa/sepa.schema.ts';
 import { existsSync, readFileSync } from 'node:fs';

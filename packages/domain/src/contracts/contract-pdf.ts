@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
-import type { SepaLocalInstrument } from '../sepa/sepa-direct-debit-file.ts';
+import type { SepaLocalInstrument } from '../sepa/sepa-direct-debit-types.ts';
 import { formatEur } from '../shared/money.ts';
 import { contractTotals, lineTotals, type LineAmounts } from './contract-view.ts';
 import { WITHDRAWAL_PERIOD_TEXT } from './withdrawal-period.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BILLING_FREQUENCIES } from '../products/products.schema.ts';
-import { SEPA_LOCAL_INSTRUMENTS } from '../sepa/sepa-direct-debit-file.ts';
+import { SEPA_LOCAL_INSTRUMENTS } from '../sepa/sepa-direct-debit-types.ts';
 import { ZCents } from '../shared/money.ts';
 import { multilineText, safeText, text, ZCursor, ZDay } from '../shared/input-rules.ts';
 

@@ -1,6 +1,7 @@
 import type { Tx } from '@crm/db';
 import { sepaAddressRequired, toSepaPostalAddress, type StoredAddress } from '../sepa/sepa-address.ts';
-import { buildSepaDirectDebitFile, type SepaDirectDebit, type SepaDirectDebitFile, type SepaPainVersion, type SepaSequenceType } from '../sepa/sepa-direct-debit-file.ts';
+import { buildSepaDirectDebitFile } from '../sepa/sepa-direct-debit-file.ts';
+import { type SepaDirectDebit, type SepaDirectDebitFile, type SepaPainVersion, type SepaSequenceType } from '../sepa/sepa-direct-debit-types.ts';
 import { isValidCreditorIdentifier, isValidSepaIban } from '../sepa/sepa-identifiers.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { isoOf } from './dates.ts';

@@ -1,6 +1,6 @@
 import type { Tx } from '@crm/db';
 import { addBusinessDays, addDays, isBusinessDay } from '../calendar/business-days.ts';
-import { sepaDebitProblems, type SepaPainVersion } from '../sepa/sepa-direct-debit-file.ts';
+import { sepaDebitProblems } from '../sepa/sepa-debit-checks.ts';
 import { badRequest } from '../shared/errors.ts';
 import { DEBTOR_ADDRESS_COLUMNS, sepaDebitOf } from './batch-file.ts';
 import { dateOf, isoOf } from './dates.ts';
@@ -125,7 +125,7 @@ export async function selectBatchItems(
       row.client,
       input.collectionDate,
     );
-    for (const [field, messages] of Object.entries(sepaDebitProblems(debit, organisation.sepaFormat as SepaPainVersion))) {
+    for (const [field, messages] of Object.entries(sepaDebitProblems(debit))) {
       for (const message of messages ?? []) reasons.push(FIELD_LABELS[field] && !message.startsWith(FIELD_LABELS[field]) ? `${FIELD_LABELS[field]} : ${message}` : message);
     }
     const selected: SelectedItem = {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { safeText, text, ZCursor, ZDay, ZFileName } from '../shared/input-rules.ts';
 import { ZMandateReference, ZSepaBic, ZSepaIban } from '../sepa/sepa.schema.ts';
-import { SEPA_LOCAL_INSTRUMENTS } from '../sepa/sepa-direct-debit-file.ts';
+import { SEPA_LOCAL_INSTRUMENTS } from '../sepa/sepa-direct-debit-types.ts';
 
 const ZDate = ZDay();
 const ZReasonCodeFilter = safeText('Code motif invalide').trim().toUpperCase().regex(/^[A-Z0-9]{4}$/, 'Code motif invalide');

@@ -1,4 +1,4 @@
-import type { SepaPostalAddress } from './sepa-direct-debit-file.ts';
+import type { SepaPostalAddress } from './sepa-direct-debit-types.ts';
 
 // When a SEPA debit must carry a party's postal address, and how a stored address becomes the
 // structured one the file writes. Pure: no database.

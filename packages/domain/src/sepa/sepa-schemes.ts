@@ -1,5 +1,5 @@
 import { badRequest } from '../shared/errors.ts';
-import type { SepaLocalInstrument } from './sepa-direct-debit-file.ts';
+import type { SepaLocalInstrument } from './sepa-direct-debit-types.ts';
 
 /**
  * The B2B rulebook (interentreprises) is for business debtors: a company that is not acting as
