@@ -5,7 +5,7 @@ import { createTestDatabase } from '@crm/db/testing';
 import { fmt, load, mean, signUpOverHttp, startApi, startBaseline, stopProcess, type LoadResult } from './harness.ts';
 
 // `pnpm bench`: every benchmark, each against its baseline measured in the same run.
-// Figures go to the README by hand, with the date and the machine.
+// Figures go to docs/benchmarks.md by hand, with the date and the machine (the README keeps the last ratios).
 const seconds = Number(process.env.BENCH_SECONDS ?? 6);
 const connections = 16;
 
