@@ -2,7 +2,7 @@
 // Only modules without a database, Node API or secret belong here (no @crm/db, no node:*).
 export { contractEndDate, planSchedule, type PlannedPeriod, type ScheduleLine } from './payments/schedule-rules.ts';
 export { ibanFeedback, type IbanFeedback } from './sepa/iban-feedback.ts';
-export { displayPhone, nationalPhone } from './clients/french-numbering.ts';
+export { displayPhone, nationalPhone } from './shared/french-numbering.ts';
 export { previewImportRow } from './client-imports/company-rows.ts';
 export { parisDay } from './shared/paris-day.ts';
 // Types only (erased from the bundle): the permission names, so that a typo in the web app fails to compile.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../src/client-imports/csv.ts';
+import { parseCsv } from '../src/shared/csv.ts';
 import { CLIENT_CSV_COLUMNS, clientCsvCells, csvCell, csvLine } from '../src/clients/export-clients.ts';
 
 // CSV injection: a cell a spreadsheet would run as a formula (or whose leading control character

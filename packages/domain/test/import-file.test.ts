@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ImportFileInspector, parseCsv } from '../src/index.ts';
-import type { CsvRecord } from '../src/client-imports/csv.ts';
+import type { CsvRecord } from '../src/shared/csv.ts';
 import { readImportRecords } from '../src/client-imports/import-file.ts';
 import { slices } from '../src/client-imports/import-file-store.ts';
 

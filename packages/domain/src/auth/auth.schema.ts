@@ -1,11 +1,8 @@
 import { z } from 'zod';
+import { ZEmail } from '../shared/identifiers.schema.ts';
 import { safeText } from '../shared/input-rules.ts';
 
-export const ZEmail = safeText('Email invalide')
-  .trim()
-  .toLowerCase()
-  .max(254, 'Email trop long')
-  .pipe(z.email('Email invalide'));
+export { ZEmail };
 
 // A passphrase policy (length, not character classes), capped so hashing cannot be abused.
 export const ZNewPassword = safeText()

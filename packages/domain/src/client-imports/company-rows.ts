@@ -1,7 +1,7 @@
 // Which client an import row makes, and who it names as a company's contact: pure rules
 // (no schema, no phone library), shared by the import's validation and the wizard's preview
 // (`@crm/domain/browser`), so what the preview announces is what the import does.
-import { fold } from '../clients/client-view.ts';
+import { fold } from '../shared/text.ts';
 import type { ImportField, ImportMapping } from './import-fields.ts';
 
 export const IMPORT_KINDS: Readonly<Record<string, 'person' | 'company'>> = {

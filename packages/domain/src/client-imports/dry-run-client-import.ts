@@ -2,7 +2,7 @@ import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import { clientScopeSetting } from '../shared/view-scope.ts';
 import type { TDryRunClientImportInput } from './client-imports.schema.ts';
-import type { ImportDelimiter, ImportEncoding } from './csv.ts';
+import type { ImportDelimiter, ImportEncoding } from '../shared/csv.ts';
 import { assertRequiredColumns, planImport } from './plan-client-import.ts';
 
 /**

@@ -1,7 +1,7 @@
-import { fold } from '../clients/client-view.ts';
+import { fold } from '../shared/text.ts';
 import { ZContactInput, ZCreateClientInput, type TContactFields, type TCreateClientInput } from '../clients/clients.schema.ts';
 import { CONTACT_FIELDS, contactDetailsMapped, contactSource, rowKind, type RowCells } from './company-rows.ts';
-import type { CsvRecord } from './csv.ts';
+import type { CsvRecord } from '../shared/csv.ts';
 
 export { CONTACT_FIELDS };
 

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { badRequest, FileTooLargeError } from '../shared/errors.ts';
-import { chunkDecoder, CsvParser, decodeWindows1252, detectDelimiter, type CsvRecord, type ImportDelimiter, type ImportEncoding } from './csv.ts';
+import { chunkDecoder, CsvParser, decodeWindows1252, detectDelimiter, type CsvRecord, type ImportDelimiter, type ImportEncoding } from '../shared/csv.ts';
 
 const fileError = (message: string) => badRequest(message, { file: [message] });
 

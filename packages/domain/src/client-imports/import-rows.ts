@@ -1,6 +1,7 @@
 import { newId, type Client } from '@crm/db';
 import { clientColumns, missingName } from '../clients/client-fields.ts';
-import { derivedColumns, fold, type ContactSearchTerms } from '../clients/client-view.ts';
+import { derivedColumns, type ContactSearchTerms } from '../clients/client-view.ts';
+import { fold } from '../shared/text.ts';
 import type { TContactFields, TCreateClientInput } from '../clients/clients.schema.ts';
 import type { ImportField } from './import-fields.ts';
 import type { ClientRow, ContactRow } from './import-statements.ts';

@@ -1,8 +1,9 @@
 import { newId, type Tx } from '@crm/db';
-import { derivedColumns, fold } from '../clients/client-view.ts';
+import { derivedColumns } from '../clients/client-view.ts';
+import { fold } from '../shared/text.ts';
 import type { TContactFields, TCreateClientInput } from '../clients/clients.schema.ts';
 import { badRequest } from '../shared/errors.ts';
-import type { CsvRecord, ImportDelimiter, ImportEncoding } from './csv.ts';
+import type { CsvRecord, ImportDelimiter, ImportEncoding } from '../shared/csv.ts';
 import { readImportRecords } from './import-file.ts';
 import { readImportFile } from './import-file-store.ts';
 import { validateRows, type ImportMapping, type ImportRowError, type ValidRow } from './import-fields.ts';

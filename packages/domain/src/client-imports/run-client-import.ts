@@ -2,7 +2,7 @@ import { withSystem, withTenant, type Db, type Tx } from '@crm/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Clock } from '../shared/clock.ts';
 import { DomainError } from '../shared/errors.ts';
-import type { ImportDelimiter, ImportEncoding } from './csv.ts';
+import type { ImportDelimiter, ImportEncoding } from '../shared/csv.ts';
 import { encodeChunk, ImportChunkWriter } from './import-chunk-writer.ts';
 import type { ImportMapping } from './import-fields.ts';
 import { progressWriter } from './import-progress.ts';

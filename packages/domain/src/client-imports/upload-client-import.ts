@@ -2,7 +2,7 @@ import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest } from '../shared/errors.ts';
 import { fileNameOf } from '../shared/input-rules.ts';
-import { MAX_IMPORT_BYTES } from './csv.ts';
+import { MAX_IMPORT_BYTES } from '../shared/csv.ts';
 import { inspectImportFile, type InspectedImportFile } from './import-file.ts';
 import { writeImportFile } from './import-file-store.ts';
 import { clientScopeSetting } from '../shared/view-scope.ts';

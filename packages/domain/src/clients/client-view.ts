@@ -1,14 +1,9 @@
 import type { Client } from '@crm/db';
-import { nationalPhone } from './french-numbering.ts';
+import { nationalPhone } from '../shared/french-numbering.ts';
+import { fold } from '../shared/text.ts';
 
 export { nationalPhone };
 
-/** Lower case without accents: what sorting and searching compare. */
-// Printable ASCII holds no diacritic but ^ and `: such text skips Unicode normalisation, the
-// costly part when imports fold hundreds of thousands of names.
-const PLAIN = /^[\x20-\x5d\x5f\x61-\x7e]*$/;
-export const fold = (value: string): string =>
-  (PLAIN.test(value) ? value : value.normalize('NFD').replace(/\p{Diacritic}/gu, '')).toLowerCase().replace(/\s+/g, ' ').trim();
 
 
 export function displayNameOf(c: { kind: string; firstName?: string | null; lastName?: string | null; companyName?: string | null }): string {

@@ -1,24 +1,8 @@
 import { z } from 'zod';
-import { ZEmail } from '../auth/auth.schema.ts';
-import { ZPostalAddress, ZSiren, ZSiret } from '../shared/identifiers.schema.ts';
-import { multilineText, safeText, text, ZCursor, ZDay, whenAnObject } from '../shared/input-rules.ts';
-import { parsePhone } from './phone-numbers.ts';
+import { ZEmail, ZPhone, ZPostalAddress, ZSiren, ZSiret } from '../shared/identifiers.schema.ts';
 
-/**
- * A French (metropolitan or overseas, `parsePhone`) or international phone number, stored in
- * E.164: "+33612345678", "+590690123456".
- */
-export const ZPhone = safeText()
-  .trim()
-  .max(40, 'Numéro de téléphone invalide')
-  .transform((value, ctx) => {
-    const phone = parsePhone(value);
-    if (phone === null) {
-      ctx.addIssue({ code: 'custom', message: 'Numéro de téléphone invalide' });
-      return z.NEVER;
-    }
-    return phone;
-  });
+export { ZPhone };
+import { multilineText, text, ZCursor, ZDay, whenAnObject } from '../shared/input-rules.ts';
 
 const today = () => new Date().toISOString().slice(0, 10);
 export const ZBirthDate = ZDay()

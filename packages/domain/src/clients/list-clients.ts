@@ -1,7 +1,8 @@
 import { Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
 import { cursorPart, defineCursor } from '../shared/keyset-cursor.ts';
-import { fold, nationalPhone } from './client-view.ts';
+import { nationalPhone } from './client-view.ts';
+import { fold } from '../shared/text.ts';
 import type { ClientListItem } from './client-view.ts';
 import type { TListClientsInput } from './clients.schema.ts';
 

@@ -3,7 +3,7 @@ import { storeGeneratedDocument } from '../documents/upload-document.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import type { ClientInfo, TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
-import { fold } from '../clients/client-view.ts';
+import { fold } from '../shared/text.ts';
 import type {
   TCancelContractInput,
   TContractIdInput,

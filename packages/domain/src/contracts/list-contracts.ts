@@ -1,5 +1,5 @@
 import type { Prisma } from '@crm/db';
-import { fold } from '../clients/client-view.ts';
+import { fold } from '../shared/text.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { DomainError, notFound } from '../shared/errors.ts';
 import { defineInstantCursor } from '../shared/keyset-cursor.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '@crm/db';
 import { z } from 'zod';
-import { ZEmail } from '../auth/auth.schema.ts';
+import { ZEmail } from '../shared/identifiers.schema.ts';
 import { notFound } from '../shared/errors.ts';
 
 export const ZListCapturedMailInput = z.strictObject({ to: ZEmail.optional() }).optional();

@@ -1,5 +1,5 @@
 import { auditAs } from '../audit/record-audit.ts';
-import { fold } from '../clients/client-view.ts';
+import { fold } from '../shared/text.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict } from '../shared/errors.ts';
 import { assertLinkableUser, assertManager, assertWithinTeam } from './sales-rep-rules.ts';

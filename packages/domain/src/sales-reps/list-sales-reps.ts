@@ -1,5 +1,4 @@
 import type { TenantDeps } from '../shared/context.ts';
-import { CLIENT_STATUSES } from '../clients/clients.schema.ts';
 import { loadSalesRep, SALES_REP_COLUMNS, toSalesRepView } from './sales-rep-view.ts';
 import type { TListSalesRepsInput, TSalesRepIdInput } from './sales-reps.schema.ts';
 
@@ -11,7 +10,7 @@ const monthKey = (month: Date) => month.toISOString().slice(0, 7);
 async function clientCounts({ tx, actor }: TenantDeps, salesRepIds?: string[]) {
   const groups = await tx.client.groupBy({
     by: ['salesRepId'],
-    where: { tenantId: actor.tenantId, status: { in: [...CLIENT_STATUSES] }, salesRepId: salesRepIds ? { in: salesRepIds } : { not: null } },
+    where: { tenantId: actor.tenantId, status: { not: 'archived' }, salesRepId: salesRepIds ? { in: salesRepIds } : { not: null } },
     _count: { _all: true },
   });
   return new Map(groups.map((g) => [g.salesRepId, g._count._all]));

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { safeText, text, whenAnObject } from '../shared/input-rules.ts';
 import { ZEmail } from '../auth/auth.schema.ts';
-import { ZPhone } from '../clients/clients.schema.ts';
+import { ZPhone } from '../shared/identifiers.schema.ts';
 
 const name = (label: string) => text(80).min(1, `${label} requis`);
 

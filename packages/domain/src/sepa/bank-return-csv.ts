@@ -1,4 +1,4 @@
-import { decodeCsv, detectDelimiter, parseCsv } from '../client-imports/csv.ts';
+import { decodeCsv, detectDelimiter, parseCsv } from '../shared/csv.ts';
 import {
   dayOf,
   isSepaReference,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePhone } from './phone-numbers.ts';
 import {
   isValidBic,
   isValidEuVatFormat,
@@ -63,3 +64,26 @@ export const ZPostalAddress = z
     }
   });
 export type TPostalAddress = z.infer<typeof ZPostalAddress>;
+
+/** An e-mail address as stored: trimmed, lower case. */
+export const ZEmail = safeText('Email invalide')
+  .trim()
+  .toLowerCase()
+  .max(254, 'Email trop long')
+  .pipe(z.email('Email invalide'));
+
+/**
+ * A French (metropolitan or overseas, `parsePhone`) or international phone number, stored in
+ * E.164: "+33612345678", "+590690123456".
+ */
+export const ZPhone = safeText()
+  .trim()
+  .max(40, 'Numéro de téléphone invalide')
+  .transform((value, ctx) => {
+    const phone = parsePhone(value);
+    if (phone === null) {
+      ctx.addIssue({ code: 'custom', message: 'Numéro de téléphone invalide' });
+      return z.NEVER;
+    }
+    return phone;
+  });
