@@ -1,6 +1,6 @@
 import { withTenant } from '@crm/db';
 import { describe, expect, it } from 'vitest';
-import { streamNotifications, type Actor } from '../src/index.ts';
+import { streamNotifications, systemClock, type Actor } from '../src/index.ts';
 import { newTenant, testAuthDeps } from './harness.ts';
 
 describe('the notification stream', () => {
@@ -21,7 +21,7 @@ describe('the notification stream', () => {
 
     await notify('before the stream opened');
     const abort = new AbortController();
-    const stream = streamNotifications({ db: deps.db, actor, signal }, {}, abort.signal);
+    const stream = streamNotifications({ db: deps.db, actor, signal, clock: systemClock }, {}, abort.signal);
     const first = stream.next();
     await new Promise((resolve) => setTimeout(resolve, 100));
     await notify('one');
@@ -35,7 +35,7 @@ describe('the notification stream', () => {
     // Offline for a while, then back with the last id seen.
     await notify('three');
     await notify('four');
-    const resumed = streamNotifications({ db: deps.db, actor, signal }, { after: one.id }, new AbortController().signal);
+    const resumed = streamNotifications({ db: deps.db, actor, signal, clock: systemClock }, { after: one.id }, new AbortController().signal);
     const titles = [(await resumed.next()).value!.title, (await resumed.next()).value!.title, (await resumed.next()).value!.title];
     expect(titles).toEqual(['two', 'three', 'four']);
     await resumed.return(undefined);

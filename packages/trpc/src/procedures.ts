@@ -114,7 +114,7 @@ const tenantStreamGuard = t.middleware(async ({ ctx, meta, next }) => {
   const claims = { userId: holder.userId, tenantId: holder.tenantId, sessionId: '' };
   const actor = await resolveActorOnce(ctx.services.db, claims, meta.access as Permission, ctx.request.requestId);
   const signal = ctx.services.notificationSignal ?? (() => () => undefined);
-  return next({ ctx: { stream: { db: ctx.services.db, actor, signal } } });
+  return next({ ctx: { stream: { db: ctx.services.db, actor, signal, clock: ctx.services.clock } } });
 });
 
 export const tenantStreamProcedure = {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { systemClock } from '../shared/clock.ts';
 import { ZEmail, ZPhone, ZPostalAddress, ZSiren, ZSiret } from '../shared/identifiers.schema.ts';
 
 export { ZPhone };
+import { parisDay } from '../shared/paris-day.ts';
 import { multilineText, text, ZCursor, ZDay, whenAnObject } from '../shared/input-rules.ts';
 
-const today = () => new Date().toISOString().slice(0, 10);
+// Input validation has no injected clock: "not in the future" is judged on the system's, in Paris.
+const today = () => parisDay(systemClock());
 export const ZBirthDate = ZDay()
   .refine((d) => d >= '1900-01-01' && d <= today(), 'Date de naissance invalide');
 

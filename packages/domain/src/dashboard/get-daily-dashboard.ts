@@ -10,7 +10,7 @@ export const ZDailyDashboardInput = z
 export type TDailyDashboardInput = z.infer<typeof ZDailyDashboardInput>;
 
 /** The dashboard's counters per day over a range, with the totals; money in cents. */
-export async function getDailyDashboard({ tx, actor }: TenantDeps, input: TDailyDashboardInput) {
+export async function getDailyDashboard({ tx, actor, now }: TenantDeps, input: TDailyDashboardInput) {
   const rows = await tx.dashboardDaily.findMany({
     where: { tenantId: actor.tenantId, day: { gte: new Date(input.from), lte: new Date(input.to) } },
     orderBy: { day: 'asc' },
@@ -33,5 +33,5 @@ export async function getDailyDashboard({ tx, actor }: TenantDeps, input: TDaily
     },
     { newClients: 0, contractsSigned: 0, invoicesIssued: 0, invoicedCents: 0, paymentsReceived: 0, receivedCents: 0, paymentsRejected: 0, rejectedCents: 0 },
   );
-  return { from: input.from, to: input.to, today: parisDay(new Date()), days, totals };
+  return { from: input.from, to: input.to, today: parisDay(now), days, totals };
 }

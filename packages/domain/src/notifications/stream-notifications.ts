@@ -1,4 +1,5 @@
 import { withTenant, type Db } from '@crm/db';
+import type { Clock } from '../shared/clock.ts';
 import type { Actor } from '../shared/context.ts';
 import { notificationsAfter, type NotificationView } from './notifications.ts';
 
@@ -11,13 +12,13 @@ export type NotificationSignal = (userId: string, callback: () => void) => () =>
  * transaction of its own; between looks it sleeps until signalled, or 25 s at most.
  */
 export async function* streamNotifications(
-  deps: { db: Db; actor: Actor; signal: NotificationSignal },
+  deps: { db: Db; actor: Actor; signal: NotificationSignal; clock: Clock },
   input: { after?: string | null | undefined },
   abort: AbortSignal,
 ): AsyncGenerator<NotificationView> {
   const { db, actor } = deps;
   const look = (cursor: string | null) =>
-    withTenant(db, actor.tenantId, (tx) => notificationsAfter({ tx, actor, now: new Date() }, cursor), { userId: actor.userId });
+    withTenant(db, actor.tenantId, (tx) => notificationsAfter({ tx, actor, now: deps.clock() }, cursor), { userId: actor.userId });
 
   let cursor = input.after ?? null;
   if (!cursor) {
