@@ -21,7 +21,8 @@ export * from './notifications/notifications.ts';
 export { notifyOnEvent } from './notifications/notify-on-event.ts';
 export { streamNotifications, type NotificationSignal } from './notifications/stream-notifications.ts';
 export { consumeStreamTicket, issueStreamTicket, STREAM_TICKET_TTL_SECONDS, type StreamPurpose } from './notifications/stream-tickets.ts';
-export { projectEventOnDashboard, parisDay } from './dashboard/project-event.ts';
+export { projectEventOnDashboard } from './dashboard/project-event.ts';
+export { parisDay } from './shared/paris-day.ts';
 export * from './dashboard/get-daily-dashboard.ts';
 
 export * from './auth/auth.schema.ts';

@@ -1,5 +1,5 @@
-import type { Tx } from '@crm/db';
-import { parisDay } from '../dashboard/project-event.ts';
+import { memberNames } from '../shared/member-names.ts';
+import { parisDay } from '../shared/paris-day.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, forbidden, notFound } from '../shared/errors.ts';
 import type { ActivityKind } from './activities.schema.ts';
@@ -69,16 +69,6 @@ export function toActivityView(row: ActivityRow, names: ReadonlyMap<string, stri
 }
 export type ActivityView = ReturnType<typeof toActivityView>;
 
-/** Names of the organisation's members among `userIds` (a former member has none). */
-export async function memberNames(tx: Tx, tenantId: string, userIds: Iterable<string>): Promise<Map<string, string>> {
-  const ids = [...new Set(userIds)];
-  if (ids.length === 0) return new Map();
-  const members = await tx.membership.findMany({
-    where: { tenantId, userId: { in: ids } },
-    select: { userId: true, user: { select: { name: true } } },
-  });
-  return new Map(members.map((m) => [m.userId, m.user.name]));
-}
 
 export async function toActivityViews({ tx, actor, now }: TenantDeps, rows: ActivityRow[]): Promise<ActivityView[]> {
   const names = await memberNames(tx, actor.tenantId, rows.map((r) => r.ownerUserId));

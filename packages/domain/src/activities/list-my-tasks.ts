@@ -1,4 +1,4 @@
-import { parisDay } from '../dashboard/project-event.ts';
+import { parisDay } from '../shared/paris-day.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import type { TListMyTasksInput } from './activities.schema.ts';
 import { ACTIVITY_COLUMNS, toActivityViews } from './activity-view.ts';

@@ -1,4 +1,5 @@
 import type { Prisma, Tx } from '@crm/db';
+import { memberNames } from '../shared/member-names.ts';
 import type { Actor } from '../shared/context.ts';
 import { badRequest, forbidden, notFound } from '../shared/errors.ts';
 import { seesMember, viewScope, type ViewScope } from '../shared/view-scope.ts';
@@ -8,16 +9,6 @@ import { parisLocalToInstant, toParisLocal } from './paris-time.ts';
 export const appointmentInclude = { client: { select: { id: true, displayName: true } } } as const satisfies Prisma.AppointmentInclude;
 export type AppointmentRow = Prisma.AppointmentGetPayload<{ include: typeof appointmentInclude }>;
 
-/** Names of the tenant's members among `userIds`; a former member has none. */
-export async function memberNames(tx: Tx, tenantId: string, userIds: Iterable<string>): Promise<Map<string, string>> {
-  const ids = [...new Set(userIds)];
-  if (ids.length === 0) return new Map();
-  const members = await tx.membership.findMany({
-    where: { tenantId, userId: { in: ids } },
-    select: { userId: true, user: { select: { name: true } } },
-  });
-  return new Map(members.map((m) => [m.userId, m.user.name]));
-}
 
 export const peopleOf = (a: { ownerUserId: string; attendeeUserIds: string[] }): string[] => [a.ownerUserId, ...a.attendeeUserIds];
 

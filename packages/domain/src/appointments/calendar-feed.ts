@@ -3,7 +3,8 @@ import { auditAs } from '../audit/record-audit.ts';
 import { hashSecret, newSecret } from '../auth/tokens.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { appointmentInclude, memberNames, peopleOf } from './appointment-view.ts';
+import { memberNames } from '../shared/member-names.ts';
+import { appointmentInclude, peopleOf } from './appointment-view.ts';
 import { MAX_APPOINTMENT_DAYS } from './appointments.schema.ts';
 import { renderICalendar } from './ics.ts';
 

@@ -2,7 +2,8 @@ import type { Tx } from '@crm/db';
 import type { Actor } from '../shared/context.ts';
 import { viewScope } from '../shared/view-scope.ts';
 import { MAX_APPOINTMENT_DAYS } from './appointments.schema.ts';
-import { appointmentInclude, memberNames, peopleOf, showsDetails, toAppointmentView } from './appointment-view.ts';
+import { memberNames } from '../shared/member-names.ts';
+import { appointmentInclude, peopleOf, showsDetails, toAppointmentView } from './appointment-view.ts';
 
 /**
  * Appointments not cancelled where one of `people` (as owner or attendee) is already busy

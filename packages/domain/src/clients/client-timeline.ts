@@ -1,7 +1,8 @@
 import { isUuid, Prisma } from '@crm/db';
 import { z } from 'zod';
-import { bucketOf, loadVisibleClient, memberNames } from '../activities/activity-view.ts';
-import { parisDay } from '../dashboard/project-event.ts';
+import { bucketOf, loadVisibleClient } from '../activities/activity-view.ts';
+import { memberNames } from '../shared/member-names.ts';
+import { parisDay } from '../shared/paris-day.ts';
 import type { EventType } from '../events/catalogue.ts';
 import { reasonLabel } from '../sepa/sepa-reason-codes.ts';
 import type { TenantDeps } from '../shared/context.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TenantDeps } from '../shared/context.ts';
 import { ZDay } from '../shared/input-rules.ts';
-import { parisDay } from './project-event.ts';
+import { parisDay } from '../shared/paris-day.ts';
 
 export const ZDailyDashboardInput = z
   .strictObject({ from: ZDay('Date invalide'), to: ZDay('Date invalide') })

@@ -3,7 +3,6 @@ import type { EventEnvelope } from '../events/catalogue.ts';
 
 import { parisDay } from '../shared/paris-day.ts';
 
-export { parisDay };
 
 /**
  * Keeps the dashboard's counters per tenant and day. One upsert per event; the dashboard

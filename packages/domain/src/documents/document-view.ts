@@ -1,5 +1,5 @@
 import type { Prisma, Tx } from '@crm/db';
-import { memberNames } from '../activities/activity-view.ts';
+import { memberNames } from '../shared/member-names.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import type { DocumentServices } from './document-storage.ts';
