@@ -1,4 +1,5 @@
 import { memberNames } from '../shared/member-names.ts';
+import { loadClient } from '../shared/load-client.ts';
 import { parisDay } from '../shared/paris-day.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, forbidden, notFound } from '../shared/errors.ts';
@@ -80,9 +81,7 @@ export async function toActivityViews({ tx, actor, now }: TenantDeps, rows: Acti
  * organisation, or one the member may not see (row-level policies), is NOT_FOUND the same way.
  */
 export async function loadVisibleClient({ tx, actor }: TenantDeps, clientId: string) {
-  const client = await tx.client.findFirst({ where: { id: clientId, tenantId: actor.tenantId }, select: { id: true, displayName: true } });
-  if (!client) throw notFound('Client');
-  return client;
+  return loadClient({ tx, actor }, clientId, { id: true, displayName: true });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Prisma, Tx } from '@crm/db';
+import { loadClient } from '../shared/load-client.ts';
 import { memberNames } from '../shared/member-names.ts';
 import type { Actor } from '../shared/context.ts';
 import { badRequest, forbidden, notFound } from '../shared/errors.ts';
@@ -93,8 +94,7 @@ export function toInstants(start: string | Date, end: string | Date): { startsAt
 
 /** The client must be one of the tenant's: another tenant's id and a made-up one both answer NOT_FOUND. */
 export async function assertTenantClient(tx: Tx, tenantId: string, clientId: string): Promise<void> {
-  const client = await tx.client.findFirst({ where: { id: clientId, tenantId }, select: { id: true } });
-  if (!client) throw notFound('Client');
+  await loadClient({ tx, actor: { tenantId } }, clientId, { id: true });
 }
 
 /** Owner and attendees must be members of the tenant (checked for the ids in `check` only). */

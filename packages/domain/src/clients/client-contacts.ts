@@ -1,4 +1,5 @@
 import type { Client, ClientContact, Tx } from '@crm/db';
+import { loadClient } from '../shared/load-client.ts';
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
@@ -36,8 +37,7 @@ export async function refreshClientSearch(tx: Tx, client: Client): Promise<void>
 
 /** A company the actor may see, not archived (its contacts change only then). */
 async function loadCompany({ tx, actor }: TenantDeps, clientId: string, forWrite: boolean): Promise<Client> {
-  const client = await tx.client.findFirst({ where: { id: clientId, tenantId: actor.tenantId } });
-  if (!client) throw notFound('Client');
+  const client = await loadClient({ tx, actor }, clientId);
   if (forWrite && client.kind !== 'company') throw conflict('Les contacts s’ajoutent aux entreprises', { clientId: ['Ce client est un particulier'] });
   if (forWrite && client.status === 'archived') throw conflict('Client archivé : restaurez-le pour modifier ses contacts');
   return client;

@@ -1,15 +1,12 @@
 import { auditAs } from '../audit/record-audit.ts';
+import { loadClient } from '../shared/load-client.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { conflict, notFound } from '../shared/errors.ts';
+import { conflict } from '../shared/errors.ts';
 import { clientReferences, sqlIdentifier } from './client-references.ts';
 import { derivedColumns, toClientView } from './client-view.ts';
 import type { TAnonymiseClientInput, TClientIdInput } from './clients.schema.ts';
 
-async function load({ tx, actor }: TenantDeps, clientId: string) {
-  const client = await tx.client.findFirst({ where: { id: clientId, tenantId: actor.tenantId } });
-  if (!client) throw notFound('Client');
-  return client;
-}
+const load = (deps: TenantDeps, clientId: string) => loadClient(deps, clientId);
 
 /**
  * Everything the organisation holds about a client, as JSON (right of access and portability):

@@ -1,17 +1,14 @@
 import { auditAs } from '../audit/record-audit.ts';
+import { loadClient } from '../shared/load-client.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { conflict, notFound } from '../shared/errors.ts';
+import { conflict } from '../shared/errors.ts';
 import { assertAssignableSalesRep } from '../sales-reps/sales-rep-view.ts';
 import { contactSearchTerms } from './client-contacts.ts';
 import { clientColumns, missingName } from './client-fields.ts';
 import { derivedColumns, toClientView } from './client-view.ts';
 import type { TClientIdInput, TUpdateClientInput } from './clients.schema.ts';
 
-async function load({ tx, actor }: TenantDeps, clientId: string) {
-  const client = await tx.client.findFirst({ where: { id: clientId, tenantId: actor.tenantId } });
-  if (!client) throw notFound('Client');
-  return client;
-}
+const load = (deps: TenantDeps, clientId: string) => loadClient(deps, clientId);
 
 export async function getClient(deps: TenantDeps, input: TClientIdInput) {
   return toClientView(await load(deps, input.clientId));

@@ -1,8 +1,9 @@
 import { auditAs } from '../audit/record-audit.ts';
+import { loadClient } from '../shared/load-client.ts';
 import { assertSchemeAllowed } from '../sepa/sepa-schemes.ts';
 import { assertAssignableSalesRep } from '../sales-reps/sales-rep-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { badRequest, conflict, notFound } from '../shared/errors.ts';
+import { badRequest, conflict } from '../shared/errors.ts';
 import type { TCreateContractInput } from './contracts.schema.ts';
 import { nextContractNumber, normaliseDebtorBic, normaliseDebtorIban, resolveLines } from './contract-draft.ts';
 import { loadContract, parisDate, toContractView } from './contract-view.ts';
@@ -15,11 +16,7 @@ import { loadContract, parisDate, toContractView } from './contract-view.ts';
  */
 export async function createContract(deps: TenantDeps, input: TCreateContractInput) {
   const { tx, actor, now } = deps;
-  const client = await tx.client.findFirst({
-    where: { id: input.clientId, tenantId: actor.tenantId },
-    select: { id: true, kind: true, status: true, displayName: true, salesRepId: true },
-  });
-  if (!client) throw notFound('Client');
+  const client = await loadClient(deps, input.clientId, { id: true, kind: true, status: true, displayName: true, salesRepId: true });
   if (client.status === 'archived') throw conflict('Client archivé : restaurez-le pour lui faire un contrat');
   const salesRepId = input.salesRepId === undefined ? client.salesRepId : input.salesRepId;
   if (salesRepId && salesRepId !== client.salesRepId) await assertAssignableSalesRep(tx, actor.tenantId, salesRepId);

@@ -1,7 +1,8 @@
 import type { Prisma } from '@crm/db';
+import { loadClient } from '../shared/load-client.ts';
 import { fold } from '../shared/text.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { DomainError, notFound } from '../shared/errors.ts';
+import { DomainError } from '../shared/errors.ts';
 import { defineInstantCursor } from '../shared/keyset-cursor.ts';
 import type { TContractIdInput, TListContractsInput } from './contracts.schema.ts';
 import { CONTRACT_STATUS_LABELS, contractTotals, isoDay, loadContract, toContractView } from './contract-view.ts';
@@ -15,9 +16,7 @@ const contractsCursor = defineInstantCursor('contracts/1');
  */
 export async function listContracts(deps: TenantDeps, input: TListContractsInput) {
   const { tx, actor } = deps;
-  if (input.clientId && !(await tx.client.findFirst({ where: { id: input.clientId, tenantId: actor.tenantId }, select: { id: true } }))) {
-    throw notFound('Client');
-  }
+  if (input.clientId) await loadClient(deps, input.clientId, { id: true });
   if (input.salesRepId && !(await tx.salesRep.findFirst({ where: { id: input.salesRepId, tenantId: actor.tenantId }, select: { id: true } }))) {
     throw new DomainError('NOT_FOUND', 'Commercial introuvable');
   }

@@ -1,4 +1,5 @@
 import type { Prisma, Tx } from '@crm/db';
+import { loadClient } from '../shared/load-client.ts';
 import { memberNames } from '../shared/member-names.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
@@ -52,8 +53,7 @@ export async function loadDocumentTarget({ tx, actor }: TenantDeps, input: { cli
     return { clientId: contract.clientId, contractId: contract.id };
   }
   if (!input.clientId) throw notFound('Client');
-  const client = await tx.client.findFirst({ where: { id: input.clientId, tenantId: actor.tenantId }, select: { id: true } });
-  if (!client) throw notFound('Client');
+  const client = await loadClient({ tx, actor }, input.clientId, { id: true });
   return { clientId: client.id, contractId: null };
 }
 

@@ -1,4 +1,5 @@
 import type { Prisma } from '@crm/db';
+import { loadClient } from '../shared/load-client.ts';
 import { reasonLabel } from '../sepa/sepa-reason-codes.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
@@ -37,7 +38,7 @@ export function toPaymentView(p: PaymentRow) {
 /** One page of payments (received or rejected), newest value date first, by outcome and SEPA reason code. */
 export async function listPayments({ tx, actor }: TenantDeps, input: TListPaymentsInput) {
   // A filter naming another tenant's row answers like the row itself: not found.
-  if (input.clientId && !(await tx.client.findFirst({ where: { id: input.clientId, tenantId: actor.tenantId }, select: { id: true } }))) throw notFound('Client');
+  if (input.clientId) await loadClient({ tx, actor }, input.clientId, { id: true });
   if (input.contractId && !(await tx.contract.findFirst({ where: { id: input.contractId, tenantId: actor.tenantId }, select: { id: true } }))) throw notFound('Contrat');
   const rows = await tx.payment.findMany({
     where: {

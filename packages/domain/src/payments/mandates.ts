@@ -1,4 +1,5 @@
 import { classifyDbError, type Prisma, type Tx } from '@crm/db';
+import { loadClient } from '../shared/load-client.ts';
 import { auditAs } from '../audit/record-audit.ts';
 import { addDays } from '../calendar/business-days.ts';
 import type { TenantDeps } from '../shared/context.ts';
@@ -97,7 +98,7 @@ function statusWhere(status: TListMandatesInput['status'], today: string): Prism
 /** One page of mandates, newest first, by keyset on (created_at, id). */
 export async function listMandates({ tx, actor, now }: TenantDeps, input: TListMandatesInput) {
   const today = parisToday(now);
-  if (input.clientId && !(await tx.client.findFirst({ where: { id: input.clientId, tenantId: actor.tenantId }, select: { id: true } }))) throw notFound('Client');
+  if (input.clientId) await loadClient({ tx, actor }, input.clientId, { id: true });
   const rows = await tx.sepaMandate.findMany({
     where: {
       tenantId: actor.tenantId,
