@@ -1,4 +1,5 @@
 import type { Tx } from '@crm/db';
+import { reserveCounter } from '../shared/counters.ts';
 import { isValidNormalizedSepaIban, isValidSepaBic, normalizeSepaBic, normalizeSepaIban } from '../sepa/sepa-identifiers.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, DomainError } from '../shared/errors.ts';
@@ -74,19 +75,8 @@ async function vatRatesOf(tx: Tx, codes: string[]): Promise<Map<string, number>>
   return new Map(rates.map((rate) => [rate.code, rate.rateBasisPoints]));
 }
 
-/** Next value of a per-tenant counter, taken in the caller's transaction (rolled back with it). */
-export async function nextCounterValue(tx: Tx, tenantId: string, name: string): Promise<number> {
-  const rows = await tx.$queryRaw<{ value: number }[]>`
-    INSERT INTO tenant_counters (tenant_id, name, value) VALUES (${tenantId}::uuid, ${name}, 1)
-    ON CONFLICT (tenant_id, name) DO UPDATE SET value = tenant_counters.value + 1
-    RETURNING value`;
-  const value = rows[0]?.value;
-  if (value === undefined) throw new Error(`counter ${name} returned no value`);
-  return Number(value);
-}
-
 /** CT-2026-000123: the organisation's prefix, the year of creation in Paris, a per-tenant sequence for that year. */
 export async function nextContractNumber(tx: Tx, tenantId: string, prefix: string, year: string): Promise<string> {
-  const value = await nextCounterValue(tx, tenantId, `contract-${year}`);
+  const value = await reserveCounter(tx, tenantId, `contract-${year}`);
   return `${prefix}-${year}-${String(value).padStart(6, '0')}`;
 }

@@ -6,7 +6,7 @@ import { badRequest, conflict } from '../shared/errors.ts';
 import { assertCreditor, CREDITOR_COLUMNS, renderBatchFile } from './batch-file.ts';
 import { selectBatchItems } from './batch-selection.ts';
 import { getBatch } from './manage-batches.ts';
-import { reserveCounter } from './counters.ts';
+import { reserveCounter } from '../shared/counters.ts';
 import { dateOf, parisToday } from './dates.ts';
 import type { TBatchDateInput } from './payments.schema.ts';
 import { assertOrganisationWideView } from '../shared/view-scope.ts';

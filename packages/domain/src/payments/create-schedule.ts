@@ -1,6 +1,6 @@
 import type { Tx } from '@crm/db';
 import { PermanentEventError } from '../events/event-handlers.ts';
-import { reserveCounter } from './counters.ts';
+import { reserveCounter } from '../shared/counters.ts';
 import { dateOf, isoOf } from './dates.ts';
 import { planSchedule } from './schedule-rules.ts';
 

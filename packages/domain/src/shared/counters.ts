@@ -1,7 +1,8 @@
 import type { Tx } from '@crm/db';
 
 /**
- * Reserves `count` consecutive values of a per-tenant counter and returns the first. The row
+ * Reserves `count` consecutive values of a per-tenant counter (contract numbers, RUMs, batch
+ * numbers, EndToEndIds) in the caller's transaction and returns the first. The row
  * lock taken by the upsert serialises concurrent callers, and a value handed out is never
  * handed out again (a rolled-back transaction releases it with the lock, so it was never seen).
  */
