@@ -30,7 +30,7 @@ export const fr = {
     agenda: 'Agenda',
   },
   skipToContent: 'Aller au contenu',
-  nav: { dashboard: 'Tableau de bord', clients: 'Clients', salesReps: 'Commerciaux', products: 'Produits', settings: 'Paramètres', logout: 'Se déconnecter', switchOrganisation: 'Organisation' },
+  nav: { menu: 'Menu', dashboard: 'Tableau de bord', clients: 'Clients', salesReps: 'Commerciaux', products: 'Produits', settings: 'Paramètres', logout: 'Se déconnecter', switchOrganisation: 'Organisation' },
   auth: {
     loginTitle: 'Connexion',
     loginSubmit: 'Se connecter',
@@ -429,7 +429,7 @@ export const fr = {
     code: 'Code',
     name: 'Nom',
     category: 'Catégorie',
-    price: 'Prix HT',
+    price: 'Prix',
     priceCents: 'Prix HT (€)',
     vat: 'TVA',
     frequency: 'Facturation',
@@ -550,12 +550,15 @@ export const fr = {
     totalVat: 'TVA',
     totalTtc: 'Total TTC',
     perPeriod: 'par période',
+    amount: 'Montant',
     addLine: 'Ajouter une ligne',
     removeLine: 'Retirer',
     chooseProduct: 'Choisir un produit',
     chooseClient: 'Client',
     clientSearch: 'Rechercher un client',
-    preview: 'Aperçu des montants (le serveur fait foi)',
+    preview: 'Montants du contrat',
+    otherPeriod: (product: string, frequency: string) =>
+      `Le prix de « ${product} » est prévu pour une autre périodicité : le contrat étant à facturation ${frequency}, ce prix sera facturé tel quel à chaque période. Choisissez la même fréquence que le produit ou vérifiez le montant.`,
     create: 'Créer le contrat',
     edit: 'Modifier',
     editTitle: (number: string) => `Modifier le contrat ${number}`,
@@ -568,7 +571,18 @@ export const fr = {
       title: 'Échéancier prévu',
       incomplete: "Choisissez les produits, la date de début et la durée pour voir l'échéancier.",
       summary: (count: number, total: string, debitDay: number) =>
-        `${count} échéance${count > 1 ? 's' : ''}, ${total} TTC au total, le ${debitDay} du mois (créé à la signature ; le serveur fait foi).`,
+        `${count} échéance${count > 1 ? 's' : ''}, ${total} TTC au total, le ${debitDay} du mois (l’échéancier est établi à la signature).`,
+      span: (from: string, to: string, prorated: boolean) => `pour la période du ${from} au ${to}${prorated ? ', au prorata' : ''}`,
+      firstDebit: (sepa: boolean, amount: string, date: string, span: string) =>
+        sepa ? `Premier prélèvement : ${amount} le ${date}, ${span}.` : `Première échéance : ${amount} à régler le ${date}, ${span}.`,
+      firstDebits: (sepa: boolean, date: string, total: string, parts: string[]) =>
+        sepa
+          ? `Le ${date}, ${parts.length} prélèvements (${total} en tout) : ${parts.join(' et ')}. La période entamée et la première période entière sont dues le même jour ; chacune est un prélèvement distinct sur le compte du client.`
+          : `Le ${date}, ${parts.length} échéances (${total} en tout) : ${parts.join(' et ')}. La période entamée et la première période entière sont dues le même jour.`,
+      then: (sepa: boolean, amount: string, debitDay: number, from: string, count: number) =>
+        `Ensuite : ${amount}, ${sepa ? 'prélevés' : 'à régler'} le ${debitDay === 1 ? '1er' : debitDay} du mois d’échéance à partir du ${from} (${count} ${sepa ? 'prélèvement' : 'échéance'}${count > 1 ? 's' : ''}).`,
+      last: (sepa: boolean, amount: string, date: string, span: string) =>
+        `${sepa ? 'Dernier prélèvement' : 'Dernière échéance'} : ${amount} le ${date}, ${span}.`,
       amount: 'Montant TTC',
       prorated: 'prorata',
       more: (count: number) => `… et ${count} autre${count > 1 ? 's' : ''} échéance${count > 1 ? 's' : ''}`,

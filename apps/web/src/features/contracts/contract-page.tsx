@@ -5,12 +5,12 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { FormMessage, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
-import { formatDate, formatDateTime, formatEur } from '../../lib/format.ts';
+import { formatDate, formatDateTime, formatPrice } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { DocumentsPanel } from '../documents/documents-panel.tsx';
 import { ContractSchedule } from '../payments/contract-schedule.tsx';
-import { downloadContractFile, friendlyIban, StatusBadge } from './contract-common.tsx';
+import { ContractAmount, downloadContractFile, friendlyIban, StatusBadge } from './contract-common.tsx';
 import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 // The preview bundles domain rules (and their zod): loaded with the contract pages that show it, not with the app.
@@ -153,24 +153,26 @@ function ContractSchedulePreview({ contract: c }: { contract: ContractData }) {
   const debitDay = c.debitDay ?? organisation.data?.sepaDebitDay ?? null;
   return (
     <Suspense fallback={<p className="muted">{t.app.loading}</p>}>
-      <SchedulePreview draft={{ startDate: c.startDate, durationMonths: c.durationMonths, frequency: c.billingFrequency, debitDay, lines: c.lines }} />
+      <SchedulePreview draft={{ paymentMethod: c.paymentMethod, startDate: c.startDate, durationMonths: c.durationMonths, frequency: c.billingFrequency, debitDay, lines: c.lines }} />
     </Suspense>
   );
 }
 
 function ContractLines({ contract: c }: { contract: ContractData }) {
+  // Every line is billed at the contract's frequency: its price is per contract period.
+  const f = c.billingFrequency;
   return (
-    <table className="table" aria-label={t.contracts.linesTable}>
+    <div className="table-wrap"><table className="table" aria-label={t.contracts.linesTable}>
       <thead><tr><th>{t.contracts.product}</th><th>{t.contracts.quantity}</th><th>{t.contracts.unitPrice}</th><th>{t.contracts.vat}</th><th>{t.contracts.totalHt}</th></tr></thead>
       <tbody>
         {c.lines.map((line) => (
-          <tr key={line.id}><td>{line.label}</td><td>{line.quantity}</td><td>{formatEur(line.unitPriceCents)}</td><td>{percent(line.vatRateBasisPoints)}</td><td>{formatEur(line.htCents)}</td></tr>
+          <tr key={line.id}><td>{line.label}</td><td>{line.quantity}</td><td>{formatPrice(line.unitPriceCents, f, 'HT')}</td><td>{percent(line.vatRateBasisPoints)}</td><td>{formatPrice(line.htCents, f, 'HT')}</td></tr>
         ))}
-        <tr><td colSpan={4}>{t.contracts.totalHt} {t.contracts.perPeriod}</td><td>{formatEur(c.totals.htCents)}</td></tr>
-        <tr><td colSpan={4}>{t.contracts.totalVat}</td><td>{formatEur(c.totals.vatCents)}</td></tr>
-        <tr><td colSpan={4}><strong>{t.contracts.totalTtc} {t.contracts.perPeriod}</strong></td><td><strong>{formatEur(c.totals.ttcCents)}</strong></td></tr>
+        <tr><td colSpan={4}>{t.contracts.totalHt}</td><td>{formatPrice(c.totals.htCents, f, 'HT')}</td></tr>
+        <tr><td colSpan={4}>{t.contracts.totalVat}</td><td>{formatPrice(c.totals.vatCents, f, null)}</td></tr>
+        <tr><td colSpan={4}><strong>{t.contracts.totalTtc}</strong></td><td><strong><ContractAmount ttcCents={c.totals.ttcCents} frequency={f} /></strong></td></tr>
       </tbody>
-    </table>
+    </table></div>
   );
 }
 
@@ -217,6 +219,7 @@ export function ContractSignPage() {
             </dl>
           </div>
           <ContractLines contract={c} />
+          <ContractSchedulePreview contract={c} />
           <button type="button" className="button button--ghost" onClick={() => void downloadContractFile(c.id, 'pdf')}>{t.contracts.contractPdf}</button>
           <form className="card" onSubmit={submit} noValidate>
             <FormMessage error={Object.keys(errors).length ? null : messageOf(sign.error)} />

@@ -23,7 +23,7 @@ export function ContractSchedule({ contractId }: { contractId: string }) {
       {data && data.items.length > 0 && (
         <>
           <p className="muted">{t.payments.schedule.totals(formatEur(data.totals.plannedCents), formatEur(data.totals.paidCents), formatEur(data.totals.rejectedCents))}</p>
-          <table className="table">
+          <div className="table-wrap"><table className="table">
             <thead><tr><th>{t.payments.period}</th><th>{t.payments.dueDate}</th><th>{t.payments.amount}</th><th>{t.payments.status}</th><th>{t.payments.reasonCode}</th></tr></thead>
             <tbody>
               {data.items.map((item) => (
@@ -36,7 +36,7 @@ export function ContractSchedule({ contractId }: { contractId: string }) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         </>
       )}
     </section>

@@ -36,7 +36,7 @@ export function MandatesPage() {
         <SelectField label={t.payments.status} name="status" value={status} onChange={(e) => setStatus(e.target.value as Status | '')} options={statuses} />
       </div>
       <FormMessage error={messageOf(revoke.error)} />
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead>
           <tr><th>{t.payments.mandates.rum}</th><th>{t.payments.client}</th><th>{t.payments.contract}</th><th>{t.payments.mandates.debtor}</th><th>{t.payments.mandates.iban}</th><th>{t.payments.mandates.scheme}</th><th>{t.payments.mandates.signedOn}</th><th>{t.payments.mandates.lastCollection}</th><th>{t.payments.status}</th><th /></tr>
         </thead>
@@ -47,7 +47,7 @@ export function MandatesPage() {
               onRevoke={() => void confirm({ title: t.payments.mandates.confirmRevoke, confirmLabel: t.payments.mandates.revoke, danger: true }).then((ok) => ok && revoke.mutate({ mandateId: m.id }))} />
           ))}
         </tbody>
-      </table>
+      </table></div>
       <LoadMore pages={mandates} />
     </section>
   );
