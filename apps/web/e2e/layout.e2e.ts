@@ -93,7 +93,7 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
     }
   });
 
-  it('fits the clients, contracts, payments, dashboard and settings pages at 390, 820 and 1440 px', async () => {
+  it('fits the clients, contracts, payments, dashboard and settings pages at 390, 820 and 1440 px, amounts with their period, IBANs masked', async () => {
     await mkdir(SHOTS, { recursive: true });
     const context = await browser().newContext({ baseURL, locale: 'fr-FR', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
@@ -107,6 +107,8 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
       await page.getByLabel('Facturation').selectOption('quarterly');
       await page.getByRole('button', { name: 'Ajouter le produit' }).click();
       await page.getByRole('cell', { name: 'Assurance habitation confort' }).waitFor();
+      // A price says its basis and its period.
+      await page.getByRole('cell', { name: /^180,00\s€\sHT\s\/ trimestre$/ }).waitFor();
       await createPersonClient(page, 'Jean-Baptiste', 'Delacroix-Montgolfier');
       const clientUrl = new URL(page.url()).pathname;
       const clientId = clientUrl.split('/').pop()!;
@@ -121,7 +123,20 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
       await checkPage(page, 'assistant-contrat', `/contrats/nouveau?client=${clientId}`, (p) => p.getByLabel('Produit 1'), (p) => [p.getByRole('button', { name: 'Créer le contrat' })]);
       await page.getByLabel('Produit 1').selectOption({ index: 1 });
       await page.getByLabel('IBAN', { exact: true }).fill('FR76 3000 6000 0112 3456 7890 189');
-      await page.getByTestId('schedule-summary').waitFor();
+      await page.getByTestId('preview-ttc').filter({ hasText: /^216,00\s€\sTTC\s\/ trimestre$/ }).waitFor();
+      // Started late in a quarter: the prorated March and the first whole quarter are both due on
+      // 5 April (the organisation's debit day), two debits the wizard announces and explains.
+      await page.getByLabel('Date de début').fill('2027-03-10');
+      const said = page.getByTestId('debit-summary').getByRole('listitem');
+      await said.first().filter({ hasText: /^Le 5 avril 2027, 2 prélèvements/ }).waitFor();
+      // Spaces compared as spaces: the browser's Intl picks which non-breaking ones.
+      expect((await said.allTextContents()).map((text) => text.replace(/\s/g, ' '))).toEqual([
+        'Le 5 avril 2027, 2 prélèvements (268,80 € TTC en tout) : 52,80 € TTC pour la période du 10 mars 2027 au 31 mars 2027, au prorata'
+          + ' et 216,00 € TTC pour la période du 1 avr. 2027 au 30 juin 2027. La période entamée et la première période entière sont dues le même jour ;'
+          + ' chacune est un prélèvement distinct sur le compte du client.',
+        'Ensuite : 216,00 € TTC / trimestre, prélevés le 5 du mois d’échéance à partir du 5 juillet 2027 (2 prélèvements).',
+        'Dernier prélèvement : 163,20 € TTC le 5 janvier 2028, pour la période du 1 janv. 2028 au 9 mars 2028, au prorata.',
+      ]);
       for (const device of DEVICES) {
         await page.setViewportSize({ width: device.width, height: device.height });
         await expectNoSidewaysScroll(page, `filled wizard at ${device.width} px`);
@@ -131,10 +146,19 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
       await page.getByRole('button', { name: 'Créer le contrat' }).click();
       await page.getByRole('heading', { name: /CT-\d{4}-000001/ }).waitFor();
       const contractUrl = new URL(page.url()).pathname;
+      // The IBAN is masked; the back office shows it whole on purpose.
+      const iban = page.getByTestId('iban');
+      expect(await iban.textContent()).toBe('FR76 •••• 0189');
+      await page.getByRole('button', { name: 'Afficher l’IBAN complet' }).click();
+      expect(await iban.textContent()).toBe('FR76 3000 6000 0112 3456 7890 189');
+      await page.getByRole('button', { name: 'Masquer l’IBAN' }).click();
+      expect(await iban.textContent()).toBe('FR76 •••• 0189');
 
       await checkPage(page, 'contrat-brouillon', contractUrl, (p) => p.getByRole('heading', { name: /CT-\d{4}-000001/ }),
         (p) => [p.getByRole('link', { name: 'Modifier', exact: true }), p.getByRole('button', { name: 'Envoyer pour signature' })]);
       await checkPage(page, 'contrats', '/contrats', (p) => p.getByRole('link', { name: /CT-\d{4}-000001/ }), (p) => [p.getByRole('link', { name: 'Nouveau contrat' })]);
+      // The list compares contracts billed differently: the amount, its period, and per month.
+      await page.getByRole('cell', { name: /^216,00\s€\sTTC\s\/ trimestre\s*soit 72,00\s€\sTTC\s\/ mois$/ }).waitFor();
       await page.goto(contractUrl);
       await page.getByRole('button', { name: 'Envoyer pour signature' }).click();
       await confirmInDialog(page, 'Envoyer pour signature');
@@ -150,6 +174,7 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
       await checkPage(page, 'prelevements', '/prelevements', (p) => p.getByLabel('Date de prélèvement'), (p) => [p.getByRole('button', { name: 'Générer le lot' })]);
       await checkPage(page, 'paiements', '/paiements', (p) => p.getByRole('heading', { name: 'Paiements', level: 1 }), () => []);
       await checkPage(page, 'mandats', '/mandats', (p) => p.getByText(/RUM-\d{4}-000001/), () => []);
+      expect(await page.getByTestId('iban').textContent()).toBe('FR76 •••• 0189');
       await checkPage(page, 'retours-bancaires', '/retours-bancaires', (p) => p.getByRole('button', { name: 'Choisir un fichier' }), (p) => [p.getByRole('button', { name: 'Choisir un fichier' })]);
       await checkPage(page, 'parametres', '/parametres/organisation', (p) => p.getByLabel('Jour de prélèvement'), (p) => [p.getByRole('button', { name: 'Enregistrer' })]);
       await checkPage(page, 'membres', '/parametres/membres', (p) => p.getByRole('cell', { name }), () => []);

@@ -32,8 +32,6 @@ export async function downloadContractFile(contractId: string, file: 'pdf' | 'ma
   URL.revokeObjectURL(url);
 }
 
-/** "FR7630006000011234567890189" -> "FR76 3000 6000 0112 3456 7890 189", as people read and type it. */
-export const friendlyIban = (iban: string): string => iban.replace(/(.{4})(?=.)/g, '$1 ');
 
 /** VAT of a line rounded half-up, as the server computes it (preview only). */
 export const vatOf = (htCents: number, basisPoints: number) => Math.floor((htCents * basisPoints + 5_000) / 10_000);

@@ -6,10 +6,10 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
-import { formatPrice } from '../../lib/format.ts';
+import { formatPrice, friendlyIban } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
-import { friendlyIban, vatOf } from './contract-common.tsx';
+import { vatOf } from './contract-common.tsx';
 import { SchedulePreview } from './schedule-preview.tsx';
 
 type CreateInput = RouterInputs['contracts']['create'];

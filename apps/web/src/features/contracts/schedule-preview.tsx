@@ -48,14 +48,14 @@ export function SchedulePreview({ draft }: { draft: ScheduleDraft }) {
           <p className="muted" data-testid="schedule-summary">
             {s.summary(periods.length, formatEur(periods.reduce((sum, p) => sum + p.amountCents, 0)), draft.debitDay ?? 0)}
           </p>
-          <div className="table-wrap"><table className="table">
+          <div className="table-wrap"><table className="table table--stack">
             <thead><tr><th>{t.payments.period}</th><th>{t.payments.dueDate}</th><th>{s.amount}</th></tr></thead>
             <tbody>
               {periods.slice(0, SHOWN).map((p) => (
                 <tr key={p.periodStart}>
-                  <td>{formatDate(p.periodStart)} – {formatDate(p.periodEnd)}{p.prorated ? ` (${s.prorated})` : ''}</td>
-                  <td>{formatDate(p.dueDate)}</td>
-                  <td>{formatPrice(p.amountCents, null, 'TTC')}</td>
+                  <td data-label={t.payments.period}>{formatDate(p.periodStart)} – {formatDate(p.periodEnd)}{p.prorated ? ` (${s.prorated})` : ''}</td>
+                  <td data-label={t.payments.dueDate}>{formatDate(p.dueDate)}</td>
+                  <td data-label={s.amount}>{formatPrice(p.amountCents, null, 'TTC')}</td>
                 </tr>
               ))}
               {periods.length > SHOWN && <tr><td colSpan={3} className="muted">{s.more(periods.length - SHOWN)}</td></tr>}

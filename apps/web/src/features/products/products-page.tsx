@@ -63,7 +63,7 @@ export function ProductsPage() {
               <td>{p.name} {!p.active && <span className="badge">{t.products.inactive}</span>}</td>
               <td>{p.category ?? ''}</td>
               <td>{p.priceCents === null ? '—' : formatPrice(p.priceCents, p.billingFrequency, 'HT')}{p.priceHistory.length > 1 && <PriceHistory product={p} />}</td>
-              <td>{p.vatRateCode}</td>
+              <td>{vatRates.data?.find((r) => r.code === p.vatRateCode)?.labelFr ?? p.vatRateCode}</td>
               <td>{t.products.frequencies[p.billingFrequency]}</td>
               <td className="table__actions">
                 {canWrite && <PriceChange product={p} onDone={refresh} />}
