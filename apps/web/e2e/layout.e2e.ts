@@ -72,6 +72,8 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
       await menu.click();
       expect(await menu.getAttribute('aria-expanded')).toBe('true');
       await clients.waitFor();
+      // The account sits at the end of the menu (no room in the top bar).
+      await page.getByRole('navigation', { name: 'Navigation' }).getByRole('button', { name: 'Se déconnecter' }).waitFor();
       // Focus moves into the menu; Escape closes it and gives focus back to the button.
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Tableau de bord');
       await page.keyboard.press('Escape');
@@ -178,6 +180,22 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
       await checkPage(page, 'retours-bancaires', '/retours-bancaires', (p) => p.getByRole('button', { name: 'Choisir un fichier' }), (p) => [p.getByRole('button', { name: 'Choisir un fichier' })]);
       await checkPage(page, 'parametres', '/parametres/organisation', (p) => p.getByLabel('Jour de prélèvement'), (p) => [p.getByRole('button', { name: 'Enregistrer' })]);
       await checkPage(page, 'membres', '/parametres/membres', (p) => p.getByRole('cell', { name }), () => []);
+      await checkPage(page, 'invitations', '/parametres/invitations', (p) => p.getByRole('button', { name: "Créer l'invitation" }), (p) => [p.getByRole('button', { name: "Créer l'invitation" })]);
+      await checkPage(page, 'listes', '/parametres/listes', (p) => p.getByRole('heading', { name: 'Paramètres', level: 1 }), () => []);
+      await checkPage(page, 'referentiel', '/parametres/referentiel', (p) => p.getByRole('heading', { name: 'Paramètres', level: 1 }), () => []);
+      await checkPage(page, 'taches', '/taches', (p) => p.getByRole('heading', { name: 'Mes tâches', level: 1 }), () => []);
+      await checkPage(page, 'agenda', '/agenda', (p) => p.getByRole('heading', { name: 'Agenda', level: 1 }), (p) => [p.getByRole('button', { name: 'Nouveau rendez-vous' })]);
+      await checkPage(page, 'agenda-mois', '/agenda?vue=month', (p) => p.getByRole('heading', { name: 'Agenda', level: 1 }), (p) => [p.getByRole('button', { name: 'Nouveau rendez-vous' })]);
+      await checkPage(page, 'commerciaux', '/commerciaux', (p) => p.getByRole('heading', { name: 'Commerciaux', level: 1 }), (p) => [p.getByRole('button', { name: 'Ajouter le commercial' })]);
+      await checkPage(page, 'import-clients', '/clients/import', (p) => p.getByRole('heading', { name: 'Importer des clients', level: 1 }), () => []);
+
+      // A state change says what will happen, in the app's dialog: the first debit to come.
+      await page.goto(contractUrl);
+      await page.getByRole('region', { name: 'Échéancier', exact: true }).getByText('5 avr. 2027').first().waitFor();
+      await page.getByRole('button', { name: 'Activer' }).click();
+      await page.getByRole('dialog').getByText('Le contrat devient actif : le client sera prélevé à partir du 5 avril 2027.').waitFor();
+      await confirmInDialog(page, 'Activer');
+      await page.locator('.badge', { hasText: 'Actif' }).first().waitFor();
     } finally {
       await context.close();
     }

@@ -77,7 +77,7 @@ export function AppLayout() {
         <NavLink to="/commerciaux">{t.nav.salesReps}</NavLink>
         <NavLink to="/produits">{t.nav.products}</NavLink>
         <NavLink to="/parametres">{t.nav.settings}</NavLink>
-        {/* On a phone the top bar has no room for the account: it sits at the end of the menu. */}
+        {/* Under the desktop width the top bar has no room for the account: it sits at the end of the menu. */}
         {data && (
           <div className="sidebar__account">
             <span>{data.user.name} {data.role && <span className="badge">{t.roles[data.role]}</span>}</span>
