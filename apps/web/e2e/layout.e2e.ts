@@ -199,5 +199,5 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
     } finally {
       await context.close();
     }
-  }, 240_000);
+  }, 420_000);
 });

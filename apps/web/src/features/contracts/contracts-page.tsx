@@ -33,17 +33,17 @@ export function ContractsPage() {
           options={[{ value: '', label: t.contracts.allStatuses }, ...Object.entries(t.contracts.statuses).map(([value, label]) => ({ value, label }))]} />
       </div>
       <FormMessage error={list.isError ? messageOf(list.error) : null} />
-      <div className="table-wrap"><table className="table table--clickable">
+      <div className="table-wrap"><table className="table table--clickable table--stack">
         <thead><tr><th>{t.contracts.number}</th><th>{t.contracts.client}</th><th>{t.contracts.status}</th><th>{t.contracts.startDate}</th><th>{t.contracts.amount}</th></tr></thead>
         <tbody>
           {list.isSuccess && items.length === 0 && <tr><td colSpan={5} className="muted">{t.contracts.empty}</td></tr>}
           {items.map((c) => (
             <tr key={c.id} onClick={() => void navigate(`/contrats/${c.id}`)}>
               <td><Link to={`/contrats/${c.id}`}>{c.number}</Link></td>
-              <td>{c.client.displayName}</td>
-              <td><StatusBadge status={c.status} /></td>
-              <td>{formatDate(c.startDate)}</td>
-              <td><ContractAmount ttcCents={c.totals.ttcCents} frequency={c.billingFrequency} /></td>
+              <td data-label={t.contracts.client}>{c.client.displayName}</td>
+              <td data-label={t.contracts.status}><StatusBadge status={c.status} /></td>
+              <td data-label={t.contracts.startDate}>{formatDate(c.startDate)}</td>
+              <td data-label={t.contracts.amount}><ContractAmount ttcCents={c.totals.ttcCents} frequency={c.billingFrequency} /></td>
             </tr>
           ))}
         </tbody>
