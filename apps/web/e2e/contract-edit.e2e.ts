@@ -13,6 +13,19 @@ async function addProduct(page: Page, code: string, name: string, price: string)
   await page.getByRole('cell', { name }).waitFor();
 }
 
+/**
+ * Chooses a product in the wizard by its option, which says its price with basis and period
+ * ("Électricité verte (49,90 € HT / mois)"); spaces compared as spaces (the browser picks the
+ * non-breaking ones).
+ */
+async function chooseProduct(page: Page, field: string, label: RegExp) {
+  const options = page.getByLabel(field).locator('option');
+  // The products arrive after the form: wait for the option.
+  const indexOf = async () => (await options.allTextContents()).map((text) => text.replace(/\s/g, ' ')).findIndex((text) => label.test(text));
+  await expect.poll(indexOf, { timeout: 15_000 }).toBeGreaterThan(0);
+  await page.getByLabel(field).selectOption({ index: await indexOf() });
+}
+
 /** The first day of next month in Paris: whole monthly periods, and the products' prices (from today) in effect. */
 function firstOfNextMonth(): string {
   const [year, month] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date()).split('-').map(Number) as [number, number];
@@ -35,7 +48,7 @@ describe('editing a draft contract', () => {
       // The wizard: one line, dates, the IBAN checked as it is typed, both previews.
       await page.getByRole('link', { name: 'Nouveau contrat' }).click();
       await page.getByText('LEFÈVRE Hélène').waitFor();
-      await page.getByLabel('Produit 1').selectOption({ label: 'Électricité verte (49,90 €)' });
+      await chooseProduct(page, 'Produit 1', /^Électricité verte \(49,90 € HT \/ mois\)$/);
       await page.getByLabel('Quantité 1').fill('2');
       await page.getByLabel('Date de début').fill(firstOfNextMonth());
       await page.getByLabel('Durée (mois)').fill('12');
@@ -82,7 +95,7 @@ describe('editing a draft contract', () => {
 
       // Then the product: the line takes the new product's name and price.
       await page.getByRole('link', { name: 'Modifier' }).click();
-      await page.getByLabel('Produit 1').selectOption({ label: 'Gaz naturel (30,00 €)' });
+      await chooseProduct(page, 'Produit 1', /^Gaz naturel \(30,00 € HT \/ mois\)$/);
       // 3 x 30,00 = 90,00 HT + 18,00 TVA = 108,00 TTC.
       await page.getByTestId('preview-ttc').filter({ hasText: '108,00' }).waitFor();
       await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
@@ -121,6 +134,8 @@ describe('editing a draft contract', () => {
 
       await createPersonClient(page, 'Hélène', 'Lefèvre');
       await page.getByRole('link', { name: 'Nouveau contrat' }).click();
+      // The wizard's own heading first: the client page behind it also names the client.
+      await page.getByRole('heading', { name: 'Nouveau contrat' }).waitFor();
       await page.getByText('LEFÈVRE Hélène').waitFor();
       await page.getByLabel('IBAN', { exact: true }).waitFor();
       expect(await page.getByLabel('Schéma SEPA').count()).toBe(0);
@@ -133,7 +148,7 @@ describe('editing a draft contract', () => {
       await page.getByRole('heading', { name: 'Garage Durand' }).waitFor();
       await page.getByRole('link', { name: 'Nouveau contrat' }).click();
       await page.getByText('Garage Durand').first().waitFor();
-      await page.getByLabel('Produit 1').selectOption({ label: 'Maintenance (120,00 €)' });
+      await chooseProduct(page, 'Produit 1', /^Maintenance \(120,00 € HT \/ mois\)$/);
       await page.getByLabel('IBAN', { exact: true }).fill('FR76 3000 6000 0112 3456 7890 189');
       await page.getByLabel('Schéma SEPA').selectOption({ label: 'B2B (interentreprises)' });
       await page.getByText(/pas de remboursement après débit/).waitFor();

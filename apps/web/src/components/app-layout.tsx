@@ -1,5 +1,5 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Suspense } from 'react';
+import { Suspense, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMe, useOpenSession } from '../features/auth/session.tsx';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
@@ -29,10 +29,16 @@ export function AppLayout() {
     trpc.auth.switchOrganisation.mutationOptions({ onSuccess: openSession }),
   );
   const data = me.data;
+  const menu = useMenu();
   return (
     <div className="shell">
       <a className="skip-link" href="#contenu">{t.skipToContent}</a>
       <header className="topbar">
+        {/* Under the desktop breakpoint the navigation is a drawer this button opens (styles.css). */}
+        <button ref={menu.button} type="button" className="button button--ghost menu-button" aria-expanded={menu.open} aria-controls="navigation"
+          onClick={() => menu.setOpen(!menu.open)}>
+          <span aria-hidden="true">☰</span> {t.nav.menu}
+        </button>
         <span className="topbar__brand">{t.app.name}</span>
         {data && data.organisations.length > 0 && (
           <label className="topbar__org">
@@ -56,11 +62,12 @@ export function AppLayout() {
             {data.role && <span className="badge">{t.roles[data.role]}</span>}
           </span>
         )}
-        <button className="button button--ghost" type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
+        <button className="button button--ghost topbar__logout" type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>
           {t.nav.logout}
         </button>
       </header>
-      <nav className="sidebar" aria-label="Navigation">
+      {menu.open && <div className="nav-backdrop" aria-hidden="true" onClick={menu.close} />}
+      <nav ref={menu.nav} id="navigation" className={menu.open ? 'sidebar sidebar--open' : 'sidebar'} aria-label="Navigation" onClick={menu.onNavClick}>
         <NavLink to="/" end>{t.nav.dashboard}</NavLink>
         <NavLink to="/clients">{t.nav.clients}</NavLink>
         <NavLink to="/contrats">{t.contracts.nav}</NavLink>
@@ -70,6 +77,13 @@ export function AppLayout() {
         <NavLink to="/commerciaux">{t.nav.salesReps}</NavLink>
         <NavLink to="/produits">{t.nav.products}</NavLink>
         <NavLink to="/parametres">{t.nav.settings}</NavLink>
+        {/* Under the desktop width the top bar has no room for the account: it sits at the end of the menu. */}
+        {data && (
+          <div className="sidebar__account">
+            <span>{data.user.name} {data.role && <span className="badge">{t.roles[data.role]}</span>}</span>
+            <button className="button button--ghost" type="button" onClick={() => logout.mutate()} disabled={logout.isPending}>{t.nav.logout}</button>
+          </div>
+        )}
       </nav>
       <main className="content" id="contenu" tabIndex={-1}>
         {me.isPending ? (
@@ -86,4 +100,32 @@ export function AppLayout() {
       </main>
     </div>
   );
+}
+
+/**
+ * The navigation drawer of narrow screens: opening it moves focus to its first link, Escape or a
+ * click outside closes it and gives focus back to the menu button, following a link closes it.
+ * On a desktop the button is hidden and the sidebar always shown, whatever `open` says.
+ */
+function useMenu() {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const nav = useRef<HTMLElement>(null);
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+  useEffect(() => {
+    if (!open) return;
+    nav.current?.querySelector<HTMLElement>('a')?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') close();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
+  const onNavClick = (event: MouseEvent<HTMLElement>) => {
+    if (open && (event.target as HTMLElement).closest('a')) setOpen(false);
+  };
+  return { open, setOpen, close, button, nav, onNavClick };
 }

@@ -30,7 +30,8 @@ export const fr = {
     agenda: 'Agenda',
   },
   skipToContent: 'Aller au contenu',
-  nav: { dashboard: 'Tableau de bord', clients: 'Clients', salesReps: 'Commerciaux', products: 'Produits', settings: 'Paramètres', logout: 'Se déconnecter', switchOrganisation: 'Organisation' },
+  iban: { show: 'Afficher l’IBAN complet', hide: 'Masquer l’IBAN', showShort: 'Afficher', hideShort: 'Masquer' },
+  nav: { menu: 'Menu', dashboard: 'Tableau de bord', clients: 'Clients', salesReps: 'Commerciaux', products: 'Produits', settings: 'Paramètres', logout: 'Se déconnecter', switchOrganisation: 'Organisation' },
   auth: {
     loginTitle: 'Connexion',
     loginSubmit: 'Se connecter',
@@ -429,7 +430,7 @@ export const fr = {
     code: 'Code',
     name: 'Nom',
     category: 'Catégorie',
-    price: 'Prix HT',
+    price: 'Prix',
     priceCents: 'Prix HT (€)',
     vat: 'TVA',
     frequency: 'Facturation',
@@ -529,6 +530,7 @@ export const fr = {
     paymentMethod: 'Mode de paiement',
     consumer: 'Client consommateur (droit de rétractation de 14 jours)',
     debtorName: 'Titulaire du compte',
+    debitedAccount: 'Compte débité',
     iban: 'IBAN',
     bic: 'BIC (facultatif)',
     ibanValid: 'IBAN valide',
@@ -550,12 +552,15 @@ export const fr = {
     totalVat: 'TVA',
     totalTtc: 'Total TTC',
     perPeriod: 'par période',
+    amount: 'Montant',
     addLine: 'Ajouter une ligne',
     removeLine: 'Retirer',
     chooseProduct: 'Choisir un produit',
     chooseClient: 'Client',
     clientSearch: 'Rechercher un client',
-    preview: 'Aperçu des montants (le serveur fait foi)',
+    preview: 'Montants du contrat',
+    otherPeriod: (product: string, frequency: string) =>
+      `Le prix de « ${product} » est prévu pour une autre périodicité : le contrat étant à facturation ${frequency}, ce prix sera facturé tel quel à chaque période. Choisissez la même fréquence que le produit ou vérifiez le montant.`,
     create: 'Créer le contrat',
     edit: 'Modifier',
     editTitle: (number: string) => `Modifier le contrat ${number}`,
@@ -568,7 +573,18 @@ export const fr = {
       title: 'Échéancier prévu',
       incomplete: "Choisissez les produits, la date de début et la durée pour voir l'échéancier.",
       summary: (count: number, total: string, debitDay: number) =>
-        `${count} échéance${count > 1 ? 's' : ''}, ${total} TTC au total, le ${debitDay} du mois (créé à la signature ; le serveur fait foi).`,
+        `${count} échéance${count > 1 ? 's' : ''}, ${total} TTC au total, le ${debitDay} du mois (l’échéancier est établi à la signature).`,
+      span: (from: string, to: string, prorated: boolean) => `pour la période du ${from} au ${to}${prorated ? ', au prorata' : ''}`,
+      firstDebit: (sepa: boolean, amount: string, date: string, span: string) =>
+        sepa ? `Premier prélèvement : ${amount} le ${date}, ${span}.` : `Première échéance : ${amount} à régler le ${date}, ${span}.`,
+      firstDebits: (sepa: boolean, date: string, total: string, parts: string[]) =>
+        sepa
+          ? `Le ${date}, ${parts.length} prélèvements (${total} en tout) : ${parts.join(' et ')}. La période entamée et la première période entière sont dues le même jour ; chacune est un prélèvement distinct sur le compte du client.`
+          : `Le ${date}, ${parts.length} échéances (${total} en tout) : ${parts.join(' et ')}. La période entamée et la première période entière sont dues le même jour.`,
+      then: (sepa: boolean, amount: string, debitDay: number, from: string, count: number) =>
+        `Ensuite : ${amount}, ${sepa ? 'prélevés' : 'à régler'} le ${debitDay === 1 ? '1er' : debitDay} du mois d’échéance à partir du ${from} (${count} ${sepa ? 'prélèvement' : 'échéance'}${count > 1 ? 's' : ''}).`,
+      last: (sepa: boolean, amount: string, date: string, span: string) =>
+        `${sepa ? 'Dernier prélèvement' : 'Dernière échéance'} : ${amount} le ${date}, ${span}.`,
       amount: 'Montant TTC',
       prorated: 'prorata',
       more: (count: number) => `… et ${count} autre${count > 1 ? 's' : ''} échéance${count > 1 ? 's' : ''}`,
@@ -588,6 +604,16 @@ export const fr = {
       withdraw: 'Rétractation',
     },
     confirm: (action: string, number: string) => `${action} : confirmer pour le contrat ${number} ?`,
+    whatHappens: {
+      send: 'Le contrat ne sera plus modifiable : il est présenté au client pour signature.',
+      activate: (sepa: boolean) => (sepa ? 'Le contrat devient actif : ses échéances seront prélevées à leur date.' : 'Le contrat devient actif : ses échéances seront dues à leur date.'),
+      activateFrom: (sepa: boolean, date: string) => (sepa ? `Le contrat devient actif : le client sera prélevé à partir du ${date}.` : `Le contrat devient actif : première échéance à régler le ${date}.`),
+      suspend: (sepa: boolean) => (sepa ? 'Aucun prélèvement ne sera fait pendant la suspension ; les échéances retenues seront reprogrammées à la réactivation.' : 'Les échéances sont retenues pendant la suspension et reprogrammées à la réactivation.'),
+      resume: (sepa: boolean) => (sepa ? 'Les échéances retenues pendant la suspension reçoivent de nouvelles dates ; les prélèvements reprennent.' : 'Les échéances retenues pendant la suspension reçoivent de nouvelles dates.'),
+      terminate: 'Les échéances après la date de fin sont supprimées ; la période en cours est facturée au prorata jusqu’à cette date.',
+      withdraw: 'Le client exerce son droit de rétractation : le contrat est annulé et ses échéances prévues ne seront pas prélevées.',
+      cancel: 'Le contrat est annulé : ses échéances prévues ne seront pas prélevées.',
+    },
     reasonPrompt: 'Motif',
     endDatePrompt: 'Date de fin',
     signTitle: (number: string) => `Signature du contrat ${number}`,

@@ -112,7 +112,7 @@ export function ClientContactsPanel({ clientId, canWrite }: { clientId: string; 
       <FormMessage error={messageOf(contacts.error ?? remove.error)} />
       {contacts.isSuccess && rows.length === 0 && editing !== NEW && <p className="muted">{t.clientContacts.empty}</p>}
       {rows.length > 0 && (
-        <table className="table">
+        <div className="table-wrap"><table className="table">
           <thead>
             <tr>
               <th>{t.clientContacts.name}</th>
@@ -153,7 +153,7 @@ export function ClientContactsPanel({ clientId, canWrite }: { clientId: string; 
               ),
             )}
           </tbody>
-        </table>
+        </table></div>
       )}
       {editing === NEW && (
         <ContactForm pending={add.isPending} error={add.error} onCancel={() => setEditing(null)} onSubmit={(values) => add.mutate({ clientId, ...values })} />

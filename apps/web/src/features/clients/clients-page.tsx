@@ -107,7 +107,7 @@ export function ClientsPage() {
       {canReassign && selected.size > 0 && (
         <ReassignBar clientIds={[...selected]} reps={reps.data ?? []} onDone={() => setSelected(new Set())} />
       )}
-      <table className="table table--clickable">
+      <div className="table-wrap"><table className={canReassign ? 'table table--clickable table--select' : 'table table--clickable'}>
         <thead>
           <tr>
             {canReassign && (
@@ -138,7 +138,7 @@ export function ClientsPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       <div ref={sentinel} />
       {clients.hasNextPage && (
         <button type="button" className="button button--ghost" disabled={clients.isFetchingNextPage} onClick={() => void clients.fetchNextPage()}>

@@ -40,7 +40,7 @@ async function uploadFile(file: File): Promise<Uploaded> {
 function ErrorsTable({ errors }: { errors: Report['errors'] }) {
   if (errors.length === 0) return null;
   return (
-    <table className="table" aria-label={t.clientImport.errorsTitle}>
+    <div className="table-wrap"><table className="table" aria-label={t.clientImport.errorsTitle}>
       <thead>
         <tr><th>{t.clientImport.row}</th><th>{t.clientImport.column}</th><th>{t.clientImport.message}</th></tr>
       </thead>
@@ -53,7 +53,7 @@ function ErrorsTable({ errors }: { errors: Report['errors'] }) {
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></div>
   );
 }
 

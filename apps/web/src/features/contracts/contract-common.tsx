@@ -1,4 +1,5 @@
 import { t } from '../../i18n/fr.ts';
+import { formatPrice, perMonthHint, type BillingFrequency } from '../../lib/format.ts';
 import { sessionToken } from '../../lib/session-token.ts';
 
 export type ContractStatus = keyof typeof t.contracts.statuses;
@@ -31,8 +32,20 @@ export async function downloadContractFile(contractId: string, file: 'pdf' | 'ma
   URL.revokeObjectURL(url);
 }
 
-/** "FR7630006000011234567890189" -> "FR76 3000 6000 0112 3456 7890 189", as people read and type it. */
-export const friendlyIban = (iban: string): string => iban.replace(/(.{4})(?=.)/g, '$1 ');
 
 /** VAT of a line rounded half-up, as the server computes it (preview only). */
 export const vatOf = (htCents: number, basisPoints: number) => Math.floor((htCents * basisPoints + 5_000) / 10_000);
+
+/**
+ * A contract's amount in a list: what one period costs, and what that is per month when it is
+ * billed otherwise, so that a quarterly and a monthly contract compare at a glance.
+ */
+export function ContractAmount({ ttcCents, frequency }: { ttcCents: number; frequency: BillingFrequency }) {
+  const perMonth = perMonthHint(ttcCents, frequency, 'TTC');
+  return (
+    <span className="amount">
+      {formatPrice(ttcCents, frequency, 'TTC')}
+      {perMonth && <small className="muted">{perMonth}</small>}
+    </span>
+  );
+}

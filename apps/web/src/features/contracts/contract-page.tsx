@@ -5,12 +5,13 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { FormMessage, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
-import { formatDate, formatDateTime, formatEur } from '../../lib/format.ts';
+import { formatDate, formatDateTime, formatLongDate, formatPrice } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { DocumentsPanel } from '../documents/documents-panel.tsx';
 import { ContractSchedule } from '../payments/contract-schedule.tsx';
-import { downloadContractFile, friendlyIban, StatusBadge } from './contract-common.tsx';
+import { ContractAmount, downloadContractFile, StatusBadge } from './contract-common.tsx';
+import { MaskedIban } from '../../components/masked-iban.tsx';
 import { useDialogs } from '../../components/confirm-dialog.tsx';
 
 // The preview bundles domain rules (and their zod): loaded with the contract pages that show it, not with the app.
@@ -32,6 +33,9 @@ export function ContractPage() {
   const canSign = useCan('contracts.sign');
   const dialogs = useDialogs();
   const contract = useContract(contractId);
+  const canReadPayments = useCan('payments.read');
+  const scheduled = contract.data !== undefined && !['draft', 'sent'].includes(contract.data.status);
+  const schedule = useQuery({ ...trpc.payments.schedule.queryOptions({ contractId }), enabled: canReadPayments && scheduled });
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.contracts.pathKey() });
   const options = { onSuccess: refresh };
   const send = useMutation(trpc.contracts.send.mutationOptions(options));
@@ -46,7 +50,27 @@ export function ContractPage() {
   const c = contract.data;
   const a = t.contracts.actions;
   const id = { contractId: c.id };
-  const ask = (label: string, danger?: boolean) => ({ title: t.contracts.confirm(label, c.number), confirmLabel: label, ...(danger ? { danger } : {}) });
+  const w = t.contracts.whatHappens;
+  const sepa = c.paymentMethod === 'sepa_debit';
+  // The first debit still to come, for "le client sera prélevé à partir du …" (from the schedule
+  // the worker made at signing; unknown until then or without the right to read payments).
+  const nextDue = schedule.data?.items.find((item) => item.status === 'planned')?.dueDate;
+  /** What each action will do, said in the dialog before it is done. */
+  const messages: Record<string, string> = {
+    [a.send]: w.send,
+    [a.activate]: nextDue ? w.activateFrom(sepa, formatLongDate(nextDue)) : w.activate(sepa),
+    [a.suspend]: w.suspend(sepa),
+    [a.resume]: w.resume(sepa),
+    [a.terminate]: w.terminate,
+    [a.withdraw]: w.withdraw,
+    [a.cancel]: w.cancel,
+  };
+  const ask = (label: string, danger?: boolean) => ({
+    title: t.contracts.confirm(label, c.number),
+    confirmLabel: label,
+    ...(messages[label] ? { message: messages[label] } : {}),
+    ...(danger ? { danger } : {}),
+  });
   /** A transition that needs nothing but a yes. */
   const confirmed = (label: string, run: () => void, danger?: boolean) => async () => {
     if (await dialogs.confirm(ask(label, danger))) run();
@@ -109,7 +133,7 @@ export function ContractPage() {
           <dt>{t.contracts.tacitRenewal}</dt><dd>{c.tacitRenewal ? t.contracts.yes : t.contracts.no}</dd>
           <dt>{t.contracts.frequency}</dt><dd>{t.products.frequencies[c.billingFrequency]}</dd>
           <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
-          {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ? friendlyIban(c.debtorIban) : '—'}</dd><dt>{t.contracts.sepaScheme}</dt><dd>{t.contracts.sepaSchemes[c.sepaScheme]}</dd></>)}
+          {c.paymentMethod === 'sepa_debit' && (<><dt>{t.contracts.debtorName}</dt><dd>{c.debtorName ?? '—'}</dd><dt>{t.contracts.iban}</dt><dd>{c.debtorIban ? <MaskedIban iban={c.debtorIban} canReveal={canWrite} /> : '—'}</dd><dt>{t.contracts.sepaScheme}</dt><dd>{t.contracts.sepaSchemes[c.sepaScheme]}</dd></>)}
           {c.signedAt && (<><dt>{t.contracts.statuses.signed}</dt><dd>{t.contracts.signedOn(formatDateTime(c.signedAt), c.signerName ?? '')}{c.signedPlace ? ` (${c.signedPlace})` : ''}</dd></>)}
           {c.consentText && (<><dt>{t.contracts.consentGiven}</dt><dd data-testid="signature-consent-stored">{c.consentText}</dd></>)}
           {c.withdrawalDeadline && ['signed', 'active', 'suspended'].includes(c.status) && (
@@ -153,24 +177,26 @@ function ContractSchedulePreview({ contract: c }: { contract: ContractData }) {
   const debitDay = c.debitDay ?? organisation.data?.sepaDebitDay ?? null;
   return (
     <Suspense fallback={<p className="muted">{t.app.loading}</p>}>
-      <SchedulePreview draft={{ startDate: c.startDate, durationMonths: c.durationMonths, frequency: c.billingFrequency, debitDay, lines: c.lines }} />
+      <SchedulePreview draft={{ paymentMethod: c.paymentMethod, startDate: c.startDate, durationMonths: c.durationMonths, frequency: c.billingFrequency, debitDay, lines: c.lines }} />
     </Suspense>
   );
 }
 
 function ContractLines({ contract: c }: { contract: ContractData }) {
+  // Every line is billed at the contract's frequency: its price is per contract period.
+  const f = c.billingFrequency;
   return (
-    <table className="table" aria-label={t.contracts.linesTable}>
+    <div className="table-wrap"><table className="table table--stack" aria-label={t.contracts.linesTable}>
       <thead><tr><th>{t.contracts.product}</th><th>{t.contracts.quantity}</th><th>{t.contracts.unitPrice}</th><th>{t.contracts.vat}</th><th>{t.contracts.totalHt}</th></tr></thead>
       <tbody>
         {c.lines.map((line) => (
-          <tr key={line.id}><td>{line.label}</td><td>{line.quantity}</td><td>{formatEur(line.unitPriceCents)}</td><td>{percent(line.vatRateBasisPoints)}</td><td>{formatEur(line.htCents)}</td></tr>
+          <tr key={line.id}><td>{line.label}</td><td data-label={t.contracts.quantity}>{line.quantity}</td><td data-label={t.contracts.unitPrice}>{formatPrice(line.unitPriceCents, f, 'HT')}</td><td data-label={t.contracts.vat}>{percent(line.vatRateBasisPoints)}</td><td data-label={t.contracts.totalHt}>{formatPrice(line.htCents, f, 'HT')}</td></tr>
         ))}
-        <tr><td colSpan={4}>{t.contracts.totalHt} {t.contracts.perPeriod}</td><td>{formatEur(c.totals.htCents)}</td></tr>
-        <tr><td colSpan={4}>{t.contracts.totalVat}</td><td>{formatEur(c.totals.vatCents)}</td></tr>
-        <tr><td colSpan={4}><strong>{t.contracts.totalTtc} {t.contracts.perPeriod}</strong></td><td><strong>{formatEur(c.totals.ttcCents)}</strong></td></tr>
+        <tr className="table__total"><td colSpan={4}>{t.contracts.totalHt}</td><td>{formatPrice(c.totals.htCents, f, 'HT')}</td></tr>
+        <tr className="table__total"><td colSpan={4}>{t.contracts.totalVat}</td><td>{formatPrice(c.totals.vatCents, f, null)}</td></tr>
+        <tr className="table__total"><td colSpan={4}><strong>{t.contracts.totalTtc}</strong></td><td><strong><ContractAmount ttcCents={c.totals.ttcCents} frequency={f} /></strong></td></tr>
       </tbody>
-    </table>
+    </table></div>
   );
 }
 
@@ -214,9 +240,13 @@ export function ContractSignPage() {
               <dt>{t.contracts.startDate}</dt><dd>{formatDate(c.startDate)}</dd>
               <dt>{t.contracts.duration}</dt><dd>{t.contracts.durationValue(c.durationMonths)}{c.tacitRenewal ? ` · ${t.contracts.tacitRenewal}` : ''}</dd>
               <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
+              {c.paymentMethod === 'sepa_debit' && c.debtorIban && (
+                <><dt>{t.contracts.debitedAccount}</dt><dd>{c.debtorName ?? c.client.displayName} · <MaskedIban iban={c.debtorIban} canReveal /></dd></>
+              )}
             </dl>
           </div>
           <ContractLines contract={c} />
+          <ContractSchedulePreview contract={c} />
           <button type="button" className="button button--ghost" onClick={() => void downloadContractFile(c.id, 'pdf')}>{t.contracts.contractPdf}</button>
           <form className="card" onSubmit={submit} noValidate>
             <FormMessage error={Object.keys(errors).length ? null : messageOf(sign.error)} />

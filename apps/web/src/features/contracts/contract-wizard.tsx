@@ -6,10 +6,10 @@ import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
-import { formatEur } from '../../lib/format.ts';
+import { formatPrice, friendlyIban } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
-import { friendlyIban, vatOf } from './contract-common.tsx';
+import { vatOf } from './contract-common.tsx';
 import { SchedulePreview } from './schedule-preview.tsx';
 
 type CreateInput = RouterInputs['contracts']['create'];
@@ -168,6 +168,12 @@ function ContractWizard({ contract, initialClientId }: { contract?: Contract; in
     return { ht: sum.ht + ht, vat: sum.vat + vatOf(ht, line.vatRateBasisPoints) };
   }, { ht: 0, vat: 0 });
   const frequency = form.billingFrequency || (resolved[0]?.frequency ?? null);
+  // A line is billed at the contract's frequency at its product's price, whatever the product's own
+  // period (the server converts nothing): say so when they differ.
+  const otherPeriod = lines.flatMap((line) => {
+    const product = products.data?.find((p) => p.id === line.productId);
+    return product && frequency && product.billingFrequency !== frequency ? [product.name] : [];
+  });
   const debitDay = contract?.debitDay ?? organisation.data?.sepaDebitDay ?? null;
 
   const payload = (): Omit<CreateInput, 'clientId'> => ({
@@ -202,7 +208,7 @@ function ContractWizard({ contract, initialClientId }: { contract?: Contract; in
 
   const productOptions = [
     { value: '', label: t.contracts.chooseProduct },
-    ...(products.data ?? []).map((p) => ({ value: p.id, label: `${p.name} (${p.priceCents === null ? '—' : formatEur(p.priceCents)})` })),
+    ...(products.data ?? []).map((p) => ({ value: p.id, label: `${p.name} (${p.priceCents === null ? '—' : formatPrice(p.priceCents, p.billingFrequency, 'HT')})` })),
     // A saved line whose product was since deactivated still shows what it is.
     ...lines.filter((line) => line.productId && products.data && !products.data.some((p) => p.id === line.productId))
       .map((line) => ({ value: line.productId, label: `${line.label ?? line.productId} (${t.contracts.inactiveProduct})` })),
@@ -267,12 +273,14 @@ function ContractWizard({ contract, initialClientId }: { contract?: Contract; in
       <div className="card">
         <h2>{t.contracts.preview}</h2>
         <dl className="facts">
-          <dt>{t.contracts.totalHt}</dt><dd data-testid="preview-ht">{formatEur(totals.ht)}</dd>
-          <dt>{t.contracts.totalVat}</dt><dd>{formatEur(totals.vat)}</dd>
-          <dt>{t.contracts.totalTtc}</dt><dd data-testid="preview-ttc">{formatEur(totals.ht + totals.vat)}</dd>
+          <dt>{t.contracts.totalHt}</dt><dd data-testid="preview-ht">{formatPrice(totals.ht, frequency, 'HT')}</dd>
+          <dt>{t.contracts.totalVat}</dt><dd>{formatPrice(totals.vat, frequency, null)}</dd>
+          <dt>{t.contracts.totalTtc}</dt><dd data-testid="preview-ttc">{formatPrice(totals.ht + totals.vat, frequency, 'TTC')}</dd>
         </dl>
+        {frequency && otherPeriod.map((name) => <p key={name} className="notice notice--warning">{t.contracts.otherPeriod(name, t.products.frequencies[frequency].toLowerCase())}</p>)}
       </div>
       <SchedulePreview draft={{
+        paymentMethod: form.paymentMethod,
         startDate: form.startDate,
         durationMonths: Number(form.durationMonths),
         frequency,

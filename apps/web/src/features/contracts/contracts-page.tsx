@@ -5,10 +5,10 @@ import { Link, useNavigate } from 'react-router';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { messageOf } from '../../lib/errors.ts';
-import { formatDate, formatEur } from '../../lib/format.ts';
+import { formatDate } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
-import { StatusBadge, type ContractStatus } from './contract-common.tsx';
+import { ContractAmount, StatusBadge, type ContractStatus } from './contract-common.tsx';
 
 type ListInput = RouterInputs['contracts']['list'];
 
@@ -33,21 +33,21 @@ export function ContractsPage() {
           options={[{ value: '', label: t.contracts.allStatuses }, ...Object.entries(t.contracts.statuses).map(([value, label]) => ({ value, label }))]} />
       </div>
       <FormMessage error={list.isError ? messageOf(list.error) : null} />
-      <table className="table table--clickable">
-        <thead><tr><th>{t.contracts.number}</th><th>{t.contracts.client}</th><th>{t.contracts.status}</th><th>{t.contracts.startDate}</th><th>{t.contracts.totalTtc}</th></tr></thead>
+      <div className="table-wrap"><table className="table table--clickable table--stack">
+        <thead><tr><th>{t.contracts.number}</th><th>{t.contracts.client}</th><th>{t.contracts.status}</th><th>{t.contracts.startDate}</th><th>{t.contracts.amount}</th></tr></thead>
         <tbody>
           {list.isSuccess && items.length === 0 && <tr><td colSpan={5} className="muted">{t.contracts.empty}</td></tr>}
           {items.map((c) => (
             <tr key={c.id} onClick={() => void navigate(`/contrats/${c.id}`)}>
               <td><Link to={`/contrats/${c.id}`}>{c.number}</Link></td>
-              <td>{c.client.displayName}</td>
-              <td><StatusBadge status={c.status} /></td>
-              <td>{formatDate(c.startDate)}</td>
-              <td>{formatEur(c.totals.ttcCents)}</td>
+              <td data-label={t.contracts.client}>{c.client.displayName}</td>
+              <td data-label={t.contracts.status}><StatusBadge status={c.status} /></td>
+              <td data-label={t.contracts.startDate}>{formatDate(c.startDate)}</td>
+              <td data-label={t.contracts.amount}><ContractAmount ttcCents={c.totals.ttcCents} frequency={c.billingFrequency} /></td>
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       {list.hasNextPage && <button type="button" className="button button--ghost" onClick={() => void list.fetchNextPage()}>{t.contracts.more}</button>}
     </section>
   );
@@ -67,18 +67,18 @@ export function ClientContracts({ clientId }: { clientId: string }) {
       </div>
       {list.isSuccess && items.length === 0 && <p className="muted">{t.contracts.empty}</p>}
       {items.length > 0 && (
-        <table className="table">
+        <div className="table-wrap"><table className="table">
           <tbody>
             {items.map((c) => (
               <tr key={c.id}>
                 <td><Link to={`/contrats/${c.id}`}>{c.number}</Link></td>
                 <td><StatusBadge status={c.status} /></td>
                 <td>{formatDate(c.startDate)}</td>
-                <td>{formatEur(c.totals.ttcCents)}</td>
+                <td><ContractAmount ttcCents={c.totals.ttcCents} frequency={c.billingFrequency} /></td>
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
     </div>
   );

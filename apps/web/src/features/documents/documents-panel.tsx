@@ -91,7 +91,7 @@ export function DocumentsPanel({ clientId, contractId }: { clientId?: string; co
       <FormMessage error={messageOf(documents.error ?? remove.error) ?? downloadError} />
       {documents.isSuccess && rows.length === 0 && <p className="muted">{t.documents.empty}</p>}
       {rows.length > 0 && (
-        <table className="table">
+        <div className="table-wrap"><table className="table">
           <thead>
             <tr>
               <th>{t.documents.kind}</th>
@@ -142,7 +142,7 @@ export function DocumentsPanel({ clientId, contractId }: { clientId?: string; co
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
       {canWrite && (
         <div className="documents-upload">

@@ -20,7 +20,7 @@ export function EventsPage() {
     <section className="stack">
       <FormMessage error={messageOf(replay.error)} />
       <h2>{t.events.consumers}</h2>
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead><tr><th>{t.events.consumer}</th><th>{t.events.pending}</th><th>{t.events.oldest}</th><th>{t.events.deadLetters}</th></tr></thead>
         <tbody>
           {consumers.data?.map((c) => (
@@ -32,9 +32,9 @@ export function EventsPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       <h2>{t.events.deadLetters}</h2>
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead><tr><th>{t.events.consumer}</th><th>{t.events.type}</th><th>{t.events.error}</th><th>{t.events.attempts}</th><th>{t.events.occurredAt}</th><th /></tr></thead>
         <tbody>
           {deadLetters.data?.length === 0 && <tr><td colSpan={6} className="muted">{t.events.none}</td></tr>}
@@ -54,9 +54,9 @@ export function EventsPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       <h2>{t.events.recent}</h2>
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead><tr><th>{t.events.type}</th><th>{t.events.occurredAt}</th><th>{t.events.publishedAt}</th><th>{t.events.handledBy}</th></tr></thead>
         <tbody>
           {recent.data?.map((e) => (
@@ -70,7 +70,7 @@ export function EventsPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
     </section>
   );
 }

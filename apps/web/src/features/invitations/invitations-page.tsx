@@ -63,7 +63,7 @@ export function InvitationsPage() {
           )}
         </form>
       )}
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead>
           <tr><th>{t.invitations.email}</th><th>{t.invitations.role}</th><th>Statut</th><th>{t.invitations.invitedBy}</th><th>{t.invitations.expiresAt}</th><th /></tr>
         </thead>
@@ -85,7 +85,7 @@ export function InvitationsPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
     </section>
   );
 }

@@ -30,7 +30,7 @@ export function MembersPage() {
   return (
     <section>
       <FormMessage error={error} success={error ? null : notice} />
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead>
           <tr><th>{t.members.name}</th><th>{t.members.email}</th><th>{t.members.role}</th><th>{t.members.joinedAt}</th><th /></tr>
         </thead>
@@ -61,7 +61,7 @@ export function MembersPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
     </section>
   );
 }

@@ -12,7 +12,7 @@ export function NotificationPreferences() {
     }),
   );
   return (
-    <table className="table">
+    <div className="table-wrap"><table className="table">
       <thead><tr><th>{t.notifications.title}</th><th>{t.notifications.preferences}</th></tr></thead>
       <tbody>
         {preferences.data?.map((p) => (
@@ -25,6 +25,6 @@ export function NotificationPreferences() {
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></div>
   );
 }

@@ -47,7 +47,7 @@ export function ReferenceDataPage() {
       </div>
       <div className="card">
         <h2>{r.returnReasons}</h2>
-        <table className="table">
+        <div className="table-wrap"><table className="table">
           <thead><tr><th>{r.code}</th><th>{r.label}</th><th>{r.category}</th><th>{r.canRepresent}</th></tr></thead>
           <tbody>
             {reasons.data?.map((reason) => (
@@ -59,33 +59,33 @@ export function ReferenceDataPage() {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       </div>
       <div className="grid">
         <div className="card">
           <h2>{r.vatRates}</h2>
-          <table className="table">
+          <div className="table-wrap"><table className="table">
             <tbody>{vatRates.data?.map((v) => <tr key={v.code}><td>{v.labelFr}</td><td>{(v.rateBasisPoints / 100).toLocaleString('fr-FR')} %</td></tr>)}</tbody>
-          </table>
+          </table></div>
         </div>
         <div className="card">
           <h2>{r.legalForms}</h2>
-          <table className="table">
+          <div className="table-wrap"><table className="table">
             <tbody>{legalForms.data?.map((f) => <tr key={f.code}><td><code>{f.code}</code></td><td>{f.label}</td></tr>)}</tbody>
-          </table>
+          </table></div>
         </div>
       </div>
       <div className="card">
         <h2>{r.countries} ({countries.data?.length ?? 0})</h2>
         <input type="search" aria-label={r.searchCountry} placeholder={r.searchCountry} value={countrySearch} onChange={(e) => setCountrySearch(e.target.value)} />
-        <table className="table">
+        <div className="table-wrap"><table className="table">
           <thead><tr><th>{r.code}</th><th>{r.label}</th><th>{r.sepa}</th></tr></thead>
           <tbody>
             {shownCountries.slice(0, 50).map((c) => (
               <tr key={c.code}><td><code>{c.code}</code></td><td>{c.nameFr}</td><td>{c.isSepa ? r.yes : ''}</td></tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       </div>
     </section>
   );

@@ -52,7 +52,7 @@ export function BankReturnsPage() {
       <FormMessage error={upload.error ? upload.error.message : null} />
       {upload.data && <ReturnReportCard report={upload.data} />}
       <h2>{t.payments.returns.history}</h2>
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead><tr><th>{t.payments.returns.fileName}</th><th>{t.payments.returns.kind}</th><th>{t.payments.returns.importedAt}</th><th>{t.payments.list.outcome}</th></tr></thead>
         <tbody>
           {rows?.length === 0 && <tr><td colSpan={4} className="muted">{t.payments.returns.empty}</td></tr>}
@@ -65,7 +65,7 @@ export function BankReturnsPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       <LoadMore pages={files} />
     </section>
   );
@@ -81,14 +81,14 @@ export function ReturnReportCard({ report }: { report: ReturnFileReport }) {
       {r.unmatched.length > 0 && (
         <>
           <h3>{t.payments.returns.unmatched} ({r.unmatched.length})</h3>
-          <table className="table">
+          <div className="table-wrap"><table className="table">
             <thead><tr><th>{t.payments.returns.endToEndId}</th><th>{t.payments.status}</th><th>{t.payments.reasonCode}</th><th>{t.payments.returns.why}</th></tr></thead>
             <tbody>
               {r.unmatched.map((line, i) => (
                 <tr key={i}><td><code>{line.endToEndId}</code></td><td>{t.payments.returnStatuses[line.status]}</td><td>{line.reasonCode ?? ''}</td><td>{line.why}</td></tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         </>
       )}
       {r.problems.length > 0 && (

@@ -26,7 +26,7 @@ interface Excluded {
 /** The debits a batch leaves (or left) out, and why: the bank would refuse them. */
 function ExcludedTable({ rows }: { rows: Excluded[] }) {
   return (
-    <table className="table" aria-label={t.payments.batches.excludedTitle}>
+    <div className="table-wrap"><table className="table" aria-label={t.payments.batches.excludedTitle}>
       <thead><tr><th>{t.payments.dueDate}</th><th>{t.payments.client}</th><th>{t.payments.contract}</th><th>{t.payments.amount}</th><th>{t.payments.batches.reasons}</th></tr></thead>
       <tbody>
         {rows.map((row) => (
@@ -39,7 +39,7 @@ function ExcludedTable({ rows }: { rows: Excluded[] }) {
           </tr>
         ))}
       </tbody>
-    </table>
+    </table></div>
   );
 }
 
@@ -117,7 +117,7 @@ export function BatchesPage() {
         </form>
       )}
       <FormMessage error={downloadError ?? messageOf(markSent.error ?? cancel.error)} />
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead>
           <tr>
             <th>{t.payments.batches.number}</th><th>{t.payments.batches.collectionDate}</th><th>{t.payments.batches.messageId}</th><th>{t.payments.batches.items}</th>
@@ -147,7 +147,7 @@ export function BatchesPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       <LoadMore pages={batches} />
     </section>
   );

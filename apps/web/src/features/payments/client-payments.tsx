@@ -24,7 +24,7 @@ export function ClientPayments({ clientId }: { clientId: string }) {
       {payments.isError && <p className="field__error">{messageOf(payments.error)}</p>}
       {rows?.length === 0 && <p className="muted">{p.clientEmpty}</p>}
       {Boolean(rows?.length) && (
-        <table className="table">
+        <div className="table-wrap"><table className="table">
           <thead><tr><th>{p.date}</th><th>{p.contract}</th><th>{p.amount}</th><th>{p.method}</th><th>{p.outcome}</th><th>{p.reasonCode}</th></tr></thead>
           <tbody>
             {rows?.map((payment) => (
@@ -38,7 +38,7 @@ export function ClientPayments({ clientId }: { clientId: string }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </table></div>
       )}
       <LoadMore pages={payments} />
     </div>

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { t } from '../../i18n/fr.ts';
-import { formatDate, formatEur } from '../../lib/format.ts';
+import { formatDate, formatEur, formatPrice } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { ItemStatusBadge, MandateStatusBadge, ReasonBadge } from './payment-badges.tsx';
@@ -23,20 +23,20 @@ export function ContractSchedule({ contractId }: { contractId: string }) {
       {data && data.items.length > 0 && (
         <>
           <p className="muted">{t.payments.schedule.totals(formatEur(data.totals.plannedCents), formatEur(data.totals.paidCents), formatEur(data.totals.rejectedCents))}</p>
-          <table className="table">
+          <div className="table-wrap"><table className="table table--stack">
             <thead><tr><th>{t.payments.period}</th><th>{t.payments.dueDate}</th><th>{t.payments.amount}</th><th>{t.payments.status}</th><th>{t.payments.reasonCode}</th></tr></thead>
             <tbody>
               {data.items.map((item) => (
                 <tr key={item.id}>
-                  <td>{formatDate(item.periodStart)} – {formatDate(item.periodEnd)}</td>
-                  <td>{formatDate(item.dueDate)}</td>
-                  <td>{formatEur(item.amountCents)}</td>
-                  <td><ItemStatusBadge status={item.status} /></td>
-                  <td><ReasonBadge label={item.reasonLabel} category={item.reasonCategory} /></td>
+                  <td data-label={t.payments.period}>{formatDate(item.periodStart)} – {formatDate(item.periodEnd)}</td>
+                  <td data-label={t.payments.dueDate}>{formatDate(item.dueDate)}</td>
+                  <td data-label={t.payments.amount}>{formatPrice(item.amountCents, null, 'TTC')}</td>
+                  <td data-label={t.payments.status}><ItemStatusBadge status={item.status} /></td>
+                  <td data-label={t.payments.reasonCode}><ReasonBadge label={item.reasonLabel} category={item.reasonCategory} /></td>
                 </tr>
               ))}
             </tbody>
-          </table>
+          </table></div>
         </>
       )}
     </section>

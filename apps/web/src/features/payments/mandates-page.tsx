@@ -5,12 +5,13 @@ import { Link } from 'react-router';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
-import { formatDate } from '../../lib/format.ts';
+import { formatDate, friendlyIban } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { LoadMore } from './load-more.tsx';
 import { MandateStatusBadge } from './payment-badges.tsx';
 import { useDialogs } from '../../components/confirm-dialog.tsx';
+import { MaskedIban } from '../../components/masked-iban.tsx';
 
 type Mandate = RouterOutputs['mandates']['list']['items'][number];
 type Status = Mandate['status'];
@@ -36,7 +37,7 @@ export function MandatesPage() {
         <SelectField label={t.payments.status} name="status" value={status} onChange={(e) => setStatus(e.target.value as Status | '')} options={statuses} />
       </div>
       <FormMessage error={messageOf(revoke.error)} />
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead>
           <tr><th>{t.payments.mandates.rum}</th><th>{t.payments.client}</th><th>{t.payments.contract}</th><th>{t.payments.mandates.debtor}</th><th>{t.payments.mandates.iban}</th><th>{t.payments.mandates.scheme}</th><th>{t.payments.mandates.signedOn}</th><th>{t.payments.mandates.lastCollection}</th><th>{t.payments.status}</th><th /></tr>
         </thead>
@@ -47,7 +48,7 @@ export function MandatesPage() {
               onRevoke={() => void confirm({ title: t.payments.mandates.confirmRevoke, confirmLabel: t.payments.mandates.revoke, danger: true }).then((ok) => ok && revoke.mutate({ mandateId: m.id }))} />
           ))}
         </tbody>
-      </table>
+      </table></div>
       <LoadMore pages={mandates} />
     </section>
   );
@@ -61,7 +62,7 @@ function MandateRow({ mandate: m, canWrite, editing, onEdit, onRevoke }: { manda
         <td><Link to={`/clients/${m.clientId}`}>{m.clientName}</Link></td>
         <td>{m.contractId ? <Link to={`/contrats/${m.contractId}`}>{m.contractNumber}</Link> : ''}</td>
         <td>{m.debtorName}</td>
-        <td><code>{m.iban}</code>{m.bic ? <><br /><span className="muted">{m.bic}</span></> : null}</td>
+        <td><MaskedIban iban={m.iban} canReveal={canWrite} />{m.bic ? <><br /><span className="muted">{m.bic}</span></> : null}</td>
         <td>{m.scheme}</td>
         <td>{formatDate(m.signedOn)}</td>
         <td>{m.lastCollectionOn ? formatDate(m.lastCollectionOn) : '—'}</td>
@@ -83,7 +84,7 @@ function MandateRow({ mandate: m, canWrite, editing, onEdit, onRevoke }: { manda
 function AmendForm({ mandate, onDone }: { mandate: Mandate; onDone: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [form, setForm] = useState({ iban: mandate.iban, bic: mandate.bic ?? '', debtorName: mandate.debtorName, rum: mandate.rum });
+  const [form, setForm] = useState({ iban: friendlyIban(mandate.iban), bic: mandate.bic ?? '', debtorName: mandate.debtorName, rum: mandate.rum });
   const amend = useMutation(trpc.mandates.amend.mutationOptions({
     onSuccess: () => { void queryClient.invalidateQueries({ queryKey: trpc.mandates.pathKey() }); onDone(); },
   }));

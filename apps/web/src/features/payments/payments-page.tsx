@@ -45,7 +45,7 @@ export function PaymentsPage() {
         <datalist id="sepa-reasons">{reasons.data?.map((r) => <option key={r.code} value={r.code}>{r.labelFr}</option>)}</datalist>
       </div>
       <h2>{t.payments.list.items}</h2>
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead>
           <tr><th>{t.payments.dueDate}</th><th>{t.payments.client}</th><th>{t.payments.contract}</th><th>{t.payments.period}</th><th>{t.payments.amount}</th><th>{t.payments.status}</th><th>{t.payments.reasonCode}</th><th /></tr>
         </thead>
@@ -53,10 +53,10 @@ export function PaymentsPage() {
           {itemRows?.length === 0 && <tr><td colSpan={8} className="muted">{t.payments.list.empty}</td></tr>}
           {itemRows?.map((item) => <ItemRow key={item.id} item={item} canWrite={canWrite} />)}
         </tbody>
-      </table>
+      </table></div>
       <LoadMore pages={items} />
       <h2>{t.payments.list.history}</h2>
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead><tr><th>{t.payments.list.valueDate}</th><th>{t.payments.client}</th><th>{t.payments.contract}</th><th>{t.payments.list.method}</th><th>{t.payments.amount}</th><th>{t.payments.list.outcome}</th><th>{t.payments.reasonCode}</th></tr></thead>
         <tbody>
           {paymentRows?.length === 0 && <tr><td colSpan={7} className="muted">{t.payments.list.noPayments}</td></tr>}
@@ -72,7 +72,7 @@ export function PaymentsPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       <LoadMore pages={payments} />
     </section>
   );

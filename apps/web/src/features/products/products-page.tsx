@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { FormMessage, SelectField, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
-import { formatDate, formatEur } from '../../lib/format.ts';
+import { formatDate, formatPrice } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 
@@ -53,7 +53,7 @@ export function ProductsPage() {
           <div className="actions"><button className="button button--primary" type="submit" disabled={create.isPending}>{t.products.create}</button></div>
         </form>
       )}
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead><tr><th>{t.products.code}</th><th>{t.products.name}</th><th>{t.products.category}</th><th>{t.products.price}</th><th>{t.products.vat}</th><th>{t.products.frequency}</th><th /></tr></thead>
         <tbody>
           {products.data?.length === 0 && <tr><td colSpan={7} className="muted">{t.products.empty}</td></tr>}
@@ -62,8 +62,8 @@ export function ProductsPage() {
               <td><code>{p.code}</code></td>
               <td>{p.name} {!p.active && <span className="badge">{t.products.inactive}</span>}</td>
               <td>{p.category ?? ''}</td>
-              <td>{p.priceCents === null ? '—' : formatEur(p.priceCents)}{p.priceHistory.length > 1 && <PriceHistory product={p} />}</td>
-              <td>{p.vatRateCode}</td>
+              <td>{p.priceCents === null ? '—' : formatPrice(p.priceCents, p.billingFrequency, 'HT')}{p.priceHistory.length > 1 && <PriceHistory product={p} />}</td>
+              <td>{vatRates.data?.find((r) => r.code === p.vatRateCode)?.labelFr ?? p.vatRateCode}</td>
               <td>{t.products.frequencies[p.billingFrequency]}</td>
               <td className="table__actions">
                 {canWrite && <PriceChange product={p} onDone={refresh} />}
@@ -76,7 +76,7 @@ export function ProductsPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
     </section>
   );
 }
@@ -85,7 +85,7 @@ function PriceHistory({ product }: { product: Product }) {
   return (
     <details>
       <summary className="muted">{t.products.history}</summary>
-      <ul>{product.priceHistory.map((h) => <li key={h.effectiveFrom}>{formatDate(h.effectiveFrom)} : {formatEur(h.priceCents)}</li>)}</ul>
+      <ul>{product.priceHistory.map((h) => <li key={h.effectiveFrom}>{formatDate(h.effectiveFrom)} : {formatPrice(h.priceCents, product.billingFrequency, 'HT')}</li>)}</ul>
     </details>
   );
 }

@@ -113,7 +113,7 @@ export function SalesRepsPage() {
           <div className="actions"><button className="button button--primary" type="submit" disabled={create.isPending}>{t.salesReps.create}</button></div>
         </form>
       )}
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead>
           <tr><th>{t.salesReps.code}</th><th>{t.salesReps.lastName}</th><th>{t.salesReps.team}</th><th>{t.salesReps.clients}</th><th>{t.salesReps.target}</th><th /></tr>
         </thead>
@@ -136,7 +136,7 @@ export function SalesRepsPage() {
             </tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       {selected && <SalesRepPanel key={selected} salesRepId={selected} reps={reps.data ?? []} canWrite={canWrite} onChange={refresh} onClose={() => setSelected(null)} />}
     </section>
   );
@@ -196,7 +196,7 @@ function SalesRepEditor({ rep, reps, canWrite, onChange, onClose }: {
         </form>
       )}
       <h3>{t.salesReps.targets}</h3>
-      <table className="table">
+      <div className="table-wrap"><table className="table">
         <thead><tr><th>{t.salesReps.month}</th><th>{t.salesReps.revenue}</th><th>{t.salesReps.contracts}</th></tr></thead>
         <tbody>
           {rep.targets.length === 0 && <tr><td colSpan={3} className="muted">—</td></tr>}
@@ -204,7 +204,7 @@ function SalesRepEditor({ rep, reps, canWrite, onChange, onClose }: {
             <tr key={row.month}><td>{row.month}</td><td>{formatEur(row.revenueCents)}</td><td>{row.contractsCount}</td></tr>
           ))}
         </tbody>
-      </table>
+      </table></div>
       {canWrite && (
         <form className="inline-form" noValidate
           onSubmit={(e) => { e.preventDefault(); setTargetMutation.mutate({ salesRepId: rep.id, month: target.month, revenueCents: toCents(target.revenue), contractsCount: Number(target.contracts) }); }}>
