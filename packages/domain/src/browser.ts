@@ -4,6 +4,7 @@ export { contractEndDate, planSchedule, type PlannedPeriod, type ScheduleLine } 
 export { ibanFeedback, type IbanFeedback } from './sepa/iban-feedback.ts';
 export { displayPhone, nationalPhone } from './shared/french-numbering.ts';
 export { previewImportRow } from './client-imports/company-rows.ts';
+export { priceForPeriod } from './products/price-per-period.ts';
 export { parisDay } from './shared/paris-day.ts';
 // Types only (erased from the bundle): the permission names, so that a typo in the web app fails to compile.
 export type { Permission } from './access/permissions.ts';

@@ -94,6 +94,7 @@ export { renderICalendar, escapeIcsText, foldIcsLine, type IcsEvent } from './ap
 export { getMyCalendarFeed, rotateMyCalendarFeed, readCalendarFeed, calendarFeedPath } from './appointments/calendar-feed.ts';
 export * from './products/products.schema.ts';
 export { createProduct, updateProduct, changeProductPrice, getProduct, listProducts } from './products/products.ts';
+export { priceForPeriod, type BillingFrequency } from './products/price-per-period.ts';
 export * from './lists/tenant-lists.ts';
 export * from './activities/activities.schema.ts';
 export { type ActivityView, type TaskBucket } from './activities/activity-view.ts';

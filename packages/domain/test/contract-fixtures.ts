@@ -29,8 +29,13 @@ export async function contractTenant(storage: DocumentStorage, name?: string) {
     (await run((deps) => createClient(deps, { kind: 'person', firstName, lastName, ignoreDuplicates: true } as never))).client!;
   const company = async (companyName = 'Boulangerie Martin') =>
     (await run((deps) => createClient(deps, { kind: 'company', companyName, ignoreDuplicates: true } as never))).client!;
-  const product = (code: string, priceCents: number, vatRateCode = 'NORMAL', effectiveFrom = '2026-01-01') =>
-    run((deps) => createProduct(deps, { code, name: `Produit ${code}`, description: '', priceCents, vatRateCode, billingFrequency: 'monthly', effectiveFrom }));
+  const product = (
+    code: string,
+    priceCents: number,
+    vatRateCode = 'NORMAL',
+    effectiveFrom = '2026-01-01',
+    billingFrequency: 'one_off' | 'monthly' | 'quarterly' | 'half_yearly' | 'yearly' = 'monthly',
+  ) => run((deps) => createProduct(deps, { code, name: `Produit ${code}`, description: '', priceCents, vatRateCode, billingFrequency, effectiveFrom }));
   const create = (input: Record<string, unknown>, now?: Date) => run((deps) => createContract(deps, ZCreateContractInput.parse(input)), now);
   /** A SEPA contract for Jean Dupont, sent for signature. */
   const sentContract = async (now?: Date) => {

@@ -18,6 +18,7 @@ import {
   suspendContract,
   terminateContract,
   updateContract,
+  priceForPeriod,
   verifySignedContract,
   withdrawContract,
   ZCreateContractInput,
@@ -70,6 +71,42 @@ describe('contracts', () => {
       throw new Error('rolled back');
     }, now));
     expect((await t.create(input, now)).number).toBe('ABO-2026-000006');
+  });
+
+  it("converts a catalogue price to the contract's period, and the lines when only the period changes", async () => {
+    expect([priceForPeriod(4_990, 'monthly', 'quarterly'), priceForPeriod(120_000, 'yearly', 'monthly'), priceForPeriod(10_000, 'yearly', 'monthly')]).toEqual([14_970, 10_000, 833]);
+    // Half up on the cent: 6 cents a year is 0.5 a month, 1 cent; 5 cents a year 0.42, 0 cents.
+    expect([priceForPeriod(6, 'yearly', 'monthly'), priceForPeriod(5, 'yearly', 'monthly'), priceForPeriod(30_000, 'quarterly', 'half_yearly')]).toEqual([1, 0, 60_000]);
+    expect([priceForPeriod(5_000, 'one_off', 'monthly'), priceForPeriod(5_000, 'monthly', 'one_off'), priceForPeriod(5_000, 'one_off', 'one_off')]).toEqual([null, null, 5_000]);
+
+    const t = await tenant();
+    const client = await t.company();
+    const monthly = await t.product('BOX', 4_990);
+    const yearly = await t.product('PRIME', 120_000, 'NORMAL', '2026-01-01', 'yearly');
+    const once = await t.product('FRAIS', 5_000, 'NORMAL', '2026-01-01', 'one_off');
+    const base = { clientId: client.id, startDate: '2026-06-01', durationMonths: 12, paymentMethod: 'cheque' };
+    const quarterly = await t.create({ ...base, billingFrequency: 'quarterly', lines: [{ productId: monthly.id, quantity: 1 }, { productId: yearly.id, quantity: 1 }] });
+    expect(quarterly.lines.map((l) => l.unitPriceCents)).toEqual([14_970, 30_000]);
+    // Without a frequency the first product's is the contract's, and the others follow it.
+    const fromFirst = await t.create({ ...base, lines: [{ productId: yearly.id, quantity: 1 }, { productId: monthly.id, quantity: 2 }] });
+    expect(fromFirst).toMatchObject({ billingFrequency: 'yearly', lines: [{ unitPriceCents: 120_000 }, { unitPriceCents: 59_880 }] });
+    // A price given on the line is the contract's, per its period: never converted.
+    const given = await t.create({ ...base, billingFrequency: 'quarterly', lines: [{ productId: monthly.id, quantity: 1, unitPriceCents: 12_000 }] });
+    expect(given.lines[0]!.unitPriceCents).toBe(12_000);
+    // A one-off product has no period to convert.
+    expect(await failure(t.create({ ...base, billingFrequency: 'monthly', lines: [{ productId: monthly.id, quantity: 1 }, { productId: once.id, quantity: 1 }] }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      fieldErrors: { 'lines.1.productId': [expect.stringContaining('facturé une fois')] },
+    });
+    // Only the period changes: the lines' prices follow it; back again, they are what they were.
+    const monthlyAgain = await t.run((deps) => updateContract(deps, ZUpdateContractInput.parse({ contractId: quarterly.id, billingFrequency: 'monthly' })));
+    expect(monthlyAgain).toMatchObject({ billingFrequency: 'monthly', lines: [{ unitPriceCents: 4_990 }, { unitPriceCents: 10_000 }] });
+    const back = await t.run((deps) => updateContract(deps, ZUpdateContractInput.parse({ contractId: quarterly.id, billingFrequency: 'quarterly' })));
+    expect(back.lines.map((l) => l.unitPriceCents)).toEqual([14_970, 30_000]);
+    expect(await failure(t.run((deps) => updateContract(deps, ZUpdateContractInput.parse({ contractId: quarterly.id, billingFrequency: 'one_off' }))))).toMatchObject({
+      code: 'BAD_REQUEST',
+      fieldErrors: { billingFrequency: [expect.any(String)] },
+    });
   });
 
   it('defaults from the products (price at the start date, VAT code, frequency) and the client (rep, consumer)', async () => {

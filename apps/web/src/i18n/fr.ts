@@ -560,7 +560,7 @@ export const fr = {
     clientSearch: 'Rechercher un client',
     preview: 'Montants du contrat',
     otherPeriod: (product: string, frequency: string) =>
-      `Le prix de « ${product} » est prévu pour une autre périodicité : le contrat étant à facturation ${frequency}, ce prix sera facturé tel quel à chaque période. Choisissez la même fréquence que le produit ou vérifiez le montant.`,
+      `Le prix de « ${product} » est prévu pour une autre périodicité : il est ramené à la périodicité du contrat (${frequency}), au prorata des mois, arrondi au centime.`,
     create: 'Créer le contrat',
     edit: 'Modifier',
     editTitle: (number: string) => `Modifier le contrat ${number}`,

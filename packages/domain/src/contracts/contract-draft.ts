@@ -3,7 +3,7 @@ import { reserveCounter } from '../shared/counters.ts';
 import { isValidNormalizedSepaIban, isValidSepaBic, normalizeSepaBic, normalizeSepaIban } from '../sepa/sepa-identifiers.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, DomainError } from '../shared/errors.ts';
-import type { BILLING_FREQUENCIES } from '../products/products.schema.ts';
+import { priceForPeriod, type BillingFrequency } from '../products/price-per-period.ts';
 import type { TContractLineInput } from './contracts.schema.ts';
 import { isoDay } from './contract-view.ts';
 
@@ -43,10 +43,14 @@ export async function resolveLines(
   { tx, actor }: TenantDeps,
   lines: readonly TContractLineInput[],
   startDate: string,
-): Promise<{ lines: ResolvedLine[]; firstFrequency: (typeof BILLING_FREQUENCIES)[number] | null }> {
+  /** The contract's frequency; absent on a new contract that takes its first product's. */
+  contractFrequency?: BillingFrequency | null,
+): Promise<{ lines: ResolvedLine[]; firstFrequency: BillingFrequency | null }> {
   const ids = [...new Set(lines.map((line) => line.productId))];
   const products = await tx.product.findMany({ where: { tenantId: actor.tenantId, id: { in: ids } }, include: { prices: true } });
   const vatRates = await vatRatesOf(tx, products.map((p) => p.vatRateCode));
+  const first = products.find((p) => p.id === lines[0]?.productId);
+  const frequency = contractFrequency ?? first?.billingFrequency ?? null;
   const resolved = lines.map((line, index) => {
     const product = products.find((p) => p.id === line.productId);
     if (!product) throw new DomainError('NOT_FOUND', 'Produit introuvable', { fieldErrors: { [`lines.${index}.productId`]: ['Produit introuvable'] } });
@@ -60,13 +64,20 @@ export async function resolveLines(
         const message = `Aucun prix de « ${product.name} » en vigueur au ${startDate}`;
         throw badRequest(message, { [`lines.${index}.unitPriceCents`]: [message] });
       }
-      unitPriceCents = inEffect.priceCents;
+      // The catalogue's price is for the product's period; the line's, for the contract's.
+      const converted = frequency ? priceForPeriod(inEffect.priceCents, product.billingFrequency, frequency) : inEffect.priceCents;
+      if (converted === null) {
+        const message = product.billingFrequency === 'one_off'
+          ? `« ${product.name} » est facturé une fois : il ne peut pas être une ligne d'un contrat périodique`
+          : `« ${product.name} » est facturé par période : il ne peut pas être une ligne d'un contrat ponctuel`;
+        throw badRequest(message, { [`lines.${index}.productId`]: [message] });
+      }
+      unitPriceCents = converted;
     }
     const vatRateBasisPoints = vatRates.get(product.vatRateCode);
     if (vatRateBasisPoints === undefined) throw badRequest('Taux de TVA inconnu', { [`lines.${index}.productId`]: ['Taux de TVA du produit inconnu'] });
     return { productId: product.id, label: line.label ?? product.name, quantity: line.quantity, unitPriceCents, vatRateBasisPoints, position: index };
   });
-  const first = products.find((p) => p.id === lines[0]?.productId);
   return { lines: resolved, firstFrequency: first?.billingFrequency ?? null };
 }
 

@@ -20,7 +20,7 @@ export async function createContract(deps: TenantDeps, input: TCreateContractInp
   if (client.status === 'archived') throw conflict('Client archivé : restaurez-le pour lui faire un contrat');
   const salesRepId = input.salesRepId === undefined ? client.salesRepId : input.salesRepId;
   if (salesRepId && salesRepId !== client.salesRepId) await assertAssignableSalesRep(tx, actor.tenantId, salesRepId);
-  const { lines, firstFrequency } = await resolveLines(deps, input.lines, input.startDate);
+  const { lines, firstFrequency } = await resolveLines(deps, input.lines, input.startDate, input.billingFrequency);
   const billingFrequency = input.billingFrequency ?? firstFrequency;
   if (!billingFrequency) throw badRequest('Fréquence requise', { billingFrequency: ['Fréquence requise'] });
   const consumer = input.consumer ?? client.kind === 'person';

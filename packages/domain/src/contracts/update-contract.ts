@@ -3,7 +3,8 @@ import { auditAs } from '../audit/record-audit.ts';
 import { assertSchemeAllowed } from '../sepa/sepa-schemes.ts';
 import { assertAssignableSalesRep } from '../sales-reps/sales-rep-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
-import { conflict } from '../shared/errors.ts';
+import { badRequest, conflict } from '../shared/errors.ts';
+import { priceForPeriod } from '../products/price-per-period.ts';
 import type { TUpdateContractInput } from './contracts.schema.ts';
 import { normaliseDebtorBic, normaliseDebtorIban, resolveLines } from './contract-draft.ts';
 import { CONTRACT_STATUS_LABELS, isoDay, loadContract, toContractView } from './contract-view.ts';
@@ -35,10 +36,22 @@ export async function updateContract(deps: TenantDeps, input: TUpdateContractInp
   if (fields.sepaScheme !== undefined) data.sepaScheme = fields.sepaScheme;
   if (fields.notes !== undefined) data.notes = fields.notes;
 
+  const frequency = fields.billingFrequency ?? current.billingFrequency;
   if (lineInput) {
-    const { lines } = await resolveLines(deps, lineInput, fields.startDate ?? isoDay(current.startDate));
+    const { lines } = await resolveLines(deps, lineInput, fields.startDate ?? isoDay(current.startDate), frequency);
     await tx.contractLine.deleteMany({ where: { tenantId: actor.tenantId, contractId } });
     await tx.contractLine.createMany({ data: lines.map((line) => ({ ...line, tenantId: actor.tenantId, contractId })) });
+  } else if (frequency !== current.billingFrequency) {
+    // The lines' prices are per period of the contract: a new period converts them (a quarterly
+    // 150.00 becomes 50.00 a month), as the catalogue's prices are converted for a new line.
+    for (const line of current.lines) {
+      const unitPriceCents = priceForPeriod(line.unitPriceCents, current.billingFrequency, frequency);
+      if (unitPriceCents === null) {
+        const message = 'Un contrat ponctuel ne devient pas périodique (ni l’inverse) sans changer ses lignes';
+        throw badRequest(message, { billingFrequency: [message] });
+      }
+      await tx.contractLine.updateMany({ where: { id: line.id, tenantId: actor.tenantId, contractId }, data: { unitPriceCents } });
+    }
   }
   // Only while still a draft: a concurrent `send` wins and this update is refused.
   const updated = await tx.contract.updateMany({ where: { id: contractId, tenantId: actor.tenantId, status: 'draft' }, data });

@@ -1,4 +1,4 @@
-import { ibanFeedback, parisDay } from '@crm/domain/browser';
+import { ibanFeedback, parisDay, priceForPeriod } from '@crm/domain/browser';
 import type { RouterInputs, RouterOutputs } from '@crm/trpc';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
@@ -106,13 +106,13 @@ function initialLines(contract: Contract | undefined): LineState[] {
   );
 }
 
-const linesInput = (lines: LineState[]) =>
+const linesInput = (lines: LineState[], price: (line: LineState) => number | undefined) =>
   lines
     .filter((line) => line.productId)
     .map((line) => ({
       productId: line.productId,
       quantity: Number(line.quantity),
-      ...(line.unitPriceCents !== undefined ? { unitPriceCents: line.unitPriceCents } : {}),
+      ...(price(line) !== undefined ? { unitPriceCents: price(line) } : {}),
       ...(line.label !== undefined ? { label: line.label } : {}),
     }));
 
@@ -154,22 +154,31 @@ function ContractWizard({ contract, initialClientId }: { contract?: Contract; in
   if (!errors.debtorIban && (iban.status === 'invalid' || (iban.status === 'incomplete' && ibanLeft))) errors.debtorIban = [iban.message];
   const ibanHint = iban.status === 'valid' ? t.contracts.ibanValid : iban.status === 'incomplete' ? iban.message : t.contracts.ibanOptional;
 
+  // The contract's period: the one chosen, else its first product's (as the server decides).
+  const firstProduct = products.data?.find((p) => p.id === lines[0]?.productId);
+  const frequency = form.billingFrequency || (firstProduct?.billingFrequency ?? null);
+  // A saved line's price is per period of the saved contract (the wizard has no price field):
+  // a new period converts it, as the server converts the lines when only the period changes.
+  const savedPrice = (line: LineState): number | undefined => {
+    if (line.unitPriceCents === undefined || !contract || !frequency || frequency === contract.billingFrequency) return line.unitPriceCents;
+    return priceForPeriod(line.unitPriceCents, contract.billingFrequency, frequency) ?? line.unitPriceCents;
+  };
   const resolved = lines.map((line) => {
     const product = products.data?.find((p) => p.id === line.productId);
     const rate = vatRates.data?.find((r) => r.code === product?.vatRateCode)?.rateBasisPoints;
-    const unitPriceCents = line.unitPriceCents ?? (product ? priceOn(product, form.startDate) : null);
+    // A catalogue price is for its product's period; the line's, for the contract's (the server's rule).
+    const catalogue = product ? priceOn(product, form.startDate) : null;
+    const unitPriceCents = savedPrice(line) ?? (product && catalogue !== null && frequency ? priceForPeriod(catalogue, product.billingFrequency, frequency) : catalogue);
     const quantity = Number(line.quantity);
     if (!product || unitPriceCents === null || rate === undefined || !Number.isInteger(quantity) || quantity < 1) return null;
-    return { quantity, unitPriceCents, vatRateBasisPoints: rate, frequency: product.billingFrequency };
+    return { quantity, unitPriceCents, vatRateBasisPoints: rate, frequency: frequency ?? product.billingFrequency };
   });
   const complete = resolved.filter((line) => line !== null);
   const totals = complete.reduce((sum, line) => {
     const ht = line.quantity * line.unitPriceCents;
     return { ht: sum.ht + ht, vat: sum.vat + vatOf(ht, line.vatRateBasisPoints) };
   }, { ht: 0, vat: 0 });
-  const frequency = form.billingFrequency || (resolved[0]?.frequency ?? null);
-  // A line is billed at the contract's frequency at its product's price, whatever the product's own
-  // period (the server converts nothing): say so when they differ.
+  // A product of another period has its price converted to the contract's: say so.
   const otherPeriod = lines.flatMap((line) => {
     const product = products.data?.find((p) => p.id === line.productId);
     return product && frequency && product.billingFrequency !== frequency ? [product.name] : [];
@@ -177,7 +186,7 @@ function ContractWizard({ contract, initialClientId }: { contract?: Contract; in
   const debitDay = contract?.debitDay ?? organisation.data?.sepaDebitDay ?? null;
 
   const payload = (): Omit<CreateInput, 'clientId'> => ({
-    lines: linesInput(lines),
+    lines: linesInput(lines, savedPrice),
     startDate: form.startDate,
     durationMonths: Number(form.durationMonths),
     tacitRenewal: form.tacitRenewal,
