@@ -1,4 +1,4 @@
-import { newId, withSystem, withTenant, type Client, type ClientContact, type Db, type Tx } from '@crm/db';
+import { activeTraceParent, newId, withSystem, withTenant, type Client, type ClientContact, type Db, type Tx } from '@crm/db';
 import { recordAudit } from '../audit/record-audit.ts';
 import { clientColumns, missingName } from '../clients/client-fields.ts';
 import { derivedColumns, fold, type ContactSearchTerms } from '../clients/client-view.ts';
@@ -73,14 +73,16 @@ const value = (column: string) => (column === 'tags' ? `COALESCE(u.tags::text[],
 // the chunk's rows are never materialised. A data-modifying WITH always runs to completion.
 // The last parameter is the rep every new client goes to (the scoped importer's own, else none).
 const SALES_REP = `$${COLUMNS.length + 4}::uuid`;
+// After it, the import's trace (the worker's span, emit-event.ts), null when tracing is off.
+const TRACE_PARENT = `$${COLUMNS.length + 5}::text`;
 const INSERT_SQL = `
   WITH inserted AS (
     INSERT INTO clients (tenant_id, ${RECORD}, sales_rep_id, created_at, updated_at)
     SELECT $1::uuid, ${COLUMNS.map(([, column]) => value(column)).join(', ')}, ${SALES_REP}, $2::timestamptz, $2::timestamptz
     FROM unnest(${ARRAYS}) AS u(${RECORD}))
-  INSERT INTO outbox_events (id, tenant_id, client_id, type, payload, occurred_at)
+  INSERT INTO outbox_events (id, tenant_id, client_id, type, payload, occurred_at, trace_parent)
   SELECT e.event_id, $1::uuid, e.id, 'client.created',
-         jsonb_build_object('clientId', e.id, 'kind', e.kind, 'displayName', e.display_name, 'salesRepId', ${SALES_REP}), $2::timestamptz
+         jsonb_build_object('clientId', e.id, 'kind', e.kind, 'displayName', e.display_name, 'salesRepId', ${SALES_REP}), $2::timestamptz, ${TRACE_PARENT}
   FROM unnest(${param('id')}::uuid[], ${param('kind')}::client_kind[], ${param('displayName')}::text[], $${COLUMNS.length + 3}::uuid[]) AS e(id, kind, display_name, event_id)`;
 
 const UPDATE_SQL = `
@@ -344,7 +346,7 @@ export async function runClientImport(
           existingContacts: { clientId: string; contact: TContactFields }[];
         }) => {
           if (chunk.inserts) {
-            await timed(tx.$executeRawUnsafe(INSERT_SQL, ref.tenantId, now.toISOString(), ...chunk.inserts, salesRepId));
+            await timed(tx.$executeRawUnsafe(INSERT_SQL, ref.tenantId, now.toISOString(), ...chunk.inserts, salesRepId, activeTraceParent()));
             insertedRows += chunk.insertCount;
           }
           const contacts = chunk.contacts;
