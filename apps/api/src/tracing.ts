@@ -13,8 +13,12 @@ import { loggedUrl } from './log-url.ts';
  * path as the request log writes it (log-url.ts: no query string, secrets redacted), the status,
  * the procedure's path and the caller's tenant id; never an input, a header or an error message.
  */
+/** Probes and scrapes, every few seconds from the orchestrator and Prometheus: no trace of their own. */
+const UNTRACED = new Set(['/health', '/ready', '/metrics']);
+
 export function httpSpans(tracer: Tracer): RequestHandler {
   return (req, res, next) => {
+    if (UNTRACED.has(req.path)) return next();
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
     const span = tracer.startSpan(req.method, {
       kind: SpanKind.SERVER,
