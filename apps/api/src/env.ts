@@ -45,8 +45,8 @@ const ZEnv = z.object({
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-api')),
   OTEL_TRACES_EXPORTER: unsetIfEmpty(z.enum(['otlp', 'none'], 'must be otlp or none').optional()),
-  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(z.url('must be the collector URL, e.g. http://127.0.0.1:4318').optional()),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unsetIfEmpty(z.url('must be the traces URL, e.g. http://127.0.0.1:4318/v1/traces').optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the collector URL, e.g. http://127.0.0.1:4318' }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the traces URL, e.g. http://127.0.0.1:4318/v1/traces' }).optional()),
   OTEL_EXPORTER_OTLP_HEADERS: unsetIfEmpty(z.string().optional()),
   OTEL_SDK_DISABLED: unsetIfEmpty(z.enum(['true', 'false'], 'must be true or false').optional()),
 }).superRefine((env, ctx) => {
