@@ -6,6 +6,7 @@ import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import type { Tracer } from '@opentelemetry/api';
 import { calendarFeedRoute } from './calendar-feed.ts';
 import { contractPdfRoute } from './contract-pdfs.ts';
 import { documentDownload, documentUpload } from './documents.ts';
@@ -15,6 +16,7 @@ import { bankReturnsUpload, batchFileRoute } from './payments-files.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type MetricsOptions } from './metrics.ts';
 import { requestLog } from './request-log.ts';
+import { httpSpans, procedureSpans } from './tracing.ts';
 import type { TrustProxy } from './trust-proxy.ts';
 import { serveWebApp } from './web-app.ts';
 
@@ -37,6 +39,8 @@ export interface AppOptions {
   maxBodyBytes?: number;
   /** `GET /metrics` (metrics.ts): its bearer token, and whether it is open without one; absent: a 404. */
   metrics?: Pick<MetricsOptions, 'token' | 'openWithoutToken'>;
+  /** With tracing on (main.ts, OTEL_*): a span per request and per procedure call (tracing.ts); absent, none. */
+  tracer?: Tracer | undefined;
 }
 
 export const REFRESH_COOKIE = 'crm_refresh';
@@ -46,10 +50,12 @@ export function createApp(options: AppOptions): express.Express {
   // Whatever logger it is given, errors reach its lines without their messages or data (@crm/db log-safety.ts).
   const log = safeLogger(options.log);
   const metrics = createMetrics({ db: options.services.db, log, ...(options.metrics ?? { openWithoutToken: false }) });
-  const services = { ...options.services, observeProcedure: metrics.observeProcedure };
+  const services = { ...options.services, observeProcedure: metrics.observeProcedure, ...(options.tracer ? { traceProcedure: procedureSpans(options.tracer) } : {}) };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? false);
+
+  if (options.tracer) app.use(httpSpans(options.tracer));
 
   app.use((req, res, next) => {
     const incoming = req.header('x-request-id');

@@ -2,6 +2,9 @@ import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-u
 import { z } from 'zod';
 import { ZTrustProxy } from './trust-proxy.ts';
 
+/** OTEL_* set to an empty string (a compose file's `${VAR:-}`) count as unset. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 /**
  * The API's configuration, read and validated once at start. This is the only file that reads
  * process.env; a missing or malformed variable stops the start with one line per problem.
@@ -39,6 +42,13 @@ const ZEnv = z.object({
   DOCUMENTS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   DOCUMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   DOCUMENTS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
+  OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-api')),
+  OTEL_TRACES_EXPORTER: unsetIfEmpty(z.enum(['otlp', 'none'], 'must be otlp or none').optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the collector URL, e.g. http://127.0.0.1:4318' }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the traces URL, e.g. http://127.0.0.1:4318/v1/traces' }).optional()),
+  OTEL_EXPORTER_OTLP_HEADERS: unsetIfEmpty(z.string().optional()),
+  OTEL_SDK_DISABLED: unsetIfEmpty(z.enum(['true', 'false'], 'must be true or false').optional()),
 }).superRefine((env, ctx) => {
   if (env.DOCUMENTS_STORAGE === 's3' && !env.DOCUMENTS_S3_BUCKET) {
     ctx.addIssue({ code: 'custom', path: ['DOCUMENTS_S3_BUCKET'], message: 'required when DOCUMENTS_STORAGE=s3' });

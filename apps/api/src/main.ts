@@ -1,4 +1,5 @@
 import { checkAppRole, createDb, listen } from '@crm/db';
+import { startTracing, tracingConfig } from '@crm/db/tracing';
 import { connect } from '@nats-io/transport-node';
 import { createApp, type ReadinessCheck } from './app.ts';
 import { documentServicesFromEnv } from './document-storage.ts';
@@ -10,6 +11,8 @@ import { buildServices, notificationSignalFrom } from './services.ts';
 // The API as its own process, on a real PostgreSQL (and NATS when NATS_URL is set).
 const env = readEnv();
 const log = createLogger(env.LOG_LEVEL);
+// Traces by OTLP when OTEL_* asks for them; otherwise nothing is set up and every span is a no-op.
+const tracing = startTracing(tracingConfig(env), (message) => log.warn(message));
 const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
 await checkAppRole(db);
 const nats = env.NATS_URL ? await connect({ servers: env.NATS_URL, name: 'crm-api', maxReconnectAttempts: -1, waitOnFirstConnect: true }) : null;
@@ -37,6 +40,7 @@ const app = createApp({
   webDist: env.WEB_DIST,
   trustProxy: env.TRUST_PROXY,
   metrics: { token: env.METRICS_TOKEN, openWithoutToken: env.NODE_ENV !== 'production' },
+  tracer: tracing?.tracer,
 });
 if (env.MAIL_CAPTURE) {
   log.warn('MAIL_CAPTURE is on: account mail (with sign-in links) is not sent but readable by anyone in the web app; set MAIL_CAPTURE=false or NODE_ENV=production on a shared server');
@@ -45,5 +49,6 @@ await serveUntilSignal(() => app.listen(env.PORT, env.HOST), log, async () => {
   await notifications.close();
   await nats?.drain();
   await db.$disconnect();
+  await tracing?.shutdown().catch(() => undefined); // the spans of the last requests
 });
 log.info({ port: env.PORT }, 'api listening');

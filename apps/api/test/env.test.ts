@@ -1,4 +1,6 @@
+import { tracingConfig } from '@crm/db/tracing';
 import { describe, expect, it } from 'vitest';
+import { parseWorkerEnv } from '../../worker/src/env.ts';
 import { parseEnv } from '../src/env.ts';
 
 describe('the API environment', () => {
@@ -43,5 +45,17 @@ describe('the API environment', () => {
     expect(parseEnv({ ...base, NODE_ENV: 'production', MAIL_CAPTURE: 'true' }).MAIL_CAPTURE).toBe(true);
     expect(parseEnv({ ...base, MAIL_CAPTURE: 'false' }).MAIL_CAPTURE).toBe(false);
     expect(() => parseEnv({ ...base, MAIL_CAPTURE: 'yes' })).toThrow(/MAIL_CAPTURE: must be true or false/);
+  });
+
+  it('reads the OTEL_* variables: off when unset or empty, a bad endpoint named, service names per process', () => {
+    const base = { DATABASE_URL: 'postgresql://x@h/d', JWT_SECRET: 'x'.repeat(32) };
+    expect(tracingConfig(parseEnv(base))).toBeNull();
+    expect(tracingConfig(parseEnv({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: '', OTEL_SERVICE_NAME: '' }))).toBeNull();
+    expect(() => parseEnv({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT: must be the collector URL/);
+    expect(() => parseEnv({ ...base, OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow(/OTEL_TRACES_EXPORTER: must be otlp or none/);
+    expect(tracingConfig(parseEnv({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }))).toEqual({ serviceName: 'crm-api', url: 'http://collector:4318/v1/traces', headers: {} });
+    const worker = parseWorkerEnv({ DATABASE_URL: 'postgresql://x@h/d', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otlp.example.test/v1/traces', OTEL_SERVICE_NAME: 'crm-worker-eu' });
+    expect(tracingConfig(worker)).toEqual({ serviceName: 'crm-worker-eu', url: 'https://otlp.example.test/v1/traces', headers: {} });
+    expect(tracingConfig(parseWorkerEnv({ DATABASE_URL: 'postgresql://x@h/d', OTEL_TRACES_EXPORTER: 'otlp' }))?.serviceName).toBe('crm-worker');
   });
 });

@@ -1,5 +1,6 @@
-import type { Db } from '@crm/db';
+import { recordSpanError, type Db } from '@crm/db';
 import { runNextClientImport, systemClock } from '@crm/domain';
+import { context, trace, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 
 /**
@@ -14,7 +15,7 @@ export class ClientImportRunner {
   private wake: (() => void) | null = null;
   lastError: string | null = null;
 
-  constructor(private readonly options: { db: Db; log: Logger; pollMs?: number | undefined }) {}
+  constructor(private readonly options: { db: Db; log: Logger; pollMs?: number | undefined; tracer?: Tracer | undefined }) {}
 
   start(): void {
     this.running = true;
@@ -28,12 +29,32 @@ export class ClientImportRunner {
     await this.loop;
   }
 
+  /**
+   * With tracing on, an import's run is the root span of its own trace (its client.created
+   * events carry it through the outbox). A poll that found nothing leaves its span unended,
+   * so it is never exported: no trace every half second.
+   */
+  private async traced<T>(work: () => Promise<T | null>): Promise<T | null> {
+    const { tracer } = this.options;
+    if (!tracer) return work();
+    const span = tracer.startSpan('client import', { root: true });
+    try {
+      const ran = await context.with(trace.setSpan(context.active(), span), work);
+      if (ran) span.end();
+      return ran;
+    } catch (error) {
+      recordSpanError(span, error);
+      span.end();
+      throw error;
+    }
+  }
+
   private async run(): Promise<void> {
     const { db, log, pollMs = 500 } = this.options;
     let failures = 0;
     while (this.running) {
       try {
-        const ran = await runNextClientImport({ db, clock: systemClock });
+        const ran = await this.traced(() => runNextClientImport({ db, clock: systemClock }));
         failures = 0;
         this.lastError = null;
         if (ran) {

@@ -1,6 +1,9 @@
 import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
 import { z } from 'zod';
 
+/** OTEL_* set to an empty string (a compose file's `${VAR:-}`) count as unset. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema);
+
 /** The worker's configuration, validated once at start; the only file that reads process.env. */
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -21,6 +24,13 @@ const ZEnv = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
+  OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-worker')),
+  OTEL_TRACES_EXPORTER: unsetIfEmpty(z.enum(['otlp', 'none'], 'must be otlp or none').optional()),
+  OTEL_EXPORTER_OTLP_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the collector URL, e.g. http://127.0.0.1:4318' }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the traces URL, e.g. http://127.0.0.1:4318/v1/traces' }).optional()),
+  OTEL_EXPORTER_OTLP_HEADERS: unsetIfEmpty(z.string().optional()),
+  OTEL_SDK_DISABLED: unsetIfEmpty(z.enum(['true', 'false'], 'must be true or false').optional()),
 });
 export type WorkerEnv = z.infer<typeof ZEnv>;
 

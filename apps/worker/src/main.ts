@@ -1,4 +1,5 @@
 import { checkAppRole, createDb, listen, safeLogger } from '@crm/db';
+import { startTracing, tracingConfig } from '@crm/db/tracing';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { readWorkerEnv } from './env.ts';
@@ -7,6 +8,8 @@ import { serveHealth, startWorker } from './worker.ts';
 const env = readWorkerEnv();
 // Errors are logged without their messages or data (@crm/db log-safety.ts).
 const log = safeLogger(pino({ name: 'worker', level: env.LOG_LEVEL }));
+// Traces by OTLP when OTEL_* asks for them; otherwise nothing is set up and every span is a no-op.
+const tracing = startTracing(tracingConfig(env), (message) => log.warn(message));
 
 const db = createDb({ url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE });
 await checkAppRole(db);
@@ -20,6 +23,7 @@ const worker = await startWorker({
   policy: { maxAttempts: env.EVENT_MAX_ATTEMPTS, retryBaseMs: env.EVENT_RETRY_BASE_MS },
   outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
   jetstream: { stream: env.EVENTS_STREAM, subjectPrefix: env.EVENTS_SUBJECT_PREFIX },
+  tracer: tracing?.tracer,
 });
 const health = await serveHealth(worker, env.HOST, env.WORKER_HEALTH_PORT, { token: env.METRICS_TOKEN, openWithoutToken: env.NODE_ENV !== 'production' });
 log.info({ port: env.WORKER_HEALTH_PORT }, 'worker health endpoint listening');
@@ -31,6 +35,7 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'shutting down');
   const force = setTimeout(() => process.exit(1), 10_000).unref();
   await worker.stop();
+  await tracing?.shutdown().catch(() => undefined); // the spans of the last events
   health.close();
   await nats?.drain().catch(() => undefined);
   await db.$disconnect();

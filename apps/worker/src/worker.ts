@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { safeLogger, type Db } from '@crm/db';
 import { EVENT_HANDLERS, pruneOutbox, runPaymentsHousekeeping, type EventHandler } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { ClientImportRunner } from './client-import-runner.ts';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './event-bus/deliver.ts';
@@ -9,6 +10,7 @@ import { InProcessBus } from './event-bus/in-process.ts';
 import { DEFAULT_JETSTREAM_NAMES, ensureJetStream, jetStreamSink, JetStreamConsumer, type JetStreamNames } from './event-bus/jetstream.ts';
 import { OutboxRelay, type Waker } from './event-bus/relay.ts';
 import { workerMetrics, type WorkerMetricsOptions } from './metrics.ts';
+import { rootSpan, tracedHandler, tracedSink } from './tracing.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -27,6 +29,8 @@ export interface WorkerOptions {
   importPollMs?: number;
   /** How often unanswered debits are settled and dormant mandates expired (0: never). */
   paymentsPassMs?: number;
+  /** Spans for the relay, the handlers and the background jobs (tracing.ts), when tracing is on; none without. */
+  tracer?: Tracer | undefined;
 }
 
 export interface HealthReport {
@@ -58,10 +62,10 @@ export interface Worker {
  * durable consumer's messages, and processed-event records keep effects single.
  */
 export async function startWorker(options: WorkerOptions): Promise<Worker> {
-  const { db, nats } = options;
+  const { db, nats, tracer } = options;
   // Whatever logger it is given, errors reach its lines without their messages or data (log-safety.ts).
   const log = safeLogger(options.log);
-  const handlers = options.handlers ?? EVENT_HANDLERS;
+  const handlers = (options.handlers ?? EVENT_HANDLERS).map((handler) => (tracer ? tracedHandler(handler, tracer) : handler));
   const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   let stopping = false;
 
@@ -80,22 +84,23 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     bus = new InProcessBus(db, handlers, policy, log);
     await bus.recover(db);
   }
-  const relay = new OutboxRelay({ db, sink: bus ?? jetStreamSink(nats!, names), log: log.child({ component: 'relay' }), waker: options.waker, pollMs: options.relayPollMs });
+  const sink = bus ?? jetStreamSink(nats!, names);
+  const relay = new OutboxRelay({ db, sink: tracer ? tracedSink(sink, tracer) : sink, log: log.child({ component: 'relay' }), waker: options.waker, pollMs: options.relayPollMs });
   relay.start();
-  const imports = new ClientImportRunner({ db, log: log.child({ component: 'client-imports' }), pollMs: options.importPollMs });
+  const imports = new ClientImportRunner({ db, log: log.child({ component: 'client-imports' }), pollMs: options.importPollMs, tracer });
   imports.start();
 
   const retentionDays = options.outboxRetentionDays ?? 7;
   const retention =
     retentionDays > 0
       ? setInterval(() => {
-          void pruneOutbox(db, retentionDays).catch((error: unknown) => log.warn({ err: error }, 'outbox retention failed'));
+          void rootSpan(tracer, 'outbox retention', () => pruneOutbox(db, retentionDays)).catch((error: unknown) => log.warn({ err: error }, 'outbox retention failed'));
         }, 3_600_000).unref()
       : undefined;
 
   // Unanswered SEPA debits become paid after their waiting period; unused mandates expire.
   const paymentsPass = () =>
-    runPaymentsHousekeeping(db, new Date()).then(
+    rootSpan(tracer, 'payments housekeeping', () => runPaymentsHousekeeping(db, new Date())).then(
       (result) => (result.settled + result.expired > 0 ? log.info(result, 'payments housekeeping') : undefined),
       (error: unknown) => log.warn({ err: error }, 'payments housekeeping failed'),
     );

@@ -16,6 +16,23 @@ export interface CrmServices {
   importMaxBytes?: number | undefined;
   /** Told of every procedure call once it is answered (apps/api metrics): its path, type, outcome code, duration. */
   observeProcedure?: ((call: ProcedureObservation) => void) | undefined;
+  /** Runs every procedure call inside `run`, told its outcome (apps/api tracing: one span per call); absent, no spans. */
+  traceProcedure?: (<T>(call: ProcedureTraceCall, run: (outcome: (answer: ProcedureOutcome) => void) => Promise<T>) => Promise<T>) | undefined;
+}
+
+/** A procedure call as a trace sees it: the declared path and the caller's tenant, never its input. */
+export interface ProcedureTraceCall {
+  path: string;
+  type: 'query' | 'mutation' | 'subscription';
+  /** The verified token's active organisation, if any. */
+  tenantId: string | undefined;
+}
+
+/** How a call was answered: `OK` or the tRPC error code, its HTTP status, the error (not for display: its message may hold data). */
+export interface ProcedureOutcome {
+  code: string;
+  httpStatus: number;
+  error?: unknown;
 }
 
 /** One answered procedure call, as metrics see it: never its input, ids or the caller. */

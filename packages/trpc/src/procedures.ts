@@ -3,7 +3,7 @@ import { consumeStreamTicket, type AccessGrant, type AuthDeps, type IssuedSessio
 import { actorFrom, resolveActorOnce } from './actor.ts';
 import { TRPCError } from '@trpc/server';
 import { getHTTPStatusCodeFromError } from '@trpc/server/http';
-import type { CrmContext } from './context.ts';
+import type { CrmContext, ProcedureOutcome } from './context.ts';
 import { toTRPCError } from './errors.ts';
 import { t } from './init.ts';
 
@@ -12,19 +12,27 @@ export const router = t.router;
 // Every procedure passes through here: domain and database errors become API errors. A
 // subscription refused before it streams (no or a spent ticket, not a member, bad input) has its
 // status recorded: tRPC would answer 200 with an error event, the HTTP adapter answers this one.
-// Each call is timed for metrics (`observeProcedure`; a subscription until it starts streaming).
-const base = t.procedure.use(async ({ ctx, type, path, next }) => {
-  const started = performance.now();
-  const observe = (code: string) => ctx.services.observeProcedure?.({ path, type, code, seconds: (performance.now() - started) / 1000 });
-  const result = await next();
-  if (result.ok) {
-    observe('OK');
-    return result;
-  }
-  const error = toTRPCError(result.error);
-  observe(error.code);
-  if (type === 'subscription') ctx.request.streamRefusal = { httpStatus: getHTTPStatusCodeFromError(error) };
-  throw error;
+// Each call is timed for metrics (`observeProcedure`; a subscription until it starts streaming)
+// and, with tracing on, runs inside its span (`traceProcedure`).
+const base = t.procedure.use(({ ctx, type, path, next }) => {
+  const call = async (outcome?: (answer: ProcedureOutcome) => void) => {
+    const started = performance.now();
+    const observe = (code: string) => ctx.services.observeProcedure?.({ path, type, code, seconds: (performance.now() - started) / 1000 });
+    const result = await next();
+    if (result.ok) {
+      observe('OK');
+      outcome?.({ code: 'OK', httpStatus: 200 });
+      return result;
+    }
+    const error = toTRPCError(result.error);
+    observe(error.code);
+    const httpStatus = getHTTPStatusCodeFromError(error);
+    outcome?.({ code: error.code, httpStatus, error: error.cause ?? error });
+    if (type === 'subscription') ctx.request.streamRefusal = { httpStatus };
+    throw error;
+  };
+  const traced = ctx.services.traceProcedure;
+  return traced ? traced({ path, type, tenantId: ctx.claims?.tenantId ?? undefined }, call) : call();
 });
 
 function requireClaims(ctx: CrmContext) {

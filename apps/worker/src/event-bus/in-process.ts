@@ -83,8 +83,8 @@ class Queue {
 
   async pendingFromOutbox(db: Db): Promise<EventEnvelope[]> {
     const rows = await withSystem(db, (tx) =>
-      tx.$queryRaw<{ id: string; tenant_id: string; type: string; payload: unknown; occurred_at: Date }[]>`
-        SELECT o.id, o.tenant_id, o.type, o.payload, o.occurred_at FROM outbox_events o
+      tx.$queryRaw<{ id: string; tenant_id: string; type: string; payload: unknown; occurred_at: Date; trace_parent: string | null }[]>`
+        SELECT o.id, o.tenant_id, o.type, o.payload, o.occurred_at, o.trace_parent FROM outbox_events o
         WHERE o.published_at IS NOT NULL AND o.type = ANY(${[...this.handler.types]}::text[])
           AND NOT EXISTS (SELECT 1 FROM processed_events p WHERE p.tenant_id = o.tenant_id AND p.consumer = ${this.handler.consumer} AND p.event_id = o.id)
           AND NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.tenant_id = o.tenant_id AND d.consumer = ${this.handler.consumer} AND d.event_id = o.id)
@@ -96,6 +96,7 @@ class Queue {
       tenantId: r.tenant_id,
       occurredAt: r.occurred_at.toISOString(),
       payload: r.payload as EventEnvelope['payload'],
+      ...(r.trace_parent ? { traceParent: r.trace_parent } : {}),
     }));
   }
 

@@ -29,6 +29,7 @@ interface OutboxRow {
   type: string;
   payload: unknown;
   occurred_at: Date;
+  trace_parent: string | null;
 }
 
 /**
@@ -69,7 +70,7 @@ export class OutboxRelay {
     const { db, sink, batchSize = 500 } = this.options;
     return withSystem(db, async (tx) => {
       const rows = await tx.$queryRaw<OutboxRow[]>`
-        SELECT id, tenant_id, type, payload, occurred_at FROM outbox_events
+        SELECT id, tenant_id, type, payload, occurred_at, trace_parent FROM outbox_events
         WHERE published_at IS NULL
         ORDER BY occurred_at, id
         LIMIT ${batchSize}
@@ -82,6 +83,7 @@ export class OutboxRelay {
           tenantId: row.tenant_id,
           occurredAt: row.occurred_at.toISOString(),
           payload: row.payload as EventEnvelope['payload'],
+          ...(row.trace_parent ? { traceParent: row.trace_parent } : {}),
         })),
       );
       await tx.$executeRaw`UPDATE outbox_events SET published_at = now() WHERE id = ANY(${rows.map((r) => r.id)}::uuid[])`;

@@ -1,4 +1,4 @@
-import type { ClientContact, Tx } from '@crm/db';
+import { activeTraceParent, type ClientContact, type Tx } from '@crm/db';
 import type { TContactFields } from '../clients/clients.schema.ts';
 import { nextTurn, YIELD_EVERY, type ErrorCollector, type ImportDecisions, type Timed, type ValidatedChunk } from './plan-client-import.ts';
 import { contactRow, contactTerms, newClientRow, sameContact, updatedClientRow } from './import-rows.ts';
@@ -85,7 +85,7 @@ export class ImportChunkWriter {
     const { tx, context } = this;
     const { tenantId, now, timed } = context;
     if (chunk.inserts) {
-      await timed(tx.$executeRawUnsafe(INSERT_SQL, tenantId, now.toISOString(), ...chunk.inserts, context.salesRepId));
+      await timed(tx.$executeRawUnsafe(INSERT_SQL, tenantId, now.toISOString(), ...chunk.inserts, context.salesRepId, activeTraceParent()));
       this.insertedRows += chunk.insertCount;
     }
     const contacts = chunk.contacts;

@@ -58,14 +58,16 @@ const value = (column: string) => (column === 'tags' ? `COALESCE(u.tags::text[],
 // the chunk's rows are never materialised. A data-modifying WITH always runs to completion.
 // The last parameter is the rep every new client goes to (the scoped importer's own, else none).
 const SALES_REP = `$${COLUMNS.length + 4}::uuid`;
+// After it, the import's trace (the worker's span, emit-event.ts), null when tracing is off.
+const TRACE_PARENT = `$${COLUMNS.length + 5}::text`;
 export const INSERT_SQL = `
   WITH inserted AS (
     INSERT INTO clients (tenant_id, ${RECORD}, sales_rep_id, created_at, updated_at)
     SELECT $1::uuid, ${COLUMNS.map(([, column]) => value(column)).join(', ')}, ${SALES_REP}, $2::timestamptz, $2::timestamptz
     FROM unnest(${ARRAYS}) AS u(${RECORD}))
-  INSERT INTO outbox_events (id, tenant_id, client_id, type, payload, occurred_at)
+  INSERT INTO outbox_events (id, tenant_id, client_id, type, payload, occurred_at, trace_parent)
   SELECT e.event_id, $1::uuid, e.id, 'client.created',
-         jsonb_build_object('clientId', e.id, 'kind', e.kind, 'displayName', e.display_name, 'salesRepId', ${SALES_REP}), $2::timestamptz
+         jsonb_build_object('clientId', e.id, 'kind', e.kind, 'displayName', e.display_name, 'salesRepId', ${SALES_REP}), $2::timestamptz, ${TRACE_PARENT}
   FROM unnest(${param('id')}::uuid[], ${param('kind')}::client_kind[], ${param('displayName')}::text[], $${COLUMNS.length + 3}::uuid[]) AS e(id, kind, display_name, event_id)`;
 
 export const UPDATE_SQL = `

@@ -95,7 +95,12 @@ export interface EventEnvelope<T extends EventType = EventType> {
   tenantId: string;
   occurredAt: string;
   payload: EventPayload<T>;
+  /** The W3C traceparent of the span that published it (the relay's, child of the writer's), when tracing is on. */
+  traceParent?: string | undefined;
 }
+
+/** `version-traceid-parentid-flags`, lower-case hex (W3C Trace Context). */
+const TRACE_PARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** Validates an envelope read back from the outbox or the wire. */
 export const ZEventEnvelope = z
@@ -105,6 +110,7 @@ export const ZEventEnvelope = z
     tenantId: z.uuid(),
     occurredAt: z.iso.datetime({ offset: true }),
     payload: z.unknown(),
+    traceParent: z.string().regex(TRACE_PARENT).optional(),
   })
   .superRefine((envelope, ctx) => {
     const result = EVENT_CATALOGUE[envelope.type].safeParse(envelope.payload);

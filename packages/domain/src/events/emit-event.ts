@@ -1,4 +1,4 @@
-import { newId, type Tx } from '@crm/db';
+import { activeTraceParent, newId, type Tx } from '@crm/db';
 import { EVENT_CATALOGUE, type EventEnvelope, type EventPayload, type EventType } from './catalogue.ts';
 
 export interface NewEvent<T extends EventType> {
@@ -12,7 +12,8 @@ export interface NewEvent<T extends EventType> {
  * Writes an event to the outbox inside the caller's transaction, so the event exists if and
  * only if the change it announces was committed. Row-level security refuses a tenantId other
  * than the transaction's own. `client_id` copies the payload's `clientId` (the client's
- * timeline and GDPR export read it).
+ * timeline and GDPR export read it). `trace_parent` keeps the active span's W3C traceparent
+ * (tracing on only), so the relay and the consumers continue the writer's trace.
  */
 export async function emitEvent<T extends EventType>(tx: Tx, event: NewEvent<T>): Promise<EventEnvelope<T>> {
   const payload = EVENT_CATALOGUE[event.type].parse(event.payload) as EventPayload<T>;
@@ -20,6 +21,7 @@ export async function emitEvent<T extends EventType>(tx: Tx, event: NewEvent<T>)
   const id = newId(occurredAt.getTime());
   // Events about a client name it at the top of their payload; the column indexes it.
   const clientId = (payload as { clientId?: unknown }).clientId;
+  const traceParent = activeTraceParent();
   await tx.outboxEvent.create({
     data: {
       id,
@@ -28,7 +30,8 @@ export async function emitEvent<T extends EventType>(tx: Tx, event: NewEvent<T>)
       type: event.type,
       payload,
       occurredAt,
+      traceParent,
     },
   });
-  return { id, type: event.type, tenantId: event.tenantId, occurredAt: occurredAt.toISOString(), payload };
+  return { id, type: event.type, tenantId: event.tenantId, occurredAt: occurredAt.toISOString(), payload, ...(traceParent ? { traceParent } : {}) };
 }
