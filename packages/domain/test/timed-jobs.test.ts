@@ -221,6 +221,26 @@ describe('running due jobs', () => {
     expect(await runsOf(t.auth.db, t.owner.tenantId)).toEqual([expect.objectContaining({ _count: 1 })]);
   });
 
+  it('a job failing among its tenant’s others: the group rolls back, the others run alone once each, the failure is recorded', async () => {
+    const t = await ownerTenant();
+    const kind = auditingKind((deps) => {
+      if (deps.job.key === 'bad') throw new Error('bad job');
+    });
+    const clock = new Date('2030-02-15T10:00:00Z');
+    await t.run(async ({ tx }) => {
+      for (const key of ['a', 'b', 'bad', 'c', 'd']) await scheduleJob(tx, { kind: kind.kind, key, runAt: clock });
+    });
+    const results = await runDueJobsOnce(runner(separatePool(), [kind], () => clock, { jobsPerTransaction: 10 }));
+    expect(results.map((r) => r.outcome).sort()).toEqual(['failed', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    const runs = await runsOf(t.auth.db, t.owner.tenantId);
+    expect(runs).toHaveLength(4);
+    expect(runs.every((r) => r._count === 1)).toBe(true);
+    const jobs = await jobsOf(t.auth.db, t.owner.tenantId, kind.kind);
+    expect(jobs.map((j) => [j.key, j.state, j.lastOutcome])).toEqual([
+      ['a', 'done', 'succeeded'], ['b', 'done', 'succeeded'], ['bad', 'scheduled', 'failed'], ['c', 'done', 'succeeded'], ['d', 'done', 'succeeded'],
+    ]);
+  });
+
   it('gives a one-off up after its attempts, and sends a recurring job that keeps failing to its next occurrence', async () => {
     const t = await ownerTenant();
     const kind = auditingKind(() => {

@@ -1,4 +1,4 @@
-import { errorSummary, withSystem, withTenant, type Db, type Tx } from '@crm/db';
+import { errorSummary, isDatabaseUnavailable, withSystem, withTenant, type Db, type Tx } from '@crm/db';
 import { jobDeps } from './job-deps.ts';
 import type { JobKinds } from './job-kind.ts';
 import { nextRun } from './recurrence.ts';
@@ -33,7 +33,7 @@ export interface RunJobsOptions {
   leaseMs?: number;
   /** Jobs taken per claim. */
   batchSize?: number;
-  /** A tenant's claimed jobs run in transactions of at most this many (each in its savepoint). */
+  /** A tenant's claimed jobs run in transactions of at most this many (one failing: each alone). */
   jobsPerTransaction?: number;
   /** Transactions run at once. */
   concurrency?: number;
@@ -88,23 +88,33 @@ export async function claimDueJobsAcrossTenants(options: RunJobsOptions): Promis
     .sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
 }
 
-/** Re-reads the job under a row lock: still ours (claim not expired and taken, not re-scheduled)? */
-async function holdClaim(tx: Tx, job: ClaimedJob, workerId: string): Promise<boolean> {
-  const rows = await tx.$queryRaw<{ id: string }[]>`
-    SELECT id FROM timed_jobs
-    WHERE id = ${job.id}::uuid AND locked_by = ${workerId} AND state = 'scheduled' AND attempts = ${job.attempts}
+/**
+ * Locks the group's rows and keeps those still ours: claim not expired and taken by another
+ * worker (which counts a new attempt), nor withdrawn by a re-scheduling. While the lock is held
+ * no other worker can claim them (SKIP LOCKED), whatever the lease says.
+ */
+async function holdClaims(tx: Tx, jobs: ClaimedJob[], workerId: string): Promise<Set<string>> {
+  const rows = await tx.$queryRaw<{ id: string; attempts: number }[]>`
+    SELECT id, attempts FROM timed_jobs
+    WHERE id = ANY(${jobs.map((j) => j.id)}::uuid[]) AND locked_by = ${workerId} AND state = 'scheduled'
+    ORDER BY id
     FOR UPDATE`;
-  return rows.length === 1;
+  const attempts = new Map(rows.map((r) => [r.id, r.attempts]));
+  return new Set(jobs.filter((j) => attempts.get(j.id) === j.attempts).map((j) => j.id));
 }
 
-async function complete(tx: Tx, job: ClaimedJob, now: Date): Promise<void> {
-  const next = job.recurrence ? nextRun(job.recurrence, now) : null;
+/** Marks jobs succeeded, in one statement: a one-off is done, a recurring job moves to its next run. */
+async function completeAll(tx: Tx, jobs: ClaimedJob[], now: Date): Promise<void> {
+  if (jobs.length === 0) return;
+  const next = jobs.map((j) => (j.recurrence ? nextRun(j.recurrence, now) : null));
   await tx.$executeRaw`
-    UPDATE timed_jobs SET
-      state = ${next ? 'scheduled' : 'done'}, run_at = ${next ?? job.runAt},
-      attempts = ${next ? 0 : job.attempts}, last_outcome = 'succeeded', last_error = NULL,
+    UPDATE timed_jobs j SET
+      state = u.state, run_at = u.run_at, attempts = u.attempts, last_outcome = 'succeeded', last_error = NULL,
       last_run_at = ${now}, locked_by = NULL, locked_until = NULL, updated_at = ${now}
-    WHERE id = ${job.id}::uuid`;
+    FROM unnest(${jobs.map((j) => j.id)}::uuid[], ${next.map((n) => (n ? 'scheduled' : 'done'))}::text[],
+                ${jobs.map((j, i) => next[i] ?? j.runAt)}::timestamptz[], ${jobs.map((j, i) => (next[i] ? 0 : j.attempts))}::int[])
+      AS u(id, state, run_at, attempts)
+    WHERE j.id = u.id`;
 }
 
 function errorText(error: unknown): string {
@@ -125,52 +135,50 @@ async function recordFailure(tx: Tx, job: ClaimedJob, now: Date, error: string):
   return retryAt;
 }
 
-/**
- * Runs one job inside the tenant's open transaction: claim re-checked under a row lock, the
- * handler in a savepoint, then the completion, all in `tx`. The row lock is taken before the
- * savepoint, so rolling back a failed handler keeps it (and the failure is recorded in `tx`).
- */
-async function runInTransaction(tx: Tx, job: ClaimedJob, options: RunJobsOptions): Promise<JobResult> {
-  const base = { id: job.id, kind: job.kind, tenantId: job.tenantId };
-  if (!(await holdClaim(tx, job, options.workerId))) return { ...base, outcome: 'lost' };
-  const now = options.now();
+async function runHandler(tx: Tx, job: ClaimedJob, options: RunJobsOptions, now: Date): Promise<unknown> {
   const kind = options.kinds.find((k) => k.kind === job.kind);
-  await tx.$executeRawUnsafe('SAVEPOINT timed_job');
-  try {
-    if (!kind) throw new Error(`unknown job kind: ${job.kind}`);
-    const payload = kind.payload.parse(job.payload);
-    const value = await kind.run(jobDeps(tx, job.tenantId, now, { id: job.id, kind: job.kind, key: job.key, attempt: job.attempts, runAt: job.runAt }), payload);
-    await tx.$executeRawUnsafe('RELEASE SAVEPOINT timed_job');
-    await complete(tx, job, now);
-    return { ...base, outcome: 'succeeded', value };
-  } catch (error) {
-    await tx.$executeRawUnsafe('ROLLBACK TO SAVEPOINT timed_job');
-    const message = errorText(error);
-    return { ...base, outcome: 'failed', error: message, retryAt: await recordFailure(tx, job, now, message) };
-  }
+  if (!kind) throw new Error(`unknown job kind: ${job.kind}`);
+  const payload = kind.payload.parse(job.payload);
+  return kind.run(jobDeps(tx, job.tenantId, now, { id: job.id, kind: job.kind, key: job.key, attempt: job.attempts, runAt: job.runAt }), payload);
 }
 
-/** One tenant transaction for a group of that tenant's jobs; if the transaction itself fails, each job alone. */
+/**
+ * A group of one tenant's jobs in one transaction: their rows locked, every handler, then their
+ * completion, so each job's work and its completion commit together (exactly once). Should any
+ * handler fail, the whole transaction rolls back (no work of the group is kept) and each job
+ * runs again alone in its own transaction; a lone job that fails has the failure recorded in a
+ * fresh transaction, its work rolled back.
+ */
 async function runGroup(jobs: ClaimedJob[], options: RunJobsOptions): Promise<JobResult[]> {
   const tenantId = jobs[0]!.tenantId;
+  const lost = (job: ClaimedJob): JobResult => ({ id: job.id, kind: job.kind, tenantId, outcome: 'lost' });
   try {
     return await withTenant(options.db, tenantId, async (tx) => {
+      const held = await holdClaims(tx, jobs, options.workerId);
+      const now = options.now();
       const results: JobResult[] = [];
-      for (const job of jobs) results.push(await runInTransaction(tx, job, options));
+      const done: ClaimedJob[] = [];
+      for (const job of jobs) {
+        if (!held.has(job.id)) {
+          results.push(lost(job));
+          continue;
+        }
+        results.push({ id: job.id, kind: job.kind, tenantId, outcome: 'succeeded', value: await runHandler(tx, job, options, now) });
+        done.push(job);
+      }
+      await completeAll(tx, done, now);
       return results;
     }, { timeoutMs: 60_000 });
-  } catch (groupError) {
+  } catch (error) {
     if (jobs.length > 1) {
       const results: JobResult[] = [];
       for (const job of jobs) results.push(...(await runGroup([job], options)));
       return results;
     }
-    // The lone job's transaction failed as a whole (timeout, a broken connection, the commit):
-    // record it in a fresh one, if the claim is still ours.
     const job = jobs[0]!;
-    const message = `${errorText(groupError)} [${errorSummary(groupError)}]`;
+    const message = isDatabaseUnavailable(error) ? `${errorText(error)} [${errorSummary(error)}]` : errorText(error);
     const result = await withTenant(options.db, tenantId, async (tx): Promise<JobResult> => {
-      if (!(await holdClaim(tx, job, options.workerId))) return { id: job.id, kind: job.kind, tenantId, outcome: 'lost' };
+      if ((await holdClaims(tx, [job], options.workerId)).size === 0) return lost(job);
       const retryAt = await recordFailure(tx, job, options.now(), message);
       return { id: job.id, kind: job.kind, tenantId, outcome: 'failed', error: message, retryAt };
     });
