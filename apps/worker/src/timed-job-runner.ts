@@ -16,6 +16,7 @@ export interface TimedJobRunnerOptions {
   leaseMs?: number | undefined;
   batchSize?: number | undefined;
   concurrency?: number | undefined;
+  jobsPerTransaction?: number | undefined;
 }
 
 /**
@@ -58,6 +59,7 @@ export class TimedJobRunner {
       leaseMs: this.options.leaseMs,
       batchSize: this.options.batchSize,
       concurrency: this.options.concurrency,
+      jobsPerTransaction: this.options.jobsPerTransaction,
     };
     let failures = 0;
     let recurringAt = 0;

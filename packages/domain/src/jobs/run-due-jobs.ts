@@ -64,7 +64,7 @@ interface ClaimRow {
  * claim expired says so in its last error.
  */
 export async function claimDueJobsAcrossTenants(options: RunJobsOptions): Promise<ClaimedJob[]> {
-  const { db, kinds, workerId, leaseMs = 60_000, batchSize = 200 } = options;
+  const { db, kinds, workerId, leaseMs = 120_000, batchSize = 400 } = options;
   const now = options.now();
   const leaseUntil = new Date(now.getTime() + leaseMs);
   const rows = await withSystem(db, (tx) =>
@@ -188,7 +188,7 @@ async function runGroup(jobs: ClaimedJob[], options: RunJobsOptions): Promise<Jo
 
 /** Runs claimed jobs: grouped by tenant, `jobsPerTransaction` per transaction, `concurrency` transactions at once. */
 export async function runClaimedJobs(claimed: ClaimedJob[], options: RunJobsOptions): Promise<JobResult[]> {
-  const { jobsPerTransaction = 50, concurrency = 4 } = options;
+  const { jobsPerTransaction = 100, concurrency = 4 } = options;
   const byTenant = new Map<string, ClaimedJob[]>();
   for (const job of claimed) byTenant.set(job.tenantId, [...(byTenant.get(job.tenantId) ?? []), job]);
   const groups: ClaimedJob[][] = [];
