@@ -48,7 +48,7 @@ export class TimedJobRunner {
   }
 
   private async run(): Promise<void> {
-    const { db, log, pollMs = 1_000, recurringEveryMs = 600_000 } = this.options;
+    const { db, log, pollMs = 1_000, recurringEveryMs = 60_000 } = this.options;
     const now = this.options.now ?? (() => new Date());
     const kinds = this.options.kinds ?? JOB_KINDS;
     const runOptions: RunJobsOptions = {
