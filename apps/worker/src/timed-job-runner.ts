@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '@crm/db';
-import { ensureRecurringJobsAcrossTenants, JOB_KINDS, runDueJobsOnce, type JobKinds, type RunJobsOptions } from '@crm/domain';
+import { ensureRecurringJobsAcrossTenants, JOB_KINDS, pruneDoneJobsAcrossTenants, runDueJobsOnce, type JobKinds, type RunJobsOptions } from '@crm/domain';
 import type { Logger } from 'pino';
 
 export interface TimedJobRunnerOptions {
@@ -10,7 +10,7 @@ export interface TimedJobRunnerOptions {
   kinds?: JobKinds | undefined;
   /** How often due jobs are looked for when none was due. */
   pollMs?: number | undefined;
-  /** How often every organisation is given its missing recurring jobs (a new one's). */
+  /** How often every organisation is given its missing recurring jobs (a new one's), and old done jobs are deleted. */
   recurringEveryMs?: number | undefined;
   now?: (() => Date) | undefined;
   leaseMs?: number | undefined;
@@ -69,6 +69,7 @@ export class TimedJobRunner {
         if (Date.now() >= recurringAt) {
           const created = await ensureRecurringJobsAcrossTenants(db, kinds, now());
           if (created > 0) log.info({ created }, 'recurring timed jobs created');
+          await pruneDoneJobsAcrossTenants(db, now());
           recurringAt = Date.now() + recurringEveryMs;
         }
         const results = await runDueJobsOnce(runOptions);

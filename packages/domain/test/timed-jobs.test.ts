@@ -9,6 +9,7 @@ import {
   LEASE_EXPIRED,
   listTimedJobs,
   nextRun,
+  pruneDoneJobsAcrossTenants,
   runClaimedJobs,
   runDueJobsOnce,
   scheduleJob,
@@ -299,5 +300,22 @@ describe('running due jobs', () => {
     expect((await jobsOf(t.auth.db, t.owner.tenantId, kind.kind))[0]).toMatchObject({ lastOutcome: 'failed', lastError: LEASE_EXPIRED, lockedBy: 'another' });
     await runClaimedJobs(again, { ...options, workerId: 'another' });
     expect((await jobsOf(t.auth.db, t.owner.tenantId, kind.kind))[0]).toMatchObject({ state: 'done', lastOutcome: 'succeeded', lastError: null });
+  });
+
+  it('deletes one-off jobs done more than 30 days ago, and keeps the rest', async () => {
+    const t = await ownerTenant();
+    const kind = auditingKind((deps) => {
+      if (deps.job.key === 'bad') throw new Error('bad');
+    });
+    const options = runner(separatePool(), [kind], () => new Date('2031-01-01T10:00:00Z'), { jobsPerTransaction: 1 });
+    await t.run(async ({ tx }) => {
+      for (const key of ['old', 'bad']) await scheduleJob(tx, { kind: kind.kind, key, runAt: new Date('2031-01-01T09:00:00Z'), maxAttempts: 1 });
+      await scheduleJob(tx, { kind: kind.kind, key: 'recurring', runAt: new Date('2031-01-01T09:00:00Z'), recurrence: 'hourly' });
+    });
+    await runDueJobsOnce(options);
+    await pruneDoneJobsAcrossTenants(t.auth.db, new Date('2031-01-31T09:59:00Z')); // 29 days 23 h 59 min after
+    expect((await jobsOf(t.auth.db, t.owner.tenantId, kind.kind)).map((j) => j.key)).toEqual(['bad', 'old', 'recurring']);
+    await pruneDoneJobsAcrossTenants(t.auth.db, new Date('2031-01-31T10:01:00Z'));
+    expect((await jobsOf(t.auth.db, t.owner.tenantId, kind.kind)).map((j) => [j.key, j.state])).toEqual([['bad', 'failed'], ['recurring', 'scheduled']]);
   });
 });

@@ -231,3 +231,12 @@ export async function ensureRecurringJobsAcrossTenants(db: Db, kinds: JobKinds, 
   }
   return created;
 }
+
+/**
+ * Deletes one-off jobs done more than `days` ago, across tenants (withSystem): the operations page
+ * shows recent outcomes, not years of them. Given-up jobs stay until someone looks (or re-schedules).
+ */
+export async function pruneDoneJobsAcrossTenants(db: Db, now: Date, days = 30): Promise<number> {
+  const before = new Date(now.getTime() - days * 86_400_000);
+  return withSystem(db, (tx) => tx.$executeRaw`DELETE FROM timed_jobs WHERE state = 'done' AND last_run_at < ${before}`);
+}
