@@ -48,6 +48,7 @@ export function workerMetrics(worker: Worker, options: WorkerMetricsOptions): (r
       for (const [consumer, handled] of Object.entries(worker.stats().handled)) this.set({ consumer }, handled);
     },
   });
+  timedJobMetrics(worker, registry);
 
   const digest = options.token ? sha256(options.token) : undefined;
   return async (req, res) => {
@@ -72,4 +73,42 @@ export function workerMetrics(worker: Worker, options: WorkerMetricsOptions): (r
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
+}
+
+/**
+ * Timed jobs across tenants, per kind: due and not run yet, failed (given up, or whose last
+ * attempt failed), the age of the oldest due job; and what this worker ran since it started.
+ * One query per scrape, shared by the gauges.
+ */
+function timedJobMetrics(worker: Worker, registry: Registry): void {
+  let sample: { at: number; value: ReturnType<Worker['timedJobs']> } | null = null;
+  const read = () => {
+    if (!sample || Date.now() - sample.at > 1_000) sample = { at: Date.now(), value: worker.timedJobs() };
+    return sample.value;
+  };
+  const perKind = (name: string, help: string, pick: (b: Awaited<ReturnType<Worker['timedJobs']>>['backlog'][number]) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['kind'] as const,
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const b of (await read()).backlog) this.set({ kind: b.kind }, pick(b));
+      },
+    });
+  perKind('crm_worker_timed_jobs_due', 'Timed jobs due and not run yet, per kind (every tenant)', (b) => b.due);
+  perKind('crm_worker_timed_jobs_failed', 'Timed jobs given up or whose last attempt failed, per kind (every tenant)', (b) => b.failed);
+  perKind('crm_worker_timed_jobs_oldest_due_seconds', 'Age of the oldest due timed job not run yet, per kind (0: none due)', (b) => b.oldestDueSeconds);
+  new Gauge({
+    name: 'crm_worker_timed_jobs_run',
+    help: 'Timed job attempts this worker has run since it started, per outcome',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+    async collect() {
+      const { succeeded, failed } = await read();
+      this.set({ outcome: 'succeeded' }, succeeded);
+      this.set({ outcome: 'failed' }, failed);
+    },
+  });
 }

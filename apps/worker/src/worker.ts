@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { safeLogger, type Db } from '@crm/db';
-import { EVENT_HANDLERS, pruneOutbox, runPaymentsHousekeeping, type EventHandler } from '@crm/domain';
+import { EVENT_HANDLERS, pruneOutbox, type EventHandler } from '@crm/domain';
+import { timedJobBacklogAcrossTenants, type JobBacklog, type JobKinds } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -11,6 +12,7 @@ import { DEFAULT_JETSTREAM_NAMES, ensureJetStream, jetStreamSink, JetStreamConsu
 import { OutboxRelay, type Waker } from './event-bus/relay.ts';
 import { workerMetrics, type WorkerMetricsOptions } from './metrics.ts';
 import { rootSpan, tracedHandler, tracedSink } from './tracing.ts';
+import { TimedJobRunner } from './timed-job-runner.ts';
 
 export interface WorkerOptions {
   db: Db;
@@ -27,10 +29,12 @@ export interface WorkerOptions {
   outboxRetentionDays?: number;
   /** How often queued client imports are looked for. */
   importPollMs?: number;
-  /** How often unanswered debits are settled and dormant mandates expired (0: never). */
-  paymentsPassMs?: number;
   /** Spans for the relay, the handlers and the background jobs (tracing.ts), when tracing is on; none without. */
   tracer?: Tracer | undefined;
+  /** How often due timed jobs are looked for when none was (0: this worker runs no timed jobs). */
+  timedJobsPollMs?: number;
+  /** The timed job kinds this worker runs (default: the registry, JOB_KINDS). */
+  jobKinds?: JobKinds;
 }
 
 export interface HealthReport {
@@ -52,6 +56,8 @@ export interface Worker {
   stats(): { published: number; handled: Record<string, number> };
   /** Per JetStream durable consumer (one per group and event type): its lag; empty in process. */
   consumerLag(): Promise<ConsumerLag[]>;
+  /** Timed jobs across tenants, per kind (due and not run, failed, oldest due), and what this worker ran. */
+  timedJobs(): Promise<{ backlog: JobBacklog[]; succeeded: number; failed: number }>;
   stop(): Promise<void>;
 }
 
@@ -98,13 +104,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         }, 3_600_000).unref()
       : undefined;
 
-  // Unanswered SEPA debits become paid after their waiting period; unused mandates expire.
-  const paymentsPass = () =>
-    rootSpan(tracer, 'payments housekeeping', () => runPaymentsHousekeeping(db, new Date())).then(
-      (result) => (result.settled + result.expired > 0 ? log.info(result, 'payments housekeeping') : undefined),
-      (error: unknown) => log.warn({ err: error }, 'payments housekeeping failed'),
-    );
-  const payments = (options.paymentsPassMs ?? 3_600_000) > 0 ? setInterval(() => void paymentsPass(), options.paymentsPassMs ?? 3_600_000).unref() : undefined;
+  // Timed jobs (the payments pass among them, hourly per tenant): docs/decisions/0001-timed-jobs.md.
+  const timedJobsPollMs = options.timedJobsPollMs ?? 1_000;
+  const jobs = timedJobsPollMs > 0 ? new TimedJobRunner({ db, log: log.child({ component: 'timed-jobs' }), kinds: options.jobKinds, pollMs: timedJobsPollMs }) : null;
+  jobs?.start();
 
   log.info({ transport: nats ? 'jetstream' : 'in-process', consumers: handlers.map((h) => h.consumer) }, 'worker started');
   return {
@@ -132,10 +135,13 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       );
       return lags.filter((lag) => lag !== null);
     },
+    async timedJobs() {
+      return { backlog: await timedJobBacklogAcrossTenants(db, new Date()), succeeded: jobs?.succeeded ?? 0, failed: jobs?.failed ?? 0 };
+    },
     async stop() {
       stopping = true;
       clearInterval(retention);
-      clearInterval(payments);
+      await jobs?.stop();
       await relay.stop();
       await imports.stop();
       await Promise.all(consumers.map((consumer) => consumer.stop()));

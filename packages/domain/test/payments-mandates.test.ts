@@ -11,7 +11,8 @@ import {
   mandateLapseDate,
   markBatchSent,
   previewBatch,
-  runPaymentsHousekeeping,
+  jobDeps,
+  PAYMENTS_HOUSEKEEPING_JOB,
   ZAmendMandateInput,
   ZBatchDateInput,
   ZListMandatesInput,
@@ -20,6 +21,11 @@ import { failure, OTHER_IBAN, paymentsTenant } from './payments-fixtures.ts';
 
 const date = (collectionDate: string) => ZBatchDateInput.parse({ collectionDate });
 const at = (iso: string) => new Date(`${iso}T00:00:00Z`);
+// The hourly payments job of the tenant, run at `now` in its transaction as the job runner does.
+const housekeeping = (t: Awaited<ReturnType<typeof paymentsTenant>>, now: Date) =>
+  t.run(({ tx, actor }) =>
+    PAYMENTS_HOUSEKEEPING_JOB.run(jobDeps(tx, actor.tenantId, now, { id: actor.tenantId, kind: PAYMENTS_HOUSEKEEPING_JOB.kind, key: 'hourly', attempt: 1, runAt: now }), {}),
+  );
 const mandates = (t: Awaited<ReturnType<typeof paymentsTenant>>, input: Record<string, unknown> = {}) =>
   t.run((deps) => listMandates(deps, ZListMandatesInput.parse(input))).then((page) => page.items);
 
@@ -76,12 +82,12 @@ describe('the 36 months of a mandate', () => {
     const { contract, event } = await t.signedContract();
     await t.deliver(event);
     await t.run(({ tx }) => tx.sepaMandate.updateMany({ where: { contractId: contract.id }, data: { lastCollectionOn: at('2023-05-31') } }));
-    await runPaymentsHousekeeping(t.auth.db, new Date('2026-05-31T20:00:00Z')); // 31 May, 22:00 in Paris
+    await housekeeping(t, new Date('2026-05-31T20:00:00Z')); // 31 May, 22:00 in Paris
     expect((await mandates(t))[0]).toMatchObject({ status: 'active', lastCollectionOn: '2023-05-31' });
     t.setNow(new Date('2026-05-31T20:00:00Z'));
     expect(await mandates(t, { status: 'active' })).toHaveLength(1);
     expect(await mandates(t, { status: 'expired' })).toHaveLength(0);
-    await runPaymentsHousekeeping(t.auth.db, new Date('2026-05-31T22:30:00Z')); // 1 June in Paris
+    await housekeeping(t, new Date('2026-05-31T22:30:00Z')); // 1 June in Paris
     expect(await t.run(({ tx }) => tx.sepaMandate.findFirstOrThrow({ where: { contractId: contract.id }, select: { status: true } }))).toEqual({ status: 'expired' });
   });
 });

@@ -25,6 +25,7 @@ import { salesRepsRouter } from './routers/sales-reps.router.ts';
 import { paymentsRouter } from './routers/payments.router.ts';
 import { mandatesRouter } from './routers/mandates.router.ts';
 import { batchesRouter } from './routers/batches.router.ts';
+import { timedJobsRouter } from './routers/timed-jobs.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -51,6 +52,7 @@ export const appRouter = router({
   contracts: contractsRouter,
   documents: documentsRouter,
   capturedMails: capturedMailsRouter,
+  timedJobs: timedJobsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -173,6 +173,7 @@ const SWEEP: Record<string, Case[]> = {
   'salesReps.list': [list(() => ({ includeInactive: true }))],
   'salesReps.setTarget': [on('team', (f) => ({ salesRepId: f.reps.other.id, month: '2027-01', revenueCents: 1 }))],
   'salesReps.update': [on('team', (f) => ({ salesRepId: f.reps.other.id, managerId: f.reps.rep.id })), on('team', (f) => ({ salesRepId: f.reps.rep.id, managerId: f.reps.other.id })), on('team', (f) => ({ salesRepId: f.reps.other.id, team: 'Changé' }))],
+  'timedJobs.list': [list()],
 };
 
 const REFUSED = ['NOT_FOUND', 'FORBIDDEN'];

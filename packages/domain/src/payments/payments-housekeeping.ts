@@ -1,28 +1,21 @@
-import { withSystem, withTenant, type Db } from '@crm/db';
-import { parisToday } from './dates.ts';
+import { z } from 'zod';
+import { defineJobKind } from '../jobs/job-kind.ts';
 import { expireDormantMandates } from './mandates.ts';
 import { settleUnansweredDebitsFor } from './settle-unanswered-debits.ts';
 
 /**
- * The periodic pass the worker runs: in every tenant that has debits awaiting the bank's answer
- * or active mandates, unanswered debits past their waiting period are settled and mandates
- * unused for 36 months expire. One transaction per tenant; safe to run from several workers
- * (an item settled by one is no longer `submitted` for the other).
+ * The payments pass, a recurring timed job of every tenant (hourly): unanswered debits past
+ * their waiting period are settled, and mandates unused for 36 months expire, in the tenant's
+ * transaction with the job's completion (exactly once, whatever the number of workers).
  */
-export async function runPaymentsHousekeeping(db: Db, now: Date): Promise<{ tenants: number; settled: number; expired: number }> {
-  const tenants = await withSystem(db, (tx) =>
-    tx.$queryRaw<{ tenant_id: string }[]>`
-      SELECT DISTINCT tenant_id FROM schedule_items WHERE status = 'submitted'
-      UNION SELECT DISTINCT tenant_id FROM sepa_mandates WHERE status = 'active'`,
-  );
-  const today = parisToday(now);
-  let settled = 0;
-  let expired = 0;
-  for (const { tenant_id: tenantId } of tenants) {
-    await withTenant(db, tenantId, async (tx) => {
-      settled += (await settleUnansweredDebitsFor(tx, tenantId, today)).settled;
-      expired += await expireDormantMandates(tx, tenantId, today);
-    });
-  }
-  return { tenants: tenants.length, settled, expired };
-}
+export const PAYMENTS_HOUSEKEEPING_JOB = defineJobKind({
+  kind: 'payments.housekeeping',
+  label: 'Prélèvements sans réponse réglés, mandats inutilisés depuis 36 mois expirés',
+  payload: z.strictObject({}),
+  recurring: { key: 'hourly', rule: 'hourly', payload: {} },
+  async run({ tx, tenantId, today }) {
+    const { settled } = await settleUnansweredDebitsFor(tx, tenantId, today);
+    const expired = await expireDormantMandates(tx, tenantId, today);
+    return { settled, expired };
+  },
+});

@@ -5,8 +5,9 @@ import { messageOf } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
+import { TimedJobsTable } from './timed-jobs-table.tsx';
 
-/** Operations: each consumer's lag, the dead letters (with replay), the recent events. */
+/** Operations: each consumer's lag, the dead letters (with replay), the timed jobs, the recent events. */
 export function EventsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -55,6 +56,7 @@ export function EventsPage() {
           ))}
         </tbody>
       </table></div>
+      <TimedJobsTable />
       <h2>{t.events.recent}</h2>
       <div className="table-wrap"><table className="table">
         <thead><tr><th>{t.events.type}</th><th>{t.events.occurredAt}</th><th>{t.events.publishedAt}</th><th>{t.events.handledBy}</th></tr></thead>

@@ -1,0 +1,35 @@
+import type { Tx } from '@crm/db';
+import { parisDay } from '../shared/paris-day.ts';
+
+/** The tenant's time zone: business dates and "at 06:00" are Paris wall time. */
+export const TENANT_TIME_ZONE = 'Europe/Paris';
+
+/** The job being run, as claimed. */
+export interface RunningJob {
+  id: string;
+  kind: string;
+  key: string;
+  /** This run's attempt, from 1. */
+  attempt: number;
+  /** When it was due. */
+  runAt: Date;
+}
+
+/**
+ * What a job handler receives: the tenant's transaction (its work commits with the job's
+ * completion, or not at all), the tenant, the clock and the tenant's today in its time zone.
+ * The event handlers' deps (effects helper) will be unified with these by the integrator.
+ */
+export interface JobDeps {
+  tx: Tx;
+  tenantId: string;
+  now: Date;
+  /** The tenant's calendar day at `now` ("2026-12-07"). */
+  today: string;
+  timeZone: typeof TENANT_TIME_ZONE;
+  job: RunningJob;
+}
+
+export function jobDeps(tx: Tx, tenantId: string, now: Date, job: RunningJob): JobDeps {
+  return { tx, tenantId, now, today: parisDay(now), timeZone: TENANT_TIME_ZONE, job };
+}
