@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { safeLogger, type Db } from '@crm/db';
-import { EVENT_HANDLERS, pruneOutbox, runPaymentsHousekeeping, type EventHandler } from '@crm/domain';
+import { bindHandlerDeps, EVENT_HANDLERS, handlerDepsFactory, NO_DOCUMENT_STORAGE, pruneOutbox, runPaymentsHousekeeping, type DocumentStorage, type EventHandler } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { ClientImportRunner } from './client-import-runner.ts';
@@ -18,6 +18,10 @@ export interface WorkerOptions {
   /** Wakes the relay on commit (LISTEN crm_outbox); without one it polls. */
   waker?: Waker | undefined;
   handlers?: readonly EventHandler[];
+  /** Handlers' document storage (HandlerDeps.storage); without one, a handler that uses it fails loudly. */
+  storage?: DocumentStorage;
+  /** The handlers' clock (tests move it). */
+  clock?: () => Date;
   policy?: DeliveryPolicy;
   relayPollMs?: number;
   jetstream?: JetStreamNames;
@@ -61,7 +65,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { db, nats } = options;
   // Whatever logger it is given, errors reach its lines without their messages or data (log-safety.ts).
   const log = safeLogger(options.log);
-  const handlers = options.handlers ?? EVENT_HANDLERS;
+  const depsFor = handlerDepsFactory({ storage: options.storage ?? NO_DOCUMENT_STORAGE, clock: options.clock ?? (() => new Date()) });
+  const handlers = (options.handlers ?? EVENT_HANDLERS).map((handler) => bindHandlerDeps(handler, depsFor));
   const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   let stopping = false;
 

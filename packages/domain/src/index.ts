@@ -12,6 +12,8 @@ export * from './events/emit-event.ts';
 export * from './audit/record-audit.ts';
 export * from './events/event-handlers.ts';
 export * from './events/handle-event.ts';
+export * from './events/handler-deps.ts';
+export * from './effects/tenant-effects.ts';
 export * from './events/event-operations.ts';
 export * from './events/prune-outbox.ts';
 export * from './events/event-backlog.ts';
