@@ -1,9 +1,11 @@
 import { createServer, type Server } from 'node:http';
-import { safeLogger, type Db } from '@crm/db';
+import { safeLogger, withSystem, type Db } from '@crm/db';
 import { bindHandlerDeps, EVENT_HANDLERS, handlerDepsFactory, NO_DOCUMENT_STORAGE, pruneOutbox, runPaymentsHousekeeping, type DocumentStorage, type EventHandler } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { ClientImportRunner } from './client-import-runner.ts';
+import { effectQueueStats, type EffectQueueDepth, type EffectQueueName } from './effects/effect-queues.ts';
+import { EffectSender, type EffectSenderOptions } from './effects/effect-sender.ts';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './event-bus/deliver.ts';
 import { InProcessBus } from './event-bus/in-process.ts';
 import { DEFAULT_JETSTREAM_NAMES, ensureJetStream, jetStreamSink, JetStreamConsumer, type JetStreamNames } from './event-bus/jetstream.ts';
@@ -22,6 +24,8 @@ export interface WorkerOptions {
   storage?: DocumentStorage;
   /** The handlers' clock (tests move it). */
   clock?: () => Date;
+  /** The sender of outgoing effects (system and tenant mail); absent: mail stays queued. */
+  effects?: Omit<EffectSenderOptions, 'db' | 'log'> | undefined;
   policy?: DeliveryPolicy;
   relayPollMs?: number;
   jetstream?: JetStreamNames;
@@ -52,6 +56,8 @@ export interface Worker {
   stats(): { published: number; handled: Record<string, number> };
   /** Per JetStream durable consumer (one per group and event type): its lag; empty in process. */
   consumerLag(): Promise<ConsumerLag[]>;
+  /** The outgoing effects queues: rows per status, the oldest queued row's age in seconds. */
+  effectQueue(): Promise<{ depth: EffectQueueDepth[]; oldestQueuedSeconds: Record<EffectQueueName, number> }>;
   stop(): Promise<void>;
 }
 
@@ -89,6 +95,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   relay.start();
   const imports = new ClientImportRunner({ db, log: log.child({ component: 'client-imports' }), pollMs: options.importPollMs });
   imports.start();
+  const sender = options.effects ? new EffectSender({ ...options.effects, db, log: log.child({ component: 'effects' }) }) : null;
+  sender?.start();
+  if (!sender) log.warn('no mail transport (SMTP_URL unset, mail capture off): outgoing mail stays queued');
 
   const retentionDays = options.outboxRetentionDays ?? 7;
   const retention =
@@ -113,6 +122,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         database: await db.$queryRaw`select 1`.then(() => 'ok' as const, () => 'unavailable' as const),
         nats: nats ? await nats.flush().then(() => 'ok' as const, () => 'unavailable' as const) : 'not_configured',
         relay: relay.lastError ? 'unavailable' : 'ok',
+        effects: sender ? (sender.lastError ? 'unavailable' : 'ok') : 'not_configured',
       };
       const ok = !stopping && Object.values(checks).every((c) => c !== 'unavailable');
       return { status: ok ? 'ok' : 'degraded', checks };
@@ -132,12 +142,18 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       );
       return lags.filter((lag) => lag !== null);
     },
+    effectQueue() {
+      return withSystem(db, (tx) => effectQueueStats(tx));
+    },
     async stop() {
       stopping = true;
       clearInterval(retention);
       clearInterval(payments);
       await relay.stop();
       await imports.stop();
+      await sender?.stop();
+      await options.effects?.transport.close();
+      await options.effects?.waker?.close();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await bus?.stop();
       await options.waker?.close();

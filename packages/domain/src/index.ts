@@ -40,6 +40,7 @@ export { switchOrganisation } from './auth/switch-organisation.ts';
 export { hashPassword, verifyPassword } from './auth/passwords.ts';
 export { THROTTLE } from './auth/login-throttle.ts';
 export { listCapturedMail, ZListCapturedMailInput, type TListCapturedMailInput } from './mail/captured-mail.ts';
+export { queueSystemMail, type SystemMailInput } from './mail/system-mail.ts';
 
 export * from './organisations/organisations.schema.ts';
 export { getOrganisation, type OrganisationView } from './organisations/get-organisation.ts';

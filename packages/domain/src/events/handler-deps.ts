@@ -31,7 +31,7 @@ export interface HandlerDeps {
   actor: SystemActor;
   storage: DocumentStorage;
   /** Records a mail to send once the handler's transaction commits (one per idempotency key). */
-  queueMail(mail: TenantMailInput): Promise<void>;
+  queueMail: (mail: TenantMailInput) => Promise<void>;
 }
 
 /** Builds a handler's deps inside its transaction (the tenant's time zone is read there). */
