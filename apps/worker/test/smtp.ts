@@ -11,7 +11,7 @@ export interface ReceivedMail {
  * A real SMTP server on a free port (smtp-server, no TLS, no auth) that keeps what it receives.
  * `refuse(to)` decides the answer for a recipient: null accepts, otherwise `{ code, message }`.
  */
-export async function startSmtpServer(options: { refuse?: (to: string) => { code: number; message: string } | null } = {}) {
+export async function startSmtpServer(options: { refuse?: (to: string) => { code: number; message: string } | null; delayMs?: number } = {}) {
   const received: ReceivedMail[] = [];
   const port = await freePort();
   const server = new SMTPServer({
@@ -32,8 +32,12 @@ export async function startSmtpServer(options: { refuse?: (to: string) => { code
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw)?.[1] ?? '';
-        received.push({ messageId, to: session.envelope.rcptTo.map((r) => r.address), raw });
-        callback();
+        const accept = () => {
+          received.push({ messageId, to: session.envelope.rcptTo.map((r) => r.address), raw });
+          callback();
+        };
+        if (options.delayMs) setTimeout(accept, options.delayMs);
+        else accept();
       });
     },
   });

@@ -12,7 +12,10 @@ export interface EffectSenderOptions {
   /** Wakes the sender on commit (LISTEN crm_effects); without one it polls. */
   waker?: Waker | undefined;
   pollMs?: number;
-  /** Rows claimed per round and queue. */
+  /**
+   * Rows claimed per round and queue. Small for a transport that cannot deduplicate: every row
+   * claimed by a worker that dies becomes 'uncertain' (default: twice the concurrency; 100 otherwise).
+   */
   batchSize?: number;
   /** Messages in flight at once (the SMTP pool's connections). */
   concurrency?: number;
@@ -63,7 +66,8 @@ export class EffectSender {
   }
 
   private async round(queue: EffectQueueName): Promise<number> {
-    const { db, transport, batchSize = 50, leaseMs = 60_000 } = this.options;
+    const { db, transport, concurrency = 5, leaseMs = 60_000 } = this.options;
+    const batchSize = this.options.batchSize ?? (transport.idempotent ? 100 : concurrency * 2);
     const claimed = await withSystem(db, async (tx) => {
       await reapExpiredLeases(tx, queue, IDEMPOTENT_TRANSPORTS);
       return claimEffects(tx, queue, batchSize, leaseMs, transport.name);
