@@ -23,7 +23,7 @@ const ZEnv = z.object({
   // Outgoing mail: SMTP_URL (smtp:// or smtps://, e.g. smtp://user:pass@mail.example.com:587) when
   // set; otherwise, with mail capture (on unless NODE_ENV=production), nothing leaves the machine
   // and the web app shows the mail ("Courriers envoyés"); with neither, mail stays queued.
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   MAIL_FROM: z.string().min(3).default('CRM <no-reply@crm.localhost>'),
   MAIL_CAPTURE: z.enum(['true', 'false'], 'must be true or false').optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
