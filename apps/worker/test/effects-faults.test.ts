@@ -69,7 +69,7 @@ describe.sequential('outgoing effects under SIGKILL', () => {
     const env = { DATABASE_URL: database.appUrl, SMTP_URL: smtp.url, EFFECT_LEASE_MS: '1500', EFFECT_RETRY_BASE_MS: '100' };
     try {
       await queueMails(prefix, 1_000);
-      const kills = await underKills(env, 10, async () => smtp.received.length, 40);
+      const kills = await underKills(env, 10, () => Promise.resolve(smtp.received.length), 40);
       expect(kills).toBe(10);
       // Killed workers' leases run out (1.5 s), the survivors finish the rest.
       const workers = [startWorkerProcess(env)];
