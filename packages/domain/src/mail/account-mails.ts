@@ -104,3 +104,33 @@ export function passwordChangedNoticeMail(params: { userId: string; email: strin
     idempotencyKey: `password-changed:${params.eventId}`,
   };
 }
+
+/** An invitation to join an organisation: the same link the inviter may copy. */
+export function invitationMail(params: {
+  invitationId: string;
+  email: string;
+  organisationName: string;
+  inviterName: string | null;
+  appUrl: string;
+  token: string;
+  expiresAt: Date;
+}): SystemMailInput {
+  const link = `${params.appUrl}/invitation/${params.token}`;
+  return {
+    recipient: params.email,
+    template: 'invitation',
+    subject: `Invitation à rejoindre « ${params.organisationName} »`,
+    textBody: [
+      'Bonjour,',
+      '',
+      `${params.inviterName ?? 'Un membre'} vous invite à rejoindre l'espace « ${params.organisationName} ». Pour accepter, ouvrez ce lien :`,
+      link,
+      '',
+      `L'invitation expire le ${parisDateTime.format(params.expiresAt)}.`,
+      "Si vous ne vous attendiez pas à cette invitation, ignorez ce message.",
+    ].join('\n'),
+    link,
+    params: { organisationName: params.organisationName },
+    idempotencyKey: `invitation:${params.invitationId}`,
+  };
+}
