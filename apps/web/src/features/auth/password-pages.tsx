@@ -1,5 +1,5 @@
 import { useMutation } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { FormMessage, TextField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
@@ -50,11 +50,11 @@ export function ForgotPasswordPage() {
  */
 export function ResetPasswordPage() {
   const trpc = useTRPC();
-  const [token] = useState(() => {
-    const secret = window.location.hash.slice(1);
-    if (secret) window.history.replaceState(null, '', window.location.pathname);
-    return secret;
-  });
+  const [token] = useState(() => window.location.hash.slice(1));
+  // Out of the address bar once read (in an effect: a state initialiser may run twice).
+  useEffect(() => {
+    if (token) window.history.replaceState(null, '', window.location.pathname);
+  }, [token]);
   const [password, setPassword] = useState('');
   const reset = useMutation(trpc.auth.resetPassword.mutationOptions());
   const submit = (event: FormEvent) => {
