@@ -167,7 +167,8 @@ if (!env.DATABASE_URL && !env.DB_HOST) {
   });
   launch('worker', ['--import', tsxLoader, worker], {
     longRunning: true,
-    extraEnv: { ...appEnv, WORKER_HEALTH_PORT: env.WORKER_HEALTH_PORT ?? String(port + 1) },
+    // Mail capture: the worker "delivers" mail into the local outbox the web app shows; SMTP_URL, when set, sends for real.
+    extraEnv: { ...appEnv, MAIL_CAPTURE: 'true', WORKER_HEALTH_PORT: env.WORKER_HEALTH_PORT ?? String(port + 1) },
   });
   await seed;
   if (await waitReady(`http://127.0.0.1:${port}/ready`)) {

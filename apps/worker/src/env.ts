@@ -23,6 +23,19 @@ const ZEnv = z.object({
   // GET /metrics on the health port takes `Authorization: Bearer <METRICS_TOKEN>`; unset: open outside production, a 404 in production.
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   HOST: z.string().default('127.0.0.1'),
+  // Outgoing mail: SMTP_URL (smtp:// or smtps://, e.g. smtp://user:pass@mail.example.com:587) when
+  // set; otherwise, with mail capture (on unless NODE_ENV=production), nothing leaves the machine
+  // and the web app shows the mail ("Courriers envoyés"); with neither, mail stays queued.
+  SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
+  MAIL_FROM: z.string().min(3).default('CRM <no-reply@crm.localhost>'),
+  MAIL_CAPTURE: z.enum(['true', 'false'], 'must be true or false').optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
+  EFFECT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  EFFECT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  // A claimed message not recorded within this time is reaped: due again (capture) or 'uncertain' (SMTP).
+  EFFECT_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  // Where handlers' documents live (local disk, as the API's DOCUMENTS_DIR; ./data/documents by default).
+  DOCUMENTS_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-worker')),
@@ -32,13 +45,13 @@ const ZEnv = z.object({
   OTEL_EXPORTER_OTLP_HEADERS: unsetIfEmpty(z.string().optional()),
   OTEL_SDK_DISABLED: unsetIfEmpty(z.enum(['true', 'false'], 'must be true or false').optional()),
 });
-export type WorkerEnv = z.infer<typeof ZEnv>;
+export type WorkerEnv = z.infer<typeof ZEnv> & { MAIL_CAPTURE: boolean };
 
 export function parseWorkerEnv(source: NodeJS.ProcessEnv): WorkerEnv {
   const result = ZEnv.safeParse(withLegacyDatabaseUrl(source));
   const lines = result.success ? [] : result.error.issues.map((issue) => `  - ${issue.path.join('.')}: ${issue.message}`);
   if (source.NODE_ENV === 'production' && !source.NATS_URL) lines.push('  - NATS_URL: required when NODE_ENV=production, e.g. nats://127.0.0.1:4222');
-  if (result.success && lines.length === 0) return result.data;
+  if (result.success && lines.length === 0) return { ...result.data, MAIL_CAPTURE: result.data.MAIL_CAPTURE ?? result.data.NODE_ENV !== 'production' };
   throw new Error(`Invalid environment for the worker:\n${lines.join('\n')}`);
 }
 

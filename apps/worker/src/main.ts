@@ -2,7 +2,10 @@ import { checkAppRole, createDb, listen, safeLogger } from '@crm/db';
 import { startTracing, tracingConfig } from '@crm/db/tracing';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
+import path from 'node:path';
+import { LocalDiskStorage } from '@crm/domain';
 import { readWorkerEnv } from './env.ts';
+import { captureTransport, smtpTransport } from './effects/transports.ts';
 import { serveHealth, startWorker } from './worker.ts';
 
 const env = readWorkerEnv();
@@ -24,6 +27,17 @@ const worker = await startWorker({
   outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
   jetstream: { stream: env.EVENTS_STREAM, subjectPrefix: env.EVENTS_SUBJECT_PREFIX },
   tracer: tracing?.tracer,
+  storage: new LocalDiskStorage(path.resolve(import.meta.dirname, '..', '..', '..', env.DOCUMENTS_DIR ?? path.join('data', 'documents'))),
+  effects: env.SMTP_URL || env.MAIL_CAPTURE
+    ? {
+        transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM, { maxConnections: env.SMTP_MAX_CONNECTIONS }) : captureTransport(env.MAIL_FROM),
+        waker: listen(env.DATABASE_URL, 'crm_effects', log),
+        concurrency: env.SMTP_MAX_CONNECTIONS,
+        leaseMs: env.EFFECT_LEASE_MS,
+        maxAttempts: env.EFFECT_MAX_ATTEMPTS,
+        retryBaseMs: env.EFFECT_RETRY_BASE_MS,
+      }
+    : undefined,
 });
 const health = await serveHealth(worker, env.HOST, env.WORKER_HEALTH_PORT, { token: env.METRICS_TOKEN, openWithoutToken: env.NODE_ENV !== 'production' });
 log.info({ port: env.WORKER_HEALTH_PORT }, 'worker health endpoint listening');

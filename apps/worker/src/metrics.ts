@@ -13,6 +13,7 @@ export interface WorkerMetricsOptions {
 /**
  * The worker's Prometheus metrics on its health port: JetStream consumer lag per durable consumer,
  * events published by the relay and handled per group since start, and process metrics. The
+ * outgoing effects queues (depth per status, oldest queued age). The
  * outbox backlog and dead letters are the API's (`crm_outbox_*`, `crm_dead_letters`): scraped once.
  */
 export function workerMetrics(worker: Worker, options: WorkerMetricsOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
@@ -49,6 +50,31 @@ export function workerMetrics(worker: Worker, options: WorkerMetricsOptions): (r
     },
   });
   timedJobMetrics(worker, registry);
+  // Outgoing effects (effects/effect-queues.ts): one query per scrape feeds both gauges.
+  let effectStats: ReturnType<Worker['effectQueue']> | null = null;
+  const effectQueue = () => (effectStats ??= worker.effectQueue().finally(() => setTimeout(() => (effectStats = null), 1_000).unref()));
+  new Gauge({
+    name: 'crm_effects',
+    help: 'Outgoing effects (system and tenant mail) per queue and status: queued, sending, sent, failed, uncertain',
+    labelNames: ['queue', 'status'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const stats = await effectQueue().catch(() => null); // database away: no sample (health says so)
+      for (const row of stats?.depth ?? []) this.set({ queue: row.queue, status: row.status }, row.count);
+    },
+  });
+  new Gauge({
+    name: 'crm_effects_oldest_queued_seconds',
+    help: 'Age of the oldest queued outgoing effect per queue (0 when none is queued)',
+    labelNames: ['queue'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const stats = await effectQueue().catch(() => null);
+      for (const [queue, seconds] of Object.entries(stats?.oldestQueuedSeconds ?? {})) this.set({ queue }, seconds);
+    },
+  });
 
   const digest = options.token ? sha256(options.token) : undefined;
   return async (req, res) => {

@@ -1,5 +1,5 @@
 import { activeTraceParent, inSpan, traceContextFrom } from '@crm/db';
-import type { EventEnvelope, EventHandler } from '@crm/domain';
+import type { BoundEventHandler, EventEnvelope } from '@crm/domain';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
 import type { EventSink } from './event-bus/relay.ts';
 
@@ -55,10 +55,10 @@ export function tracedSink(sink: EventSink, tracer: Tracer): EventSink {
  * `handle` only: the processed-event claim around it (and a JetStream batch's single
  * transaction for several events) is not the handler's time, and a duplicate opens no span.
  */
-export function tracedHandler(handler: EventHandler, tracer: Tracer): EventHandler {
+export function tracedHandler(handler: BoundEventHandler, tracer: Tracer): BoundEventHandler {
   return {
     ...handler,
-    handle: (...args: Parameters<EventHandler['handle']>) => {
+    handle: (...args: Parameters<BoundEventHandler['handle']>) => {
       const event = args[1];
       return inSpan(
         tracer,

@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
-import { safeLogger, type Db } from '@crm/db';
-import { EVENT_HANDLERS, pruneOutbox, type EventHandler } from '@crm/domain';
+import { safeLogger, withSystem, type Db } from '@crm/db';
+import { bindHandlerDeps, EVENT_HANDLERS, handlerDepsFactory, NO_DOCUMENT_STORAGE, pruneOutbox, type DocumentStorage, type EventHandler } from '@crm/domain';
 import { timedJobBacklogAcrossTenants, type JobBacklog, type JobKinds } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { ClientImportRunner } from './client-import-runner.ts';
+import { effectQueueStats, type EffectQueueDepth, type EffectQueueName } from './effects/effect-queues.ts';
+import { EffectSender, type EffectSenderOptions } from './effects/effect-sender.ts';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './event-bus/deliver.ts';
 import { InProcessBus } from './event-bus/in-process.ts';
 import { DEFAULT_JETSTREAM_NAMES, ensureJetStream, jetStreamSink, JetStreamConsumer, type JetStreamNames } from './event-bus/jetstream.ts';
@@ -22,6 +24,12 @@ export interface WorkerOptions {
   /** Wakes the relay on commit (LISTEN crm_outbox); without one it polls. */
   waker?: Waker | undefined;
   handlers?: readonly EventHandler[];
+  /** Handlers' document storage (HandlerDeps.storage); without one, a handler that uses it fails loudly. */
+  storage?: DocumentStorage;
+  /** The handlers' clock (tests move it). */
+  clock?: () => Date;
+  /** The sender of outgoing effects (system and tenant mail); absent: mail stays queued. */
+  effects?: Omit<EffectSenderOptions, 'db' | 'log'> | undefined;
   policy?: DeliveryPolicy;
   relayPollMs?: number;
   jetstream?: JetStreamNames;
@@ -58,6 +66,8 @@ export interface Worker {
   consumerLag(): Promise<ConsumerLag[]>;
   /** Timed jobs across tenants, per kind (due and not run, failed, oldest due), and what this worker ran. */
   timedJobs(): Promise<{ backlog: JobBacklog[]; succeeded: number; failed: number }>;
+  /** The outgoing effects queues: rows per status, the oldest queued row's age in seconds. */
+  effectQueue(): Promise<{ depth: EffectQueueDepth[]; oldestQueuedSeconds: Record<EffectQueueName, number> }>;
   stop(): Promise<void>;
 }
 
@@ -71,7 +81,10 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   const { db, nats, tracer } = options;
   // Whatever logger it is given, errors reach its lines without their messages or data (log-safety.ts).
   const log = safeLogger(options.log);
-  const handlers = (options.handlers ?? EVENT_HANDLERS).map((handler) => (tracer ? tracedHandler(handler, tracer) : handler));
+  const depsFor = handlerDepsFactory({ storage: options.storage ?? NO_DOCUMENT_STORAGE, clock: options.clock ?? (() => new Date()) });
+  const handlers = (options.handlers ?? EVENT_HANDLERS)
+    .map((handler) => bindHandlerDeps(handler, depsFor))
+    .map((handler) => (tracer ? tracedHandler(handler, tracer) : handler));
   const policy = options.policy ?? DEFAULT_DELIVERY_POLICY;
   let stopping = false;
 
@@ -95,6 +108,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   relay.start();
   const imports = new ClientImportRunner({ db, log: log.child({ component: 'client-imports' }), pollMs: options.importPollMs, tracer });
   imports.start();
+  const sender = options.effects ? new EffectSender({ ...options.effects, db, log: log.child({ component: 'effects' }) }) : null;
+  sender?.start();
+  if (!sender) log.warn('no mail transport (SMTP_URL unset, mail capture off): outgoing mail stays queued');
 
   const retentionDays = options.outboxRetentionDays ?? 7;
   const retention =
@@ -116,6 +132,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         database: await db.$queryRaw`select 1`.then(() => 'ok' as const, () => 'unavailable' as const),
         nats: nats ? await nats.flush().then(() => 'ok' as const, () => 'unavailable' as const) : 'not_configured',
         relay: relay.lastError ? 'unavailable' : 'ok',
+        effects: sender ? (sender.lastError ? 'unavailable' : 'ok') : 'not_configured',
       };
       const ok = !stopping && Object.values(checks).every((c) => c !== 'unavailable');
       return { status: ok ? 'ok' : 'degraded', checks };
@@ -138,12 +155,18 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
     async timedJobs() {
       return { backlog: await timedJobBacklogAcrossTenants(db, new Date()), succeeded: jobs?.succeeded ?? 0, failed: jobs?.failed ?? 0 };
     },
+    effectQueue() {
+      return withSystem(db, (tx) => effectQueueStats(tx));
+    },
     async stop() {
       stopping = true;
       clearInterval(retention);
       await jobs?.stop();
       await relay.stop();
       await imports.stop();
+      await sender?.stop();
+      await options.effects?.transport.close();
+      await options.effects?.waker?.close();
       await Promise.all(consumers.map((consumer) => consumer.stop()));
       await bus?.stop();
       await options.waker?.close();

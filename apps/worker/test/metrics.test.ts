@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '@crm/db';
+import { withSystem, type Db } from '@crm/db';
 import type { TestDatabase } from '@crm/db/testing';
-import type { EventHandler } from '@crm/domain';
+import { queueSystemMail, type EventHandler } from '@crm/domain';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveHealth, startWorker } from '../src/worker.ts';
@@ -56,6 +56,31 @@ describe("the worker's GET /metrics", () => {
       server.close();
       closed.close();
       await nats.close();
+    }
+  });
+
+  it('shows the outgoing effects queue by status and the age of its oldest queued row', async () => {
+    // No transport: what is queued stays queued.
+    const worker = await startWorker({ db, nats: null, log: silent });
+    const server = await serveHealth(worker, '127.0.0.1', 0, { openWithoutToken: true });
+    try {
+      const key = randomBytes(8).toString('hex');
+      await withSystem(db, async (tx) => {
+        await queueSystemMail(tx, { recipient: 'a@example.test', template: 't', subject: 's', textBody: 'b', idempotencyKey: `${key}:1` });
+        await queueSystemMail(tx, { recipient: 'b@example.test', template: 't', subject: 's', textBody: 'b', idempotencyKey: `${key}:2` });
+        await tx.$executeRaw`UPDATE system_mails SET status = 'failed', created_at = now() - interval '1 hour' WHERE idempotency_key = ${`${key}:2`}`;
+        await tx.$executeRaw`UPDATE system_mails SET created_at = now() - interval '90 seconds' WHERE idempotency_key = ${`${key}:1`}`;
+      });
+      const text = await (await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`)).text();
+      expect(Number(/^crm_effects\{queue="system_mails",status="queued"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+      expect(Number(/^crm_effects\{queue="system_mails",status="failed"\} (\d+)$/m.exec(text)?.[1])).toBeGreaterThanOrEqual(1);
+      const oldest = Number(/^crm_effects_oldest_queued_seconds\{queue="system_mails"\} ([\d.]+)$/m.exec(text)?.[1]);
+      expect(oldest).toBeGreaterThanOrEqual(90);
+      expect(oldest).toBeLessThan(3600); // the older row is failed, not queued
+      expect(text).toMatch(/^crm_effects_oldest_queued_seconds\{queue="outgoing_effects"\} 0$/m);
+    } finally {
+      await worker.stop();
+      server.close();
     }
   });
 });

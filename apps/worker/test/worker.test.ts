@@ -40,7 +40,7 @@ describe('the worker shell', () => {
 
   it('runs without NATS in the embedded default', async () => {
     const worker = await startWorker({ db, nats: null, log: silent });
-    expect(await worker.health()).toEqual({ status: 'ok', checks: { database: 'ok', nats: 'not_configured', relay: 'ok' } });
+    expect(await worker.health()).toEqual({ status: 'ok', checks: { database: 'ok', nats: 'not_configured', relay: 'ok', effects: 'not_configured' } });
     await worker.stop();
   });
 });
@@ -54,6 +54,16 @@ describe('the worker environment', () => {
       /DATABASE_URL: must be a postgresql:\/\/ URL/,
     );
     expect(parseWorkerEnv({ DATABASE_URL: 'postgresql://crm_app@h/db', NATS_URL: 'nats://h:4222' }).WORKER_HEALTH_PORT).toBe(3001);
+  });
+
+  it('reads the mail settings: SMTP_URL validated (empty is unset), capture on outside production', () => {
+    const base = { DATABASE_URL: 'postgresql://crm_app@h/db' };
+    expect(parseWorkerEnv(base)).toMatchObject({ MAIL_CAPTURE: true, MAIL_FROM: 'CRM <no-reply@crm.localhost>' });
+    expect(parseWorkerEnv(base).SMTP_URL).toBeUndefined();
+    const production = parseWorkerEnv({ ...base, NODE_ENV: 'production', NATS_URL: 'nats://h:4222', SMTP_URL: '' });
+    expect([production.MAIL_CAPTURE, production.SMTP_URL]).toEqual([false, undefined]);
+    expect(parseWorkerEnv({ ...base, SMTP_URL: 'smtps://u:p@mail.example.com:465' }).SMTP_URL).toBe('smtps://u:p@mail.example.com:465');
+    expect(() => parseWorkerEnv({ ...base, SMTP_URL: 'http://mail.example.com' })).toThrow(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
   });
 
   it('accepts the predecessor DB_* variables, as the API does', () => {

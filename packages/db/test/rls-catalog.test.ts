@@ -11,6 +11,7 @@ const GLOBAL_TABLES = [
   'countries',
   'legal_forms',
   'login_throttles',
+  'password_reset_requests',
   'refresh_token_families',
   'refresh_tokens',
   'sepa_return_reasons',
@@ -67,9 +68,10 @@ describe('the catalog', () => {
         AND EXISTS (SELECT 1 FROM pg_attribute ta WHERE ta.attrelid = t.oid AND ta.attname = 'tenant_id')
         AND NOT x.indisprimary`);
     expect(rows.length).toBeGreaterThan(0);
-    // The outbox relay scans unpublished events of every tenant in order, and the timed job
-    // runner due jobs of every tenant (both withSystem): their indexes must not start with the tenant.
-    const crossTenant = ['outbox_events_published_at_occurred_at_idx', 'timed_jobs_state_run_at_idx'];
+    // The outbox relay scans unpublished events of every tenant in order, the timed job runner due
+    // jobs of every tenant, and the effect sender due effects (all withSystem): their indexes must
+    // not start with the tenant.
+    const crossTenant = ['outbox_events_published_at_occurred_at_idx', 'timed_jobs_state_run_at_idx', 'outgoing_effects_status_next_attempt_at_idx'];
     expect(rows.filter((r) => r.first !== 'tenant_id' && !crossTenant.includes(r.index))).toEqual([]);
   });
 

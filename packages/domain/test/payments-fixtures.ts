@@ -1,10 +1,13 @@
 import { withTenant } from '@crm/db';
 import {
+  bindHandlerDeps,
   computeSepaCreditorIdCheckDigits,
   createClient,
   emitEvent,
   handleEventOnce,
+  handlerDepsFactory,
   handlerOf,
+  NO_DOCUMENT_STORAGE,
   ZCreateClientInput,
   type EventEnvelope,
   type EventType,
@@ -32,7 +35,7 @@ export async function paymentsTenant(options: { now?: Date; creditor?: boolean }
       tx.organisation.update({ where: { id: owner.tenantId }, data: { sepaCreditorId: ICS, creditorIban: CREDITOR_IBAN, creditorBic: 'SOGEFRPP', legalName: 'Société Test SAS' } }),
     );
   }
-  const payments = handlerOf('payments')!;
+  const payments = bindHandlerDeps(handlerOf('payments')!, handlerDepsFactory({ storage: NO_DOCUMENT_STORAGE, clock: () => now }));
   let contractCounter = 0;
 
   async function client(kind: 'person' | 'company' = 'person') {

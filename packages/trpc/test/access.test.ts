@@ -7,13 +7,15 @@ describe('procedure access', () => {
     await expect(procedureAccessList().join('\n') + '\n').toMatchFileSnapshot('./__snapshots__/procedure-access.txt');
   });
 
-  it('leaves public only what must be: health, sign-up and its link, login, refresh, invitations by token, the mail catcher', () => {
+  it('leaves public only what must be: health, sign-up and its link, password reset and its link, login, refresh, invitations by token, the mail catcher', () => {
     const publicOnes = procedureAccessList()
       .filter((line) => / public$/.test(line))
       .map((line) => line.split(' ')[0]);
     expect(publicOnes).toEqual([
       'auth.logIn',
       'auth.refresh',
+      'auth.requestPasswordReset',
+      'auth.resetPassword',
       'auth.signUp',
       'auth.verifyEmail',
       'capturedMails.enabled',

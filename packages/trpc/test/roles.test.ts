@@ -70,6 +70,10 @@ describe('authentication', () => {
     const services = testServices();
     const owner = await tenantWithOwner(services);
     const invitation = await owner.caller.invitations.create({ email: 'new.person@example.test', role: 'accountant' });
+    // The link to copy is also mailed, once per invitation.
+    const mail = await services.db.systemMail.findUniqueOrThrow({ where: { idempotencyKey: `invitation:${invitation.id}` } });
+    expect(mail).toMatchObject({ recipient: 'new.person@example.test', template: 'invitation', status: 'queued' });
+    expect(mail.link).toMatch(new RegExp(`/invitation/${invitation.token.replace('.', '\\.')}$`));
     const { caller: anonymous } = await callAs(services);
     expect(await anonymous.invitations.preview({ token: invitation.token })).toMatchObject({
       email: 'new.person@example.test',

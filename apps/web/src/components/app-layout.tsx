@@ -58,7 +58,7 @@ export function AppLayout() {
         {data?.organisation && <NotificationBell key={data.organisation.id} />}
         {data && (
           <span className="topbar__user">
-            {data.user.name}
+            <NavLink to="/mot-de-passe" title={t.titles.changePassword}>{data.user.name}</NavLink>
             {data.role && <span className="badge">{t.roles[data.role]}</span>}
           </span>
         )}

@@ -20,6 +20,9 @@ const wizard = () => import('../features/contracts/contract-wizard.tsx');
 const SignupPage = page(() => import('../features/auth/signup-page.tsx'), 'SignupPage');
 const AcceptInvitationPage = page(() => import('../features/auth/accept-invitation-page.tsx'), 'AcceptInvitationPage');
 const VerifyEmailPage = page(() => import('../features/auth/verify-email-page.tsx'), 'VerifyEmailPage');
+const ForgotPasswordPage = page(() => import('../features/auth/password-pages.tsx'), 'ForgotPasswordPage');
+const ResetPasswordPage = page(() => import('../features/auth/password-pages.tsx'), 'ResetPasswordPage');
+const ChangePasswordPage = page(() => import('../features/auth/password-pages.tsx'), 'ChangePasswordPage');
 const CapturedMailPage = page(() => import('../features/auth/captured-mail.tsx'), 'CapturedMailPage');
 const DashboardPage = page(() => import('../features/dashboard/dashboard-page.tsx'), 'DashboardPage');
 const ClientsPage = page(() => import('../features/clients/clients-page.tsx'), 'ClientsPage');
@@ -68,9 +71,12 @@ export function AppRoutes() {
           <Route path="/inscription" element={<GuestOnly><SignupPage /></GuestOnly>} />
           <Route path="/invitation/:token" element={<AcceptInvitationPage />} />
           <Route path="/verifier-email" element={<VerifyEmailPage />} />
+          <Route path="/mot-de-passe-oublie" element={<GuestOnly><ForgotPasswordPage /></GuestOnly>} />
+          <Route path="/reinitialiser-mot-de-passe" element={<ResetPasswordPage />} />
           <Route path="/courriers" element={<CapturedMailPage />} />
           <Route element={<RequireSession><AppLayout /></RequireSession>}>
             <Route index element={<DashboardPage />} />
+            <Route path="/mot-de-passe" element={<ChangePasswordPage />} />
             <Route path="/clients" element={<ClientsPage />} />
             <Route path="/clients/nouveau" element={<NewClientPage />} />
             <Route path="/clients/import" element={<ImportWizard />} />

@@ -6,7 +6,7 @@ import {
   retryDelayMs,
   ZEventEnvelope,
   type EventEnvelope,
-  type EventHandler,
+  type BoundEventHandler as EventHandler,
 } from '@crm/domain';
 import type { Logger } from 'pino';
 

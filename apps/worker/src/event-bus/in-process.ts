@@ -1,5 +1,5 @@
 import { withSystem, type Db } from '@crm/db';
-import type { EventEnvelope, EventHandler } from '@crm/domain';
+import type { BoundEventHandler as EventHandler, EventEnvelope } from '@crm/domain';
 import type { Logger } from 'pino';
 import { deliver, type DeliveryPolicy } from './deliver.ts';
 import type { EventSink } from './relay.ts';

@@ -1,5 +1,5 @@
 import type { Db } from '@crm/db';
-import { eventSubject, handleEventsOnce, ZEventEnvelope, type EventEnvelope, type EventHandler } from '@crm/domain';
+import { eventSubject, handleEventsOnce, ZEventEnvelope, type EventEnvelope, type BoundEventHandler as EventHandler } from '@crm/domain';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, StorageType, type Consumer, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';

@@ -34,4 +34,16 @@ export type TVerifyEmailInput = z.infer<typeof ZVerifyEmailInput>;
 export const ZSwitchOrganisationInput = z.strictObject({ organisationId: z.uuid('Organisation invalide') });
 export type TSwitchOrganisationInput = z.infer<typeof ZSwitchOrganisationInput>;
 
+export const ZRequestPasswordResetInput = z.strictObject({ email: ZEmail });
+export type TRequestPasswordResetInput = z.infer<typeof ZRequestPasswordResetInput>;
+
+export const ZResetPasswordInput = z.strictObject({
+  token: z.string().trim().min(20, 'Lien invalide').max(200, 'Lien invalide'),
+  password: ZNewPassword,
+});
+export type TResetPasswordInput = z.infer<typeof ZResetPasswordInput>;
+
+export const ZChangePasswordInput = z.strictObject({ currentPassword: ZPassword, newPassword: ZNewPassword });
+export type TChangePasswordInput = z.infer<typeof ZChangePasswordInput>;
+
 export { ZPersonName, ZPassword };

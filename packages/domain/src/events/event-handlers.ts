@@ -3,6 +3,7 @@ import { projectEventOnDashboard } from '../dashboard/project-event.ts';
 import { notifyOnEvent } from '../notifications/notify-on-event.ts';
 import { paymentsOnEvent } from '../payments/payments-on-event.ts';
 import type { EventEnvelope, EventType } from './catalogue.ts';
+import type { HandlerDeps } from './handler-deps.ts';
 
 /**
  * Who reacts to which event. Each consumer group gets one durable JetStream consumer (or one
@@ -14,7 +15,8 @@ export interface EventHandler {
   /** The consumer group's name: one of CONSUMER_GROUPS in production. */
   consumer: string;
   types: readonly EventType[];
-  handle(tx: Tx, event: EventEnvelope): Promise<void>;
+  /** Runs in the exactly-once transaction; `deps` as use cases get theirs (handler-deps.ts). */
+  handle(tx: Tx, event: EventEnvelope, deps: HandlerDeps): Promise<void>;
 }
 
 export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments'] as const;

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import type { DocumentServices } from '../documents/document-storage.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import type { EventEnvelope } from './catalogue.ts';
 import { EVENT_HANDLERS, handlerOf } from './event-handlers.ts';
+import { handlerDepsFactory, NO_DOCUMENT_STORAGE } from './handler-deps.ts';
 
 // What the operations page shows of the tenant's events: recent ones and who handled them,
 // each consumer's lag, dead letters, and their replay.
@@ -69,7 +71,7 @@ export type TReplayDeadLetterInput = z.infer<typeof ZReplayDeadLetterInput>;
  * Runs the consumer's handler again for a dead-lettered event, in this transaction: the
  * effects, the "processed" record and the replay mark commit together, or nothing does.
  */
-export async function replayDeadLetter({ tx, actor, now }: TenantDeps, input: TReplayDeadLetterInput) {
+export async function replayDeadLetter({ tx, actor, now, documents }: TenantDeps & { documents?: DocumentServices }, input: TReplayDeadLetterInput) {
   const letter = await tx.deadLetter.findFirst({ where: { id: input.deadLetterId, tenantId: actor.tenantId } });
   if (!letter) throw notFound('Événement en échec');
   if (letter.replayedAt) throw conflict('Cet événement a déjà été rejoué');
@@ -79,7 +81,11 @@ export async function replayDeadLetter({ tx, actor, now }: TenantDeps, input: TR
     INSERT INTO processed_events (tenant_id, consumer, event_id)
     VALUES (${actor.tenantId}::uuid, ${letter.consumer}, ${letter.eventId}::uuid)
     ON CONFLICT DO NOTHING`;
-  if (claimed === 1) await handler.handle(tx, letter.envelope as unknown as EventEnvelope);
+  if (claimed === 1) {
+    // The handler acts as the system for the tenant, as in the worker, at the replay's time.
+    const depsFor = handlerDepsFactory({ storage: documents?.storage ?? NO_DOCUMENT_STORAGE, clock: () => now });
+    await handler.handle(tx, letter.envelope as unknown as EventEnvelope, await depsFor(tx, actor.tenantId, letter.consumer));
+  }
   await tx.deadLetter.update({ where: { id: letter.id }, data: { replayedAt: now } });
   return { id: letter.id, replayedAt: now.toISOString(), alreadyHandled: claimed === 0 };
 }

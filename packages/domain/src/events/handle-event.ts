@@ -1,6 +1,6 @@
 import { withTenant, type Db, type Prisma } from '@crm/db';
 import type { EventEnvelope } from './catalogue.ts';
-import type { EventHandler } from './event-handlers.ts';
+import type { BoundEventHandler } from './handler-deps.ts';
 
 export type HandleOutcome = 'handled' | 'duplicate' | 'ignored';
 
@@ -9,7 +9,7 @@ export type HandleOutcome = 'handled' | 'duplicate' | 'ignored';
  * event Y" commit in one transaction, under the event's tenant. A redelivery finds the record
  * and changes nothing; a failure rolls both back, so the event can be tried again.
  */
-export async function handleEventOnce(db: Db, handler: EventHandler, event: EventEnvelope): Promise<HandleOutcome> {
+export async function handleEventOnce(db: Db, handler: BoundEventHandler, event: EventEnvelope): Promise<HandleOutcome> {
   if (!handler.types.includes(event.type)) return 'ignored';
   return withTenant(db, event.tenantId, async (tx) => {
     const claimed = await tx.$executeRaw`
@@ -25,7 +25,7 @@ export async function handleEventOnce(db: Db, handler: EventHandler, event: Even
 /** Parks an event its consumer gave up on, with the error, for an operator to replay. */
 export async function deadLetterEvent(
   db: Db,
-  handler: EventHandler,
+  handler: BoundEventHandler,
   event: EventEnvelope,
   error: unknown,
   attempts: number,
@@ -58,7 +58,7 @@ export function retryDelayMs(attempt: number, baseMs = 1_000): number {
  * the handler for each newly claimed one, in order. If anything fails, nothing of the batch is
  * kept, and the caller falls back to one event at a time (exact retry and dead-letter counts).
  */
-export async function handleEventsOnce(db: Db, handler: EventHandler, tenantId: string, events: EventEnvelope[]): Promise<number> {
+export async function handleEventsOnce(db: Db, handler: BoundEventHandler, tenantId: string, events: EventEnvelope[]): Promise<number> {
   const relevant = events.filter((event) => event.tenantId === tenantId && handler.types.includes(event.type));
   if (relevant.length === 0) return 0;
   return withTenant(db, tenantId, async (tx) => {

@@ -52,11 +52,85 @@ export function signUpAttemptNoticeMail(params: { userId: string; email: string;
       '',
       'Quelqu’un a tenté de créer un compte avec votre adresse. Vous avez déjà un compte : aucun autre n’a été créé.',
       `Pour vous connecter : ${link}`,
-      'Si vous avez oublié votre mot de passe, la page de connexion vous permettra bientôt de le réinitialiser.',
+      `Si vous avez oublié votre mot de passe : ${params.appUrl}/mot-de-passe-oublie`,
       "Si ce n'était pas vous, vous pouvez ignorer ce message.",
     ].join('\n'),
     link,
     params: { name: params.name },
     idempotencyKey: `sign-up-attempt-notice:${params.userId}:${params.now.toISOString().slice(0, 13)}`,
+  };
+}
+
+/** The link of a password reset: one use, one hour; the secret after '#'. */
+export function passwordResetMail(params: { requestId: string; userId: string; email: string; name: string; appUrl: string; token: string; expiresAt: Date }): SystemMailInput {
+  const link = `${params.appUrl}/reinitialiser-mot-de-passe#${params.token}`;
+  return {
+    userId: params.userId,
+    recipient: params.email,
+    template: 'password-reset',
+    subject: 'Réinitialisation de votre mot de passe',
+    textBody: [
+      `Bonjour ${params.name},`,
+      '',
+      'Pour choisir un nouveau mot de passe, ouvrez ce lien :',
+      link,
+      '',
+      `Le lien sert une fois et expire le ${parisDateTime.format(params.expiresAt)}. Vos sessions ouvertes seront fermées.`,
+      "Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.",
+    ].join('\n'),
+    link,
+    params: { name: params.name },
+    idempotencyKey: `password-reset:${params.requestId}`,
+  };
+}
+
+/** After a password reset or change: the owner learns of it, whoever did it. */
+export function passwordChangedNoticeMail(params: { userId: string; email: string; name: string; appUrl: string; how: 'reset' | 'change'; eventId: string; at: Date }): SystemMailInput {
+  const link = `${params.appUrl}/mot-de-passe-oublie`;
+  return {
+    userId: params.userId,
+    recipient: params.email,
+    template: 'password-changed-notice',
+    subject: 'Votre mot de passe a été modifié',
+    textBody: [
+      `Bonjour ${params.name},`,
+      '',
+      `Le mot de passe de votre compte a été ${params.how === 'reset' ? 'réinitialisé' : 'modifié'} le ${parisDateTime.format(params.at)}.`,
+      params.how === 'reset' ? 'Toutes vos sessions ont été fermées.' : 'Vos autres sessions ont été fermées.',
+      `Si ce n'était pas vous, réinitialisez-le tout de suite : ${link}`,
+    ].join('\n'),
+    link,
+    params: { name: params.name },
+    idempotencyKey: `password-changed:${params.eventId}`,
+  };
+}
+
+/** An invitation to join an organisation: the same link the inviter may copy. */
+export function invitationMail(params: {
+  invitationId: string;
+  email: string;
+  organisationName: string;
+  inviterName: string | null;
+  appUrl: string;
+  token: string;
+  expiresAt: Date;
+}): SystemMailInput {
+  const link = `${params.appUrl}/invitation/${params.token}`;
+  return {
+    recipient: params.email,
+    template: 'invitation',
+    subject: `Invitation à rejoindre « ${params.organisationName} »`,
+    textBody: [
+      'Bonjour,',
+      '',
+      `${params.inviterName ?? 'Un membre'} vous invite à rejoindre l'espace « ${params.organisationName} ». Pour accepter, ouvrez ce lien :`,
+      link,
+      '',
+      `L'invitation expire le ${parisDateTime.format(params.expiresAt)}.`,
+      "Si vous ne vous attendiez pas à cette invitation, ignorez ce message.",
+    ].join('\n'),
+    link,
+    params: { organisationName: params.organisationName },
+    idempotencyKey: `invitation:${params.invitationId}`,
   };
 }

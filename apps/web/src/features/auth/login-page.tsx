@@ -32,6 +32,7 @@ export function LoginPage() {
         <TextField label={t.auth.password} name="password" type="password" autoComplete="current-password" required errors={errors}
           value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
         <button className="button button--primary" type="submit" disabled={login.isPending}>{t.auth.loginSubmit}</button>
+        <p className="auth-card__switch"><Link to="/mot-de-passe-oublie">{t.password.forgot}</Link></p>
         <p className="auth-card__switch">{t.auth.noAccount} <Link to="/inscription">{t.auth.createAccount}</Link></p>
         <CapturedMailLink />
       </form>
