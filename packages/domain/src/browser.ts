@@ -7,3 +7,4 @@ export { previewImportRow } from './client-imports/company-rows.ts';
 export { parisDay } from './shared/paris-day.ts';
 // Types only (erased from the bundle): the permission names, so that a typo in the web app fails to compile.
 export type { Permission } from './access/permissions.ts';
+export { isMaskedIban, maskIban } from './shared/iban-mask.ts';
