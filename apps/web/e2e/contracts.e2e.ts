@@ -33,6 +33,7 @@ describe('contracts, from the client to the signature', () => {
       await page.getByRole('button', { name: 'Créer le contrat' }).click();
       const heading = page.getByRole('heading', { name: /CT-\d{4}-000001/ });
       await heading.waitFor();
+      const contractUrl = new URL(page.url()).pathname;
       await page.locator('.badge', { hasText: 'Brouillon' }).waitFor();
       // Scoped to the lines: the schedule preview below repeats the monthly amount.
       await page.getByRole('table', { name: 'Lignes du contrat' }).getByRole('cell', { name: '119,76' }).waitFor();
@@ -69,6 +70,41 @@ describe('contracts, from the client to the signature', () => {
 
       await page.getByRole('link', { name: 'Contrats' }).first().click();
       await page.getByRole('link', { name: /CT-\d{4}-000001/ }).waitFor();
+
+      // The whole IBAN reaches only who writes contracts: the owner may reveal it; a viewer receives it masked, with nothing to reveal.
+      await page.goto(contractUrl);
+      await page.getByRole('button', { name: /Afficher l.IBAN complet/ }).click();
+      await page.getByTestId('iban').filter({ hasText: 'FR76 3000 6000 0112 3456 7890 189' }).waitFor();
+      await page.getByRole('link', { name: 'Paramètres' }).click();
+      await page.getByRole('link', { name: 'Invitations' }).click();
+      await page.getByLabel('Email de la personne', { exact: true }).fill(`lecteur.${Date.now()}@example.test`);
+      await page.getByLabel('Rôle').selectOption('viewer');
+      await page.getByRole('button', { name: "Créer l'invitation" }).click();
+      const link = (await page.getByTestId('invitation-link').textContent())!;
+      const viewerContext = await browser().newContext({ baseURL, locale: 'fr-FR' });
+      try {
+        const viewer = await viewerContext.newPage();
+        await viewer.goto(link);
+        await viewer.getByLabel('Votre nom', { exact: true }).fill('Victor Lecteur');
+        await viewer.getByLabel('Mot de passe', { exact: true }).fill('mot de passe du lecteur');
+        await viewer.getByRole('button', { name: "Accepter l'invitation" }).click();
+        await viewer.getByRole('heading', { name: 'Bonjour Victor Lecteur' }).waitFor();
+        // What the server sends the viewer, not only what the page shows: no whole IBAN in any answer.
+        const answers: Promise<string>[] = [];
+        viewer.on('response', (response) => {
+          if (response.url().includes('contracts.get')) answers.push(response.text());
+        });
+        await viewer.goto(contractUrl);
+        await viewer.getByTestId('iban').filter({ hasText: 'FR76 •••• 0189' }).waitFor();
+        const bodies = await Promise.all(answers);
+        expect(bodies.length).toBeGreaterThan(0);
+        for (const body of bodies) expect(body).not.toContain('FR7630006000011234567890189');
+        expect(bodies.join('')).toContain('FR76 •••• 0189');
+        expect(await viewer.getByRole('button', { name: /Afficher/ }).count()).toBe(0);
+        expect(await viewer.content()).not.toContain('3456 7890');
+      } finally {
+        await viewerContext.close();
+      }
     } finally {
       await context.close();
     }

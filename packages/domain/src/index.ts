@@ -4,6 +4,7 @@ export * from './shared/clock.ts';
 export * from './shared/context.ts';
 export * from './shared/identifiers.ts';
 export * from './shared/identifiers.schema.ts';
+export * from './shared/iban-disclosure.ts';
 export * from './shared/money.ts';
 export * from './shared/input-rules.ts';
 export * from './access/permissions.ts';

@@ -49,11 +49,7 @@ export function perMonthHint(cents: number, frequency: BillingFrequency, tax: 'H
  * An IBAN as shown by default: its country and check digits, then its last four characters,
  * "FR76 •••• 0189" (enough to recognise an account, not to use it); `null` stays empty.
  */
-export function maskIban(iban: string): string {
-  const compact = iban.replace(/\s+/g, '').toUpperCase();
-  if (compact.length < 9) return '••••';
-  return `${compact.slice(0, 4)} •••• ${compact.slice(-4)}`;
-}
+export { maskIban } from '@crm/domain/browser';
 
 /** "FR7630006000011234567890189" -> "FR76 3000 6000 0112 3456 7890 189", as people read and type it. */
 export const friendlyIban = (iban: string): string => iban.replace(/\s+/g, '').replace(/(.{4})(?=.)/g, '$1 ');

@@ -23,7 +23,7 @@ import { withdrawalDeadline, withinWithdrawalPeriod } from './withdrawal-period.
 
 const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
-const reload = async (deps: TenantDeps, contractId: string) => toContractView(await loadContract(deps, contractId));
+const reload = async (deps: TenantDeps, contractId: string) => toContractView(await loadContract(deps, contractId), deps.actor.role);
 
 /** draft -> sent. A direct-debit contract needs its debtor's name and a valid IBAN first. */
 export async function sendContract(deps: TenantDeps, input: TContractIdInput) {

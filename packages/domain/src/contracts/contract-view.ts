@@ -1,5 +1,6 @@
-import type { Prisma } from '@crm/db';
+import type { Prisma, Role } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
+import { disclosedIban } from '../shared/iban-disclosure.ts';
 import { notFound } from '../shared/errors.ts';
 import { vatOfLine } from '../shared/money.ts';
 import type { ContractStatusName } from './contracts.schema.ts';
@@ -81,7 +82,8 @@ export async function loadContract({ tx, actor }: TenantDeps, contractId: string
   return contract;
 }
 
-export function toContractView(c: ContractRow) {
+/** The contract as `role` may see it: the debtor's IBAN whole only for who writes contracts (iban-disclosure.ts). */
+export function toContractView(c: ContractRow, role: Role) {
   const lines = c.lines.map((line) => ({
     id: line.id,
     productId: line.productId,
@@ -107,7 +109,7 @@ export function toContractView(c: ContractRow) {
     preNotificationDays: c.preNotificationDays,
     debitDay: c.debitDay,
     debtorName: c.debtorName,
-    debtorIban: c.debtorIban,
+    debtorIban: disclosedIban(role, 'contractDebtor', c.debtorIban),
     debtorBic: c.debtorBic,
     sepaScheme: c.sepaScheme,
     notes: c.notes,

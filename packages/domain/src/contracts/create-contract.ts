@@ -56,5 +56,5 @@ export async function createContract(deps: TenantDeps, input: TCreateContractInp
     select: { id: true },
   });
   await auditAs(tx, actor, { action: 'contract.created', entityType: 'contract', entityId: contract.id, data: { number, clientId: client.id } });
-  return toContractView(await loadContract(deps, contract.id));
+  return toContractView(await loadContract(deps, contract.id), deps.actor.role);
 }

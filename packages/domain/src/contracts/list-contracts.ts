@@ -69,5 +69,5 @@ export async function listContracts(deps: TenantDeps, input: TListContractsInput
 }
 
 export async function getContract(deps: TenantDeps, input: TContractIdInput) {
-  return toContractView(await loadContract(deps, input.contractId));
+  return toContractView(await loadContract(deps, input.contractId), deps.actor.role);
 }

@@ -62,5 +62,5 @@ export async function updateContract(deps: TenantDeps, input: TUpdateContractInp
     entityId: contractId,
     data: { fields: [...Object.keys(fields), ...(lineInput ? ['lines'] : [])] },
   });
-  return toContractView(await loadContract(deps, contractId));
+  return toContractView(await loadContract(deps, contractId), deps.actor.role);
 }

@@ -1,16 +1,18 @@
-import type { Organisation } from '@crm/db';
+import type { Organisation, Role } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
+import { disclosedIban } from '../shared/iban-disclosure.ts';
 import type { SEPA_FILE_FORMATS } from './organisations.schema.ts';
 
 /** The active organisation's settings, with its address as one structured object. */
 export async function getOrganisation({ tx, actor }: TenantDeps) {
   const organisation = await tx.organisation.findUnique({ where: { id: actor.tenantId } });
   if (!organisation) throw notFound('Organisation');
-  return toOrganisationView(organisation);
+  return toOrganisationView(organisation, actor.role);
 }
 
-export function toOrganisationView(o: Organisation) {
+/** The settings as `role` may see them: the creditor IBAN whole only for who writes them (iban-disclosure.ts). */
+export function toOrganisationView(o: Organisation, role: Role) {
   return {
     id: o.id,
     name: o.name,
@@ -23,7 +25,7 @@ export function toOrganisationView(o: Organisation) {
       ? { line1: o.addressLine1, line2: o.addressLine2, postalCode: o.postalCode ?? '', city: o.city ?? '', country: o.country }
       : null,
     sepaCreditorId: o.sepaCreditorId,
-    creditorIban: o.creditorIban,
+    creditorIban: disclosedIban(role, 'creditor', o.creditorIban),
     creditorBic: o.creditorBic,
     contactEmail: o.contactEmail,
     /** The SEPA collection settings: file format, debit day (a contract's schedule preview needs it), notice, FRST, settlement. */

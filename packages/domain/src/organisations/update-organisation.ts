@@ -66,5 +66,5 @@ export async function updateOrganisation({ tx, actor }: TenantDeps, input: TUpda
       data: { changedFields, ...(Object.keys(changes).length > 0 ? { changes } : {}) },
     });
   }
-  return toOrganisationView(updated);
+  return toOrganisationView(updated, actor.role);
 }

@@ -1,4 +1,5 @@
-import { classifyDbError, type Prisma, type Tx } from '@crm/db';
+import { classifyDbError, type Prisma, type Role, type Tx } from '@crm/db';
+import { disclosedIban } from '../shared/iban-disclosure.ts';
 import { loadClient } from '../shared/load-client.ts';
 import { auditAs } from '../audit/record-audit.ts';
 import { addDays } from '../calendar/business-days.ts';
@@ -51,7 +52,8 @@ const usableFor = (date: string): Prisma.SepaMandateWhereInput => {
 /** Mandates not yet marked expired but lapsed on `today`: no collection date from today on can use them. */
 export const isDormant = (mandate: MandateUse, today: string): boolean => isLapsedFor(mandate, today);
 
-function toMandateView(m: MandateRow, today: string) {
+/** The mandate as `role` may see it: its IBANs whole only for who writes payments (iban-disclosure.ts). */
+function toMandateView(m: MandateRow, today: string, role: Role) {
   return {
     id: m.id,
     rum: m.rum,
@@ -60,7 +62,7 @@ function toMandateView(m: MandateRow, today: string) {
     contractId: m.contractId,
     contractNumber: m.contract?.number ?? null,
     debtorName: m.debtorName,
-    iban: m.iban,
+    iban: disclosedIban(role, 'mandate', m.iban),
     bic: m.bic,
     signedOn: isoOf(m.signedOn),
     signedPlace: m.signedPlace,
@@ -71,7 +73,7 @@ function toMandateView(m: MandateRow, today: string) {
     lastCollectionOn: m.lastCollectionOn ? isoOf(m.lastCollectionOn) : null,
     pendingAmendment: m.originalIban !== null || m.originalRum !== null,
     originalRum: m.originalRum,
-    originalIban: m.originalIban,
+    originalIban: disclosedIban(role, 'mandate', m.originalIban),
     revokedAt: m.revokedAt?.toISOString() ?? null,
   };
 }
@@ -109,7 +111,7 @@ export async function listMandates({ tx, actor, now }: TenantDeps, input: TListM
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
     take: input.limit + 1,
   });
-  return mandatePages.of(rows, input.limit, (m) => toMandateView(m, today));
+  return mandatePages.of(rows, input.limit, (m) => toMandateView(m, today, actor.role));
 }
 
 export async function getMandate({ tx, actor, now }: TenantDeps, input: TMandateIdInput) {
@@ -121,7 +123,7 @@ export async function getMandate({ tx, actor, now }: TenantDeps, input: TMandate
     select: { id: true, dueDate: true, amountCents: true, status: true, sequenceType: true, endToEndId: true },
   });
   return {
-    ...toMandateView(mandate, parisToday(now)),
+    ...toMandateView(mandate, parisToday(now), actor.role),
     items: items.map((i) => ({ ...i, dueDate: isoOf(i.dueDate) })),
   };
 }
