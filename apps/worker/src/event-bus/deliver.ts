@@ -60,7 +60,7 @@ export async function deliver(
       return { action: 'retry', delayMs };
     }
     try {
-      await deadLetterEvent(db, handler, event, error, attempt);
+      await deadLetterEvent(db, handler, event, error, attempt, new Date());
     } catch (parkError) {
       log.error({ ...bindings, err: parkError }, 'could not dead-letter, will retry');
       return { action: 'retry', delayMs: retryDelayMs(attempt, policy.retryBaseMs) };

@@ -1,19 +1,9 @@
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
+import type { AuthConfig } from '../shared/context.ts';
 import { unauthorized } from '../shared/errors.ts';
 
-export interface AuthConfig {
-  /** HMAC key for access tokens, at least 32 bytes. */
-  secret: Uint8Array;
-  issuer: string;
-  audience: string;
-  accessTokenTtlSeconds: number;
-  refreshTokenTtlDays: number;
-  invitationTtlDays: number;
-  emailVerificationTtlHours: number;
-  /** The web app's public URL, for the links of account mail (e.g. https://crm.example.fr). */
-  appUrl: string;
-}
+export type { AuthConfig };
 
 export const DEFAULT_AUTH_TTLS = {
   accessTokenTtlSeconds: 10 * 60,

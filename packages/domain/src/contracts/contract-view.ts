@@ -1,6 +1,6 @@
 import type { Prisma, Role } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
-import { disclosedIban } from '../shared/iban-disclosure.ts';
+import { disclosedIban } from '../access/iban-disclosure.ts';
 import { notFound } from '../shared/errors.ts';
 import { vatOfLine } from '../shared/money.ts';
 import type { ContractStatusName } from './contracts.schema.ts';

@@ -29,6 +29,7 @@ export async function deadLetterEvent(
   event: EventEnvelope,
   error: unknown,
   attempts: number,
+  now: Date,
 ): Promise<void> {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   await withTenant(db, event.tenantId, (tx) =>
@@ -43,7 +44,7 @@ export async function deadLetterEvent(
         error: message.slice(0, 4000),
         attempts,
       },
-      update: { error: message.slice(0, 4000), attempts, failedAt: new Date(), replayedAt: null },
+      update: { error: message.slice(0, 4000), attempts, failedAt: now, replayedAt: null },
     }),
   );
 }

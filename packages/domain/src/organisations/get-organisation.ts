@@ -1,7 +1,7 @@
 import type { Organisation, Role } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
-import { disclosedIban } from '../shared/iban-disclosure.ts';
+import { disclosedIban } from '../access/iban-disclosure.ts';
 import type { SEPA_FILE_FORMATS } from './organisations.schema.ts';
 
 /** The active organisation's settings, with its address as one structured object. */

@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { PermanentEventError } from '../events/event-handlers.ts';
+import { PermanentEventError } from '../events/event-handler.ts';
 import { reserveCounter } from '../shared/counters.ts';
 import { dateOf, isoOf } from './dates.ts';
 import { planSchedule } from './schedule-rules.ts';

@@ -1,5 +1,5 @@
 import { classifyDbError, type Prisma, type Role, type Tx } from '@crm/db';
-import { disclosedIban } from '../shared/iban-disclosure.ts';
+import { disclosedIban } from '../access/iban-disclosure.ts';
 import { loadClient } from '../shared/load-client.ts';
 import { auditAs } from '../audit/record-audit.ts';
 import { addDays } from '../calendar/business-days.ts';

@@ -1,5 +1,4 @@
 import type { Db, Role, Tx } from '@crm/db';
-import type { AuthConfig } from '../auth/tokens.ts';
 import type { Clock } from './clock.ts';
 
 /** The member acting in a tenant, established from a verified token and a membership row. */
@@ -29,4 +28,18 @@ export interface AuthDeps {
 export interface ClientInfo {
   ip?: string | undefined;
   userAgent?: string | undefined;
+}
+
+/** How tokens and account links are made (auth/tokens.ts uses it; the apps build it from their env). */
+export interface AuthConfig {
+  /** HMAC key for access tokens, at least 32 bytes. */
+  secret: Uint8Array;
+  issuer: string;
+  audience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  invitationTtlDays: number;
+  emailVerificationTtlHours: number;
+  /** The web app's public URL, for the links of account mail (e.g. https://crm.example.fr). */
+  appUrl: string;
 }

@@ -1,24 +1,15 @@
-import type { Tx } from '@crm/db';
 import { projectEventOnDashboard } from '../dashboard/project-event.ts';
 import { notifyOnEvent } from '../notifications/notify-on-event.ts';
 import { paymentsOnEvent } from '../payments/payments-on-event.ts';
-import type { EventEnvelope, EventType } from './catalogue.ts';
-import type { HandlerDeps } from './handler-deps.ts';
+import type { EventHandler } from '../events/event-handler.ts';
 
 /**
- * Who reacts to which event. Each consumer group gets one durable JetStream consumer (or one
- * in-process queue) and records every event it handled, so each group handles each event once.
- * Only groups that do real work are here; later issues add payments, email, retry, dunning,
- * commission and documents.
+ * Who reacts to which event: the one place where the event backbone (events/) meets the domains
+ * that subscribe to it, so that events/ imports no domain and every domain may emit events.
+ * Each consumer group gets one durable JetStream consumer (or one in-process queue) and records
+ * every event it handled, so each group handles each event once. Later issues add email, retry,
+ * dunning, commission and documents.
  */
-export interface EventHandler {
-  /** The consumer group's name: one of CONSUMER_GROUPS in production. */
-  consumer: string;
-  types: readonly EventType[];
-  /** Runs in the exactly-once transaction; `deps` as use cases get theirs (handler-deps.ts). */
-  handle(tx: Tx, event: EventEnvelope, deps: HandlerDeps): Promise<void>;
-}
-
 export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments'] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
@@ -42,12 +33,4 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
 
 export function handlerOf(consumer: string): EventHandler | undefined {
   return EVENT_HANDLERS.find((handler) => handler.consumer === consumer);
-}
-
-/** A failure that retrying cannot fix (bad data, a rule refused): dead-lettered at once. */
-export class PermanentEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PermanentEventError';
-  }
 }

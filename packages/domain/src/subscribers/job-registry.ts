@@ -1,5 +1,5 @@
 import { PAYMENTS_HOUSEKEEPING_JOB } from '../payments/payments-housekeeping.ts';
-import type { JobKinds } from './job-kind.ts';
+import type { JobKinds } from '../jobs/job-kind.ts';
 
 /**
  * Every kind of timed job the worker runs. A kind not listed here is never claimed, so a

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { DocumentServices } from '../documents/document-storage.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { conflict, notFound } from '../shared/errors.ts';
-import type { EventEnvelope } from './catalogue.ts';
+import type { EventEnvelope } from '../events/catalogue.ts';
 import { EVENT_HANDLERS, handlerOf } from './event-handlers.ts';
-import { handlerDepsFactory, NO_DOCUMENT_STORAGE } from './handler-deps.ts';
+import { handlerDepsFactory, NO_DOCUMENT_STORAGE } from '../events/handler-deps.ts';
 
 // What the operations page shows of the tenant's events: recent ones and who handled them,
 // each consumer's lag, dead letters, and their replay.

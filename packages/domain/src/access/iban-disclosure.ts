@@ -1,8 +1,8 @@
 import type { Role } from '@crm/db';
-import { can, type Permission } from '../access/permissions.ts';
-import { maskIban } from './iban-mask.ts';
+import { can, type Permission } from './permissions.ts';
+import { maskIban } from '../shared/iban-mask.ts';
 
-export { IBAN_MASK_CHAR, isMaskedIban, maskIban } from './iban-mask.ts';
+export { IBAN_MASK_CHAR, isMaskedIban, maskIban } from '../shared/iban-mask.ts';
 
 /**
  * Who receives a whole IBAN. An IBAN leaves the server whole only for the members who write the

@@ -1,0 +1,20 @@
+import type { Tx } from '@crm/db';
+import type { EventEnvelope, EventType } from './catalogue.ts';
+import type { HandlerDeps } from './handler-deps.ts';
+
+/** A consumer group's handler: which events it takes and what it does with each (subscribers/ lists them). */
+export interface EventHandler {
+  /** The consumer group's name: one of CONSUMER_GROUPS in production. */
+  consumer: string;
+  types: readonly EventType[];
+  /** Runs in the exactly-once transaction; `deps` as use cases get theirs (handler-deps.ts). */
+  handle(tx: Tx, event: EventEnvelope, deps: HandlerDeps): Promise<void>;
+}
+
+/** A failure that retrying cannot fix (bad data, a rule refused): dead-lettered at once. */
+export class PermanentEventError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentEventError';
+  }
+}
