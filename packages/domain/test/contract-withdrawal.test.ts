@@ -140,7 +140,7 @@ describe('the SEPA mandate PDF follows the data', () => {
   it('prints where it was signed, and "ponctuel" for a one-off contract', async () => {
     const t = await contractTenant(storage);
     const client = await t.person('Martin', 'Anne');
-    const p = await t.product('ONCE', 9_900);
+    const p = await t.product('ONCE', 9_900, 'NORMAL', '2026-01-01', 'one_off');
     const once = await t.create({ clientId: client.id, lines: [{ productId: p.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 1, billingFrequency: 'one_off', paymentMethod: 'sepa_debit', debtorIban: 'FR76 3000 6000 0112 3456 7890 189' });
     await t.run((deps) => sendContract(deps, { contractId: once.id }));
     await t.sign(once.id, { signerName: 'Anne Martin', signedPlace: 'Annecy' });

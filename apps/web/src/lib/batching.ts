@@ -8,6 +8,8 @@ export const MAX_BATCH_ITEMS = 10;
 export const UNBATCHED_PROCEDURES: ReadonlySet<string> = new Set([
   'auth.logIn',
   'auth.refresh',
+  'auth.requestPasswordReset',
+  'auth.resetPassword',
   'auth.signUp',
   'auth.verifyEmail',
   'capturedMails.enabled',
