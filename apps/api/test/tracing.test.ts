@@ -15,7 +15,9 @@ import { freePort } from '../../../tooling/test/free-port.ts';
 // OpenTelemetry end to end, on real processes: the API (src/main.ts) and the worker (its
 // src/main.ts, over JetStream) export by OTLP/HTTP to a collector of the test's own, which keeps
 // what it receives. A client created over HTTP must give one trace: request -> procedure ->
-// relay publish -> dashboard handler, across the outbox; with OTEL unset, nothing is sent.
+// relay publish -> dashboard handler, across the outbox; a request that queues a mail gives one
+// trace: request -> procedure -> the worker's send (child of the trace stored with the mail);
+// with OTEL unset, nothing is sent.
 const apiRoot = path.resolve(import.meta.dirname, '..');
 const workerRoot = path.resolve(apiRoot, '..', 'worker');
 const natsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -149,6 +151,16 @@ async function createClient(base: string, token: string, input: Record<string, u
 const eventOf = (tenantId: string, clientId: string) =>
   withTenant(db, tenantId, (tx) => tx.outboxEvent.findFirstOrThrow({ where: { type: 'client.created', clientId }, select: { id: true, traceParent: true } }));
 
+/** A public procedure over HTTP (no session). */
+async function callPublic(base: string, procedure: string, input: Record<string, unknown>) {
+  const response = await fetch(`${base}/trpc/${procedure}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  if (response.status !== 200) throw new Error(`${procedure}: ${response.status} ${await response.text()}`);
+}
+
+/** The password-reset mail to `email`, once the worker's sender has sent it. */
+const sentResetMail = (email: string) =>
+  db.systemMail.findFirst({ where: { recipient: email, template: 'password-reset', status: 'sent' }, select: { id: true, traceParent: true } });
+
 const handledByDashboard = (tenantId: string, eventIds: string[]) =>
   withTenant(db, tenantId, (tx) => tx.processedEvent.count({ where: { consumer: 'dashboard', eventId: { in: eventIds } } }));
 
@@ -163,6 +175,7 @@ describe('traces from the web request to the worker handler', () => {
       EVENTS_STREAM: `TEST_OTEL_${names}`,
       EVENTS_SUBJECT_PREFIX: `test_otel_${names}.events`,
       WORKER_HEALTH_PORT: '0',
+      MAIL_CAPTURE: 'true',
       ...otel,
     });
     const api = await startApi(otel);
@@ -181,8 +194,13 @@ describe('traces from the web request to the worker handler', () => {
       const feedSecret = randomBytes(24).toString('base64url');
       await fetch(`${api.base}/calendar/${owner.tenantId}.${feedSecret}.ics?token=${feedSecret}`);
 
+      // A request that queues a mail (a password reset for the owner's address): the worker's
+      // effect sender (MAIL_CAPTURE) delivers it in a span of the request's trace.
+      await callPublic(api.base, 'auth.requestPasswordReset', { email: owner.email });
+
       const events = [await eventOf(owner.tenantId, first), await eventOf(owner.tenantId, second)];
       await until(() => handledByDashboard(owner.tenantId, events.map((e) => e.id)), (count) => count === 2);
+      const mail = await until(() => sentResetMail(owner.email), (row) => row !== null);
       expect(await stop(api.child)).toBe(0);
       expect(await stop(worker)).toBe(0);
 
@@ -219,6 +237,25 @@ describe('traces from the web request to the worker handler', () => {
           expect(request!.parentSpanId).toBe(callerSpan);
         }
       }
+
+      // The mail: queued by the procedure, sent by the worker in a client span of that trace.
+      const send = spans.find((s) => s.service === 'crm-worker' && s.name === 'send mail' && s.attributes['crm.effect.id'] === mail!.id);
+      expect(send, 'send span of the reset mail').toBeDefined();
+      expect(chainOf(send!).map((s) => [s.service, s.name, s.kind])).toEqual([
+        ['crm-api', 'POST /trpc', 2], // SERVER
+        ['crm-api', 'auth.requestPasswordReset', 1], // INTERNAL
+        ['crm-worker', 'send mail', 3], // CLIENT
+      ]);
+      const resetProcedure = byId.get(send!.parentSpanId)!;
+      expect(send!.traceId).toBe(resetProcedure.traceId);
+      expect(mail!.traceParent).toBe(`00-${resetProcedure.traceId}-${resetProcedure.spanId}-01`);
+      expect(send!.attributes).toEqual({
+        'crm.effect.queue': 'system_mails',
+        'crm.effect.id': mail!.id,
+        'crm.effect.attempt': 1,
+        'crm.effect.transport': expect.any(String),
+        'crm.effect.outcome': 'sent',
+      });
 
       const feed = spans.find((s) => s.service === 'crm-api' && s.attributes['url.path']?.toString().startsWith('/calendar'));
       expect(feed?.attributes['url.path']).toBe('/calendar/[redacted]');

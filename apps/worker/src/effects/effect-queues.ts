@@ -13,6 +13,8 @@ export interface ClaimedEffect {
   queue: EffectQueueName;
   id: string;
   attempts: number;
+  /** The W3C traceparent of the span that queued it (null when tracing was off). */
+  traceParent: string | null;
   mail: OutgoingMail;
 }
 
@@ -41,7 +43,7 @@ export async function reapExpiredLeases(tx: Tx, queue: EffectQueueName, idempote
 
 /** Claims up to `limit` due rows for this worker: 'sending' under a lease, one attempt more. */
 export async function claimEffects(tx: Tx, queue: EffectQueueName, limit: number, leaseMs: number, transport: string): Promise<ClaimedEffect[]> {
-  const rows = await tx.$queryRaw<{ id: string; tenant_id: string | null; recipient: string; subject: string; text_body: string; html_body: string | null; idempotency_key: string; attempts: number }[]>`
+  const rows = await tx.$queryRaw<{ id: string; tenant_id: string | null; recipient: string; subject: string; text_body: string; html_body: string | null; idempotency_key: string; attempts: number; trace_parent: string | null }[]>`
     WITH due AS (
       SELECT id FROM ${table(queue)}
       WHERE status = 'queued' AND next_attempt_at <= now()
@@ -54,11 +56,12 @@ export async function claimEffects(tx: Tx, queue: EffectQueueName, limit: number
         transport = ${transport}, updated_at = now()
     FROM due WHERE e.id = due.id
     RETURNING e.id, ${queue === 'system_mails' ? Prisma.sql`NULL::uuid AS tenant_id, NULL::text AS html_body` : Prisma.sql`e.tenant_id, e.html_body`},
-              e.recipient, e.subject, e.text_body, e.idempotency_key, e.attempts`;
+              e.recipient, e.subject, e.text_body, e.idempotency_key, e.attempts, e.trace_parent`;
   return rows.map((row) => ({
     queue,
     id: row.id,
     attempts: row.attempts,
+    traceParent: row.trace_parent,
     mail: {
       // Unique across both queues and tenants: what the Message-ID and a deduplicating provider see.
       key: row.tenant_id ? `tenant:${row.tenant_id}:${row.idempotency_key}` : `system:${row.idempotency_key}`,

@@ -1,5 +1,6 @@
-import { isDatabaseUnavailable, withSystem, type Db } from '@crm/db';
+import { inSpan, isDatabaseUnavailable, traceContextFrom, withSystem, type Db } from '@crm/db';
 import { retryDelayMs } from '@crm/domain';
+import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Waker } from '../event-bus/relay.ts';
 import { claimEffects, EFFECT_QUEUES, reapExpiredLeases, recordOutcomes, type ClaimedEffect, type EffectOutcome, type EffectQueueName } from './effect-queues.ts';
@@ -9,6 +10,12 @@ export interface EffectSenderOptions {
   db: Db;
   transport: MailTransport;
   log: Logger;
+  /**
+   * When tracing is on: a client span per delivery ('send mail'), child of the trace stored with
+   * the row, with the queue, the effect id, the attempt and the outcome, never the recipient,
+   * subject or body. Without one, no span.
+   */
+  tracer?: Tracer | undefined;
   /** Wakes the sender on commit (LISTEN crm_effects); without one it polls. */
   waker?: Waker | undefined;
   pollMs?: number;
@@ -85,11 +92,24 @@ export class EffectSender {
     const lane = async () => {
       while (next < claimed.length) {
         const index = next++;
-        outcomes[index] = await this.sendOne(claimed[index]!);
+        outcomes[index] = await this.sendTraced(claimed[index]!);
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane));
     return outcomes;
+  }
+
+  private sendTraced(effect: ClaimedEffect): Promise<EffectOutcome> {
+    const { tracer } = this.options;
+    if (!tracer) return this.sendOne(effect);
+    const attributes = { 'crm.effect.queue': effect.queue, 'crm.effect.id': effect.id, 'crm.effect.attempt': effect.attempts, 'crm.effect.transport': this.options.transport.name };
+    return inSpan(tracer, 'send mail', { kind: SpanKind.CLIENT, attributes }, traceContextFrom(effect.traceParent), async (span) => {
+      const outcome = await this.sendOne(effect);
+      span.setAttribute('crm.effect.outcome', outcome.status);
+      // A refusal: its class only (the provider's message may quote the address), like recordSpanError.
+      if (outcome.status !== 'sent') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome.status === 'failed' ? 'send failed, given up' : 'send failed, will retry' });
+      return outcome;
+    });
   }
 
   private async sendOne(effect: ClaimedEffect): Promise<EffectOutcome> {

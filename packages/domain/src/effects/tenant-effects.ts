@@ -1,4 +1,4 @@
-import type { Tx } from '@crm/db';
+import { activeTraceParent, type Tx } from '@crm/db';
 
 /** A tenant's mail to someone outside (a client, a debtor), as the sender will deliver it. */
 export interface TenantMailInput {
@@ -31,6 +31,8 @@ export async function queueTenantMail(tx: Tx, tenantId: string, mail: TenantMail
         htmlBody: mail.htmlBody ?? null,
         idempotencyKey: mail.idempotencyKey,
         createdBy: mail.createdBy ?? null,
+        // The span that queued it (null when tracing is off): the sender's span continues its trace.
+        traceParent: activeTraceParent(),
       },
     ],
     skipDuplicates: true,

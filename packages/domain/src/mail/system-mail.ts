@@ -1,4 +1,4 @@
-import type { Tx } from '@crm/db';
+import { activeTraceParent, type Tx } from '@crm/db';
 
 /** One message of the system to a person about their account, as the sender will deliver it. */
 export interface SystemMailInput {
@@ -30,6 +30,8 @@ export async function queueSystemMail(tx: Tx, mail: SystemMailInput): Promise<vo
         link: mail.link ?? null,
         params: mail.params ?? {},
         idempotencyKey: mail.idempotencyKey,
+        // The span that queued it (null when tracing is off): the sender's span continues its trace.
+        traceParent: activeTraceParent(),
       },
     ],
     skipDuplicates: true,
