@@ -41,11 +41,16 @@ export async function startSmtpServer(options: { refuse?: (to: string) => { code
       });
     },
   });
+  // A worker SIGKILLed mid-session resets its connection (ECONNRESET): the server reports it as an
+  // 'error' event, which unheard would crash the test process. What it received is what counts.
+  const connectionErrors: Error[] = [];
+  server.on('error', (error: Error) => connectionErrors.push(error));
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${port}`,
     port,
     received,
+    connectionErrors,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
