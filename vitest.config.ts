@@ -11,5 +11,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The tests wait on PostgreSQL, NATS and child processes far more than they compute: three
+    // files at a time on two cores (vitest's default is cores - 1 = one). Each test makes its own
+    // tenant, so files never see each other's rows. Files share their worker's module cache
+    // (isolate: false): importing the domain costs 2-3 s, which every file paid again before.
+    maxWorkers: 3,
+    isolate: false,
   },
 });

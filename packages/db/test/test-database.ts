@@ -43,11 +43,7 @@ export async function createTestDatabase(prefix = 'crm_test'): Promise<TestDatab
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const ownerUrl = withDatabase(serverUrl(), name);
-  await run(path.join(DB_PACKAGE, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
-    cwd: DB_PACKAGE,
-      env: { ...process.env, DATABASE_URL: ownerUrl, MIGRATE_DATABASE_URL: ownerUrl },
-    timeout: 120_000,
-  });
+  await migrateOneAtATime(ownerUrl);
   return {
     name,
     ownerUrl,
@@ -59,4 +55,28 @@ export async function createTestDatabase(prefix = 'crm_test'): Promise<TestDatab
       await client.end();
     },
   };
+}
+
+/** Any number that the CRM's tests alone use as an advisory lock key. */
+const MIGRATION_LOCK = 7_310_427_001;
+
+/**
+ * Migrations grant to the cluster-wide application role: two of them at once on one server fail
+ * with "tuple concurrently updated" in pg_authid. Test files run in parallel and some make their
+ * own database, so migrations take turns under an advisory lock held in the `postgres` database
+ * (advisory locks are per database; every cluster has that one).
+ */
+async function migrateOneAtATime(ownerUrl: string): Promise<void> {
+  const lock = new pg.Client({ connectionString: withDatabase(serverUrl(), 'postgres') });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await run(path.join(DB_PACKAGE, 'node_modules', '.bin', 'prisma'), ['migrate', 'deploy'], {
+      cwd: DB_PACKAGE,
+      env: { ...process.env, DATABASE_URL: ownerUrl, MIGRATE_DATABASE_URL: ownerUrl },
+      timeout: 120_000,
+    });
+  } finally {
+    await lock.end(); // ending the session releases the lock
+  }
 }
