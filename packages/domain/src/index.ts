@@ -185,6 +185,9 @@ export {
 } from './contracts/contract-transitions.ts';
 export { SIGNATURE_CONSENT_TEXT } from './contracts/legal-texts.ts';
 export { WITHDRAWAL_DAYS, withdrawalDeadline, withinWithdrawalPeriod, WITHDRAWAL_PERIOD_TEXT } from './contracts/withdrawal-period.ts';
+export { nextTerm, renewalStepsDue, RENEWAL_LEAD_DAYS, type NextTerm } from './contracts/renewal-rules.ts';
+export { renewContracts } from './contracts/renew-contracts.ts';
+export { CONTRACT_RENEWALS_JOB } from './contracts/renewals-job.ts';
 export { renderContractPdf, renderMandatePdf, sha256Hex, FREQUENCY_LABELS, PAYMENT_METHOD_LABELS, type ContractPdfData } from './contracts/contract-pdf.ts';
 export { contractPdf, mandatePdf, verifySignedContract, signedContractFileName } from './contracts/contract-documents.ts';
 export * from './documents/documents.schema.ts';

@@ -129,6 +129,11 @@ const CLIENT_EVENTS: Partial<Record<EventType, { title: string | ((p: Payload) =
   'contract.suspended': { title: 'Contrat suspendu', detail: (p) => text(p.reason) },
   'contract.terminated': { title: 'Contrat résilié', detail: (p) => `Fin le ${frenchDate(p.endDate)}${text(p.reason) ? ` : ${String(p.reason)}` : ''}` },
   'contract.cancelled': { title: (p) => (p.withdrawn ? 'Rétractation du contrat' : 'Contrat annulé'), detail: (p) => text(p.reason) },
+  'contract.renewed': { title: 'Contrat reconduit', detail: (p) => `Du ${frenchDate(p.termStart)} au ${frenchDate(p.termEnd)}` },
+  'contract.renewal_notice': {
+    title: (p) => (p.channel === 'email' ? 'Avis de reconduction envoyé par e-mail' : 'Avis de reconduction à envoyer par courrier'),
+    detail: (p) => `Opposition possible jusqu'au ${frenchDate(p.refuseBy)}${p.late ? ' (avis tardif : résiliation possible à tout moment)' : ''}`,
+  },
   'payment.received': { title: 'Paiement reçu', detail: (p) => `${money(p)} le ${frenchDate(p.receivedOn)} (${METHODS[String(p.method)] ?? String(p.method)})` },
   'payment.rejected': {
     title: (p) => (p.rTransaction === 'return' ? 'Prélèvement retourné' : p.rTransaction === 'refund' ? 'Prélèvement remboursé au débiteur' : 'Prélèvement rejeté'),

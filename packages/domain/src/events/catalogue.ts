@@ -63,6 +63,17 @@ export const EVENT_CATALOGUE = {
   'contract.terminated': z.object({ contractId: id, clientId: id, endDate: isoDate, reason: z.string().optional() }),
   /** Cancelled before service, or withdrawn by a consumer within 14 days of signing (`withdrawn`). */
   'contract.cancelled': z.object({ contractId: id, clientId: id, reason: z.string(), withdrawn: z.boolean() }),
+  /** A tacitly renewed contract's next term: its schedule was added (`itemsAdded` items). */
+  'contract.renewed': z.object({ contractId: id, clientId: id, term: z.number().int().min(2), termStart: isoDate, termEnd: isoDate, itemsAdded: z.number().int().nonnegative() }),
+  /** A consumer was told of the coming renewal (L215-1 C. consom.): by e-mail, or a letter task for a person. */
+  'contract.renewal_notice': z.object({
+    contractId: id,
+    clientId: id,
+    term: z.number().int().min(2),
+    refuseBy: isoDate,
+    channel: z.enum(['email', 'letter_task']),
+    late: z.boolean(),
+  }),
   'organisation.created': z.object({ organisationId: id, name: z.string() }),
   'organisation.updated': z.object({ organisationId: id, changedFields: z.array(z.string()) }),
   'member.invited': z.object({ invitationId: id, email: z.email(), role }),
