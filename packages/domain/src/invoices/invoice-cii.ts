@@ -44,7 +44,7 @@ const udtDate = (name: string, day: string): XmlElement => el(name, null, textEl
 const qdtDate = (name: string, day: string): XmlElement => el(name, null, textEl('qdt:DateTimeString', date102(day), { format: '102' }));
 
 function period(name: string, value: { start: string; end: string } | null): XmlElement | null {
-  return value && el(name, null, udtDate('ram:StartDateTime', value.start), udtDate('ram:EndDateTime', value.end));
+  return value ? el(name, null, udtDate('ram:StartDateTime', value.start), udtDate('ram:EndDateTime', value.end)) : null;
 }
 
 function address(value: InvoicePostalAddress): XmlElement {
@@ -60,10 +60,10 @@ function address(value: InvoicePostalAddress): XmlElement {
 }
 
 const email = (value: string | null): XmlElement | null =>
-  value && el('ram:URIUniversalCommunication', null, textEl('ram:URIID', value, { schemeID: 'EM' }));
+  value ? el('ram:URIUniversalCommunication', null, textEl('ram:URIID', value, { schemeID: 'EM' })) : null;
 
 const vatRegistration = (value: string | null): XmlElement | null =>
-  value && el('ram:SpecifiedTaxRegistration', null, textEl('ram:ID', value, { schemeID: 'VA' }));
+  value ? el('ram:SpecifiedTaxRegistration', null, textEl('ram:ID', value, { schemeID: 'VA' })) : null;
 
 function sellerParty(doc: InvoiceDocument): XmlElement {
   const { seller } = doc;

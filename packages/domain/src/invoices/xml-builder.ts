@@ -10,9 +10,10 @@ export interface XmlElement {
   text: string | null;
 }
 
-type Child = XmlElement | null | undefined | false;
+/** Falsy children (an absent optional value, an empty string) are left out. */
+type Child = XmlElement | null | undefined | false | '';
 
-/** An element with children; null/false children are left out, so optional parts read inline. */
+/** An element with children; optional parts read inline (`value && textEl(...)`). */
 export function el(name: string, attributes: Record<string, string> | null, ...children: Child[]): XmlElement {
   return {
     name,
