@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PDFRawStream, PDFString } from 'pdf-lib';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRef } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, type PDFRawStream, PDFRef, type PDFString } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { invoiceArtefacts } from '../src/invoices/invoice-artefacts.ts';
 import { buildInvoiceCii } from '../src/invoices/invoice-cii.ts';

@@ -87,6 +87,25 @@ interface Fonts {
   bold: PDFFont;
 }
 
+// Advance widths per character at size 1, per weight, kept across documents. With shaping off a
+// glyph per character and no kerning, a string's width is the sum of its characters' widths; this
+// spares a fontkit layout per measure (wrapping measures every word).
+const CHAR_WIDTHS = { regular: new Map<string, number>(), bold: new Map<string, number>() };
+
+function widthOf(fonts: Fonts, text: string, size: number, bold: boolean): number {
+  const cache = bold ? CHAR_WIDTHS.bold : CHAR_WIDTHS.regular;
+  let width = 0;
+  for (const char of text) {
+    let advance = cache.get(char);
+    if (advance === undefined) {
+      advance = (bold ? fonts.bold : fonts.regular).widthOfTextAtSize(char, 1);
+      cache.set(char, advance);
+    }
+    width += advance;
+  }
+  return width * size;
+}
+
 /** A top-down writer over pages: a cursor, wrapping, and a new page when the next block will not fit. */
 class Layout {
   page!: PDFPage;
@@ -123,18 +142,16 @@ class Layout {
   }
 
   textRight(value: string, right: number, options: { size?: number; bold?: boolean; color?: ReturnType<typeof rgb>; y?: number } = {}): void {
-    const font = options.bold ? this.fonts.bold : this.fonts.regular;
-    this.text(value, right - font.widthOfTextAtSize(value, options.size ?? 9), options);
+    this.text(value, right - widthOf(this.fonts, value, options.size ?? 9, options.bold ?? false), options);
   }
 
   wrap(value: string, width: number, size = 9, bold = false): string[] {
-    const font = bold ? this.fonts.bold : this.fonts.regular;
     const lines: string[] = [];
     for (const paragraph of value.split('\n')) {
       let line = '';
       for (const word of paragraph.split(/ +/)) {
         const candidate = line ? `${line} ${word}` : word;
-        if (line && font.widthOfTextAtSize(candidate, size) > width) {
+        if (line && widthOf(this.fonts, candidate, size, bold) > width) {
           lines.push(line);
           line = word;
         } else {
