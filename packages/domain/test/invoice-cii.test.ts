@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildInvoiceCii, ciiAmount, ciiPercent } from '../src/invoices/invoice-cii.ts';
-import { escapeXml } from '../src/invoices/xml-builder.ts';
+import { escapeXml, escapeXmlText } from '../src/invoices/xml-builder.ts';
 import { einvoicingDir, en16931Sef, validateCii } from './einvoicing-validation.ts';
 import { B2B_CREDIT_NOTE, B2B_MIXED, B2C_INSURANCE, SAMPLE_DOCUMENTS } from './invoice-document-fixtures.ts';
 
@@ -59,6 +59,7 @@ describe('buildInvoiceCii', () => {
     // Escaped markup from a label and a name.
     expect(xml).toContain('Audit des contrats &lt;flotte&gt;');
     expect(xml).toContain('Boulangerie Martin &amp; Fils SARL');
+    expect(xml).toContain("Pas d'escompte pour paiement anticipé.");
   });
 
   it('a consumer invoice: exemption reason on the E row, no B2B notes, S1', () => {
@@ -82,5 +83,6 @@ describe('buildInvoiceCii', () => {
     expect([ciiPercent(2000), ciiPercent(550), ciiPercent(0), ciiPercent(210), ciiPercent(1005)]).toEqual(['20', '5.5', '0', '2.1', '10.05']);
     expect(() => ciiAmount(1.5)).toThrow();
     expect(escapeXml(`a&b<c>"d'\u0001e`)).toBe('a&amp;b&lt;c&gt;&quot;d&apos;e');
+    expect(escapeXmlText(`a&b<c>"d'\u0001e\r]]>`)).toBe(`a&amp;b&lt;c&gt;"d'e&#13;]]&gt;`);
   });
 });

@@ -115,7 +115,6 @@ class Layout {
   constructor(
     private readonly pdf: PDFDocument,
     readonly fonts: Fonts,
-    private readonly onNewPage: (layout: Layout) => void,
   ) {
     this.newPage();
   }
@@ -124,7 +123,6 @@ class Layout {
     this.page = this.pdf.addPage([A4.width, A4.height]);
     this.pages.push(this.page);
     this.y = A4.height - MARGIN;
-    this.onNewPage(this);
   }
 
   ensure(height: number): void {
@@ -460,7 +458,7 @@ export async function renderInvoicePdf(doc: InvoiceDocument, options: RenderInvo
     regular: await pdf.embedFont(bytes.regular, { subset: true, customName: 'CRMAAA+DejaVuSans', features: NO_SHAPING }),
     bold: await pdf.embedFont(bytes.bold, { subset: true, customName: 'CRMAAB+DejaVuSans-Bold', features: NO_SHAPING }),
   };
-  const layout = new Layout(pdf, embedded, () => undefined);
+  const layout = new Layout(pdf, embedded);
   header(layout, doc);
   linesTable(layout, doc);
   vatAndTotals(layout, doc);

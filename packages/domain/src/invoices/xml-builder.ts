@@ -46,6 +46,11 @@ export function escapeXml(value: string): string {
     .replace(/\t/g, '&#9;');
 }
 
+/** Text content: only `&`, `<` and `>` (and `]]>`'s `>`) need escaping there; quotes stay readable. */
+export function escapeXmlText(value: string): string {
+  return value.replace(NOT_XML_CHAR, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+}
+
 const NAME = /^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/;
 
 function write(element: XmlElement, depth: number, out: string[]): void {
@@ -58,7 +63,7 @@ function write(element: XmlElement, depth: number, out: string[]): void {
     })
     .join('');
   if (element.text !== null) {
-    out.push(`${indent}<${element.name}${attributes}>${escapeXml(element.text)}</${element.name}>\n`);
+    out.push(`${indent}<${element.name}${attributes}>${escapeXmlText(element.text)}</${element.name}>\n`);
   } else if (element.children.length === 0) {
     out.push(`${indent}<${element.name}${attributes}/>\n`);
   } else {
