@@ -7,6 +7,9 @@ import { renderAlone, sampleDocument } from './invoice-render-alone.ts';
 // snapshot) with no database: the absolute time, and the CII alone for scale. `--count N` or
 // BENCH_INVOICES=N for a shorter run. The issuing bench (numbering, mentions, storage, event)
 // divides by renderAlone() measured in its own run.
+// Measured 2026-12-07 on the shared 2-core machine (load average 6-18): 10,000 invoices in 287 s,
+// 28.7 ms each (PDF/A-3 with DejaVu subsets, pako deflate and fontkit encoding are most of it);
+// the CII alone 0.13 ms.
 const flag = process.argv.indexOf('--count');
 const COUNT = Number(flag >= 0 ? process.argv[flag + 1] : (process.env.BENCH_INVOICES ?? 10_000));
 if (!Number.isSafeInteger(COUNT) || COUNT < 1) throw new Error('--count takes a positive integer');
