@@ -369,7 +369,7 @@ function vatAndTotals(layout: Layout, doc: InvoiceDocument): void {
     y -= 14;
   }
   layout.y = Math.min(leftBottom, y) - 4;
-  for (const reason of exemptions) layout.paragraph(`${reason}.`.replace(/\.\.$/, '.'), MARGIN, 300, { size: 8 });
+  for (const reason of exemptions) layout.paragraph(reason.endsWith('.') ? reason : `${reason}.`, MARGIN, 300, { size: 8 });
   layout.y -= 8;
 }
 
@@ -393,8 +393,9 @@ function payment(layout: Layout, doc: InvoiceDocument): void {
     ].filter((fact): fact is string => Boolean(fact));
     for (const fact of facts) layout.paragraph(fact, MARGIN, width);
     if (pay.debitDate) {
+      const mandate = pay.mandateReference ? ` au titre du mandat ${pay.mandateReference}` : '';
       layout.paragraph(
-        `Cette facture vaut pré-notification : le montant de ${frenchEur(doc.totals.dueCents)} sera prélevé le ${frenchLongDate(pay.debitDate)} au titre du mandat ${pay.mandateReference ?? ''}.`.replace(' au titre du mandat .', '.'),
+        `Cette facture vaut pré-notification : le montant de ${frenchEur(doc.totals.dueCents)} sera prélevé le ${frenchLongDate(pay.debitDate)}${mandate}.`,
         MARGIN,
         width,
         { size: 8, color: MUTED },
