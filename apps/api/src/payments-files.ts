@@ -7,7 +7,8 @@ import { answerError, asMember, bearerClaims, readRawBody } from './raw-route.ts
 
 /**
  * GET /batches/:id/file: a SEPA batch's pain.008 file, the bytes kept when it was built (the same
- * every time). Tenant members with payments.read only; another tenant's batch
+ * every time). It holds the debtors' whole IBANs: members with payments.write only (those who send it to the
+ * bank; a viewer sees the batch, masked, not the file). Another tenant's batch
  * answers 404 like a missing one.
  */
 export function batchFileRoute(services: CrmServices, log: Logger) {
@@ -15,7 +16,7 @@ export function batchFileRoute(services: CrmServices, log: Logger) {
     try {
       const batchId = req.params.id;
       if (!isUuid(batchId)) throw new DomainError('NOT_FOUND', 'Lot introuvable');
-      const file = await asMember(services, await bearerClaims(services, req), res, 'payments.read', (deps) => getBatchFile(deps, { batchId }));
+      const file = await asMember(services, await bearerClaims(services, req), res, 'payments.write', (deps) => getBatchFile(deps, { batchId }));
       res.setHeader('content-type', 'application/xml; charset=utf-8');
       res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
       res.setHeader('cache-control', 'no-store');

@@ -62,7 +62,7 @@ const ROUTES: Record<string, RouteLine> = {
     write: true,
     cases: [{ target: 'none', request: () => upload('/imports/clients?fileName=clients.csv', 'Nom;Email\nDurand;zxq@example.test\n') }],
   },
-  'GET /batches/:id/file': { access: 'payments.read', cases: [{ target: 'organisation', request: (f) => ({ method: 'GET', path: `/batches/${f.batch.id}/file` }) }] },
+  'GET /batches/:id/file': { access: 'payments.write', cases: [{ target: 'organisation', request: (f) => ({ method: 'GET', path: `/batches/${f.batch.id}/file` }) }] },
   'POST /bank-returns': {
     access: 'payments.write',
     write: true,

@@ -136,7 +136,7 @@ export function BatchesPage() {
               <td>{b.format}</td>
               <td><BatchStatusBadge status={b.status} /></td>
               <td className="table__actions">
-                {b.status !== 'cancelled' && <button type="button" className="button button--ghost" onClick={() => download(b.id)}>{t.payments.batches.download}</button>}
+                {canWrite && b.status !== 'cancelled' && <button type="button" className="button button--ghost" onClick={() => download(b.id)}>{t.payments.batches.download}</button>}
                 {canWrite && b.status === 'generated' && (
                   <>
                     <button type="button" className="button" onClick={() => void confirm({ title: t.payments.batches.confirmSent, confirmLabel: t.payments.batches.markSent }).then((ok) => ok && markSent.mutate({ batchId: b.id }))}>{t.payments.batches.markSent}</button>
