@@ -25,6 +25,6 @@ export async function invoiceSettingsOf(tx: Tx, tenantId: string) {
 }
 
 /** The organisation's invoice settings: series, what the mentions need, grouping and notice days. */
-export async function getInvoiceSettings(deps: TenantDeps, _input: Record<string, never>) {
+export async function getInvoiceSettings(deps: TenantDeps) {
   return invoiceSettingsOf(deps.tx, deps.actor.tenantId);
 }

@@ -115,5 +115,3 @@ export const ZUpdateInvoiceSettingsInput = z.strictObject({
   invoiceAutoIssue: z.boolean('Oui ou non').optional(),
 });
 export type TUpdateInvoiceSettingsInput = z.infer<typeof ZUpdateInvoiceSettingsInput>;
-
-export const ZInvoiceSettingsInput = z.strictObject({});

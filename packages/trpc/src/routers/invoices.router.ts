@@ -13,7 +13,6 @@ import {
   ZCreateInvoiceDraftInput,
   ZDraftInvoicesFromScheduleInput,
   ZInvoiceIdInput,
-  ZInvoiceSettingsInput,
   ZListInvoicesInput,
   ZUpdateInvoiceDraftInput,
   ZUpdateInvoiceSettingsInput,
@@ -32,6 +31,6 @@ export const invoicesRouter = {
   // Number, snapshot and artefacts in one transaction; the files go to the document storage.
   issue: tenantProcedure.access('invoices.write').input(ZInvoiceIdInput).mutation(({ ctx, input }) => issueInvoice(documentDeps(ctx), input)),
   createCreditNote: tenantProcedure.access('invoices.write').input(ZCreateCreditNoteInput).mutation(({ ctx, input }) => createCreditNote(documentDeps(ctx), input)),
-  settings: tenantProcedure.access('invoices.read').input(ZInvoiceSettingsInput).query(({ ctx, input }) => getInvoiceSettings(ctx.deps, input)),
+  settings: tenantProcedure.access('invoices.read').query(({ ctx }) => getInvoiceSettings(ctx.deps)),
   updateSettings: tenantProcedure.access('invoices.settings').input(ZUpdateInvoiceSettingsInput).mutation(({ ctx, input }) => updateInvoiceSettings(ctx.deps, input)),
 } satisfies TRPCRouterRecord;
