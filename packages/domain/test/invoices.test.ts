@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { withTenant } from '@crm/db';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -133,6 +134,13 @@ describe('issuing', () => {
       { category: 'S', rateBasisPoints: 1000, taxableCents: 1_000, vatCents: 100, exemptionReason: null },
     ]);
     expect(business.totals).toEqual({ netCents: 6_000, vatCents: 1_100, grossCents: 7_100, prepaidCents: 0, dueCents: 7_100 });
+
+    // The snapshot as stored hashes to its sha256, the JSON artefact's bytes.
+    const stored = await t.run(({ tx }) => tx.invoice.findUniqueOrThrow({ where: { id: b2b.id } }));
+    expect(createHash('sha256').update(`${JSON.stringify(stored.snapshot, null, 2)}\n`).digest('hex')).toBe(stored.snapshotSha256);
+    // The whole snapshots, reviewed as files (also sample inputs for the PDF and CII renderers).
+    await expect(`${JSON.stringify(consumer, null, 2)}\n`).toMatchFileSnapshot('./__snapshots__/invoice-document-b2c.json');
+    await expect(`${JSON.stringify(business, null, 2)}\n`).toMatchFileSnapshot('./__snapshots__/invoice-document-b2b.json');
 
     const noSiren = await companyClient(null);
     const draft = await t.run((deps) => createInvoiceDraft(deps, ZCreateInvoiceDraftInput.parse({ clientId: noSiren.id, lines: [freeLine(100)] })));

@@ -74,7 +74,9 @@ CREATE TABLE "invoices" (
     "credited_cents" INTEGER NOT NULL DEFAULT 0,
     "credited_invoice_id" UUID,
     "reason" TEXT,
-    "snapshot" JSONB,
+    -- JSON, not JSONB: the text keeps its key order, so the sha256 of the snapshot as stored
+    -- (JSON.stringify with two spaces and a final newline, the JSON artefact's bytes) can be checked.
+    "snapshot" JSON,
     "snapshot_sha256" TEXT,
     "issued_at" TIMESTAMPTZ(3),
     "issued_by" TEXT,
@@ -183,7 +185,7 @@ CREATE FUNCTION crm_invoice_frozen() RETURNS trigger
         OR NEW.kind IS DISTINCT FROM OLD.kind OR NEW.client_id IS DISTINCT FROM OLD.client_id
         OR NEW.issue_date IS DISTINCT FROM OLD.issue_date OR NEW.due_date IS DISTINCT FROM OLD.due_date
         OR NEW.net_cents IS DISTINCT FROM OLD.net_cents OR NEW.vat_cents IS DISTINCT FROM OLD.vat_cents
-        OR NEW.gross_cents IS DISTINCT FROM OLD.gross_cents OR NEW.snapshot IS DISTINCT FROM OLD.snapshot
+        OR NEW.gross_cents IS DISTINCT FROM OLD.gross_cents OR NEW.snapshot::text IS DISTINCT FROM OLD.snapshot::text
         OR NEW.snapshot_sha256 IS DISTINCT FROM OLD.snapshot_sha256 OR NEW.credited_invoice_id IS DISTINCT FROM OLD.credited_invoice_id) THEN
         RAISE EXCEPTION 'issued invoice % cannot be changed', OLD.number USING ERRCODE = '23514';
       END IF;
