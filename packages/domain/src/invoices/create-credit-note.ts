@@ -1,4 +1,5 @@
 import type { DocumentDeps } from '../documents/document-view.ts';
+import { emitEvent } from '../events/emit-event.ts';
 import { badRequest, conflict, type FieldErrors } from '../shared/errors.ts';
 import { parisDay } from '../shared/paris-day.ts';
 import { issueInvoiceIn } from './issue-invoice.ts';
@@ -100,6 +101,10 @@ export async function createCreditNote(deps: DocumentDeps, input: TCreateCreditN
     { grossCents: invoice.grossCents, paidCents: invoice.paidCents, creditedCents, dueDate: invoice.dueDate?.toISOString().slice(0, 10) ?? null },
     parisDay(now),
   );
-  await tx.invoice.update({ where: { tenantId_id: { tenantId, id: invoice.id } }, data: { creditedCents, status } });
+  await tx.invoice.update({ where: { tenantId_id: { tenantId, id: invoice.id } }, data: { creditedCents, status, ...(status === 'paid' ? { paidAt: now } : {}) } });
+  // Partly paid, the rest credited: nothing is owed any more, which is what invoice.paid says.
+  if (status === 'paid' && invoice.status !== 'paid') {
+    await emitEvent(tx, { type: 'invoice.paid', tenantId, payload: { invoiceId: invoice.id, clientId: invoice.clientId, number: invoice.number!, paidCents: invoice.paidCents, paidOn: parisDay(now) } });
+  }
   return toInvoiceView(await loadInvoice(deps, creditNote.id));
 }
