@@ -248,7 +248,7 @@ describe('from the schedule', () => {
     );
     expect(job).toMatchObject({ issued: 1, incomplete: [] });
     const march = await t.run((deps) => getInvoice(deps, { invoiceId: first.invoiceIds[0]! }));
-    expect(march).toMatchObject({ status: 'issued', dueDate: '2026-03-10' });
+    expect(march).toMatchObject({ status: 'issued', dueDate: '2026-03-10', mandate: { rum: expect.stringMatching(/^RUM-/) }, debits: [{ dueDate: '2026-03-10', amountCents: 2_400, status: 'planned' }] });
     const snapshot = (await t.run(({ tx }) => tx.invoice.findUniqueOrThrow({ where: { id: march.id } }))).snapshot as unknown as InvoiceDocument;
     expect(snapshot.payment).toMatchObject({ meansCode: '59', debitDate: '2026-03-10' });
     expect(snapshot.payment.mandateReference).toMatch(/\S/);

@@ -7,9 +7,10 @@ export const INVOICE_INCLUDE = {
   lines: { orderBy: { position: 'asc' } },
   client: { select: { id: true, displayName: true } },
   contract: { select: { id: true, number: true } },
+  mandate: { select: { id: true, rum: true } },
   creditedInvoice: { select: { id: true, number: true, issueDate: true } },
   creditNotes: { select: { id: true, number: true, issueDate: true, grossCents: true }, orderBy: { createdAt: 'asc' } },
-  scheduleLinks: { select: { scheduleItemId: true } },
+  scheduleLinks: { select: { scheduleItemId: true, scheduleItem: { select: { dueDate: true, amountCents: true, status: true, endToEndId: true } } } },
   documents: { select: { id: true, kind: true, fileName: true, sha256: true, sizeBytes: true }, orderBy: { createdAt: 'asc' } },
 } as const satisfies Prisma.InvoiceInclude;
 export type InvoiceRow = Prisma.InvoiceGetPayload<{ include: typeof INVOICE_INCLUDE }>;
@@ -68,6 +69,15 @@ export function toInvoiceView(row: InvoiceRow) {
     creditedInvoice: row.creditedInvoice ? { id: row.creditedInvoice.id, number: row.creditedInvoice.number, issueDate: day(row.creditedInvoice.issueDate) } : null,
     creditNotes: row.creditNotes.map((c) => ({ id: c.id, number: c.number, issueDate: day(c.issueDate), grossCents: c.grossCents })),
     scheduleItemIds: row.scheduleLinks.map((l) => l.scheduleItemId),
+    /** The audit trail invoice → contract → mandate → debits. */
+    mandate: row.mandate,
+    debits: row.scheduleLinks.map((l) => ({
+      scheduleItemId: l.scheduleItemId,
+      dueDate: day(l.scheduleItem.dueDate),
+      amountCents: l.scheduleItem.amountCents,
+      status: l.scheduleItem.status,
+      endToEndId: l.scheduleItem.endToEndId,
+    })),
     lines: row.lines.map((l) => ({
       id: l.id,
       position: l.position,
