@@ -254,6 +254,11 @@ describe('from the schedule', () => {
     expect(snapshot.payment.mandateReference).toMatch(/\S/);
     expect(snapshot.payment.terms).toContain('Prélèvement SEPA de 24,00');
     expect((await t.run((deps) => getInvoice(deps, { invoiceId: first.invoiceIds[1]! }))).status).toBe('draft');
+    // April's debit cancelled (the contract ended early): its draft goes, and no new one comes.
+    const april = (await t.run((deps) => getInvoice(deps, { invoiceId: first.invoiceIds[1]! }))).scheduleItemIds[0]!;
+    await t.run(({ tx }) => tx.scheduleItem.update({ where: { id: april }, data: { status: 'cancelled' } }));
+    expect((await t.run((deps) => draftInvoicesFromSchedule(deps, { until: '2026-04-30' }))).created).toBe(0);
+    expect((await failure(t.run((deps) => getInvoice(deps, { invoiceId: first.invoiceIds[1]! })))).code).toBe('NOT_FOUND');
 
     // Paid, then the money taken back (a return): paid, invoice.paid once, then reopened.
     const [item] = march.scheduleItemIds;

@@ -17,9 +17,13 @@ const MAX_ITEMS = 500;
  * them. A cancelled item or an item of a cancelled contract gets none. Idempotent: an item is
  * linked to one invoice at most (the link's primary key), so a second call finds nothing to do,
  * and two concurrent calls cannot both bill an item (the second fails and rolls back whole).
+ * Drafts of items cancelled since are deleted first.
  */
 export async function draftInvoicesFromScheduleIn(ctx: { tx: Tx; tenantId: string; now: Date; createdBy: string | null }, until: string): Promise<string[]> {
   const { tx, tenantId, now } = ctx;
+  // A draft billing an item cancelled since (a terminated or cancelled contract, an adjusted
+  // schedule) goes: drafts have no number, and the items it billed with it are drafted again.
+  await tx.invoice.deleteMany({ where: { tenantId, kind: 'invoice', status: 'draft', scheduleLinks: { some: { scheduleItem: { is: { status: 'cancelled' } } } } } });
   const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: tenantId }, select: { invoiceGrouping: true, vatRegime: true } });
   const items = await tx.scheduleItem.findMany({
     where: {
