@@ -47,6 +47,8 @@ export async function issueInvoiceIn(ctx: IssueContext, invoiceId: string) {
   if (!facts) throw notFound('Facture');
   const { invoice } = facts;
   if (invoice.status !== 'draft') throw conflict(invoice.number ? `La facture ${invoice.number} est déjà émise` : 'Cette facture est déjà émise');
+  const cancelledItems = await tx.invoiceScheduleItem.count({ where: { tenantId, invoiceId, scheduleItem: { is: { status: 'cancelled' } } } });
+  if (cancelledItems > 0) throw conflict('Une échéance facturée par ce brouillon a été annulée : supprimez le brouillon, il sera refait sans elle');
   const issueDate = parisDay(now);
   const creditNote = invoice.kind === 'credit_note';
   const dueDate = creditNote
