@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '@crm/db';
-import { ensureRecurringJobsAcrossTenants, JOB_KINDS, pruneDoneJobsAcrossTenants, runDueJobsOnce, type JobKinds, type RunJobsOptions } from '@crm/domain';
+import { ensureRecurringJobsAcrossTenants, JOB_KINDS, pruneDoneJobsAcrossTenants, runDueJobsOnce, type DocumentStorage, type JobKinds, type RunJobsOptions } from '@crm/domain';
 import type { Logger } from 'pino';
 
 export interface TimedJobRunnerOptions {
@@ -17,6 +17,8 @@ export interface TimedJobRunnerOptions {
   batchSize?: number | undefined;
   concurrency?: number | undefined;
   jobsPerTransaction?: number | undefined;
+  /** Where jobs that generate files (issued invoices) store them. */
+  storage?: DocumentStorage | undefined;
 }
 
 /**
@@ -57,6 +59,7 @@ export class TimedJobRunner {
       workerId: this.workerId,
       now,
       leaseMs: this.options.leaseMs,
+      storage: this.options.storage,
       batchSize: this.options.batchSize,
       concurrency: this.options.concurrency,
       jobsPerTransaction: this.options.jobsPerTransaction,

@@ -122,7 +122,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   // Timed jobs (the payments pass among them, hourly per tenant): docs/decisions/0001-timed-jobs.md.
   const timedJobsPollMs = options.timedJobsPollMs ?? 1_000;
-  const jobs = timedJobsPollMs > 0 ? new TimedJobRunner({ db, log: log.child({ component: 'timed-jobs' }), kinds: options.jobKinds, pollMs: timedJobsPollMs }) : null;
+  const jobs = timedJobsPollMs > 0 ? new TimedJobRunner({ db, log: log.child({ component: 'timed-jobs' }), kinds: options.jobKinds, pollMs: timedJobsPollMs, storage: options.storage }) : null;
   jobs?.start();
 
   log.info({ transport: nats ? 'jetstream' : 'in-process', consumers: handlers.map((h) => h.consumer) }, 'worker started');

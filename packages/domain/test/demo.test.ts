@@ -25,6 +25,11 @@ describe('demo data', () => {
       signed: await tx.outboxEvent.count({ where: { type: 'contract.signed' } }),
       signedPdfs: await tx.document.count({ where: { kind: 'signed_contract' } }),
     }));
+    const invoices = await withTenant(deps.db, session.organisationId!, (tx) => tx.invoice.findMany({ select: { kind: true, status: true, series: true, number: true } }));
+    expect(invoices.filter((i) => i.kind === 'invoice' && i.series === 'b2c' && i.number).length).toBeGreaterThan(0);
+    expect(invoices.filter((i) => i.kind === 'credit_note')).toHaveLength(1);
+    expect(invoices.filter((i) => i.series === 'b2b' && i.number)).toHaveLength(1);
+    expect(invoices.filter((i) => i.status === 'draft')).toEqual([]);
     expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36, contracts: 6, signed: 4, signedPdfs: 4 });
   });
 });

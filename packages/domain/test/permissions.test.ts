@@ -11,7 +11,7 @@ const isWrite = (permission: Permission) => !permission.endsWith('.read');
 const held = (role: (typeof ROLES)[number], kind: 'read' | 'write') => ALL.filter((p) => (kind === 'write') === isWrite(p) && can(role, p)).sort();
 
 const ORGANISATION_READS: Permission[] = [
-  'activities.read', 'appointments.read', 'calendar.read', 'clients.read', 'contracts.read', 'documents.read', 'lists.read', 'members.read',
+  'activities.read', 'appointments.read', 'calendar.read', 'clients.read', 'contracts.read', 'documents.read', 'invoices.read', 'lists.read', 'members.read',
   'notifications.read', 'organisation.read', 'products.read', 'salesReps.read',
 ];
 
@@ -32,8 +32,8 @@ describe('the permission table', () => {
     expect(held('viewer', 'read')).toEqual([...ORGANISATION_READS, 'dashboard.read', 'payments.read'].sort());
   });
 
-  it('gives an accountant the viewer\'s reads and the payments\' writes only', () => {
-    expect(held('accountant', 'write')).toEqual(['payments.write']);
+  it('gives an accountant the viewer\'s reads and the payments\' and invoices\' writes only', () => {
+    expect(held('accountant', 'write')).toEqual(['invoices.write', 'payments.write']);
     expect(held('accountant', 'read')).toEqual(held('viewer', 'read'));
   });
 
@@ -47,9 +47,10 @@ describe('the permission table', () => {
     expect(held('manager', 'read')).toEqual([...ORGANISATION_READS, 'dashboard.read', 'payments.read'].sort());
   });
 
-  it('keeps to administrators the organisation, members, invitations, lists, products, GDPR, events and audit', () => {
+  it('keeps to administrators the organisation, members, invitations, lists, products, GDPR, events, audit and invoice settings', () => {
     const administrative: Permission[] = [
       'organisation.write', 'members.write', 'invitations.read', 'invitations.write', 'lists.write', 'products.write', 'clients.gdpr', 'events.read', 'events.replay', 'audit.read',
+      'invoices.settings',
     ];
     for (const permission of administrative) {
       expect(ROLES.filter((role) => can(role, permission)), permission).toEqual(['owner', 'admin']);

@@ -10,6 +10,7 @@ import { clientsRouter } from './routers/clients.router.ts';
 import { clientImportsRouter } from './routers/client-imports.router.ts';
 import { clientContactsRouter } from './routers/client-contacts.router.ts';
 import { contractsRouter } from './routers/contracts.router.ts';
+import { invoicesRouter } from './routers/invoices.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
 import { documentsRouter } from './routers/documents.router.ts';
 import { eventsRouter } from './routers/events.router.ts';
@@ -50,6 +51,7 @@ export const appRouter = router({
   mandates: mandatesRouter,
   batches: batchesRouter,
   contracts: contractsRouter,
+  invoices: invoicesRouter,
   documents: documentsRouter,
   capturedMails: capturedMailsRouter,
   timedJobs: timedJobsRouter,

@@ -76,6 +76,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       const returnFile = await tx.bankReturnFile.create({ data: { tenantId: b.tenantId, fileName: 'b.csv', kind: 'csv', sha256: '1'.repeat(64) } });
       return { bMandate: mandate, bItem: item, bBatch: batch, bReturnFile: returnFile };
     });
+    const bInvoice = await b.caller.invoices.createDraft({ clientId: bClient.client!.id, lines: [{ label: 'Frais de B', quantity: 1, unitPriceCents: 1_000, vatRateBasisPoints: 2_000 }] });
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -97,6 +98,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contracts: await b.caller.contracts.get({ contractId: bContract.id }),
       documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
       contacts: await b.caller.clientContacts.list({ clientId: bClient.client!.id }),
+      invoice: await b.caller.invoices.get({ invoiceId: bInvoice.id }),
     });
     const bBefore = await readB();
 
@@ -128,6 +130,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       batchId: bBatch.id,
       returnFileId: bReturnFile.id,
       contactId: bContact.id,
+      invoiceId: bInvoice.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -148,6 +151,8 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'contracts.sign': { signerName: 'Client de B', consent: true },
       'contracts.terminate': { endDate: '2026-12-31' },
       'contracts.cancel': { reason: 'Annulé par A' },
+      'invoices.createDraft': { lines: [{ label: 'Frais de A', quantity: 1, unitPriceCents: 100, vatRateBasisPoints: 2_000 }] },
+      'invoices.createCreditNote': { reason: 'Avoir de A' },
     };
 
     const procedures = idTakingProcedures();
@@ -199,6 +204,13 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'documents.list',
       'events.replay',
       'invitations.revoke',
+      'invoices.createCreditNote',
+      'invoices.createDraft',
+      'invoices.deleteDraft',
+      'invoices.get',
+      'invoices.issue',
+      'invoices.list',
+      'invoices.updateDraft',
       'lists.update',
       'mandates.amend',
       'mandates.get',

@@ -20,7 +20,7 @@ export const OUTSIDE_IBAN = 'DE89370400440532013000';
  * The manager is linked to a rep with a team; the sales member to a rep of that team.
  */
 export const TARGETS = {
-  /** A client of a rep outside the team, and all that hangs on it: contract, mandate, items, payment, document, activity, appointment. */
+  /** A client of a rep outside the team, and all that hangs on it: contract, mandate, items, payment, document, activity, appointment, invoice. */
   client: { hiddenFrom: ['manager', 'sales'], markers: ['ZXQ', OUTSIDE_IBAN] },
   /** A private task (no client) of a sales member outside the team. */
   privateTask: { hiddenFrom: ['manager', 'sales', 'accountant', 'viewer'], markers: ['QWK'] },
@@ -150,7 +150,13 @@ export async function scopeOrganisation(services: CrmServices) {
       data: { tenantId, consumer: 'dashboard', eventId: newId(), eventType: 'client.created', envelope: { payload: { displayName: 'Hors Périmètre ZXQ' } }, error: 'x', attempts: 1 },
     });
     const contact = await tx.clientContact.create({ data: { tenantId, clientId: client.id, lastName: 'Contact ZXQ', email: 'contact.zxq@example.test' } });
-    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter, contact };
+    const invoice = await tx.invoice.create({
+      data: {
+        tenantId, series: 'b2c', clientId: client.id, contractId: contract.id, mandateId: mandate.id, buyerKind: 'consumer', netCents: 2_500, vatCents: 500, grossCents: 3_000,
+        purchaseOrder: 'BC-ZXQ', lines: { create: [{ position: 1, label: 'Facture ZXQ', quantity: 1, unitPriceCents: 2_500, netCents: 2_500, vatRateBasisPoints: 2_000 }] },
+      },
+    });
+    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter, contact, invoice };
   });
 
   return {

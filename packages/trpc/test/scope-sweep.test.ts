@@ -43,6 +43,7 @@ const x = {
   privateAppointment: (f: ScopeFixture) => ({ appointmentId: f.privateAppointment.id }),
   clientImport: (f: ScopeFixture) => ({ importId: f.clientImport.id }),
   contact: (f: ScopeFixture) => ({ contactId: f.contact.id }),
+  invoice: (f: ScopeFixture) => ({ invoiceId: f.invoice.id }),
 };
 const week = () => {
   const from = new Date().toISOString().slice(0, 10);
@@ -132,6 +133,16 @@ const SWEEP: Record<string, Case[]> = {
   'invitations.list': [list()],
   'invitations.preview': [list(() => ({ token: 'x' }))],
   'invitations.revoke': [list((f) => ({ invitationId: f.invitation.id }))],
+  'invoices.createCreditNote': [on('client', (f) => ({ ...x.invoice(f), reason: 'Avoir' }))],
+  'invoices.createDraft': [on('client', (f) => ({ ...x.client(f), lines: [{ label: 'Frais', quantity: 1, unitPriceCents: 100, vatRateBasisPoints: 2_000 }] }))],
+  'invoices.deleteDraft': [on('client', x.invoice)],
+  'invoices.draftFromSchedule': [list(() => ({ until: '2026-01-31' }))],
+  'invoices.get': [on('client', x.invoice)],
+  'invoices.issue': [on('client', x.invoice)],
+  'invoices.list': [on('client', x.client), list(() => ({})), list(() => ({ series: 'b2c', status: 'draft' }))],
+  'invoices.settings': [list()],
+  'invoices.updateDraft': [on('client', (f) => ({ ...x.invoice(f), purchaseOrder: 'Changé' }))],
+  'invoices.updateSettings': [list(() => ({ invoiceNoticeDays: 10 }))],
   'lists.add': [list(() => ({ kind: 'client_source', label: 'Salon' }))],
   'lists.items': [list(() => ({ kind: 'client_source' }))],
   'lists.update': [list((f) => ({ itemId: f.listItem.id, label: 'Changé' }))],
@@ -229,6 +240,7 @@ describe('inside one organisation, every role against the records outside its sc
         batch: await owner.batches.get(x.batch(f)),
         returnFile: await owner.payments.returnFile({ returnFileId: f.returnFile.id }),
         documents: await owner.documents.list(x.client(f)),
+        invoice: await owner.invoices.get(x.invoice(f)),
         activities: await owner.activities.listForClient(x.client(f)),
         privateTasks: await outsider.activities.myTasks({ includeRecentlyDone: true }),
         appointments: await owner.appointments.list({ ...week(), people: 'all', includeCancelled: true }),

@@ -698,6 +698,9 @@ export const fr = {
       contract_pdf: 'Contrat (PDF)',
       mandate_pdf: 'Mandat SEPA (PDF)',
       other: 'Autre',
+      invoice_pdf: 'Facture (PDF)',
+      invoice_xml: 'Facture (XML Factur-X)',
+      invoice_json: 'Facture (données archivées)',
     },
   },
   payments: {

@@ -45,6 +45,11 @@ export const PERMISSIONS = {
   'contracts.sign': ['owner', 'admin', 'manager', 'sales'],
   'payments.read': ['owner', 'admin', 'manager', 'accountant', 'viewer'],
   'payments.write': ['owner', 'admin', 'accountant'],
+  // Invoices follow the client scope (row-level security) like contracts; issuing, credit notes
+  // and drafts are the back office's and the accountant's.
+  'invoices.read': ['owner', 'admin', 'manager', 'sales', 'accountant', 'viewer'],
+  'invoices.write': ['owner', 'admin', 'accountant'],
+  'invoices.settings': admins,
   'documents.read': everyone,
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -99,6 +99,19 @@ export async function anonymiseClient(deps: TenantDeps, input: TAnonymiseClientI
   await tx.$executeRaw`
     UPDATE outbox_events SET payload = jsonb_set(payload, '{displayName}', to_jsonb(${updated.displayName}::text))
     WHERE tenant_id = ${actor.tenantId}::uuid AND client_id = ${client.id}::uuid AND payload ? 'displayName'`;
-  await auditAs(tx, actor, { action: 'client.anonymised', entityType: 'client', entityId: client.id, data: { reason: input.reason ?? null } });
-  return toClientView(updated);
+  // Issued invoices and credit notes are kept as issued, names and addresses included: the law
+  // requires them for ten years in their original form (C. com. L123-22, LPF L102 B; GDPR art.
+  // 17(3)(b), a legal obligation). The answer says so, with how many were kept.
+  const keptInvoices = await tx.invoice.count({ where: { tenantId: actor.tenantId, clientId: client.id, status: { not: 'draft' } } });
+  await auditAs(tx, actor, { action: 'client.anonymised', entityType: 'client', entityId: client.id, data: { reason: input.reason ?? null, keptInvoices } });
+  return {
+    ...toClientView(updated),
+    legalRetention: {
+      keptInvoices,
+      notice:
+        keptInvoices > 0
+          ? `${keptInvoices} facture(s) ou avoir(s) émis sont conservés tels qu’émis pendant dix ans (obligation légale, article L123-22 du Code de commerce).`
+          : null,
+    },
+  };
 }

@@ -140,6 +140,11 @@ const CLIENT_EVENTS: Partial<Record<EventType, { title: string | ((p: Payload) =
     detail: (p) => `${money(p)} le ${frenchDate(p.rejectedOn)}, ${reasonLabel(typeof p.reasonCode === 'string' ? p.reasonCode : null)}`,
   },
   'invoice.created': { title: 'Facture émise', detail: (p) => `${String(p.number)} : ${EUR.format(Number(p.totalCents) / 100)}` },
+  'invoice.paid': { title: 'Facture payée', detail: (p) => `${String(p.number)} : ${EUR.format(Number(p.paidCents) / 100)} le ${frenchDate(p.paidOn)}` },
+  'credit_note.created': {
+    title: 'Avoir émis',
+    detail: (p) => `${String(p.number)} sur la facture ${String(p.invoiceNumber)} : ${EUR.format(Number(p.totalCents) / 100)}`,
+  },
 };
 
 const clientEventsSource: TimelineSource = {

@@ -61,6 +61,7 @@ export function toClientView(c: Client) {
     legalForm: c.legalForm,
     siren: c.siren,
     siret: c.siret,
+    vatNumber: c.vatNumber,
     email: c.email,
     phone: c.phone,
     mobile: c.mobile,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { systemClock } from '../shared/clock.ts';
-import { ZEmail, ZPhone, ZPostalAddress, ZSiren, ZSiret } from '../shared/identifiers.schema.ts';
+import { ZEmail, ZFrVat, ZPhone, ZPostalAddress, ZSiren, ZSiret } from '../shared/identifiers.schema.ts';
 
 export { ZPhone };
 import { parisDay } from '../shared/paris-day.ts';
@@ -24,6 +24,8 @@ const ZClientFields = z.object({
   legalForm: optional(text(20)),
   siren: optional(ZSiren),
   siret: optional(ZSiret),
+  /** A business buyer's intra-community VAT number (invoices, BT-48). */
+  vatNumber: optional(ZFrVat),
   email: optional(ZEmail),
   phone: optional(ZPhone),
   mobile: optional(ZPhone),

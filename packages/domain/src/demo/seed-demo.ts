@@ -16,6 +16,12 @@ import { ZCreateProductInput } from '../products/products.schema.ts';
 import { createSalesRep } from '../sales-reps/create-sales-rep.ts';
 import { setSalesRepTarget } from '../sales-reps/set-sales-rep-target.ts';
 import type { DocumentServices } from '../documents/document-storage.ts';
+import { createCreditNote } from '../invoices/create-credit-note.ts';
+import { createInvoiceDraft } from '../invoices/create-invoice-draft.ts';
+import { draftInvoicesFromScheduleIn } from '../invoices/draft-invoices-from-schedule.ts';
+import { ZCreateCreditNoteInput, ZCreateInvoiceDraftInput } from '../invoices/invoices.schema.ts';
+import { issueInvoiceIn } from '../invoices/issue-invoice.ts';
+import { createContractSchedule } from '../payments/create-schedule.ts';
 import type { DocumentDeps } from '../documents/document-view.ts';
 import type { AuthDeps } from '../shared/context.ts';
 import { parisDay } from '../shared/paris-day.ts';
@@ -53,6 +59,10 @@ export async function seedDemo(deps: Pick<AuthDeps, 'db' | 'clock'> & { document
         sepaCreditorId: `FR${computeSepaCreditorIdCheckDigits('FR', '123456')}ZZZ123456`,
         creditorIban: 'FR7630006000011234567890189',
         creditorBic: 'SOGEFRPP',
+        // What invoices must say (share capital, RCS), and invoices issued ahead of each debit.
+        shareCapitalCents: 5_000_000n,
+        rcsCity: 'Paris',
+        invoiceAutoIssue: true,
       },
     }),
   );
@@ -154,6 +164,7 @@ async function seedDemoData(deps: DocumentDeps) {
     if (i === 4) continue; // waits for its signature
     await signContract(deps, { contractId: contract.id, signerName: client.lastName!, consent: true }, { ip: '127.0.0.1', userAgent: 'démo' });
   }
+  await seedDemoInvoices(deps);
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'call', subject: 'Appel de découverte', body: 'Intéressé par une offre groupée électricité + gaz.', clientId: clients[0] }));
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'note', subject: 'Préférences', body: 'Préfère être contacté le matin.', clientId: clients[0] }));
   for (const [i, slot] of [[1, '09:30', '10:30'], [1, '14:00', '15:00'], [2, '11:00', '12:00'], [4, '16:00', '17:30']].entries()) {
@@ -168,4 +179,33 @@ async function seedDemoData(deps: DocumentDeps) {
       ignoreOverlaps: true,
     }));
   }
+}
+
+/**
+ * Issued invoices for the signed contracts' debits due within the notice days (their schedule is
+ * made here as the payments consumer would make it; the worker's run later changes nothing), a
+ * credit note on the first, and a business client's one-off invoice (its Factur-X once rendered).
+ */
+async function seedDemoInvoices(deps: DocumentDeps) {
+  const { tx, actor, now } = deps;
+  const tenantId = actor.tenantId;
+  const signed = await tx.contract.findMany({ where: { tenantId, status: 'signed' }, select: { id: true }, orderBy: { createdAt: 'asc' } });
+  for (const contract of signed) await createContractSchedule(tx, tenantId, contract.id);
+  const issue = (invoiceId: string) =>
+    issueInvoiceIn({ tx, tenantId, now, storage: deps.documents.storage, issuedBy: actor.userId, actorUserId: actor.userId }, invoiceId);
+  const drafts = await draftInvoicesFromScheduleIn({ tx, tenantId, now, createdBy: actor.userId }, isoDay(now, 14));
+  for (const id of drafts) await issue(id);
+  if (drafts[0]) await createCreditNote(deps, ZCreateCreditNoteInput.parse({ invoiceId: drafts[0], reason: 'Geste commercial : premier mois offert à moitié', amounts: [{ vatRateBasisPoints: 2000, netCents: 1_000 }] }));
+  const company = await tx.client.findFirstOrThrow({ where: { tenantId, kind: 'company' }, orderBy: { createdAt: 'asc' }, select: { id: true } });
+  await tx.client.update({ where: { id: company.id }, data: { siren: '443061841', vatNumber: 'FR64443061841', legalForm: 'SARL' } });
+  const b2b = await createInvoiceDraft(deps, ZCreateInvoiceDraftInput.parse({
+    clientId: company.id,
+    lines: [
+      { label: 'Audit énergétique des locaux', quantity: 1, unitPriceCents: 45_000, vatRateBasisPoints: 2000 },
+      { label: 'Détecteurs de fumée', quantity: 4, unitPriceCents: 2_500, vatRateBasisPoints: 2000, supplyKind: 'goods' },
+    ],
+    deliveryDate: isoDay(now, -3),
+    purchaseOrder: 'BC-2026-118',
+  }));
+  await issue(b2b.id);
 }

@@ -4,6 +4,7 @@ import { memberNames } from '../shared/member-names.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import type { DocumentServices } from './document-storage.ts';
+import { isRetainedKind } from './documents.schema.ts';
 
 /** The document use cases' dependencies: the tenant transaction and the storage. */
 export type DocumentDeps = TenantDeps & { documents: DocumentServices };
@@ -34,7 +35,7 @@ export async function toDocumentViews(tx: Tx, tenantId: string, rows: DocumentRo
     contractNumber: contract?.number ?? null,
     createdByName: row.createdBy ? (names.get(row.createdBy) ?? null) : null,
     /** Signed contracts are legal evidence: they stay. */
-    deletable: row.kind !== 'signed_contract',
+    deletable: !isRetainedKind(row.kind),
   }));
 }
 export type DocumentView = Awaited<ReturnType<typeof toDocumentViews>>[number];

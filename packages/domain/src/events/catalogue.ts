@@ -26,6 +26,24 @@ export const EVENT_CATALOGUE = {
     totalCents: cents,
     dueDate: isoDate,
   }),
+  /** An issued invoice fully settled (payments, with credit notes deducted). */
+  'invoice.paid': z.object({
+    invoiceId: id,
+    clientId: id,
+    number: z.string(),
+    paidCents: cents,
+    paidOn: isoDate,
+  }),
+  /** A credit note issued against an invoice (its own series): the amount incl. VAT it credits. */
+  'credit_note.created': z.object({
+    creditNoteId: id,
+    invoiceId: id,
+    clientId: id,
+    number: z.string(),
+    invoiceNumber: z.string(),
+    totalCents: cents,
+    issueDate: isoDate,
+  }),
   'payment.received': z.object({
     paymentId: id,
     clientId: id,

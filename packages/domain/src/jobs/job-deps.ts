@@ -1,4 +1,5 @@
 import type { Tx } from '@crm/db';
+import type { DocumentStorage } from '../documents/document-storage.ts';
 import { parisDay } from '../shared/paris-day.ts';
 
 /** The tenant's time zone: business dates and "at 06:00" are Paris wall time. */
@@ -28,8 +29,10 @@ export interface JobDeps {
   today: string;
   timeZone: typeof TENANT_TIME_ZONE;
   job: RunningJob;
+  /** Where generated documents go (issued invoices' artefacts); absent in a process without storage. */
+  storage?: DocumentStorage | undefined;
 }
 
-export function jobDeps(tx: Tx, tenantId: string, now: Date, job: RunningJob): JobDeps {
-  return { tx, tenantId, now, today: parisDay(now), timeZone: TENANT_TIME_ZONE, job };
+export function jobDeps(tx: Tx, tenantId: string, now: Date, job: RunningJob, storage?: DocumentStorage): JobDeps {
+  return { tx, tenantId, now, today: parisDay(now), timeZone: TENANT_TIME_ZONE, job, storage };
 }

@@ -1,4 +1,5 @@
 import { errorSummary, isDatabaseUnavailable, withSystem, withTenant, type Db, type Tx } from '@crm/db';
+import type { DocumentStorage } from '../documents/document-storage.ts';
 import { jobDeps } from './job-deps.ts';
 import type { JobKinds } from './job-kind.ts';
 import { nextRun } from './recurrence.ts';
@@ -37,6 +38,8 @@ export interface RunJobsOptions {
   jobsPerTransaction?: number;
   /** Transactions run at once. */
   concurrency?: number;
+  /** Document storage for the jobs that generate files (issued invoices). */
+  storage?: DocumentStorage | undefined;
 }
 
 export const LEASE_EXPIRED = 'the worker running it stopped (lease expired)';
@@ -139,7 +142,7 @@ async function runHandler(tx: Tx, job: ClaimedJob, options: RunJobsOptions, now:
   const kind = options.kinds.find((k) => k.kind === job.kind);
   if (!kind) throw new Error(`unknown job kind: ${job.kind}`);
   const payload = kind.payload.parse(job.payload);
-  return kind.run(jobDeps(tx, job.tenantId, now, { id: job.id, kind: job.kind, key: job.key, attempt: job.attempts, runAt: job.runAt }), payload);
+  return kind.run(jobDeps(tx, job.tenantId, now, { id: job.id, kind: job.kind, key: job.key, attempt: job.attempts, runAt: job.runAt }, options.storage), payload);
 }
 
 /**

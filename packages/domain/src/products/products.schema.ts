@@ -4,6 +4,11 @@ import { ZCents } from '../shared/money.ts';
 
 export const BILLING_FREQUENCIES = ['one_off', 'monthly', 'quarterly', 'half_yearly', 'yearly'] as const;
 
+/** Goods or services: an invoice's category of operation (BT-23) follows its lines' products. */
+const ZSupplyKind = z.enum(['goods', 'services'], 'Nature inconnue : biens ou services');
+/** The legal mention of a VAT exemption, printed on the invoice (e.g. "Exonération de TVA, article 261 C du CGI"). */
+const ZVatExemptionReason = text(200).min(1, 'Mention requise');
+
 const ZDate = ZDay();
 
 export const ZCreateProductInput = z.strictObject({
@@ -14,6 +19,8 @@ export const ZCreateProductInput = z.strictObject({
   priceCents: ZCents,
   vatRateCode: text(20).min(1, 'Taux de TVA requis'),
   billingFrequency: z.enum(BILLING_FREQUENCIES, 'Fréquence inconnue'),
+  supplyKind: ZSupplyKind.optional(),
+  vatExemptionReason: ZVatExemptionReason.nullish(),
   /** When the first price applies; today by default. */
   effectiveFrom: ZDate.optional(),
 });
@@ -26,6 +33,8 @@ export const ZUpdateProductInput = z.strictObject({
   category: text(60).nullish(),
   vatRateCode: text(20).min(1, 'Taux de TVA requis').optional(),
   billingFrequency: z.enum(BILLING_FREQUENCIES, 'Fréquence inconnue').optional(),
+  supplyKind: ZSupplyKind.optional(),
+  vatExemptionReason: ZVatExemptionReason.nullish(),
   active: z.boolean().optional(),
 });
 export type TUpdateProductInput = z.infer<typeof ZUpdateProductInput>;

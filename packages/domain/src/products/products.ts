@@ -35,6 +35,8 @@ function toProductView(p: ProductWithPrices, on: string) {
     category: p.category,
     vatRateCode: p.vatRateCode,
     billingFrequency: p.billingFrequency,
+    supplyKind: p.supplyKind,
+    vatExemptionReason: p.vatExemptionReason,
     active: p.active,
     priceCents: current?.priceCents ?? null,
     priceHistory: history.map((price) => ({ priceCents: price.priceCents, effectiveFrom: day(price.effectiveFrom) })),

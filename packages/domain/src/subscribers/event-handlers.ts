@@ -1,5 +1,6 @@
 import { projectEventOnDashboard } from '../dashboard/project-event.ts';
 import { notifyOnEvent } from '../notifications/notify-on-event.ts';
+import { invoicesOnEvent } from '../invoices/settle-invoice.ts';
 import { paymentsOnEvent } from '../payments/payments-on-event.ts';
 import type { EventHandler } from '../events/event-handler.ts';
 
@@ -10,7 +11,7 @@ import type { EventHandler } from '../events/event-handler.ts';
  * every event it handled, so each group handles each event once. Later issues add email, retry,
  * dunning, commission and documents.
  */
-export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments'] as const;
+export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'invoices'] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
 export const EVENT_HANDLERS: readonly EventHandler[] = [
@@ -28,6 +29,12 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
     consumer: 'payments',
     types: ['contract.signed', 'contract.activated', 'contract.terminated', 'contract.cancelled'],
     handle: paymentsOnEvent,
+  },
+  {
+    // Payments settle the invoices that bill their schedule items.
+    consumer: 'invoices',
+    types: ['payment.received', 'payment.rejected'],
+    handle: invoicesOnEvent,
   },
 ];
 
