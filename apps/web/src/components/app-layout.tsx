@@ -4,12 +4,14 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useMe, useOpenSession } from '../features/auth/session.tsx';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { PaymentsNav } from '../features/payments/payments-nav.tsx';
+import { useCan } from '../features/auth/session.tsx';
 import { t } from '../i18n/fr.ts';
 import { sessionToken } from '../lib/session-token.ts';
 import { useTRPC } from '../trpc.ts';
 import { PageErrorBoundary } from './page-error-boundary.tsx';
 
 export function AppLayout() {
+  const canReadInvoices = useCan('invoices.read');
   const trpc = useTRPC();
   const me = useMe();
   const navigate = useNavigate();
@@ -71,6 +73,7 @@ export function AppLayout() {
         <NavLink to="/" end>{t.nav.dashboard}</NavLink>
         <NavLink to="/clients">{t.nav.clients}</NavLink>
         <NavLink to="/contrats">{t.contracts.nav}</NavLink>
+        {canReadInvoices && <NavLink to="/factures">{t.invoices.nav}</NavLink>}
         <PaymentsNav />
         <NavLink to="/taches">{t.activities.nav}</NavLink>
         <NavLink to="/agenda">{t.agenda.nav}</NavLink>

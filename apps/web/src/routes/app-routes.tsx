@@ -31,6 +31,8 @@ const EditClientPage = page(clientPage, 'EditClientPage');
 const ClientPage = page(clientPage, 'ClientPage');
 const ImportWizard = page(() => import('../features/clients/import-wizard.tsx'), 'ImportWizard');
 const ContractsPage = page(() => import('../features/contracts/contracts-page.tsx'), 'ContractsPage');
+const InvoicesPage = page(() => import('../features/invoices/invoices-page.tsx'), 'InvoicesPage');
+const InvoicePage = page(() => import('../features/invoices/invoice-page.tsx'), 'InvoicePage');
 const ContractPage = page(contractPage, 'ContractPage');
 const ContractSignPage = page(contractPage, 'ContractSignPage');
 const NewContractPage = page(wizard, 'NewContractPage');
@@ -82,6 +84,8 @@ export function AppRoutes() {
             <Route path="/clients/import" element={<ImportWizard />} />
             <Route path="/clients/:clientId" element={<ClientPage />} />
             <Route path="/clients/:clientId/modifier" element={<EditClientPage />} />
+            <Route path="/factures" element={<InvoicesPage />} />
+            <Route path="/factures/:invoiceId" element={<InvoicePage />} />
             <Route path="/contrats" element={<ContractsPage />} />
             <Route path="/contrats/nouveau" element={<NewContractPage />} />
             <Route path="/contrats/:contractId" element={<ContractPage />} />

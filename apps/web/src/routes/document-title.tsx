@@ -22,6 +22,8 @@ const TITLES: [pattern: string, title: string][] = [
   ['/contrats/:contractId/signature', t.titles.signContract],
   ['/contrats/:contractId', t.titles.contract],
   ['/contrats', t.titles.contracts],
+  ['/factures/:invoiceId', t.titles.invoice],
+  ['/factures', t.titles.invoices],
   ['/prelevements', t.payments.nav.batches],
   ['/retours-bancaires', t.payments.nav.returns],
   ['/paiements', t.payments.nav.payments],

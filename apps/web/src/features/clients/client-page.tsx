@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ClientContracts } from '../contracts/contracts-page.tsx';
+import { ClientInvoices } from '../invoices/invoices-page.tsx';
 import { Link, useParams } from 'react-router';
 import { FormMessage } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
@@ -43,6 +44,7 @@ export function ClientPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canWrite = useCan('clients.write');
+  const canReadInvoices = useCan('invoices.read');
   const client = useQuery(trpc.clients.get.queryOptions({ clientId }));
   const reps = useQuery(trpc.salesReps.list.queryOptions({ includeInactive: true }));
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.clients.pathKey() });
@@ -87,6 +89,7 @@ export function ClientPage() {
       {c.kind === 'company' && <ClientContactsPanel clientId={c.id} canWrite={canWrite && !archived} />}
       <ClientRecordActions client={c} />
       <ClientContracts clientId={c.id} />
+      {canReadInvoices && <ClientInvoices clientId={c.id} />}
       <ClientPayments clientId={c.id} />
       <DocumentsPanel clientId={c.id} />
       <ClientTimeline clientId={c.id} />

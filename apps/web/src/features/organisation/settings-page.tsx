@@ -8,15 +8,18 @@ import { MembersPage } from '../members/members-page.tsx';
 import { ReferenceDataPage } from './reference-data-page.tsx';
 import { ListsPage } from './lists-page.tsx';
 import { OrganisationSettings } from './organisation-settings.tsx';
+import { InvoiceSettings } from '../invoices/invoice-settings.tsx';
 
 export function SettingsPage() {
   const canSeeInvitations = useCan('invitations.read');
   const canSeeEvents = useCan('events.read');
+  const canSeeInvoices = useCan('invoices.read');
   return (
     <section>
       <h1>{t.settings.title}</h1>
       <nav className="tabs" aria-label={t.settings.title}>
         <NavLink to="/parametres/organisation">{t.settings.tabs.organisation}</NavLink>
+        {canSeeInvoices && <NavLink to="/parametres/facturation">{t.settings.tabs.invoicing}</NavLink>}
         <NavLink to="/parametres/membres">{t.settings.tabs.members}</NavLink>
         {canSeeInvitations && <NavLink to="/parametres/invitations">{t.settings.tabs.invitations}</NavLink>}
         <NavLink to="/parametres/listes">{t.settings.tabs.lists}</NavLink>
@@ -27,6 +30,7 @@ export function SettingsPage() {
       <Routes>
         <Route index element={<Navigate to="/parametres/organisation" replace />} />
         <Route path="organisation" element={<OrganisationSettings />} />
+        <Route path="facturation" element={<InvoiceSettings />} />
         <Route path="membres" element={<MembersPage />} />
         <Route path="invitations" element={<InvitationsPage />} />
         <Route path="listes" element={<ListsPage />} />
