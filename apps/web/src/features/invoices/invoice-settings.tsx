@@ -49,7 +49,7 @@ function toUpdate(f: Form): Update {
 /** Paramètres > Facturation: series and their numbering, the mentions invoices need, when they are issued. */
 export function InvoiceSettings() {
   const trpc = useTRPC();
-  const settings = useQuery(trpc.invoices.settings.queryOptions({}));
+  const settings = useQuery(trpc.invoices.settings.queryOptions());
   if (!settings.data) return <p>{settings.isError ? messageOf(settings.error) : t.app.loading}</p>;
   return <InvoiceSettingsForm settings={settings.data} />;
 }
