@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // A local approved platform (PA) for tests: a real HTTP server in the test process speaking the
@@ -39,7 +39,7 @@ export async function startFakePlatform(apiKey = 'pa-test-key'): Promise<FakePla
   let failures: { status: number; times: number } | null = null;
   let counter = 0;
   const state = { submissions: 0 };
-  const send = (res: import('node:http').ServerResponse, status: number, body: unknown) => {
+  const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };

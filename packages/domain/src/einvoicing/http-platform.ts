@@ -75,7 +75,7 @@ export class HttpPlatform implements InvoicePlatform {
       throw new PlatformError(`Plateforme injoignable (${error instanceof Error ? error.message : String(error)})`, null);
     }
     const text = await response.text();
-    let json: unknown = null;
+    let json: unknown;
     try {
       json = text ? JSON.parse(text) : null;
     } catch {
@@ -95,7 +95,7 @@ function parseStatuses(value: unknown): PlatformStatusEntry[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((entry): PlatformStatusEntry[] => {
     const e = entry as { code?: unknown; at?: unknown; reason?: unknown };
-    const code = String(e.code ?? '');
+    const code = typeof e.code === 'string' || typeof e.code === 'number' ? String(e.code) : '';
     if (!isPlatformStatusCode(code) || typeof e.at !== 'string' || Number.isNaN(Date.parse(e.at))) return [];
     return [{ code, at: new Date(e.at).toISOString(), reason: typeof e.reason === 'string' ? e.reason.slice(0, 500) : null }];
   });
