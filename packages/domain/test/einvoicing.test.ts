@@ -1,4 +1,4 @@
-import { newId } from '@crm/db';
+import { newId, withTenant } from '@crm/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createClient,
@@ -14,6 +14,7 @@ import {
   issueInvoice,
   LocalDiskStorage,
   refreshInvoiceTransmissions,
+  REFRESH_TRANSMISSIONS_JOB,
   submitInvoiceToPlatform,
   updateInvoiceSettings,
   ZCreateClientInput,
@@ -152,7 +153,16 @@ describe('transmission to the approved platform', () => {
     // The lifecycle, with dates, until a final status; then nothing is asked any more.
     fake.advance(deposit!.platformId, '203', '2026-03-03T08:00:00.000Z');
     fake.advance(deposit!.platformId, '205', '2026-03-04T08:00:00.000Z');
-    expect(await withPlatform(platform, (deps) => refreshInvoiceTransmissions(deps, {}))).toEqual({ checked: 1, changed: 1, failed: 0 });
+    // The hourly job: nothing without a platform; with one, the statuses recorded.
+    const job = (p: InvoicePlatform | null) =>
+      withTenant(t.auth.db, t.owner.tenantId, (tx) =>
+        REFRESH_TRANSMISSIONS_JOB.run(
+          { tx, tenantId: t.owner.tenantId, now: new Date('2026-03-05T09:00:00Z'), today: '2026-03-05', timeZone: 'Europe/Paris', job: { id: 'x', kind: 'invoicing.refresh_transmissions', key: 'hourly', attempt: 1, runAt: new Date('2026-03-05T09:00:00Z') }, platform: p },
+          {},
+        ),
+      );
+    expect(await job(null)).toEqual({ skipped: 'aucune plateforme configurée' });
+    expect(await job(platform)).toEqual({ checked: 1, changed: 1, failed: 0 });
     fake.advance(deposit!.platformId, '212', '2026-03-20T08:00:00.000Z');
     fake.failNext(500);
     expect(await withPlatform(platform, (deps) => refreshInvoiceTransmissions(deps, { invoiceId: b2b.id }))).toMatchObject({ failed: 1 });

@@ -1,7 +1,7 @@
 import { loadInvoice } from '../invoices/invoice-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import type { TTransmissionInvoiceInput } from './einvoicing.schema.ts';
-import type { InvoicePlatform } from './platform-port.ts';
+import type { InvoicePlatform } from '../platform/platform-port.ts';
 import { toTransmissionView } from './transmission-view.ts';
 
 /** `invoicing.transmission`: an invoice's transmission to the platform, for the invoice page. */

@@ -3,7 +3,7 @@ import { loadInvoice } from '../invoices/invoice-view.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest } from '../shared/errors.ts';
 import type { TRefreshTransmissionsInput } from './einvoicing.schema.ts';
-import { FINAL_TRANSMISSION_STATUSES, PlatformError, type InvoicePlatform } from './platform-port.ts';
+import { FINAL_TRANSMISSION_STATUSES, PlatformError, type InvoicePlatform } from '../platform/platform-port.ts';
 import { NO_PLATFORM_MESSAGE } from './submit-invoice-to-platform.ts';
 import { mergeHistory } from './transmission-history.ts';
 import type { HistoryEntry } from './transmission-view.ts';

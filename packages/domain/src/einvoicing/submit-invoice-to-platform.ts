@@ -4,7 +4,7 @@ import type { DocumentDeps } from '../documents/document-view.ts';
 import { loadInvoice } from '../invoices/invoice-view.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
 import type { TTransmissionInvoiceInput } from './einvoicing.schema.ts';
-import { PlatformError, type InvoicePlatform } from './platform-port.ts';
+import { PlatformError, type InvoicePlatform } from '../platform/platform-port.ts';
 import { mergeHistory } from './transmission-history.ts';
 import { toTransmissionView, type HistoryEntry } from './transmission-view.ts';
 

@@ -1,4 +1,4 @@
-import { PLATFORM_STATUSES, type PlatformStatusEntry, type TransmissionStatus } from './platform-port.ts';
+import { PLATFORM_STATUSES, type PlatformStatusEntry, type TransmissionStatus } from '../platform/platform-port.ts';
 import type { HistoryEntry } from './transmission-view.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Prisma } from '@crm/db';
-import { TRANSMISSION_STATUS_LABELS, type PlatformStatusEntry, type TransmissionStatus } from './platform-port.ts';
+import { TRANSMISSION_STATUS_LABELS, type PlatformStatusEntry, type TransmissionStatus } from '../platform/platform-port.ts';
 
 export interface HistoryEntry extends PlatformStatusEntry {
   label: string;

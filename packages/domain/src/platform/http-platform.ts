@@ -6,7 +6,7 @@ import {
   type PlatformDeposit,
   type PlatformStatusEntry,
   type PlatformSubmission,
-} from './platform-port.ts';
+} from '../platform/platform-port.ts';
 
 /**
  * The JSON API the CRM speaks to an approved platform, in the spirit of AFNOR XP Z12-013
