@@ -36,6 +36,9 @@ const ZEnv = z.object({
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENTS_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').max(100 * 1024 * 1024, 'must be at most 104857600 (100 MB)').default(10 * 1024 * 1024),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GB)').default(100 * 1024 * 1024),
+  // The approved e-invoicing platform (Plateforme Agréée): unset (the embedded default) = none, submitting answers "aucune plateforme configurée".
+  PA_URL: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the platform API URL, e.g. https://pa.example.fr/api' }).optional()),
+  PA_API_KEY: unsetIfEmpty(z.string().min(8, 'must be at least 8 characters').optional()),
   DOCUMENTS_S3_BUCKET: z.string().min(1).optional(),
   DOCUMENTS_S3_ENDPOINT: z.string().url('must be the service URL, e.g. https://s3.fr-par.scw.cloud').optional(),
   DOCUMENTS_S3_REGION: z.string().min(1).default('us-east-1'),
@@ -56,6 +59,7 @@ const ZEnv = z.object({
   if (Boolean(env.DOCUMENTS_S3_ACCESS_KEY_ID) !== Boolean(env.DOCUMENTS_S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({ code: 'custom', path: ['DOCUMENTS_S3_SECRET_ACCESS_KEY'], message: 'DOCUMENTS_S3_ACCESS_KEY_ID and DOCUMENTS_S3_SECRET_ACCESS_KEY go together' });
   }
+  if (env.PA_URL && !env.PA_API_KEY) ctx.addIssue({ code: 'custom', path: ['PA_API_KEY'], message: 'required when PA_URL is set' });
 }).transform((env) => ({ ...env, MAIL_CAPTURE: env.MAIL_CAPTURE ?? env.NODE_ENV !== 'production' }));
 export type Env = z.infer<typeof ZEnv>;
 

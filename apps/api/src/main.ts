@@ -1,5 +1,6 @@
 import { checkAppRole, createDb, listen } from '@crm/db';
 import { startTracing, tracingConfig } from '@crm/db/tracing';
+import { HttpPlatform } from '@crm/domain';
 import { connect } from '@nats-io/transport-node';
 import { createApp, type ReadinessCheck } from './app.ts';
 import { documentServicesFromEnv } from './document-storage.ts';
@@ -32,6 +33,7 @@ const app = createApp({
     notificationSignal: notificationSignalFrom((callback) => notifications.onNotify(callback)),
     documents: await documentServicesFromEnv(env),
     importMaxBytes: env.IMPORT_MAX_BYTES,
+    platform: env.PA_URL && env.PA_API_KEY ? new HttpPlatform(env.PA_URL, env.PA_API_KEY) : null,
   }),
   log,
   readiness,
@@ -42,6 +44,7 @@ const app = createApp({
   metrics: { token: env.METRICS_TOKEN, openWithoutToken: env.NODE_ENV !== 'production' },
   tracer: tracing?.tracer,
 });
+if (!env.PA_URL) log.info('PA_URL is not set: no approved e-invoicing platform, invoices are not transmitted (submitting answers "aucune plateforme configurée")');
 if (env.MAIL_CAPTURE) {
   log.warn('MAIL_CAPTURE is on: account mail (with sign-in links) is not sent but readable by anyone in the web app; set MAIL_CAPTURE=false or NODE_ENV=production on a shared server');
 }

@@ -1,5 +1,5 @@
 import type { Db } from '@crm/db';
-import { DEFAULT_AUTH_TTLS, systemClock, type DocumentServices, type NotificationSignal } from '@crm/domain';
+import { DEFAULT_AUTH_TTLS, systemClock, type DocumentServices, type InvoicePlatform, type NotificationSignal } from '@crm/domain';
 import type { CrmServices } from '@crm/trpc';
 
 /** Builds the API's long-lived dependencies the same way for the server, embedded mode and tests. */
@@ -14,12 +14,15 @@ export function buildServices(params: {
   notificationSignal?: NotificationSignal;
   documents?: DocumentServices;
   importMaxBytes?: number;
+  /** The approved e-invoicing platform (PA_URL); none by default. */
+  platform?: InvoicePlatform | null;
 }): CrmServices {
   return {
     db: params.db,
     importMaxBytes: params.importMaxBytes,
     notificationSignal: params.notificationSignal,
     documents: params.documents,
+    platform: params.platform ?? null,
     mailCapture: params.mailCapture,
     clock: systemClock,
     auth: {

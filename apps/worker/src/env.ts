@@ -36,6 +36,9 @@ const ZEnv = z.object({
   EFFECT_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   // Where handlers' documents live (local disk, as the API's DOCUMENTS_DIR; ./data/documents by default).
   DOCUMENTS_DIR: z.string().min(1).optional(),
+  // The approved e-invoicing platform the hourly job asks for transmitted invoices' statuses (as the API's); unset: none.
+  PA_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'must be the platform API URL' }).optional()),
+  PA_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(8, 'must be at least 8 characters').optional()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-worker')),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '@crm/db';
-import { ensureRecurringJobsAcrossTenants, JOB_KINDS, pruneDoneJobsAcrossTenants, runDueJobsOnce, type DocumentStorage, type JobKinds, type RunJobsOptions } from '@crm/domain';
+import { ensureRecurringJobsAcrossTenants, JOB_KINDS, pruneDoneJobsAcrossTenants, runDueJobsOnce, type DocumentStorage, type InvoicePlatform, type JobKinds, type RunJobsOptions } from '@crm/domain';
 import type { Logger } from 'pino';
 
 export interface TimedJobRunnerOptions {
@@ -19,6 +19,8 @@ export interface TimedJobRunnerOptions {
   jobsPerTransaction?: number | undefined;
   /** Where jobs that generate files (issued invoices) store them. */
   storage?: DocumentStorage | undefined;
+  /** The approved e-invoicing platform (PA_URL); none by default. */
+  platform?: InvoicePlatform | null | undefined;
 }
 
 /**
@@ -60,6 +62,7 @@ export class TimedJobRunner {
       now,
       leaseMs: this.options.leaseMs,
       storage: this.options.storage,
+      platform: this.options.platform,
       batchSize: this.options.batchSize,
       concurrency: this.options.concurrency,
       jobsPerTransaction: this.options.jobsPerTransaction,

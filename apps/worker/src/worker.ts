@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { safeLogger, withSystem, type Db } from '@crm/db';
 import { bindHandlerDeps, EVENT_HANDLERS, handlerDepsFactory, NO_DOCUMENT_STORAGE, pruneOutbox, type DocumentStorage, type EventHandler } from '@crm/domain';
-import { timedJobBacklogAcrossTenants, type JobBacklog, type JobKinds } from '@crm/domain';
+import { timedJobBacklogAcrossTenants, type InvoicePlatform, type JobBacklog, type JobKinds } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -26,6 +26,8 @@ export interface WorkerOptions {
   handlers?: readonly EventHandler[];
   /** Handlers' document storage (HandlerDeps.storage); without one, a handler that uses it fails loudly. */
   storage?: DocumentStorage;
+  /** The approved e-invoicing platform, for the timed job following transmitted invoices; none by default. */
+  platform?: InvoicePlatform | null;
   /** The handlers' clock (tests move it). */
   clock?: () => Date;
   /** The sender of outgoing effects (system and tenant mail); absent: mail stays queued. */
@@ -122,7 +124,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   // Timed jobs (the payments pass among them, hourly per tenant): docs/decisions/0001-timed-jobs.md.
   const timedJobsPollMs = options.timedJobsPollMs ?? 1_000;
-  const jobs = timedJobsPollMs > 0 ? new TimedJobRunner({ db, log: log.child({ component: 'timed-jobs' }), kinds: options.jobKinds, pollMs: timedJobsPollMs, storage: options.storage }) : null;
+  const jobs = timedJobsPollMs > 0 ? new TimedJobRunner({ db, log: log.child({ component: 'timed-jobs' }), kinds: options.jobKinds, pollMs: timedJobsPollMs, storage: options.storage, platform: options.platform ?? null }) : null;
   jobs?.start();
 
   log.info({ transport: nats ? 'jetstream' : 'in-process', consumers: handlers.map((h) => h.consumer) }, 'worker started');

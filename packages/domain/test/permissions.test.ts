@@ -32,9 +32,9 @@ describe('the permission table', () => {
     expect(held('viewer', 'read')).toEqual([...ORGANISATION_READS, 'dashboard.read', 'payments.read'].sort());
   });
 
-  it('gives an accountant the viewer\'s reads and the payments\' and invoices\' writes only', () => {
+  it('gives an accountant the viewer\'s reads and the books (accounting exports), and the payments\' and invoices\' writes only', () => {
     expect(held('accountant', 'write')).toEqual(['invoices.write', 'payments.write']);
-    expect(held('accountant', 'read')).toEqual(held('viewer', 'read'));
+    expect(held('accountant', 'read')).toEqual([...held('viewer', 'read'), 'accounting.read'].sort());
   });
 
   it('gives a sales member their clients\' work, never money, imports, reassignment or the organisation', () => {

@@ -1,5 +1,5 @@
 import type { Db } from '@crm/db';
-import { verifyAccessToken, type AccessClaims, type AuthConfig, type Clock, type ClientInfo, type DocumentServices, type NotificationSignal } from '@crm/domain';
+import { verifyAccessToken, type AccessClaims, type AuthConfig, type Clock, type ClientInfo, type DocumentServices, type InvoicePlatform, type NotificationSignal } from '@crm/domain';
 
 /** Long-lived dependencies, built once per process by the API (and the same way by tests). */
 export interface CrmServices {
@@ -10,6 +10,8 @@ export interface CrmServices {
   notificationSignal?: NotificationSignal | undefined;
   /** Where documents' bytes go and how large they may be (apps/api builds it from env); without it, storing fails. */
   documents?: DocumentServices | undefined;
+  /** The approved e-invoicing platform (apps/api: PA_URL, PA_API_KEY); absent or null: none, submitting says so. */
+  platform?: InvoicePlatform | null | undefined;
   /** System mail readable in the app, like a development mail catcher (MAIL_CAPTURE); never in production. */
   mailCapture?: boolean | undefined;
   /** The largest client import file (`IMPORT_MAX_BYTES`); MAX_IMPORT_BYTES (100 MB) when unset. */

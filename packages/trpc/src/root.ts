@@ -11,6 +11,7 @@ import { clientImportsRouter } from './routers/client-imports.router.ts';
 import { clientContactsRouter } from './routers/client-contacts.router.ts';
 import { contractsRouter } from './routers/contracts.router.ts';
 import { invoicesRouter } from './routers/invoices.router.ts';
+import { invoicingRouter } from './routers/invoicing.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
 import { documentsRouter } from './routers/documents.router.ts';
 import { eventsRouter } from './routers/events.router.ts';
@@ -52,6 +53,7 @@ export const appRouter = router({
   batches: batchesRouter,
   contracts: contractsRouter,
   invoices: invoicesRouter,
+  invoicing: invoicingRouter,
   documents: documentsRouter,
   capturedMails: capturedMailsRouter,
   timedJobs: timedJobsRouter,

@@ -50,6 +50,8 @@ export const PERMISSIONS = {
   'invoices.read': ['owner', 'admin', 'manager', 'sales', 'accountant', 'viewer'],
   'invoices.write': ['owner', 'admin', 'accountant'],
   'invoices.settings': admins,
+  // The sales journal (FEC layout) and the e-reporting data: the books, for the accountant.
+  'accounting.read': ['owner', 'admin', 'accountant'],
   'documents.read': everyone,
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -1,5 +1,6 @@
 import type { Tx } from '@crm/db';
 import type { DocumentStorage } from '../documents/document-storage.ts';
+import type { InvoicePlatform } from '../platform/platform-port.ts';
 import { parisDay } from '../shared/paris-day.ts';
 
 /** The tenant's time zone: business dates and "at 06:00" are Paris wall time. */
@@ -31,8 +32,10 @@ export interface JobDeps {
   job: RunningJob;
   /** Where generated documents go (issued invoices' artefacts); absent in a process without storage. */
   storage?: DocumentStorage | undefined;
+  /** The approved e-invoicing platform; absent or null: none configured. */
+  platform?: InvoicePlatform | null | undefined;
 }
 
-export function jobDeps(tx: Tx, tenantId: string, now: Date, job: RunningJob, storage?: DocumentStorage): JobDeps {
-  return { tx, tenantId, now, today: parisDay(now), timeZone: TENANT_TIME_ZONE, job, storage };
+export function jobDeps(tx: Tx, tenantId: string, now: Date, job: RunningJob, storage?: DocumentStorage, platform?: InvoicePlatform | null): JobDeps {
+  return { tx, tenantId, now, today: parisDay(now), timeZone: TENANT_TIME_ZONE, job, storage, platform };
 }
