@@ -9,6 +9,7 @@ import { formatDate, formatEur } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { fetchDocument, InvoiceStatusBadge, invoiceTitle, saveDocument } from './invoice-common.tsx';
+import { PlatformStatus } from './platform-status.tsx';
 
 const rate = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 const percent = (basisPoints: number) => `${rate.format(basisPoints / 100)} %`;
@@ -133,6 +134,7 @@ export function InvoicePage() {
               </button>
             ))}
           </div>
+          {v.buyerKind === 'business' && v.status !== 'draft' && <PlatformStatus invoiceId={v.id} />}
           {pdfUrl && <iframe className="pdf-preview" src={pdfUrl} title={invoiceTitle(v)} />}
         </div>
       )}

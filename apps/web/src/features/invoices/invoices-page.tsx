@@ -7,6 +7,7 @@ import { t } from '../../i18n/fr.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { formatDate, formatEur } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
+import { AccountingExport } from './accounting-export.tsx';
 import { InvoiceStatusBadge, invoiceTitle, type InvoiceStatus } from './invoice-common.tsx';
 
 type ListInput = RouterInputs['invoices']['list'];
@@ -36,6 +37,7 @@ export function InvoicesPage() {
       <FormMessage error={list.isError ? messageOf(list.error) : null} />
       <InvoiceTable items={items} onOpen={(id) => void navigate(`/factures/${id}`)} showClient empty={list.isSuccess && items.length === 0} />
       {list.hasNextPage && <button type="button" className="button button--ghost" onClick={() => void list.fetchNextPage()}>{i.more}</button>}
+      <AccountingExport />
     </section>
   );
 }
