@@ -27,6 +27,6 @@ describe('newId', () => {
     expect(ids.at(-1)!.replace(/-/g, '').slice(0, 12)).toBe((at + 50).toString(16).padStart(12, '0'));
     // Two ids of one millisecond, as one transaction writes two events.
     const [first, second] = [newId(at + 100), newId(at + 100)];
-    expect(first! < second!).toBe(true);
+    expect(first < second).toBe(true);
   });
 });
