@@ -136,6 +136,8 @@ export const fr = {
     sepaUseFrstOptions: { yes: 'Séquence FRST, puis RCUR', no: 'RCUR dès le premier' },
     sepaSettleAfterDays: 'Encaissé sans rejet après (jours ouvrés)',
     sepaSettleAfterDaysHint: 'Jours ouvrés TARGET2 après la date de prélèvement, 5 au moins',
+    clientMail: 'Courriels aux clients',
+    welcomeMailEnabled: 'Envoyer un courriel de bienvenue à chaque nouveau client ayant une adresse e-mail',
     sepaMs03InsufficientFunds: 'Ma banque signale les provisions insuffisantes par le motif MS03 (ces rejets pourront être présentés à nouveau)',
     invoicing: 'Facturation et région',
     invoicePrefix: 'Préfixe des numéros de facture',
