@@ -198,3 +198,5 @@ export { uploadDocument, storeGeneratedDocument } from './documents/upload-docum
 export { listDocuments } from './documents/list-documents.ts';
 export { deleteDocument } from './documents/delete-document.ts';
 export { downloadDocument } from './documents/download-document.ts';
+export { mailClientOnEvent, SignedContractNotStoredYet } from './client-mail/client-mail-on-event.ts';
+export { storeSignedContractOnEvent } from './contracts/store-signed-contract.ts';

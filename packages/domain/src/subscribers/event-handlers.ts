@@ -1,3 +1,5 @@
+import { mailClientOnEvent } from '../client-mail/client-mail-on-event.ts';
+import { storeSignedContractOnEvent } from '../contracts/store-signed-contract.ts';
 import { projectEventOnDashboard } from '../dashboard/project-event.ts';
 import { notifyOnEvent } from '../notifications/notify-on-event.ts';
 import { paymentsOnEvent } from '../payments/payments-on-event.ts';
@@ -7,16 +9,17 @@ import type { EventHandler } from '../events/event-handler.ts';
  * Who reacts to which event: the one place where the event backbone (events/) meets the domains
  * that subscribe to it, so that events/ imports no domain and every domain may emit events.
  * Each consumer group gets one durable JetStream consumer (or one in-process queue) and records
- * every event it handled, so each group handles each event once. Later issues add email, retry,
- * dunning, commission and documents.
+ * every event it handled, so each group handles each event once. ARCHITECTURE.md keeps the same
+ * table ("Consumer groups"), and a test compares the two. Later issues add retry, dunning and
+ * commission.
  */
-export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments'] as const;
+export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'email', 'documents'] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
 export const EVENT_HANDLERS: readonly EventHandler[] = [
   {
     consumer: 'notifications',
-    types: ['member.joined', 'member.role_changed', 'activity.assigned'],
+    types: ['member.joined', 'member.role_changed', 'activity.assigned', 'client.created', 'contract.signed', 'payment.received', 'payment.rejected'],
     handle: notifyOnEvent,
   },
   {
@@ -28,6 +31,16 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
     consumer: 'payments',
     types: ['contract.signed', 'contract.activated', 'contract.terminated', 'contract.cancelled'],
     handle: paymentsOnEvent,
+  },
+  {
+    consumer: 'email',
+    types: ['client.created', 'contract.signed', 'payment.rejected'],
+    handle: mailClientOnEvent,
+  },
+  {
+    consumer: 'documents',
+    types: ['contract.signed'],
+    handle: storeSignedContractOnEvent,
   },
 ];
 
