@@ -45,6 +45,9 @@ export const PERMISSIONS = {
   'contracts.sign': ['owner', 'admin', 'manager', 'sales'],
   'payments.read': ['owner', 'admin', 'manager', 'accountant', 'viewer'],
   'payments.write': ['owner', 'admin', 'accountant'],
+  // The organisation's mail to its clients (message log): read and resend by who handles clients' files and money.
+  'mails.read': ['owner', 'admin', 'manager', 'accountant'],
+  'mails.write': ['owner', 'admin', 'manager', 'accountant'],
   'documents.read': everyone,
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
