@@ -18,7 +18,7 @@ const MAX_RENDERED_BYTES = 50 * 1024 * 1024;
  * fixed and checked against the sha256 recorded at signature. Idempotent: a document with that
  * hash already there is kept as it is. The row names who signed and when (the signing state
  * change), as it did when the API stored it. The bytes go to the storage first and are removed
- * if the transaction rolls back.
+ * if the transaction rolls back (a failed write included).
  *
  * If what the contract shows changed between the signature and this handler (the rendering no
  * longer gives the signed hash), nothing is stored: a permanent error, dead-lettered, for an
@@ -48,8 +48,9 @@ export async function storeSignedContractOnEvent(tx: Tx, event: EventEnvelope, d
   const content = await readDocumentContent(pdf, MAX_RENDERED_BYTES);
   const id = newId();
   const storageKey = documentStorageKey(tenantId, id, deps.now);
-  await deps.storage.put(storageKey, content.bytes);
+  // Registered first: a put that wrote some bytes and then failed is cleaned up too.
   afterRollback(tx, () => deps.storage.delete(storageKey));
+  await deps.storage.put(storageKey, content.bytes);
   const fileName = signedContractFileName(contract.number);
   await tx.document.create({
     data: {
