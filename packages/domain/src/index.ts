@@ -199,7 +199,7 @@ export { listDocuments } from './documents/list-documents.ts';
 export { deleteDocument } from './documents/delete-document.ts';
 export { downloadDocument } from './documents/download-document.ts';
 export { mailClientOnEvent, SignedContractNotStoredYet } from './client-mail/client-mail-on-event.ts';
-export { storeSignedContractOnEvent } from './contracts/store-signed-contract.ts';
+export { storeSignedContract, storeSignedContractOnEvent } from './contracts/store-signed-contract.ts';
 export * from './client-mail/mail-log.schema.ts';
 export { listMailLog, MAIL_STATUS_LABELS, type MailLogView } from './client-mail/mail-log.ts';
 export { resendMail } from './client-mail/resend-mail.ts';

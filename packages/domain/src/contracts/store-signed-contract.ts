@@ -5,6 +5,7 @@ import { documentStorageKey } from '../documents/document-storage.ts';
 import type { EventEnvelope } from '../events/catalogue.ts';
 import { PermanentEventError } from '../events/event-handler.ts';
 import type { HandlerDeps } from '../events/handler-deps.ts';
+import type { DocumentStorage } from '../documents/document-storage.ts';
 import { contractPdfData, signedContractFileName } from './contract-documents.ts';
 import { renderContractPdf, sha256Hex } from './contract-pdf.ts';
 import { loadContract } from './contract-view.ts';
@@ -27,7 +28,11 @@ const MAX_RENDERED_BYTES = 50 * 1024 * 1024;
 export async function storeSignedContractOnEvent(tx: Tx, event: EventEnvelope, deps: HandlerDeps): Promise<void> {
   if (event.type !== 'contract.signed') return;
   const { contractId } = (event as EventEnvelope<'contract.signed'>).payload;
-  const tenantId = event.tenantId;
+  await storeSignedContract(tx, event.tenantId, contractId, { now: deps.now, storage: deps.storage, by: deps.actor.name });
+}
+
+/** The same outside the worker (the demo seed): idempotent, so the worker then finds it done. */
+export async function storeSignedContract(tx: Tx, tenantId: string, contractId: string, deps: { now: Date; storage: DocumentStorage; by: string }): Promise<void> {
   const exists = await tx.contract.findFirst({ where: { id: contractId, tenantId }, select: { signedDocumentSha256: true } });
   const sha256 = exists?.signedDocumentSha256;
   if (!sha256) return; // not found under this tenant, or never signed: nothing to keep
@@ -74,6 +79,6 @@ export async function storeSignedContractOnEvent(tx: Tx, event: EventEnvelope, d
     action: 'document.stored',
     entityType: 'document',
     entityId: id,
-    data: { kind: 'signed_contract', fileName, mimeType: 'application/pdf', sizeBytes: content.sizeBytes, sha256: content.sha256, clientId: contract.clientId, contractId, by: deps.actor.name },
+    data: { kind: 'signed_contract', fileName, mimeType: 'application/pdf', sizeBytes: content.sizeBytes, sha256: content.sha256, clientId: contract.clientId, contractId, by: deps.by },
   });
 }
