@@ -34,8 +34,11 @@ export class SignedContractNotStoredYet extends Error {
 const organisationOf = (tx: Tx, tenantId: string) =>
   tx.organisation.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, contactEmail: true, welcomeMailEnabled: true } });
 
-const clientOf = (tx: Tx, tenantId: string, clientId: string) =>
-  tx.client.findFirst({ where: { id: clientId, tenantId }, select: { id: true, displayName: true, email: true, kind: true } });
+const clientOf = async (tx: Tx, tenantId: string, clientId: string) => {
+  const client = await tx.client.findFirst({ where: { id: clientId, tenantId }, select: { id: true, email: true, kind: true, firstName: true, lastName: true } });
+  // A person is greeted by name as they write it ("Jean Dupont"); a company without one.
+  return client ? { ...client, greetingName: client.kind === 'person' ? [client.firstName, client.lastName].filter(Boolean).join(' ') : null } : null;
+};
 
 /** Only where the organisation turned it on, and only to a client with an address. */
 async function welcomeMail(tx: Tx, event: EventEnvelope<'client.created'>, deps: HandlerDeps) {
@@ -50,7 +53,7 @@ async function welcomeMail(tx: Tx, event: EventEnvelope<'client.created'>, deps:
     subject: `Bienvenue chez ${organisation.name}`,
     idempotencyKey: `client.welcome:${event.id}`,
     ...mailBodies([
-      greeting(client.displayName),
+      greeting(client.greetingName),
       `Nous avons le plaisir de vous compter parmi nos clients. Votre dossier est ouvert chez ${organisation.name}.`,
       organisation.contactEmail
         ? `Pour toute question, écrivez-nous à ${organisation.contactEmail} : nous vous répondrons au plus vite.`
@@ -85,7 +88,7 @@ async function contractCopyMail(tx: Tx, event: EventEnvelope<'contract.signed'>,
     idempotencyKey: `contract.signed_copy:${event.id}`,
     attachmentDocumentIds: [document.id],
     ...mailBodies([
-      greeting(contract.signerName ?? client.displayName),
+      greeting(contract.signerName ?? client.greetingName),
       `Vous avez signé le contrat ${contract.number} le ${signedOn}. Vous en trouverez ci-joint l’exemplaire signé (${signedContractFileName(contract.number)}), à conserver.`,
       contract.consumer
         ? 'Vous disposez d’un délai de rétractation de 14 jours à compter de la signature, dans les conditions rappelées au contrat.'
@@ -136,7 +139,7 @@ async function rejectionNotice(tx: Tx, event: EventEnvelope<'payment.rejected'>,
     subject: contract ? `Prélèvement rejeté – contrat ${contract.number}` : 'Prélèvement rejeté',
     idempotencyKey: `payment.rejected_notice:${event.id}`,
     ...mailBodies([
-      greeting(contract?.debtorName ?? client.displayName),
+      greeting(contract?.debtorName ?? client.greetingName),
       `${what}${contract ? ` (contrat ${contract.number})` : ''}.`,
       `Motif indiqué par la banque : ${reason}${payload.reasonCode ? ` (code ${payload.reasonCode})` : ''}.`,
       NEXT_STEPS[category],
