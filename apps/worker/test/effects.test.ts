@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { withSystem, withTenant, type Db } from '@crm/db';
 import type { TestDatabase } from '@crm/db/testing';
-import { emitEvent, PermanentEventError, queueSystemMail, queueTenantMail, type AuthDeps, type EventHandler, type HandlerDeps } from '@crm/domain';
+import { rm } from 'node:fs/promises';
+import { emitEvent, LocalDiskStorage, PermanentEventError, queueSystemMail, queueTenantMail, type AuthDeps, type EventHandler, type HandlerDeps } from '@crm/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EffectSender } from '../src/effects/effect-sender.ts';
 import { captureTransport, messageIdFor, smtpTransport, type MailTransport } from '../src/effects/transports.ts';
@@ -96,6 +97,35 @@ describe('the sender over SMTP', () => {
     } finally {
       await transport.close();
       await smtp.close();
+    }
+  });
+
+  it("attaches a tenant mail's stored documents, read from the document storage", async () => {
+    const smtp = await startSmtpServer();
+    const org = await newOrganisation(deps);
+    const storage = LocalDiskStorage.temporary('crm-effects-attachments');
+    const pdf = Buffer.from('%PDF-1.4\n% contrat signé\n%%EOF\n');
+    const documentId = randomUUID();
+    await storage.put(`${org.tenantId}/2026/03/${documentId}`, pdf);
+    await withTenant(db, org.tenantId, async (tx) => {
+      const client = await tx.client.create({ data: { tenantId: org.tenantId, kind: 'company', companyName: 'Garage Durand', displayName: 'Garage Durand', sortName: 'garage durand', searchText: 'garage durand' } });
+      await tx.document.create({
+        data: { id: documentId, tenantId: org.tenantId, clientId: client.id, kind: 'signed_contract', fileName: 'contrat-CT-1-signe.pdf', mimeType: 'application/pdf', sizeBytes: pdf.length, sha256: 'x', storageKey: `${org.tenantId}/2026/03/${documentId}` },
+      });
+      await queueTenantMail(tx, org.tenantId, { recipient: 'client.pj@example.test', template: 't', subject: 'Votre contrat', textBody: 'Ci-joint', idempotencyKey: 'with-pdf', attachmentDocumentIds: [documentId], clientId: client.id });
+    });
+    const transport = smtpTransport(smtp.url, FROM);
+    try {
+      await sender(transport, { storage }).drainOnce();
+      const mail = smtp.received.find((m) => m.to[0] === 'client.pj@example.test')!;
+      expect(mail.raw).toMatch(/Content-Type: application\/pdf; name=contrat-CT-1-signe\.pdf/);
+      expect(mail.raw).toContain(pdf.toString('base64'));
+      const row = await withTenant(db, org.tenantId, (tx) => tx.outgoingEffect.findFirstOrThrow({ where: { idempotencyKey: 'with-pdf' } }));
+      expect(row).toMatchObject({ status: 'sent', attachments: [documentId] });
+    } finally {
+      await transport.close();
+      await smtp.close();
+      await rm(storage.root, { recursive: true, force: true });
     }
   });
 
