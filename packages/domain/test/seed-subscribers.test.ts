@@ -199,7 +199,7 @@ describe('the message log', () => {
     expect((await list({ search: 'c@example' })).items.map((m) => m.subject)).toEqual(['Relevé C']);
     const first = await list({ limit: 2 });
     expect(first.items).toHaveLength(2);
-    expect((await list({ limit: 2, before: first.nextCursor })).items.map((m) => m.subject)).toEqual(['Avis A']);
+    expect((await list({ limit: 2, cursor: first.nextCursor })).items.map((m) => m.subject)).toEqual(['Avis A']);
 
     const [uncertain, failed, sent] = all.items;
     expect((await failure(t.run((deps) => resendMail(deps, { mailId: sent!.id })))).code).toBe('CONFLICT');

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { useMe, useOpenSession } from '../features/auth/session.tsx';
+import { useCan, useMe, useOpenSession } from '../features/auth/session.tsx';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { PaymentsNav } from '../features/payments/payments-nav.tsx';
 import { t } from '../i18n/fr.ts';
@@ -12,6 +12,7 @@ import { PageErrorBoundary } from './page-error-boundary.tsx';
 export function AppLayout() {
   const trpc = useTRPC();
   const me = useMe();
+  const canReadMails = useCan('mails.read');
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
@@ -74,6 +75,7 @@ export function AppLayout() {
         <PaymentsNav />
         <NavLink to="/taches">{t.activities.nav}</NavLink>
         <NavLink to="/agenda">{t.agenda.nav}</NavLink>
+        {canReadMails && <NavLink to="/courriels">{t.mails.nav}</NavLink>}
         <NavLink to="/commerciaux">{t.nav.salesReps}</NavLink>
         <NavLink to="/produits">{t.nav.products}</NavLink>
         <NavLink to="/parametres">{t.nav.settings}</NavLink>

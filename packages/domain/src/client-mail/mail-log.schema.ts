@@ -10,7 +10,9 @@ export const ZListMailLogInput = z.strictObject({
   search: text(200).optional(),
   status: z.enum(MAIL_LOG_STATUSES, 'Statut inconnu').optional(),
   /** Keyset cursor: the id of the last mail of the previous page (ids are time-ordered). */
-  before: z.uuid('Curseur invalide').optional(),
+  cursor: z.uuid('Curseur invalide').optional(),
+  /** Sent by TanStack Query's infinite queries; pages only go forward here. */
+  direction: z.enum(['forward', 'backward']).optional(),
   limit: z.number().int().min(1).max(100).default(30),
 });
 export type TListMailLogInput = z.infer<typeof ZListMailLogInput>;

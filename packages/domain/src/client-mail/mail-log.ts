@@ -60,7 +60,7 @@ export async function listMailLog({ tx, actor }: TenantDeps, input: TListMailLog
     where: {
       tenantId: actor.tenantId,
       kind: 'email',
-      ...(input.before ? { id: { lt: input.before } } : {}),
+      ...(input.cursor ? { id: { lt: input.cursor } } : {}),
       ...(input.status ? { status: input.status === 'queued' ? { in: ['queued', 'sending'] } : input.status } : {}),
       ...(search
         ? { OR: [{ recipient: { contains: search, mode: 'insensitive' } }, { subject: { contains: search, mode: 'insensitive' } }] }
