@@ -21,7 +21,7 @@ function idTakingProcedures(): { path: string; type: string; idFields: string[] 
     const shape = input ? unwrap(input)._zod.def.shape : undefined;
     if (!shape) return [];
     // Keyset cursors only page through the caller's own rows; they name nothing to act on.
-    const cursors = ['before', 'lastEventId'];
+    const cursors = ['before', 'cursor', 'lastEventId'];
     const idFields = Object.entries(shape)
       .filter(([name, field]) => !cursors.includes(name) && unwrap(field)._zod.def.format === 'uuid')
       .map(([name]) => name);
@@ -76,6 +76,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       const returnFile = await tx.bankReturnFile.create({ data: { tenantId: b.tenantId, fileName: 'b.csv', kind: 'csv', sha256: '1'.repeat(64) } });
       return { bMandate: mandate, bItem: item, bBatch: batch, bReturnFile: returnFile };
     });
+    const bMail = await withTenant(services.db, b.tenantId, (tx) =>
+      tx.outgoingEffect.create({ data: { tenantId: b.tenantId, recipient: 'client@b.example.test', subject: 'Avis de B', textBody: 'b', template: 't', idempotencyKey: 'b-mail', status: 'failed', clientId: bClient.client!.id } }),
+    );
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -97,6 +100,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contracts: await b.caller.contracts.get({ contractId: bContract.id }),
       documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
       contacts: await b.caller.clientContacts.list({ clientId: bClient.client!.id }),
+      mails: await b.caller.mails.list({}),
     });
     const bBefore = await readB();
 
@@ -128,6 +132,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       batchId: bBatch.id,
       returnFileId: bReturnFile.id,
       contactId: bContact.id,
+      mailId: bMail.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -200,6 +205,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'events.replay',
       'invitations.revoke',
       'lists.update',
+      'mails.resend',
       'mandates.amend',
       'mandates.get',
       'mandates.list',

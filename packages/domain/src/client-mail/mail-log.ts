@@ -1,5 +1,6 @@
 import type { OutgoingEffect, Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
+import { assertOrganisationWideView } from '../shared/view-scope.ts';
 import type { MailLogStatus, TListMailLogInput } from './mail-log.schema.ts';
 
 export const MAIL_STATUS_LABELS: Record<MailLogStatus, string> = {
@@ -55,6 +56,8 @@ export type MailLogView = ReturnType<typeof toMailLogView>;
  * actor's tenant as every query is.
  */
 export async function listMailLog({ tx, actor }: TenantDeps, input: TListMailLogInput) {
+  // Every client's mail: for who sees every client (a member with a team scope is refused).
+  await assertOrganisationWideView(tx);
   const search = input.search?.trim();
   const rows = await tx.outgoingEffect.findMany({
     where: {

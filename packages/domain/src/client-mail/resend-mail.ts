@@ -1,6 +1,7 @@
 import { auditAs } from '../audit/record-audit.ts';
 import { queueTenantMail } from '../effects/tenant-effects.ts';
 import type { TenantDeps } from '../shared/context.ts';
+import { assertOrganisationWideView } from '../shared/view-scope.ts';
 import { conflict, notFound } from '../shared/errors.ts';
 import { isResendable, MAIL_STATUS_LABELS, toMailLogView } from './mail-log.ts';
 import type { TMailIdInput } from './mail-log.schema.ts';
@@ -12,6 +13,7 @@ import type { TMailIdInput } from './mail-log.schema.ts';
  * of it is on its way or sent. Audited.
  */
 export async function resendMail({ tx, actor }: TenantDeps, input: TMailIdInput) {
+  await assertOrganisationWideView(tx);
   const original = await tx.outgoingEffect.findFirst({ where: { id: input.mailId, tenantId: actor.tenantId, kind: 'email' } });
   if (!original) throw notFound('Courriel');
   if (!isResendable(original.status)) {
