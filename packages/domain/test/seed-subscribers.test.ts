@@ -13,9 +13,11 @@ import {
   LocalDiskStorage,
   resendMail,
   setNotificationPreference,
+  updateOrganisation,
   ZClientTimelineInput,
   ZCreateClientInput,
   ZListMailLogInput,
+  ZUpdateOrganisationInput,
   type DomainError,
   type EventEnvelope,
   type EventType,
@@ -42,7 +44,7 @@ async function tenant(name?: string) {
   const emit = <T extends EventType>(type: T, payload: EventEnvelope<T>['payload']) => t.run(({ tx }) => emitEvent(tx, { type, tenantId, payload }));
   const mails = () => t.run(({ tx }) => tx.outgoingEffect.findMany({ orderBy: { id: 'asc' } }));
   const setEmail = (clientId: string, email: string | null) => t.run(({ tx }) => tx.client.update({ where: { id: clientId }, data: { email } }));
-  const setWelcome = (on: boolean) => t.run(({ tx }) => tx.organisation.update({ where: { id: tenantId }, data: { welcomeMailEnabled: on } }));
+  const setWelcome = (on: boolean) => t.run((deps) => updateOrganisation(deps, ZUpdateOrganisationInput.parse({ welcomeMailEnabled: on })));
   return { ...t, tenantId, deliver, eventOf, emit, mails, setEmail, setWelcome };
 }
 
@@ -66,7 +68,7 @@ describe('the email consumer', () => {
     expect(await t.deliver('email', off)).toBe('handled');
     expect(await t.mails()).toEqual([]);
 
-    await t.setWelcome(true);
+    expect((await t.setWelcome(true)).welcomeMailEnabled).toBe(true);
     const noAddress = await create(null);
     await t.deliver('email', noAddress);
     expect(await t.mails()).toEqual([]);

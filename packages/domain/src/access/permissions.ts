@@ -45,9 +45,10 @@ export const PERMISSIONS = {
   'contracts.sign': ['owner', 'admin', 'manager', 'sales'],
   'payments.read': ['owner', 'admin', 'manager', 'accountant', 'viewer'],
   'payments.write': ['owner', 'admin', 'accountant'],
-  // The organisation's mail to its clients (message log): read and resend by who handles clients' files and money.
-  'mails.read': ['owner', 'admin', 'manager', 'accountant'],
-  'mails.write': ['owner', 'admin', 'manager', 'accountant'],
+  // The organisation's mail to its clients (message log, every client's: not for the scoped roles);
+  // resending a failed one is for who runs the organisation and its money.
+  'mails.read': ['owner', 'admin', 'accountant', 'viewer'],
+  'mails.write': ['owner', 'admin', 'accountant'],
   'documents.read': everyone,
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
