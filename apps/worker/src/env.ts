@@ -36,6 +36,9 @@ const ZEnv = z.object({
   EFFECT_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   // Where handlers' documents live (local disk, as the API's DOCUMENTS_DIR; ./data/documents by default).
   DOCUMENTS_DIR: z.string().min(1).optional(),
+  // The worker now writes documents (signed contract PDFs) and reads them (mail attachments): with the
+  // API on S3 it would write beside the API's bucket. Refused at start until the worker has S3 too.
+  DOCUMENTS_STORAGE: z.enum(['local'], 'the worker keeps documents on the local disk only (DOCUMENTS_DIR); DOCUMENTS_STORAGE=s3 is not supported by the worker yet').default('local'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-worker')),
