@@ -73,6 +73,14 @@ describe('the email consumer', () => {
     await t.deliver('email', noAddress);
     expect(await t.mails()).toEqual([]);
 
+    // A client brought by an import gets none (nor a notification): the import is one action.
+    const imported = await create('jean.importe@example.test');
+    const importedEvent = { ...imported, id: '0190e2a0-0000-7000-8000-0000000000aa', payload: { ...(imported.payload as object), imported: true } } as EventEnvelope;
+    expect(await t.deliver('email', importedEvent)).toBe('handled');
+    expect(await t.deliver('notifications', importedEvent)).toBe('handled');
+    expect(await t.mails()).toEqual([]);
+    expect(await t.run(({ tx }) => tx.notification.count())).toBe(0);
+
     const on = await create('jean.on@example.test');
     expect(await t.deliver('email', on)).toBe('handled');
     expect(await t.deliver('email', on)).toBe('duplicate');

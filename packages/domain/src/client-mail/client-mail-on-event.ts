@@ -40,8 +40,10 @@ const clientOf = async (tx: Tx, tenantId: string, clientId: string) => {
   return client ? { ...client, greetingName: client.kind === 'person' ? [client.firstName, client.lastName].filter(Boolean).join(' ') : null } : null;
 };
 
-/** Only where the organisation turned it on, and only to a client with an address. */
+/** Only where the organisation turned it on, only to a client with an address, never to imported ones. */
 async function welcomeMail(tx: Tx, event: EventEnvelope<'client.created'>, deps: HandlerDeps) {
+  // Clients brought in by an import already know the organisation: no mail to each of thousands.
+  if (event.payload.imported) return;
   const organisation = await organisationOf(tx, event.tenantId);
   if (!organisation.welcomeMailEnabled) return;
   const client = await clientOf(tx, event.tenantId, event.payload.clientId);

@@ -78,7 +78,9 @@ async function draftFor(tx: Tx, event: EventEnvelope): Promise<Draft | null> {
       };
     }
     case 'client.created': {
-      const { clientId, displayName, salesRepId } = event.payload as EventEnvelope<'client.created'>['payload'];
+      const { clientId, displayName, salesRepId, imported } = event.payload as EventEnvelope<'client.created'>['payload'];
+      // An import brings thousands at once: it is one action, not one notification per client.
+      if (imported) return null;
       return {
         userIds: await repAndBackOffice(tx, event.tenantId, salesRepId),
         type: 'client.created',
