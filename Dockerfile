@@ -33,7 +33,8 @@ CMD ["node", "node_modules/@crm/db/scripts/migrate-deploy.mjs"]
 
 # ---- worker: outbox relay, JetStream consumers, imports, housekeeping -------------------------
 FROM runtime AS worker
-ENV WORKER_HEALTH_PORT=3001
+# The same documents as the API (the signed contract PDFs it stores, the attachments it sends).
+ENV WORKER_HEALTH_PORT=3001 DOCUMENTS_DIR=/data/documents
 EXPOSE 3001
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:3001/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]

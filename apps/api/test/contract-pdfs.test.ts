@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { DEFAULT_MAX_DOCUMENT_BYTES, LocalDiskStorage } from '@crm/domain';
+import { withSystem, withTenant } from '@crm/db';
+import { DEFAULT_MAX_DOCUMENT_BYTES, LocalDiskStorage, storeSignedContract } from '@crm/domain';
 import { testAuthDeps } from '@crm/domain/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useApiServer } from './api-server.ts';
@@ -41,6 +42,9 @@ describe('GET /contracts/:id/pdf', () => {
     expect(unsigned.headers.get('content-disposition')).toBe(`attachment; filename="contrat-${contract.number}.pdf"`);
 
     const signed = await call(token, 'contracts.sign', { contractId: contract.id, signerName: 'Jean Dupont', consent: true, signedPlace: 'Lyon' });
+    // The worker's documents consumer keeps the signed PDF (on contract.signed), in the same storage.
+    const tenantId = (await withSystem(services.db, (tx) => tx.contract.findFirstOrThrow({ where: { id: contract.id }, select: { tenantId: true } }))).tenantId;
+    await withTenant(services.db, tenantId, (tx) => storeSignedContract(tx, tenantId, contract.id, { now: new Date(), storage, by: 'system:documents' }));
     const documents = await call(token, 'documents.list', { contractId: contract.id }, 'GET');
     expect(documents).toHaveLength(1);
     expect(documents[0]).toMatchObject({ kind: 'signed_contract', sha256: signed.signedDocumentSha256, deletable: false, fileName: `contrat-${contract.number}-signe.pdf` });

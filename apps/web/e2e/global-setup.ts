@@ -24,6 +24,8 @@ const natsUrl = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
 // Names of this run's own on the shared NATS server.
 const runId = randomBytes(4).toString('hex');
 const events = { EVENTS_STREAM: `E2E_${runId}`, EVENTS_SUBJECT_PREFIX: `e2e_${runId}.events` };
+// One document storage for both: the worker stores the signed contract PDFs the API serves.
+const documentsDir = path.join(tmpdir(), `crm-e2e-documents-${runId}`);
 
 
 export async function setup(project: TestProject): Promise<void> {
@@ -41,7 +43,7 @@ export async function setup(project: TestProject): Promise<void> {
   worker = spawn(process.execPath, ['--import', 'tsx', path.join(workerRoot, 'src', 'main.ts')], {
     cwd: workerRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DATABASE_URL: database.appUrl, NATS_URL: natsUrl, WORKER_HEALTH_PORT: '0', LOG_LEVEL: 'warn', ...events },
+    env: { ...process.env, DATABASE_URL: database.appUrl, NATS_URL: natsUrl, WORKER_HEALTH_PORT: '0', LOG_LEVEL: 'warn', DOCUMENTS_DIR: documentsDir, ...events },
   });
   api = spawn(process.execPath, ['--import', 'tsx', path.join(apiRoot, 'src', 'main.ts')], {
     cwd: apiRoot,
@@ -57,7 +59,7 @@ export async function setup(project: TestProject): Promise<void> {
       WEB_ORIGIN: baseURL,
       WEB_DIST: path.join(webRoot, 'dist'),
       LOG_LEVEL: 'warn',
-      DOCUMENTS_DIR: path.join(tmpdir(), `crm-e2e-documents-${runId}`),
+      DOCUMENTS_DIR: documentsDir,
       // Sign-ups are verified through the captured mail; the browser tests stand for a reverse proxy
       // on loopback that gives each person an address of their own (X-Forwarded-For).
       MAIL_CAPTURE: 'true',

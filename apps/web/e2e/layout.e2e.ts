@@ -175,6 +175,7 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
 
       await checkPage(page, 'prelevements', '/prelevements', (p) => p.getByLabel('Date de prélèvement'), (p) => [p.getByRole('button', { name: 'Générer le lot' })]);
       await checkPage(page, 'paiements', '/paiements', (p) => p.getByRole('heading', { name: 'Paiements', level: 1 }), () => []);
+      await checkPage(page, 'courriels', '/courriels', (p) => p.getByRole('heading', { name: 'Courriels aux clients', level: 1 }), () => []);
       await checkPage(page, 'mandats', '/mandats', (p) => p.getByText(/RUM-\d{4}-000001/), () => []);
       expect(await page.getByTestId('iban').textContent()).toBe('FR76 •••• 0189');
       await checkPage(page, 'retours-bancaires', '/retours-bancaires', (p) => p.getByRole('button', { name: 'Choisir un fichier' }), (p) => [p.getByRole('button', { name: 'Choisir un fichier' })]);

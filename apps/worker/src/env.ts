@@ -39,6 +39,9 @@ const ZEnv = z.object({
   // The approved e-invoicing platform the hourly job asks for transmitted invoices' statuses (as the API's); unset: none.
   PA_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'must be the platform API URL' }).optional()),
   PA_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(8, 'must be at least 8 characters').optional()),
+  // The worker now writes documents (signed contract PDFs) and reads them (mail attachments): with the
+  // API on S3 it would write beside the API's bucket. Refused at start until the worker has S3 too.
+  DOCUMENTS_STORAGE: z.enum(['local'], 'the worker keeps documents on the local disk only (DOCUMENTS_DIR); DOCUMENTS_STORAGE=s3 is not supported by the worker yet').default('local'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-worker')),

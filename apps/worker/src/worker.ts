@@ -110,7 +110,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   relay.start();
   const imports = new ClientImportRunner({ db, log: log.child({ component: 'client-imports' }), pollMs: options.importPollMs, tracer });
   imports.start();
-  const sender = options.effects ? new EffectSender({ ...options.effects, db, tracer, log: log.child({ component: 'effects' }) }) : null;
+  const sender = options.effects ? new EffectSender({ storage: options.storage, ...options.effects, db, tracer, log: log.child({ component: 'effects' }) }) : null;
   sender?.start();
   if (!sender) log.warn('no mail transport (SMTP_URL unset, mail capture off): outgoing mail stays queued');
 

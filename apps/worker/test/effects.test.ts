@@ -1,7 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { withSystem, withTenant, type Db } from '@crm/db';
 import type { TestDatabase } from '@crm/db/testing';
-import { emitEvent, PermanentEventError, queueSystemMail, queueTenantMail, type AuthDeps, type EventHandler, type HandlerDeps } from '@crm/domain';
+import { rm } from 'node:fs/promises';
+import {
+  createClient,
+  createContract,
+  createProduct,
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  emitEvent,
+  handlerOf,
+  LocalDiskStorage,
+  PermanentEventError,
+  queueSystemMail,
+  queueTenantMail,
+  sendContract,
+  signContract,
+  ZCreateClientInput,
+  ZCreateContractInput,
+  ZSignContractInput,
+  type AuthDeps,
+  type DocumentDeps,
+  type EventHandler,
+  type HandlerDeps,
+} from '@crm/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EffectSender } from '../src/effects/effect-sender.ts';
 import { captureTransport, messageIdFor, smtpTransport, type MailTransport } from '../src/effects/transports.ts';
@@ -99,6 +120,35 @@ describe('the sender over SMTP', () => {
     }
   });
 
+  it("attaches a tenant mail's stored documents, read from the document storage", async () => {
+    const smtp = await startSmtpServer();
+    const org = await newOrganisation(deps);
+    const storage = LocalDiskStorage.temporary('crm-effects-attachments');
+    const pdf = Buffer.from('%PDF-1.4\n% contrat signé\n%%EOF\n');
+    const documentId = randomUUID();
+    await storage.put(`${org.tenantId}/2026/03/${documentId}`, pdf);
+    await withTenant(db, org.tenantId, async (tx) => {
+      const client = await tx.client.create({ data: { tenantId: org.tenantId, kind: 'company', companyName: 'Garage Durand', displayName: 'Garage Durand', sortName: 'garage durand', searchText: 'garage durand' } });
+      await tx.document.create({
+        data: { id: documentId, tenantId: org.tenantId, clientId: client.id, kind: 'signed_contract', fileName: 'contrat-CT-1-signe.pdf', mimeType: 'application/pdf', sizeBytes: pdf.length, sha256: 'x', storageKey: `${org.tenantId}/2026/03/${documentId}` },
+      });
+      await queueTenantMail(tx, org.tenantId, { recipient: 'client.pj@example.test', template: 't', subject: 'Votre contrat', textBody: 'Ci-joint', idempotencyKey: 'with-pdf', attachmentDocumentIds: [documentId], clientId: client.id });
+    });
+    const transport = smtpTransport(smtp.url, FROM);
+    try {
+      await sender(transport, { storage }).drainOnce();
+      const mail = smtp.received.find((m) => m.to[0] === 'client.pj@example.test')!;
+      expect(mail.raw).toMatch(/Content-Type: application\/pdf; name=contrat-CT-1-signe\.pdf/);
+      expect(mail.raw).toContain(pdf.toString('base64'));
+      const row = await withTenant(db, org.tenantId, (tx) => tx.outgoingEffect.findFirstOrThrow({ where: { idempotencyKey: 'with-pdf' } }));
+      expect(row).toMatchObject({ status: 'sent', attachments: [documentId] });
+    } finally {
+      await transport.close();
+      await smtp.close();
+      await rm(storage.root, { recursive: true, force: true });
+    }
+  });
+
   it('retries after a 4xx with a growing delay, and fails at once on a 5xx', async () => {
     let refusals = 0;
     const smtp = await startSmtpServer({
@@ -183,6 +233,53 @@ describe('the sender over SMTP', () => {
     } finally {
       await transport.close();
       await smtp.close();
+    }
+  });
+});
+
+describe('contract.signed through the worker', () => {
+  it('stores the signed PDF (documents) and mails the client its copy with that PDF attached (email), over SMTP', async () => {
+    const storage = LocalDiskStorage.temporary('crm-seed-mail');
+    const org = await newOrganisation(deps);
+    const member = await withTenant(db, org.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: org.userId } }));
+    const run = <R>(f: (d: DocumentDeps) => Promise<R>) =>
+      withTenant(db, org.tenantId, (tx) => f({ tx, now: new Date(), actor: { userId: org.userId, tenantId: org.tenantId, memberId: member.id, role: 'owner' }, documents: { storage, maxBytes: DEFAULT_MAX_DOCUMENT_BYTES } }), { userId: org.userId });
+    const { client } = await run((d) => createClient(d, ZCreateClientInput.parse({ kind: 'person', firstName: 'Jean', lastName: 'Dupont', email: 'jean.dupont@example.test', ignoreDuplicates: true })));
+    const product = await run((d) => createProduct(d, { code: 'ABO', name: 'Abonnement', description: '', priceCents: 4_990, vatRateCode: 'NORMAL', billingFrequency: 'monthly', effectiveFrom: '2026-01-01' }));
+    const draft = await run((d) =>
+      createContract(d, ZCreateContractInput.parse({ clientId: client!.id, lines: [{ productId: product.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'sepa_debit', debtorIban: 'FR76 3000 6000 0112 3456 7890 189' })),
+    );
+    await run((d) => sendContract(d, { contractId: draft.id }));
+    await run((d) => signContract(d, ZSignContractInput.parse({ contractId: draft.id, signerName: 'Jean Dupont', consent: true, signedPlace: 'Lyon' }), { ip: '203.0.113.7', userAgent: 'test' }));
+
+    const smtp = await startSmtpServer();
+    const worker = await startWorker({
+      db,
+      nats: null,
+      log: silent,
+      relayPollMs: 50,
+      storage,
+      handlers: [handlerOf('documents')!, handlerOf('email')!],
+      // The email group waits (fails, is tried again) until the documents group has stored the PDF.
+      policy: { maxAttempts: 20, retryBaseMs: 50 },
+      effects: { transport: smtpTransport(smtp.url, 'CRM <no-reply@crm.example.test>'), pollMs: 50 },
+    });
+    try {
+      const [mail] = await until(
+        () => withTenant(db, org.tenantId, (tx) => tx.outgoingEffect.findMany({ where: { template: 'contract.signed_copy' } })),
+        (rows) => rows.length === 1 && rows[0]!.status === 'sent',
+      );
+      const [document] = await withTenant(db, org.tenantId, (tx) => tx.document.findMany({ where: { contractId: draft.id, kind: 'signed_contract' } }));
+      expect(mail!.attachments).toEqual([document!.id]);
+      const received = smtp.received.filter((m) => m.to[0] === 'jean.dupont@example.test');
+      expect(received).toHaveLength(1);
+      expect(received[0]!.raw).toMatch(new RegExp(`Content-Type: application/pdf; name=contrat-${draft.number}-signe\\.pdf`));
+      expect(mail!.subject).toBe(`Votre contrat ${draft.number} signé`);
+      expect(await withTenant(db, org.tenantId, (tx) => tx.deadLetter.count())).toBe(0);
+    } finally {
+      await worker.stop();
+      await smtp.close();
+      await rm(storage.root, { recursive: true, force: true });
     }
   });
 });

@@ -230,3 +230,8 @@ export { mergeHistory } from './einvoicing/transmission-history.ts';
 export { allocate, salesGroups, loadIssuedInPeriod } from './einvoicing/sales-breakdown.ts';
 export { exportAccountingJournal, fecText, journalEntry, fecAmount, FEC_COLUMNS, ACCOUNTS } from './einvoicing/accounting-journal.ts';
 export { exportEReporting, salesAggregates, servicesShares, E_REPORTING_FORMAT } from './einvoicing/e-reporting.ts';
+export { mailClientOnEvent, SignedContractNotStoredYet } from './client-mail/client-mail-on-event.ts';
+export { storeSignedContract, storeSignedContractOnEvent } from './contracts/store-signed-contract.ts';
+export * from './client-mail/mail-log.schema.ts';
+export { listMailLog, MAIL_STATUS_LABELS, type MailLogView } from './client-mail/mail-log.ts';
+export { resendMail } from './client-mail/resend-mail.ts';

@@ -1,6 +1,10 @@
 import { withTenant } from '@crm/db';
 import {
+  bindHandlerDeps,
   createClient,
+  handleEventOnce,
+  handlerDepsFactory,
+  handlerOf,
   createContract,
   createProduct,
   DEFAULT_MAX_DOCUMENT_BYTES,
@@ -10,6 +14,7 @@ import {
   ZSignContractInput,
   type DocumentDeps,
   type DocumentStorage,
+  type EventEnvelope,
 } from '../src/index.ts';
 import { ownerTenant } from './harness.ts';
 
@@ -44,12 +49,30 @@ export async function contractTenant(storage: DocumentStorage, name?: string) {
     const draft = await create({ clientId: client.id, lines: [{ productId: p.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'sepa_debit', debtorIban: IBAN }, now);
     return run((deps) => sendContract(deps, { contractId: draft.id }), now);
   };
-  /** Signed in Lyon unless told otherwise (the fixture's clients have no address). */
-  const sign = (contractId: string, options: { now?: Date; storage?: DocumentStorage; signerName?: string; signedPlace?: string } = {}) =>
-    run(
+  /** The contract's latest contract.signed event, as the worker receives it. */
+  const signedEvent = async (contractId: string): Promise<EventEnvelope> => {
+    const row = await run(({ tx }) =>
+      tx.outboxEvent.findFirstOrThrow({ where: { type: 'contract.signed', payload: { path: ['contractId'], equals: contractId } }, orderBy: { occurredAt: 'desc' } }),
+    );
+    return { id: row.id, type: 'contract.signed', tenantId: row.tenantId, occurredAt: row.occurredAt.toISOString(), payload: row.payload as EventEnvelope<'contract.signed'>['payload'] };
+  };
+  /** What the worker's documents consumer does with it: stores the signed PDF (once). */
+  const storeSigned = async (contractId: string, options: { now?: Date; storage?: DocumentStorage } = {}) => {
+    const documents = bindHandlerDeps(handlerOf('documents')!, handlerDepsFactory({ storage: options.storage ?? storage, clock: () => options.now ?? new Date() }));
+    return handleEventOnce(auth.db, documents, await signedEvent(contractId));
+  };
+  /**
+   * Signed in Lyon unless told otherwise (the fixture's clients have no address), then the signed
+   * PDF stored as the worker's documents consumer does (`storeDocument: false` to leave it out).
+   */
+  const sign = async (contractId: string, options: { now?: Date; storage?: DocumentStorage; signerName?: string; signedPlace?: string; storeDocument?: boolean } = {}) => {
+    const view = await run(
       (deps) => signContract(deps, ZSignContractInput.parse({ contractId, signerName: options.signerName ?? 'Jean Dupont', consent: true, signedPlace: options.signedPlace ?? 'Lyon' }), EVIDENCE),
       options.now,
       options.storage,
     );
-  return { auth, owner, member, run, person, company, product, create, sentContract, sign };
+    if (options.storeDocument !== false) await storeSigned(contractId, options);
+    return view;
+  };
+  return { auth, owner, member, run, person, company, product, create, sentContract, sign, signedEvent, storeSigned };
 }

@@ -9,14 +9,12 @@ import {
   listDocuments,
   LocalDiskStorage,
   sha256Hex,
-  signContract,
   verifySignedContract,
   ZListDocumentsInput,
-  ZSignContractInput,
   type DocumentStorage,
   type DomainError,
 } from '../src/index.ts';
-import { contractTenant, EVIDENCE } from './contract-fixtures.ts';
+import { contractTenant } from './contract-fixtures.ts';
 
 const storage = LocalDiskStorage.temporary('crm-signed-contract-test');
 afterAll(() => rm(storage.root, { recursive: true, force: true }));
@@ -26,7 +24,7 @@ const SIGNED_AT = new Date('2026-03-10T14:00:00Z');
 /** The contract fixtures, signing at SIGNED_AT, and the contract's and its documents' rows. */
 async function tenant(name = 'Société Test') {
   const t = await contractTenant(storage, name);
-  const sign = (contractId: string, options: { storage?: DocumentStorage } = {}) => t.sign(contractId, { now: SIGNED_AT, ...options });
+  const sign = (contractId: string, options: { storage?: DocumentStorage; storeDocument?: boolean } = {}) => t.sign(contractId, { now: SIGNED_AT, ...options });
   const contractRow = (contractId: string) => t.run(({ tx }) => tx.contract.findFirstOrThrow({ where: { id: contractId } }));
   const documentRows = (contractId: string) => t.run(({ tx }) => tx.document.findMany({ where: { contractId } }));
   return { ...t, sign, contractRow, documentRows };
@@ -128,50 +126,47 @@ describe('the signed contract PDF', () => {
     expect(sha256Hex(pdf.bytes)).toBe(signedDocumentSha256);
   });
 
-  it('signing fails whole when the bytes cannot be stored, and leaves no file when the signing transaction fails', async () => {
+  it('is stored by the documents consumer once: a storage failure rolls its run back and leaves no file, a redelivery stores nothing more', async () => {
     const t = await tenant();
     const sent = await t.sentContract();
+    // Signing no longer writes the bytes: the API's transaction never touches the storage.
+    await t.sign(sent.id, { storeDocument: false });
+    expect((await t.run((deps) => getContract(deps, { contractId: sent.id }))).status).toBe('signed');
+    expect(await t.documentRows(sent.id)).toEqual([]);
+
     const refusing: DocumentStorage = {
       put: () => Promise.reject(new Error('disk full')),
       get: (key) => storage.get(key),
       delete: (key) => storage.delete(key),
     };
-    await expect(t.sign(sent.id, { storage: refusing })).rejects.toThrow('disk full');
-    expect((await t.run((deps) => getContract(deps, { contractId: sent.id }))).status).toBe('sent');
-    expect(await t.run(({ tx }) => tx.outboxEvent.count({ where: { type: 'contract.signed' } }))).toBe(0);
+    await expect(t.storeSigned(sent.id, { storage: refusing })).rejects.toThrow('disk full');
     expect(await t.documentRows(sent.id)).toEqual([]);
 
-    // The row is refused after the bytes were written (here the transaction is broken while the
-    // file is written): the file is removed and the signature rolled back with the transaction.
+    // The row is refused after the bytes were written (the transaction is broken while the file
+    // is written): the file is removed with the rollback.
     const written: string[] = [];
     const removed: string[] = [];
-    await expect(
-      t.run(
-        (deps) => {
-          const breaking: DocumentStorage = {
-            put: async (key, bytes) => {
-              written.push(key);
-              await storage.put(key, bytes);
-              await deps.tx.$executeRaw`SELECT 1 / 0`.catch(() => undefined);
-            },
-            get: (key) => storage.get(key),
-            delete: async (key) => {
-              removed.push(key);
-              await storage.delete(key);
-            },
-          };
-          return signContract({ ...deps, documents: { ...deps.documents, storage: breaking } }, ZSignContractInput.parse({ contractId: sent.id, signerName: 'Jean Dupont', consent: true, signedPlace: 'Lyon' }), EVIDENCE);
-        },
-        SIGNED_AT,
-      ),
-    ).rejects.toThrow();
+    const breaking: DocumentStorage = {
+      put: async (key, bytes) => {
+        written.push(key);
+        await storage.put(key, bytes);
+        throw new Error('connection lost after the write');
+      },
+      get: (key) => storage.get(key),
+      delete: async (key) => {
+        removed.push(key);
+        await storage.delete(key);
+      },
+    };
+    await expect(t.storeSigned(sent.id, { storage: breaking })).rejects.toThrow('connection lost');
     expect(written).toHaveLength(1);
     expect(removed).toEqual(written);
     await expect(storage.get(written[0]!)).rejects.toThrow(/no stored bytes/);
-    expect((await t.run((deps) => getContract(deps, { contractId: sent.id }))).status).toBe('sent');
+    expect(await t.documentRows(sent.id)).toEqual([]);
 
-    // Signed for good afterwards: one document, one event.
-    await t.sign(sent.id);
+    // Tried again: one document; delivered again: still one.
+    expect(await t.storeSigned(sent.id, { now: SIGNED_AT })).toBe('handled');
+    expect(await t.storeSigned(sent.id, { now: SIGNED_AT })).toBe('duplicate');
     expect(await t.documentRows(sent.id)).toHaveLength(1);
     expect(await t.run(({ tx }) => tx.outboxEvent.count({ where: { type: 'contract.signed' } }))).toBe(1);
   });

@@ -29,11 +29,11 @@ describe('the permission table', () => {
 
   it('gives a viewer no write at all, and every read but the administrators\' (events, invitations, audit)', () => {
     expect(held('viewer', 'write')).toEqual([]);
-    expect(held('viewer', 'read')).toEqual([...ORGANISATION_READS, 'dashboard.read', 'payments.read'].sort());
+    expect(held('viewer', 'read')).toEqual([...ORGANISATION_READS, 'dashboard.read', 'mails.read', 'payments.read'].sort());
   });
 
-  it('gives an accountant the viewer\'s reads and the books (accounting exports), and the payments\' and invoices\' writes only', () => {
-    expect(held('accountant', 'write')).toEqual(['invoices.write', 'payments.write']);
+  it('gives an accountant the viewer\'s reads and the books (accounting exports), the payments\' and invoices\' writes, and resending a failed mail to a client', () => {
+    expect(held('accountant', 'write')).toEqual(['invoices.write', 'mails.write', 'payments.write']);
     expect(held('accountant', 'read')).toEqual([...held('viewer', 'read'), 'accounting.read'].sort());
   });
 

@@ -11,6 +11,7 @@ import {
   LocalDiskStorage,
   sendContract,
   signContract,
+  storeSignedContract,
   ZCreateContractInput,
   ZSignContractInput,
   type DocumentDeps,
@@ -206,6 +207,8 @@ describe('writing under a sales scope', () => {
       await asSales((deps) => sendContract(deps, { contractId: draft.id }));
       const signed = await asSales((deps) => signContract(deps, ZSignContractInput.parse({ contractId: draft.id, signerName: 'Client Équipe', consent: true }), { ip: '203.0.113.7' }));
       expect(signed.status).toBe('signed');
+      // The worker's documents consumer keeps the signed PDF (no member scope: it acts for the organisation).
+      await withTenant(o.auth.db, o.tenantId, (tx) => storeSignedContract(tx, o.tenantId, draft.id, { now: new Date(), storage, by: 'system:documents' }));
       const read = await asSales((deps) => getContract(deps, { contractId: draft.id }));
       expect(read.lines).toHaveLength(1);
       expect((await asSales((deps) => listDocuments(deps, { contractId: draft.id }))).map((d) => d.kind)).toEqual(['signed_contract']);

@@ -28,6 +28,7 @@ import { paymentsRouter } from './routers/payments.router.ts';
 import { mandatesRouter } from './routers/mandates.router.ts';
 import { batchesRouter } from './routers/batches.router.ts';
 import { timedJobsRouter } from './routers/timed-jobs.router.ts';
+import { mailsRouter } from './routers/mails.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -56,6 +57,7 @@ export const appRouter = router({
   invoicing: invoicingRouter,
   documents: documentsRouter,
   capturedMails: capturedMailsRouter,
+  mails: mailsRouter,
   timedJobs: timedJobsRouter,
 });
 

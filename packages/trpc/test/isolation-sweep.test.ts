@@ -21,7 +21,7 @@ function idTakingProcedures(): { path: string; type: string; idFields: string[] 
     const shape = input ? unwrap(input)._zod.def.shape : undefined;
     if (!shape) return [];
     // Keyset cursors only page through the caller's own rows; they name nothing to act on.
-    const cursors = ['before', 'lastEventId'];
+    const cursors = ['before', 'cursor', 'lastEventId'];
     const idFields = Object.entries(shape)
       .filter(([name, field]) => !cursors.includes(name) && unwrap(field)._zod.def.format === 'uuid')
       .map(([name]) => name);
@@ -77,6 +77,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       return { bMandate: mandate, bItem: item, bBatch: batch, bReturnFile: returnFile };
     });
     const bInvoice = await b.caller.invoices.createDraft({ clientId: bClient.client!.id, lines: [{ label: 'Frais de B', quantity: 1, unitPriceCents: 1_000, vatRateBasisPoints: 2_000 }] });
+    const bMail = await withTenant(services.db, b.tenantId, (tx) =>
+      tx.outgoingEffect.create({ data: { tenantId: b.tenantId, recipient: 'client@b.example.test', subject: 'Avis de B', textBody: 'b', template: 't', idempotencyKey: 'b-mail', status: 'failed', clientId: bClient.client!.id } }),
+    );
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -99,6 +102,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       documents: await b.caller.documents.list({ clientId: bClient.client!.id }),
       contacts: await b.caller.clientContacts.list({ clientId: bClient.client!.id }),
       invoice: await b.caller.invoices.get({ invoiceId: bInvoice.id }),
+      mails: await b.caller.mails.list({}),
     });
     const bBefore = await readB();
 
@@ -131,6 +135,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       returnFileId: bReturnFile.id,
       contactId: bContact.id,
       invoiceId: bInvoice.id,
+      mailId: bMail.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -215,6 +220,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'invoicing.submit',
       'invoicing.transmission',
       'lists.update',
+      'mails.resend',
       'mandates.amend',
       'mandates.get',
       'mandates.list',

@@ -158,6 +158,8 @@ const SWEEP: Record<string, Case[]> = {
   'members.changeRole': [list((f) => ({ memberId: f.outsider.memberId, role: 'viewer' }))],
   'members.list': [list()],
   'members.remove': [list((f) => ({ memberId: f.outsider.memberId }))],
+  'mails.list': [on('organisation', () => ({}))],
+  'mails.resend': [on('organisation', () => ({ mailId: '01900000-0000-7000-8000-000000000000' }))],
   'notifications.list': [list(() => ({}))],
   'notifications.markAllRead': [list()],
   'notifications.markRead': [on('notification', (f) => ({ notificationId: f.notification.id }))],

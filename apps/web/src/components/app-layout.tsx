@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Suspense, useEffect, useRef, useState, type MouseEvent } from 'react';
 import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
-import { useMe, useOpenSession } from '../features/auth/session.tsx';
+import { useCan, useMe, useOpenSession } from '../features/auth/session.tsx';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { PaymentsNav } from '../features/payments/payments-nav.tsx';
 import { useCan } from '../features/auth/session.tsx';
@@ -14,6 +14,7 @@ export function AppLayout() {
   const canReadInvoices = useCan('invoices.read');
   const trpc = useTRPC();
   const me = useMe();
+  const canReadMails = useCan('mails.read');
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
@@ -77,6 +78,7 @@ export function AppLayout() {
         <PaymentsNav />
         <NavLink to="/taches">{t.activities.nav}</NavLink>
         <NavLink to="/agenda">{t.agenda.nav}</NavLink>
+        {canReadMails && <NavLink to="/courriels">{t.mails.nav}</NavLink>}
         <NavLink to="/commerciaux">{t.nav.salesReps}</NavLink>
         <NavLink to="/produits">{t.nav.products}</NavLink>
         <NavLink to="/parametres">{t.nav.settings}</NavLink>

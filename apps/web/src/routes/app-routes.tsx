@@ -45,6 +45,7 @@ const TasksPage = page(() => import('../features/activities/tasks-page.tsx'), 'T
 const AgendaPage = page(() => import('../features/calendar/agenda-page.tsx'), 'AgendaPage');
 const ProductsPage = page(() => import('../features/products/products-page.tsx'), 'ProductsPage');
 const SalesRepsPage = page(() => import('../features/sales-reps/sales-reps-page.tsx'), 'SalesRepsPage');
+const MailLogPage = page(() => import('../features/mails/mail-log-page.tsx'), 'MailLogPage');
 const SettingsPage = page(() => import('../features/organisation/settings-page.tsx'), 'SettingsPage');
 
 const splash = <p className="splash">{t.app.loading}</p>;
@@ -99,6 +100,7 @@ export function AppRoutes() {
             <Route path="/agenda" element={<AgendaPage />} />
             <Route path="/produits" element={<ProductsPage />} />
             <Route path="/commerciaux" element={<SalesRepsPage />} />
+            <Route path="/courriels" element={<MailLogPage />} />
             <Route path="/parametres/*" element={<SettingsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />

@@ -32,6 +32,7 @@ const TITLES: [pattern: string, title: string][] = [
   ['/agenda', t.titles.agenda],
   ['/produits', t.nav.products],
   ['/commerciaux', t.nav.salesReps],
+  ['/courriels', t.mails.title],
   ['/parametres/*', t.nav.settings],
   ['/', t.nav.dashboard],
 ];

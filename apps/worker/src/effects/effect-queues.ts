@@ -16,6 +16,15 @@ export interface ClaimedEffect {
   /** The W3C traceparent of the span that queued it (null when tracing was off). */
   traceParent: string | null;
   mail: OutgoingMail;
+  /** Stored documents to attach (tenant mail): where their bytes are, read just before the send. */
+  attachments: readonly StoredAttachment[];
+}
+
+export interface StoredAttachment {
+  documentId: string;
+  storageKey: string;
+  fileName: string;
+  mimeType: string;
 }
 
 export type EffectOutcome =
@@ -43,7 +52,7 @@ export async function reapExpiredLeases(tx: Tx, queue: EffectQueueName, idempote
 
 /** Claims up to `limit` due rows for this worker: 'sending' under a lease, one attempt more. */
 export async function claimEffects(tx: Tx, queue: EffectQueueName, limit: number, leaseMs: number, transport: string): Promise<ClaimedEffect[]> {
-  const rows = await tx.$queryRaw<{ id: string; tenant_id: string | null; recipient: string; subject: string; text_body: string; html_body: string | null; idempotency_key: string; attempts: number; trace_parent: string | null }[]>`
+  const rows = await tx.$queryRaw<{ id: string; tenant_id: string | null; recipient: string; subject: string; text_body: string; html_body: string | null; idempotency_key: string; attempts: number; trace_parent: string | null; attachments: string[] }[]>`
     WITH due AS (
       SELECT id FROM ${table(queue)}
       WHERE status = 'queued' AND next_attempt_at <= now()
@@ -55,13 +64,29 @@ export async function claimEffects(tx: Tx, queue: EffectQueueName, limit: number
     SET status = 'sending', attempts = e.attempts + 1, lease_until = now() + ${leaseMs} * interval '1 millisecond',
         transport = ${transport}, updated_at = now()
     FROM due WHERE e.id = due.id
-    RETURNING e.id, ${queue === 'system_mails' ? Prisma.sql`NULL::uuid AS tenant_id, NULL::text AS html_body` : Prisma.sql`e.tenant_id, e.html_body`},
+    RETURNING e.id, ${queue === 'system_mails' ? Prisma.sql`NULL::uuid AS tenant_id, NULL::text AS html_body, '{}'::uuid[] AS attachments` : Prisma.sql`e.tenant_id, e.html_body, e.attachments`},
               e.recipient, e.subject, e.text_body, e.idempotency_key, e.attempts, e.trace_parent`;
+  const documentIds = [...new Set(rows.flatMap((row) => row.attachments))];
+  // Same tenant only: a row's attachments are documents of its own tenant.
+  const documents =
+    documentIds.length === 0
+      ? []
+      : await tx.$queryRaw<{ id: string; tenant_id: string; storage_key: string; file_name: string; mime_type: string }[]>`
+          SELECT id, tenant_id, storage_key, file_name, mime_type FROM documents WHERE id = ANY(${documentIds}::uuid[])`;
+  const attachmentsOf = (row: (typeof rows)[number]): StoredAttachment[] =>
+    row.attachments.map((documentId) => {
+      const document = documents.find((d) => d.id === documentId && d.tenant_id === row.tenant_id);
+      // A document gone since the mail was queued: the send fails (and is retried, then given up), never sent without it.
+      return document
+        ? { documentId, storageKey: document.storage_key, fileName: document.file_name, mimeType: document.mime_type }
+        : { documentId, storageKey: '', fileName: '', mimeType: '' };
+    });
   return rows.map((row) => ({
     queue,
     id: row.id,
     attempts: row.attempts,
     traceParent: row.trace_parent,
+    attachments: attachmentsOf(row),
     mail: {
       // Unique across both queues and tenants: what the Message-ID and a deduplicating provider see.
       key: row.tenant_id ? `tenant:${row.tenant_id}:${row.idempotency_key}` : `system:${row.idempotency_key}`,

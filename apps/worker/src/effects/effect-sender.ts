@@ -1,10 +1,10 @@
 import { inSpan, isDatabaseUnavailable, traceContextFrom, withSystem, type Db } from '@crm/db';
-import { retryDelayMs } from '@crm/domain';
+import { retryDelayMs, type DocumentStorage } from '@crm/domain';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Waker } from '../event-bus/relay.ts';
 import { claimEffects, EFFECT_QUEUES, reapExpiredLeases, recordOutcomes, type ClaimedEffect, type EffectOutcome, type EffectQueueName } from './effect-queues.ts';
-import { IDEMPOTENT_TRANSPORTS, PermanentSendError, type MailTransport } from './transports.ts';
+import { IDEMPOTENT_TRANSPORTS, PermanentSendError, type MailAttachment, type MailTransport } from './transports.ts';
 
 export interface EffectSenderOptions {
   db: Db;
@@ -16,6 +16,8 @@ export interface EffectSenderOptions {
    * subject or body. Without one, no span.
    */
   tracer?: Tracer | undefined;
+  /** Where attachments' bytes are (the document storage); a mail with attachments and no storage fails. */
+  storage?: DocumentStorage | undefined;
   /** Wakes the sender on commit (LISTEN crm_effects); without one it polls. */
   waker?: Waker | undefined;
   pollMs?: number;
@@ -115,7 +117,8 @@ export class EffectSender {
   private async sendOne(effect: ClaimedEffect): Promise<EffectOutcome> {
     const { transport, log, maxAttempts = 8, retryBaseMs = 30_000 } = this.options;
     try {
-      const result = await transport.send(effect.mail);
+      const mail = effect.attachments.length === 0 ? effect.mail : { ...effect.mail, attachments: await this.readAttachments(effect) };
+      const result = await transport.send(mail);
       this.sent++;
       return { id: effect.id, status: 'sent', messageId: result.messageId };
     } catch (error) {
@@ -131,6 +134,19 @@ export class EffectSender {
       log.error({ ...bindings, err: error }, 'send failed, given up');
       return { id: effect.id, status: 'failed', error: message };
     }
+  }
+
+  private async readAttachments(effect: ClaimedEffect): Promise<MailAttachment[]> {
+    const { storage } = this.options;
+    if (!storage) throw new Error('attachments need the document storage, which this sender was not given');
+    const read: MailAttachment[] = [];
+    for (const attachment of effect.attachments) {
+      if (!attachment.storageKey) throw new Error(`attachment ${attachment.documentId}: no such document`);
+      const chunks: Buffer[] = [];
+      for await (const chunk of await storage.get(attachment.storageKey)) chunks.push(Buffer.from(chunk as Uint8Array));
+      read.push({ filename: attachment.fileName, contentType: attachment.mimeType, content: Buffer.concat(chunks) });
+    }
+    return read;
   }
 
   private async run(): Promise<void> {

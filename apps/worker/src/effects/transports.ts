@@ -8,6 +8,14 @@ export interface OutgoingMail {
   subject: string;
   text: string;
   html: string | null;
+  /** Stored documents sent with it (tenant mail), their bytes read by the sender before the send. */
+  attachments?: readonly MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export interface SendResult {
@@ -86,6 +94,7 @@ export function smtpTransport(url: string, from: string, options: { maxConnectio
           subject: mail.subject,
           text: mail.text,
           ...(mail.html ? { html: mail.html } : {}),
+          ...(mail.attachments?.length ? { attachments: mail.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
           messageId,
         })) as { messageId?: string; response?: string };
         return { messageId: info.messageId ?? messageId, response: info.response };

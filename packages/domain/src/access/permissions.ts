@@ -52,6 +52,10 @@ export const PERMISSIONS = {
   'invoices.settings': admins,
   // The sales journal (FEC layout) and the e-reporting data: the books, for the accountant.
   'accounting.read': ['owner', 'admin', 'accountant'],
+  // The organisation's mail to its clients (message log, every client's: not for the scoped roles);
+  // resending a failed one is for who runs the organisation and its money.
+  'mails.read': ['owner', 'admin', 'accountant', 'viewer'],
+  'mails.write': ['owner', 'admin', 'accountant'],
   'documents.read': everyone,
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -67,7 +67,7 @@ export const INSERT_SQL = `
     FROM unnest(${ARRAYS}) AS u(${RECORD}))
   INSERT INTO outbox_events (id, tenant_id, client_id, type, payload, occurred_at, trace_parent)
   SELECT e.event_id, $1::uuid, e.id, 'client.created',
-         jsonb_build_object('clientId', e.id, 'kind', e.kind, 'displayName', e.display_name, 'salesRepId', ${SALES_REP}), $2::timestamptz, ${TRACE_PARENT}
+         jsonb_build_object('clientId', e.id, 'kind', e.kind, 'displayName', e.display_name, 'salesRepId', ${SALES_REP}, 'imported', true), $2::timestamptz, ${TRACE_PARENT}
   FROM unnest(${param('id')}::uuid[], ${param('kind')}::client_kind[], ${param('displayName')}::text[], $${COLUMNS.length + 3}::uuid[]) AS e(id, kind, display_name, event_id)`;
 
 export const UPDATE_SQL = `

@@ -228,8 +228,36 @@ const clientAuditSource: TimelineSource = {
   },
 };
 
+const MAIL_STATUS: Record<string, string> = { queued: 'en attente', sending: 'en attente', sent: 'envoyé', failed: 'échec', uncertain: 'incertain' };
+
+/** The organisation's mail to the client (outgoing effects that name it), with where each stands. */
+const clientMailSource: TimelineSource = {
+  name: 'mail',
+  async entries({ tx, actor }, clientId, bound, limit) {
+    const rows = await tx.outgoingEffect.findMany({
+      where: { tenantId: actor.tenantId, clientId, kind: 'email', ...beforeBound('createdAt', bound) },
+      select: { id: true, recipient: true, subject: true, status: true, createdBy: true, createdAt: true },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+    return rows.map((r) => ({
+      id: `mail:${r.id}`,
+      at: r.createdAt.toISOString(),
+      kind: 'event',
+      type: 'mail',
+      label: null,
+      title: `Courriel : ${r.subject}`,
+      detail: `À ${r.recipient} (${MAIL_STATUS[r.status] ?? r.status})`,
+      actorUserId: r.createdBy && isUuid(r.createdBy) ? r.createdBy : null,
+      entityId: r.id,
+      status: r.status,
+      dueDate: null,
+    }));
+  },
+};
+
 /** Every source of the chronology; a new domain adds its own here. */
-export const CLIENT_TIMELINE_SOURCES: readonly TimelineSource[] = [activitiesSource, clientEventsSource, clientAuditSource];
+export const CLIENT_TIMELINE_SOURCES: readonly TimelineSource[] = [activitiesSource, clientEventsSource, clientAuditSource, clientMailSource];
 
 const timelineCursor = defineCursor('client-timeline/1', [cursorPart.instant, cursorPart.entryId]);
 

@@ -8,7 +8,7 @@ import { isDormant, mandateLapseDate } from '../payments/mandates.ts';
 import { isoDay, loadContract, parisDate, type ContractRow } from './contract-view.ts';
 
 /** What the PDFs of `contract` show, read in the caller's transaction. */
-export async function contractPdfData({ tx, actor }: TenantDeps, contract: ContractRow): Promise<ContractPdfData> {
+export async function contractPdfData({ tx, actor }: Pick<TenantDeps, 'tx'> & { actor: { tenantId: string } }, contract: ContractRow): Promise<ContractPdfData> {
   const organisation = await tx.organisation.findUniqueOrThrow({
     where: { id: actor.tenantId },
     select: {

@@ -1,5 +1,4 @@
 import type { DocumentDeps } from '../documents/document-view.ts';
-import { storeGeneratedDocument } from '../documents/upload-document.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import type { ClientInfo, TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
@@ -13,7 +12,7 @@ import type {
   TWithdrawContractInput,
 } from './contracts.schema.ts';
 import { normaliseDebtorIban } from './contract-draft.ts';
-import { contractPdfData, signedContractFileName } from './contract-documents.ts';
+import { contractPdfData } from './contract-documents.ts';
 import { CONTRACT_PDF_LAYOUT, renderContractPdf, sha256Hex } from './contract-pdf.ts';
 import { applyTransition, assertTransition } from './contract-state.ts';
 import { isoDay, loadContract, parisDate, toContractView } from './contract-view.ts';
@@ -54,7 +53,8 @@ const words = (value: string) => ` ${fold(value).replace(/[^a-z0-9]+/g, ' ').tri
  * the client's last name (or company name), consent is explicit, and the evidence (time, IP and
  * user agent from the request, sha256 of the exact PDF) is recorded with contract.signed in the
  * same transaction. The exact PDF signed is kept as the contract's `signed_contract` document
- * (never deletable), with that sha256: downloads of the signed contract serve those bytes.
+ * (never deletable), with that sha256, by the worker's documents consumer on contract.signed
+ * (store-signed-contract.ts): downloads of the signed contract serve those bytes once stored.
  */
 export async function signContract(deps: DocumentDeps, input: TSignContractInput, request: ClientInfo) {
   const { tx, actor, now } = deps;
@@ -87,13 +87,7 @@ export async function signContract(deps: DocumentDeps, input: TSignContractInput
     tenantId: actor.tenantId,
     payload: { contractId: contract.id, clientId: contract.clientId, salesRepId: contract.salesRepId, signedAt: now.toISOString() },
   });
-  const view = await reload(deps, contract.id);
-  // Last, so that nothing of ours fails after the bytes are written: storeGeneratedDocument writes
-  // the file, then the row, and removes the file if the row fails. Only a failure of the commit
-  // itself (or a caller failing later in the same transaction) can leave an unreferenced file,
-  // which nothing lists or serves; signing again writes the same bytes under a new key.
-  await storeGeneratedDocument(deps, { contractId: contract.id, kind: 'signed_contract', fileName: signedContractFileName(contract.number), bytes: pdf });
-  return view;
+  return reload(deps, contract.id);
 }
 
 /** signed -> active: service starts. */

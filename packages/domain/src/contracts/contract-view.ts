@@ -73,7 +73,7 @@ export type ContractRow = Prisma.ContractGetPayload<{ include: typeof CONTRACT_I
  * transaction, so the sales scope on clients hides another rep's contracts (NOT_FOUND), like
  * another tenant's.
  */
-export async function loadContract({ tx, actor }: TenantDeps, contractId: string): Promise<ContractRow> {
+export async function loadContract({ tx, actor }: Pick<TenantDeps, 'tx'> & { actor: { tenantId: string } }, contractId: string): Promise<ContractRow> {
   const contract = await tx.contract.findFirst({
     where: { id: contractId, tenantId: actor.tenantId, client: { is: { tenantId: actor.tenantId } } },
     include: CONTRACT_INCLUDE,

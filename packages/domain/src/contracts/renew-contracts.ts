@@ -60,6 +60,7 @@ export async function renewContracts(tx: Tx, tenantId: string, today: string): P
         if (contract.client.email) {
           await queueTenantMail(tx, tenantId, {
             recipient: contract.client.email,
+            clientId: contract.clientId,
             template: 'contract.renewal_notice',
             subject: `Reconduction de votre contrat ${contract.number}`,
             textBody: text,

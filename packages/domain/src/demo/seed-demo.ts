@@ -2,6 +2,7 @@ import { withTenant } from '@crm/db';
 import { createActivity } from '../activities/create-activity.ts';
 import { createContract } from '../contracts/create-contract.ts';
 import { sendContract, signContract } from '../contracts/contract-transitions.ts';
+import { storeSignedContract } from '../contracts/store-signed-contract.ts';
 import { ZCreateContractInput } from '../contracts/contracts.schema.ts';
 import { computeSepaCreditorIdCheckDigits } from '../shared/identifiers.ts';
 import { ZCreateActivityInput } from '../activities/activities.schema.ts';
@@ -163,6 +164,8 @@ async function seedDemoData(deps: DocumentDeps) {
     await sendContract(deps, { contractId: contract.id });
     if (i === 4) continue; // waits for its signature
     await signContract(deps, { contractId: contract.id, signerName: client.lastName!, consent: true }, { ip: '127.0.0.1', userAgent: 'démo' });
+    // What the worker's documents consumer does on contract.signed, done here so a seed without a worker has the PDFs.
+    await storeSignedContract(deps.tx, deps.actor.tenantId, contract.id, { now: deps.now, storage: deps.documents.storage, by: 'seed' });
   }
   await seedDemoInvoices(deps);
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'call', subject: 'Appel de découverte', body: 'Intéressé par une offre groupée électricité + gaz.', clientId: clients[0] }));

@@ -11,6 +11,12 @@ export interface TenantMailInput {
   idempotencyKey: string;
   /** Who decided it: a member's id, or `system:<consumer>` for an event handler. */
   createdBy?: string | null;
+  /** The client it was written to: it shows on the client's timeline. */
+  clientId?: string | null;
+  /** Stored documents of the tenant sent as attachments (the sender reads their bytes). */
+  attachmentDocumentIds?: readonly string[];
+  /** The mail this one sends again (a person's resend). */
+  resentFrom?: string | null;
 }
 
 /**
@@ -31,6 +37,9 @@ export async function queueTenantMail(tx: Tx, tenantId: string, mail: TenantMail
         htmlBody: mail.htmlBody ?? null,
         idempotencyKey: mail.idempotencyKey,
         createdBy: mail.createdBy ?? null,
+        clientId: mail.clientId ?? null,
+        attachments: [...(mail.attachmentDocumentIds ?? [])],
+        resentFrom: mail.resentFrom ?? null,
         // The span that queued it (null when tracing is off): the sender's span continues its trace.
         traceParent: activeTraceParent(),
       },

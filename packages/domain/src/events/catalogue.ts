@@ -18,6 +18,8 @@ export const EVENT_CATALOGUE = {
     kind: z.enum(['person', 'company']),
     displayName: z.string(),
     salesRepId: id.nullable(),
+    /** Created by a client import (one of many at once): no welcome mail, no notification per client. */
+    imported: z.boolean().optional(),
   }),
   'invoice.created': z.object({
     invoiceId: id,

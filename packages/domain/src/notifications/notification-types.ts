@@ -5,6 +5,10 @@ export const NOTIFICATION_TYPES = {
   'member.joined': 'Arrivée d’un membre',
   'member.role_changed': 'Changement de votre rôle',
   'activity.assigned': 'Tâche qui vous est confiée',
+  'client.created': 'Nouveau client',
+  'contract.signed': 'Contrat signé',
+  'payment.received': 'Paiement reçu',
+  'payment.rejected': 'Prélèvement rejeté',
 } as const;
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;
 

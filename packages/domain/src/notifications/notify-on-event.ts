@@ -1,5 +1,6 @@
 import type { Tx } from '@crm/db';
 import type { EventEnvelope } from '../events/catalogue.ts';
+import { REASON_CATEGORY_LABELS, sepaReasonOf } from '../sepa/sepa-reason-codes.ts';
 import { ROLE_NAMES_FR, type NotificationType } from './notification-types.ts';
 
 interface Draft {
@@ -76,7 +77,78 @@ async function draftFor(tx: Tx, event: EventEnvelope): Promise<Draft | null> {
         link: '/taches',
       };
     }
+    case 'client.created': {
+      const { clientId, displayName, salesRepId, imported } = event.payload as EventEnvelope<'client.created'>['payload'];
+      // An import brings thousands at once: it is one action, not one notification per client.
+      if (imported) return null;
+      return {
+        userIds: await repAndBackOffice(tx, event.tenantId, salesRepId),
+        type: 'client.created',
+        title: 'Nouveau client',
+        body: `${displayName} a été ajouté aux clients.`,
+        link: `/clients/${clientId}`,
+      };
+    }
+    case 'contract.signed': {
+      const { contractId, clientId, salesRepId } = event.payload as EventEnvelope<'contract.signed'>['payload'];
+      const [contract, client] = await Promise.all([
+        tx.contract.findFirst({ where: { id: contractId, tenantId: event.tenantId }, select: { number: true } }),
+        clientName(tx, event.tenantId, clientId),
+      ]);
+      return {
+        userIds: await repAndBackOffice(tx, event.tenantId, salesRepId),
+        type: 'contract.signed',
+        title: 'Contrat signé',
+        body: `${client} a signé le contrat ${contract?.number ?? ''}.`.replace(' .', '.'),
+        link: `/contrats/${contractId}`,
+      };
+    }
+    case 'payment.received': {
+      const { clientId, amountCents, receivedOn } = event.payload as EventEnvelope<'payment.received'>['payload'];
+      const [client, repId] = await Promise.all([clientName(tx, event.tenantId, clientId), clientRep(tx, event.tenantId, clientId)]);
+      return {
+        userIds: await repAndBackOffice(tx, event.tenantId, repId),
+        type: 'payment.received',
+        title: 'Paiement reçu',
+        body: `${euros(amountCents)} reçus de ${client} le ${frenchDate(receivedOn)}.`,
+        link: `/clients/${clientId}`,
+      };
+    }
+    case 'payment.rejected': {
+      const { clientId, amountCents, rejectedOn, reasonCode, reasonCategory } = event.payload as EventEnvelope<'payment.rejected'>['payload'];
+      const [client, repId] = await Promise.all([clientName(tx, event.tenantId, clientId), clientRep(tx, event.tenantId, clientId)]);
+      const reason = sepaReasonOf(reasonCode)?.labelFr ?? REASON_CATEGORY_LABELS[reasonCategory ?? 'unknown'];
+      return {
+        userIds: await repAndBackOffice(tx, event.tenantId, repId),
+        type: 'payment.rejected',
+        title: 'Prélèvement rejeté',
+        body: `Le prélèvement de ${euros(amountCents)} de ${client} a été rejeté le ${frenchDate(rejectedOn)} (${reason}).`,
+        link: `/clients/${clientId}`,
+      };
+    }
     default:
       return null;
   }
 }
+
+/** The back office: who runs the organisation and its money (owners, admins, accountants). */
+const BACK_OFFICE_ROLES = ['owner', 'admin', 'accountant'] as const;
+
+/** The client's rep (when they have an account) and the back office, each once. */
+async function repAndBackOffice(tx: Tx, tenantId: string, salesRepId: string | null): Promise<string[]> {
+  const [rep, backOffice] = await Promise.all([
+    salesRepId ? tx.salesRep.findFirst({ where: { id: salesRepId, tenantId }, select: { userId: true } }) : null,
+    tx.membership.findMany({ where: { tenantId, role: { in: [...BACK_OFFICE_ROLES] } }, select: { userId: true } }),
+  ]);
+  return [...new Set([...(rep?.userId ? [rep.userId] : []), ...backOffice.map((m) => m.userId)])];
+}
+
+const clientName = async (tx: Tx, tenantId: string, clientId: string) =>
+  (await tx.client.findFirst({ where: { id: clientId, tenantId }, select: { displayName: true } }))?.displayName ?? 'Un client';
+
+const clientRep = async (tx: Tx, tenantId: string, clientId: string) =>
+  (await tx.client.findFirst({ where: { id: clientId, tenantId }, select: { salesRepId: true } }))?.salesRepId ?? null;
+
+const EUROS = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
+const euros = (cents: number) => EUROS.format(cents / 100);
+const frenchDate = (iso: string) => iso.split('-').reverse().join('/');

@@ -35,6 +35,7 @@ export function toOrganisationView(o: Organisation, role: Role) {
     sepaUseFrst: o.sepaUseFrst,
     sepaSettleAfterDays: o.sepaSettleAfterDays,
     sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
+    welcomeMailEnabled: o.welcomeMailEnabled,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
     locale: o.locale,

@@ -54,6 +54,8 @@ export const ZUpdateOrganisationInput = z.strictObject({
   sepaSettleAfterDays: whole('Délai avant encaissement', 5, 30, ['jour ouvré', 'jours ouvrés']).optional(),
   /** The bank reports insufficient funds as MS03 ("reason not specified"): such rejections may then be presented again. */
   sepaMs03InsufficientFunds: z.boolean('Oui ou non').optional(),
+  /** A welcome mail to each new client that has an e-mail address. */
+  welcomeMailEnabled: z.boolean('Oui ou non').optional(),
   invoicePrefix: safeText()
     .trim()
     .toUpperCase()

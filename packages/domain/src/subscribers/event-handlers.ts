@@ -1,3 +1,5 @@
+import { mailClientOnEvent } from '../client-mail/client-mail-on-event.ts';
+import { storeSignedContractOnEvent } from '../contracts/store-signed-contract.ts';
 import { projectEventOnDashboard } from '../dashboard/project-event.ts';
 import { notifyOnEvent } from '../notifications/notify-on-event.ts';
 import { invoicesOnEvent } from '../invoices/settle-invoice.ts';
@@ -8,16 +10,17 @@ import type { EventHandler } from '../events/event-handler.ts';
  * Who reacts to which event: the one place where the event backbone (events/) meets the domains
  * that subscribe to it, so that events/ imports no domain and every domain may emit events.
  * Each consumer group gets one durable JetStream consumer (or one in-process queue) and records
- * every event it handled, so each group handles each event once. Later issues add email, retry,
- * dunning, commission and documents.
+ * every event it handled, so each group handles each event once. ARCHITECTURE.md keeps the same
+ * table ("Consumer groups"), and a test compares the two. Later issues add retry, dunning and
+ * commission.
  */
-export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'invoices'] as const;
+export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'invoices', 'email', 'documents'] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
 export const EVENT_HANDLERS: readonly EventHandler[] = [
   {
     consumer: 'notifications',
-    types: ['member.joined', 'member.role_changed', 'activity.assigned'],
+    types: ['member.joined', 'member.role_changed', 'activity.assigned', 'client.created', 'contract.signed', 'payment.received', 'payment.rejected'],
     handle: notifyOnEvent,
   },
   {
@@ -35,6 +38,16 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
     consumer: 'invoices',
     types: ['payment.received', 'payment.rejected'],
     handle: invoicesOnEvent,
+  },
+  {
+    consumer: 'email',
+    types: ['client.created', 'contract.signed', 'payment.rejected'],
+    handle: mailClientOnEvent,
+  },
+  {
+    consumer: 'documents',
+    types: ['contract.signed'],
+    handle: storeSignedContractOnEvent,
   },
 ];
 

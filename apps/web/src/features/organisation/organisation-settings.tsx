@@ -35,6 +35,7 @@ function toForm(o: Organisation) {
     sepaUseFrst: o.sepaUseFrst ? 'yes' : 'no',
     sepaSettleAfterDays: String(o.sepaSettleAfterDays),
     sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
+    welcomeMailEnabled: o.welcomeMailEnabled,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
     locale: o.locale,
@@ -66,6 +67,7 @@ function toUpdate(f: Form): Update {
     sepaUseFrst: f.sepaUseFrst === 'yes',
     sepaSettleAfterDays: numberOf(f.sepaSettleAfterDays),
     sepaMs03InsufficientFunds: f.sepaMs03InsufficientFunds,
+    welcomeMailEnabled: f.welcomeMailEnabled,
     invoicePrefix: f.invoicePrefix,
     timezone: f.timezone,
     locale: f.locale as Update['locale'],
@@ -102,7 +104,7 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
     setSaved(false);
     setForm({ ...form, [key]: e.target.value });
   };
-  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds'>, label: string, extra: Record<string, unknown> = {}) => (
+  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds' | 'welcomeMailEnabled'>, label: string, extra: Record<string, unknown> = {}) => (
     <TextField label={label} name={key} errors={errors} value={form[key]} onChange={set(key)} disabled={!canWrite} {...extra} />
   );
   // Server field errors on the address come as "address.postalCode": show them on the inputs.
@@ -150,6 +152,14 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
           <input type="checkbox" checked={form.sepaMs03InsufficientFunds} disabled={!canWrite}
             onChange={(e) => { setSaved(false); setForm({ ...form, sepaMs03InsufficientFunds: e.target.checked }); }} />
           {t.organisation.sepaMs03InsufficientFunds}
+        </label>
+      </fieldset>
+      <fieldset className="card">
+        <legend>{t.organisation.clientMail}</legend>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.welcomeMailEnabled} disabled={!canWrite}
+            onChange={(e) => { setSaved(false); setForm({ ...form, welcomeMailEnabled: e.target.checked }); }} />
+          {t.organisation.welcomeMailEnabled}
         </label>
       </fieldset>
       <fieldset className="card">
