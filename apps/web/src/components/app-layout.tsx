@@ -4,7 +4,6 @@ import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { useCan, useMe, useOpenSession } from '../features/auth/session.tsx';
 import { NotificationBell } from '../features/notifications/notification-bell.tsx';
 import { PaymentsNav } from '../features/payments/payments-nav.tsx';
-import { useCan } from '../features/auth/session.tsx';
 import { t } from '../i18n/fr.ts';
 import { sessionToken } from '../lib/session-token.ts';
 import { useTRPC } from '../trpc.ts';
