@@ -1,4 +1,5 @@
 import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
+import { checkDocumentStorageEnv, DOCUMENT_STORAGE_ENV } from '@crm/domain';
 import { z } from 'zod';
 import { ZTrustProxy } from './trust-proxy.ts';
 
@@ -32,19 +33,12 @@ const ZEnv = z.object({
   // System mail shown in the web app ("Courriers envoyés") instead of being sent: on unless NODE_ENV=production.
   MAIL_CAPTURE: z.enum(['true', 'false'], 'must be true or false').optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   // Documents: on the local disk (DOCUMENTS_DIR, ./data/documents in the repository by default) or in an S3-compatible bucket.
-  DOCUMENTS_STORAGE: z.enum(['local', 's3'], 'must be local or s3').default('local'),
-  DOCUMENTS_DIR: z.string().min(1).optional(),
+  ...DOCUMENT_STORAGE_ENV,
   DOCUMENTS_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').max(100 * 1024 * 1024, 'must be at most 104857600 (100 MB)').default(10 * 1024 * 1024),
   IMPORT_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GB)').default(100 * 1024 * 1024),
   // The approved e-invoicing platform (Plateforme Agréée): unset (the embedded default) = none, submitting answers "aucune plateforme configurée".
   PA_URL: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the platform API URL, e.g. https://pa.example.fr/api' }).optional()),
   PA_API_KEY: unsetIfEmpty(z.string().min(8, 'must be at least 8 characters').optional()),
-  DOCUMENTS_S3_BUCKET: z.string().min(1).optional(),
-  DOCUMENTS_S3_ENDPOINT: z.string().url('must be the service URL, e.g. https://s3.fr-par.scw.cloud').optional(),
-  DOCUMENTS_S3_REGION: z.string().min(1).default('us-east-1'),
-  DOCUMENTS_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
-  DOCUMENTS_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
-  DOCUMENTS_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-api')),
   OTEL_TRACES_EXPORTER: unsetIfEmpty(z.enum(['otlp', 'none'], 'must be otlp or none').optional()),
@@ -53,12 +47,7 @@ const ZEnv = z.object({
   OTEL_EXPORTER_OTLP_HEADERS: unsetIfEmpty(z.string().optional()),
   OTEL_SDK_DISABLED: unsetIfEmpty(z.enum(['true', 'false'], 'must be true or false').optional()),
 }).superRefine((env, ctx) => {
-  if (env.DOCUMENTS_STORAGE === 's3' && !env.DOCUMENTS_S3_BUCKET) {
-    ctx.addIssue({ code: 'custom', path: ['DOCUMENTS_S3_BUCKET'], message: 'required when DOCUMENTS_STORAGE=s3' });
-  }
-  if (Boolean(env.DOCUMENTS_S3_ACCESS_KEY_ID) !== Boolean(env.DOCUMENTS_S3_SECRET_ACCESS_KEY)) {
-    ctx.addIssue({ code: 'custom', path: ['DOCUMENTS_S3_SECRET_ACCESS_KEY'], message: 'DOCUMENTS_S3_ACCESS_KEY_ID and DOCUMENTS_S3_SECRET_ACCESS_KEY go together' });
-  }
+  checkDocumentStorageEnv(env, ctx);
   if (env.PA_URL && !env.PA_API_KEY) ctx.addIssue({ code: 'custom', path: ['PA_API_KEY'], message: 'required when PA_URL is set' });
 }).transform((env) => ({ ...env, MAIL_CAPTURE: env.MAIL_CAPTURE ?? env.NODE_ENV !== 'production' }));
 export type Env = z.infer<typeof ZEnv>;

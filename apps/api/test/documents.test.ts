@@ -6,7 +6,7 @@ import { testAuthDeps } from '@crm/domain/testing';
 import express from 'express';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useApiServer } from './api-server.ts';
-import { s3StorageFromEnv } from '../src/s3-storage.ts';
+import { s3StorageFromEnv } from '@crm/domain/s3-storage';
 import { contentDisposition } from '../src/documents.ts';
 import { parseEnv } from '../src/env.ts';
 

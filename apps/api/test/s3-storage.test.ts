@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentServicesFromEnv } from '../src/document-storage.ts';
 import { parseEnv } from '../src/env.ts';
 import { useApiServer } from './api-server.ts';
-import { S3Storage } from '../src/s3-storage.ts';
+import { S3Storage } from '@crm/domain/s3-storage';
 
 // The S3 storage against a real S3 HTTP server on loopback: s3rver (the @20minutes fork, which
 // checks SigV4 header signatures), its objects in a temporary directory. Built from the env as

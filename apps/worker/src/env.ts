@@ -1,4 +1,5 @@
 import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
+import { checkDocumentStorageEnv, DOCUMENT_STORAGE_ENV } from '@crm/domain';
 import { z } from 'zod';
 
 /** OTEL_* set to an empty string (a compose file's `${VAR:-}`) count as unset. */
@@ -34,14 +35,12 @@ const ZEnv = z.object({
   EFFECT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
   // A claimed message not recorded within this time is reaped: due again (capture) or 'uncertain' (SMTP).
   EFFECT_LEASE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
-  // Where handlers' documents live (local disk, as the API's DOCUMENTS_DIR; ./data/documents by default).
-  DOCUMENTS_DIR: z.string().min(1).optional(),
+  // Where documents live: the same place as the API's (DOCUMENTS_STORAGE, DOCUMENTS_DIR,
+  // DOCUMENTS_S3_*): the worker stores signed contract PDFs and reads mail attachments there.
+  ...DOCUMENT_STORAGE_ENV,
   // The approved e-invoicing platform the hourly job asks for transmitted invoices' statuses (as the API's); unset: none.
   PA_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'must be the platform API URL' }).optional()),
   PA_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(8, 'must be at least 8 characters').optional()),
-  // The worker now writes documents (signed contract PDFs) and reads them (mail attachments): with the
-  // API on S3 it would write beside the API's bucket. Refused at start until the worker has S3 too.
-  DOCUMENTS_STORAGE: z.enum(['local'], 'the worker keeps documents on the local disk only (DOCUMENTS_DIR); DOCUMENTS_STORAGE=s3 is not supported by the worker yet').default('local'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-worker')),
@@ -50,7 +49,7 @@ const ZEnv = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the traces URL, e.g. http://127.0.0.1:4318/v1/traces' }).optional()),
   OTEL_EXPORTER_OTLP_HEADERS: unsetIfEmpty(z.string().optional()),
   OTEL_SDK_DISABLED: unsetIfEmpty(z.enum(['true', 'false'], 'must be true or false').optional()),
-});
+}).superRefine(checkDocumentStorageEnv);
 export type WorkerEnv = z.infer<typeof ZEnv> & { MAIL_CAPTURE: boolean };
 
 export function parseWorkerEnv(source: NodeJS.ProcessEnv): WorkerEnv {

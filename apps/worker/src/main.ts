@@ -3,7 +3,7 @@ import { startTracing, tracingConfig } from '@crm/db/tracing';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import path from 'node:path';
-import { HttpPlatform, LocalDiskStorage } from '@crm/domain';
+import { documentStorageFromEnv, HttpPlatform } from '@crm/domain';
 import { readWorkerEnv } from './env.ts';
 import { captureTransport, smtpTransport } from './effects/transports.ts';
 import { serveHealth, startWorker } from './worker.ts';
@@ -28,7 +28,7 @@ const worker = await startWorker({
   jetstream: { stream: env.EVENTS_STREAM, subjectPrefix: env.EVENTS_SUBJECT_PREFIX },
   tracer: tracing?.tracer,
   platform: env.PA_URL && env.PA_API_KEY ? new HttpPlatform(env.PA_URL, env.PA_API_KEY) : null,
-  storage: new LocalDiskStorage(path.resolve(import.meta.dirname, '..', '..', '..', env.DOCUMENTS_DIR ?? path.join('data', 'documents'))),
+  storage: await documentStorageFromEnv(env, path.resolve(import.meta.dirname, '..', '..', '..')),
   effects: env.SMTP_URL || env.MAIL_CAPTURE
     ? {
         transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM, { maxConnections: env.SMTP_MAX_CONNECTIONS }) : captureTransport(env.MAIL_FROM),

@@ -3,6 +3,7 @@ import type { TestDatabase } from '@crm/db/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentStorageFromEnv } from '@crm/domain';
 import { parseWorkerEnv } from '../src/env.ts';
 import { serveHealth, startWorker } from '../src/worker.ts';
 import { natsUrl, ownDatabase, silent, uniqueNames } from './support.ts';
@@ -54,6 +55,16 @@ describe('the worker environment', () => {
       /DATABASE_URL: must be a postgresql:\/\/ URL/,
     );
     expect(parseWorkerEnv({ DATABASE_URL: 'postgresql://crm_app@h/db', NATS_URL: 'nats://h:4222' }).WORKER_HEALTH_PORT).toBe(3001);
+  });
+
+  it('reads the documents storage as the API does: the local disk, or the same S3 bucket', async () => {
+    const base = { DATABASE_URL: 'postgresql://crm_app@h/db' };
+    expect(parseWorkerEnv(base).DOCUMENTS_STORAGE).toBe('local');
+    expect(() => parseWorkerEnv({ ...base, DOCUMENTS_STORAGE: 's3' })).toThrow(/DOCUMENTS_S3_BUCKET: required when DOCUMENTS_STORAGE=s3/);
+    expect(() => parseWorkerEnv({ ...base, DOCUMENTS_STORAGE: 's3', DOCUMENTS_S3_BUCKET: 'b', DOCUMENTS_S3_ACCESS_KEY_ID: 'k' })).toThrow(/go together/);
+    const s3 = parseWorkerEnv({ ...base, DOCUMENTS_STORAGE: 's3', DOCUMENTS_S3_BUCKET: 'crm-documents', DOCUMENTS_S3_ENDPOINT: 'http://127.0.0.1:9000' });
+    const storage = await documentStorageFromEnv(s3, '/nowhere');
+    expect(storage.constructor.name).toBe('S3Storage');
   });
 
   it('reads the mail settings: SMTP_URL validated (empty is unset), capture on outside production', () => {

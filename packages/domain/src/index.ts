@@ -193,6 +193,7 @@ export { contractPdf, mandatePdf, verifySignedContract, signedContractFileName }
 export * from './documents/documents.schema.ts';
 export * from './documents/document-content.ts';
 export * from './documents/document-storage.ts';
+export { DOCUMENT_STORAGE_ENV, checkDocumentStorageEnv, documentStorageFromEnv, type DocumentStorageEnv } from './documents/storage-env.ts';
 export { type DocumentDeps, type DocumentView } from './documents/document-view.ts';
 export { uploadDocument, storeGeneratedDocument } from './documents/upload-document.ts';
 export { listDocuments } from './documents/list-documents.ts';

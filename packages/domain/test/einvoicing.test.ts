@@ -51,7 +51,7 @@ async function issue(clientId: string, lines: ReturnType<typeof line>[]) {
   return withPlatform(null, (deps) => issueInvoice(deps, { invoiceId: draft.id }));
 }
 
-/** The invoice's CII, as the Factur-X rendering stores it (added here when this branch's issuance does not). */
+/** The invoice's CII, as the Factur-X rendering stores it (a stand-in where a test removed it). */
 async function withCii(invoice: { id: string; number: string | null; client: { id: string } }) {
   await t.run(async ({ tx, now }) => {
     if (await tx.document.findFirst({ where: { invoiceId: invoice.id, kind: 'invoice_xml' } })) return;
@@ -101,6 +101,8 @@ describe('transmission to the approved platform', () => {
     expect(none.message).toContain('Aucune plateforme configurée');
     expect(await withPlatform(null, (deps) => getInvoiceTransmission(deps, { invoiceId: b2b.id }))).toMatchObject({ platformConfigured: false, transmitted: false, status: null });
 
+    // An invoice kept without its Factur-X (issued before the CII was rendered): nothing to send.
+    await t.run(({ tx }) => tx.document.deleteMany({ where: { invoiceId: b2b.id, kind: 'invoice_xml' } }));
     const noCii = await failure(withPlatform(platform, (deps) => submitInvoiceToPlatform(deps, { invoiceId: b2b.id })));
     expect(noCii).toMatchObject({ code: 'CONFLICT' });
     expect(noCii.message).toContain('Factur-X');

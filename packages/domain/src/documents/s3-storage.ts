@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { assertDocumentStorageKey, DocumentFileMissingError, type DocumentStorage } from '@crm/domain';
-import type { Env } from './env.ts';
+import { assertDocumentStorageKey, DocumentFileMissingError, type DocumentStorage } from './document-storage.ts';
+import type { DocumentStorageEnv } from './storage-env.ts';
 
 /**
  * Documents in an S3-compatible bucket (AWS S3, Scaleway, OVHcloud, MinIO...), through the
@@ -39,7 +39,7 @@ export class S3Storage implements DocumentStorage {
 }
 
 /** The bucket and client DOCUMENTS_S3_* describe. */
-export function s3StorageFromEnv(env: Env): S3Storage {
+export function s3StorageFromEnv(env: DocumentStorageEnv): S3Storage {
   const client = new S3Client({
     region: env.DOCUMENTS_S3_REGION,
     ...(env.DOCUMENTS_S3_ENDPOINT ? { endpoint: env.DOCUMENTS_S3_ENDPOINT } : {}),
