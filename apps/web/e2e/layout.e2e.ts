@@ -51,6 +51,10 @@ async function checkPage(page: Page, name: string, url: string, ready: (page: Pa
     await page.setViewportSize({ width: device.width, height: device.height });
     await page.goto(url);
     await ready(page).waitFor();
+    // A page that loads must not greet the person with an error (a list's query refused, say).
+    await page.waitForLoadState('networkidle');
+    const errors = await page.locator('.notice--error').allTextContents();
+    expect(errors, `${name} at ${device.width} px shows an error`).toEqual([]);
     await expectNoSidewaysScroll(page, `${name} at ${device.width} px`);
     for (const action of primary(page)) await expectInViewport(page, action, `${name} at ${device.width} px: ${action.toString()}`);
     await page.screenshot({ path: path.join(SHOTS, `${name}-${device.width}.png`), fullPage: true });
@@ -175,6 +179,8 @@ describe('every main page fits a phone, a tablet and a desktop', () => {
 
       await checkPage(page, 'prelevements', '/prelevements', (p) => p.getByLabel('Date de prélèvement'), (p) => [p.getByRole('button', { name: 'Générer le lot' })]);
       await checkPage(page, 'paiements', '/paiements', (p) => p.getByRole('heading', { name: 'Paiements', level: 1 }), () => []);
+      await checkPage(page, 'factures', '/factures', (p) => p.getByRole('heading', { name: 'Factures et avoirs', level: 1 }), (p) => [p.getByRole('button', { name: 'Préparer les factures des échéances' })]);
+      await checkPage(page, 'facturation', '/parametres/facturation', (p) => p.getByLabel('Ville du RCS'), () => []);
       await checkPage(page, 'courriels', '/courriels', (p) => p.getByRole('heading', { name: 'Courriels aux clients', level: 1 }), () => []);
       await checkPage(page, 'mandats', '/mandats', (p) => p.getByText(/RUM-\d{4}-000001/), () => []);
       expect(await page.getByTestId('iban').textContent()).toBe('FR76 •••• 0189');

@@ -33,6 +33,7 @@ const ImportWizard = page(() => import('../features/clients/import-wizard.tsx'),
 const ContractsPage = page(() => import('../features/contracts/contracts-page.tsx'), 'ContractsPage');
 const InvoicesPage = page(() => import('../features/invoices/invoices-page.tsx'), 'InvoicesPage');
 const InvoicePage = page(() => import('../features/invoices/invoice-page.tsx'), 'InvoicePage');
+const NewInvoicePage = page(() => import('../features/invoices/new-invoice-page.tsx'), 'NewInvoicePage');
 const ContractPage = page(contractPage, 'ContractPage');
 const ContractSignPage = page(contractPage, 'ContractSignPage');
 const NewContractPage = page(wizard, 'NewContractPage');
@@ -86,6 +87,7 @@ export function AppRoutes() {
             <Route path="/clients/:clientId" element={<ClientPage />} />
             <Route path="/clients/:clientId/modifier" element={<EditClientPage />} />
             <Route path="/factures" element={<InvoicesPage />} />
+            <Route path="/factures/nouvelle" element={<NewInvoicePage />} />
             <Route path="/factures/:invoiceId" element={<InvoicePage />} />
             <Route path="/contrats" element={<ContractsPage />} />
             <Route path="/contrats/nouveau" element={<NewContractPage />} />

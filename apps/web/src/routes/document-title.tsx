@@ -22,6 +22,7 @@ const TITLES: [pattern: string, title: string][] = [
   ['/contrats/:contractId/signature', t.titles.signContract],
   ['/contrats/:contractId', t.titles.contract],
   ['/contrats', t.titles.contracts],
+  ['/factures/nouvelle', t.invoices.newInvoice],
   ['/factures/:invoiceId', t.titles.invoice],
   ['/factures', t.titles.invoices],
   ['/prelevements', t.payments.nav.batches],

@@ -71,6 +71,8 @@ export const ZListInvoicesInput = z.strictObject({
   series: z.enum(INVOICE_SERIES, 'Série inconnue').optional(),
   cursor: ZCursor.optional(),
   limit: z.number().int().min(1).max(100).default(50),
+  /** Sent by the web's infinite queries; pages only go forward. */
+  direction: z.enum(['forward', 'backward']).optional(),
 });
 export type TListInvoicesInput = z.infer<typeof ZListInvoicesInput>;
 

@@ -1,5 +1,5 @@
 import type { RouterInputs } from '@crm/trpc';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { FormMessage, SelectField } from '../../components/form.tsx';
@@ -7,6 +7,7 @@ import { t } from '../../i18n/fr.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { formatDate, formatEur } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
+import { useCan } from '../auth/session.tsx';
 import { AccountingExport } from './accounting-export.tsx';
 import { InvoiceStatusBadge, invoiceTitle, type InvoiceStatus } from './invoice-common.tsx';
 
@@ -22,12 +23,17 @@ export function InvoicesPage() {
   const input: ListInput = { limit: 50, ...(status ? { status } : {}), ...(series ? { series } : {}) };
   const list = useInfiniteQuery(trpc.invoices.list.infiniteQueryOptions(input, { getNextPageParam: (page) => page.nextCursor ?? undefined }));
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
+  const queryClient = useQueryClient();
+  const canWrite = useCan('invoices.write');
+  const fromSchedule = useMutation(trpc.invoices.draftFromSchedule.mutationOptions({ onSuccess: () => void queryClient.invalidateQueries({ queryKey: trpc.invoices.list.pathKey() }) }));
   const i = t.invoices;
   return (
     <section className="stack">
       <div className="page-header">
         <h1>{i.title}</h1>
+        {canWrite && <button type="button" className="button button--primary" onClick={() => fromSchedule.mutate({})} disabled={fromSchedule.isPending}>{i.fromSchedule}</button>}
       </div>
+      <FormMessage error={messageOf(fromSchedule.error)} success={fromSchedule.data ? i.fromScheduleDone(fromSchedule.data.created) : null} />
       <div className="grid">
         <SelectField label={i.status} name="status" value={status} onChange={(e) => setStatus(e.target.value as InvoiceStatus | '')}
           options={[{ value: '', label: i.allStatuses }, ...Object.entries(i.statuses).map(([value, label]) => ({ value, label }))]} />
@@ -72,11 +78,15 @@ function InvoiceTable({ items, onOpen, showClient, empty }: { items: Row[]; onOp
 export function ClientInvoices({ clientId }: { clientId: string }) {
   const trpc = useTRPC();
   const navigate = useNavigate();
+  const canWrite = useCan('invoices.write');
   const list = useInfiniteQuery(trpc.invoices.list.infiniteQueryOptions({ clientId, limit: 20 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }));
   const items = list.data?.pages.flatMap((page) => page.items) ?? [];
   return (
     <div className="card stack">
-      <h2>{t.invoices.clientSection}</h2>
+      <div className="page-header">
+        <h2>{t.invoices.clientSection}</h2>
+        {canWrite && <Link className="button button--ghost" to={`/factures/nouvelle?client=${clientId}`}>{t.invoices.newInvoice}</Link>}
+      </div>
       {list.isSuccess && items.length === 0 ? <p className="muted">{t.invoices.empty}</p> : (
         <InvoiceTable items={items} onOpen={(id) => void navigate(`/factures/${id}`)} showClient={false} empty={false} />
       )}
