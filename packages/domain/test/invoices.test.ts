@@ -254,6 +254,19 @@ describe('from the schedule', () => {
     expect(snapshot.payment.mandateReference).toMatch(/\S/);
     expect(snapshot.payment.terms).toContain('Prélèvement SEPA de 24,00');
     expect((await t.run((deps) => getInvoice(deps, { invoiceId: first.invoiceIds[1]! }))).status).toBe('draft');
+
+    // The email group mails it once, the PDF attached: for a debit it is the pre-notification.
+    await t.run(({ tx }) => tx.client.update({ where: { id: client.id }, data: { email: 'helene.invoices@example.test' } }));
+    const email = bindHandlerDeps(handlerOf('email')!, handlerDepsFactory({ storage, clock: () => new Date('2026-03-02T09:00:00Z') }));
+    const issuedEvent = (await t.outbox('invoice.created')).find((e) => (e.payload as { invoiceId: string }).invoiceId === march.id)!;
+    const issuedEnvelope = { id: issuedEvent.id, type: issuedEvent.type, tenantId: issuedEvent.tenantId, occurredAt: issuedEvent.occurredAt.toISOString(), payload: issuedEvent.payload } as EventEnvelope;
+    await handleEventOnce(t.auth.db, email, issuedEnvelope);
+    await handleEventOnce(t.auth.db, email, issuedEnvelope);
+    const mails = await t.run(({ tx }) => tx.outgoingEffect.findMany({ where: { template: 'invoice.issued', clientId: client.id } }));
+    expect(mails).toHaveLength(1);
+    const pdf = await t.run(({ tx }) => tx.document.findFirstOrThrow({ where: { invoiceId: march.id, kind: 'invoice_pdf' } }));
+    expect(mails[0]).toMatchObject({ recipient: 'helene.invoices@example.test', subject: `Votre facture ${march.number}`, attachments: [pdf.id] });
+    expect(mails[0]!.textBody).toMatch(/sera prélevé le 10\/03\/2026 sur votre compte .*au titre du mandat RUM-.*identifiant créancier SEPA FR.*pré-notification/s);
     // April's debit cancelled (the contract ended early): its draft goes, and no new one comes.
     const april = (await t.run((deps) => getInvoice(deps, { invoiceId: first.invoiceIds[1]! }))).scheduleItemIds[0]!;
     await t.run(({ tx }) => tx.scheduleItem.update({ where: { id: april }, data: { status: 'cancelled' } }));

@@ -3,12 +3,13 @@ import { signedContractFileName } from '../contracts/contract-documents.ts';
 import type { EventEnvelope } from '../events/catalogue.ts';
 import type { HandlerDeps } from '../events/handler-deps.ts';
 import { REASON_CATEGORY_LABELS, sepaReasonOf, type ReasonCategory } from '../sepa/sepa-reason-codes.ts';
+import { invoiceMail } from './invoice-mail.ts';
 import { euros, frenchDate, greeting, mailBodies, signature } from './mail-text.ts';
 
 /**
  * The email consumer group: the mail a seed event sends to the client, queued as an outgoing
  * effect in the handler's transaction (sent after it commits), one per event (the key names the
- * event: a redelivery or a replay queues nothing more). invoice.created is the invoices work's.
+ * event: a redelivery or a replay queues nothing more).
  */
 export async function mailClientOnEvent(tx: Tx, event: EventEnvelope, deps: HandlerDeps): Promise<void> {
   switch (event.type) {
@@ -18,6 +19,8 @@ export async function mailClientOnEvent(tx: Tx, event: EventEnvelope, deps: Hand
       return contractCopyMail(tx, event as EventEnvelope<'contract.signed'>, deps);
     case 'payment.rejected':
       return rejectionNotice(tx, event as EventEnvelope<'payment.rejected'>, deps);
+    case 'invoice.created':
+      return invoiceMail(tx, event as EventEnvelope<'invoice.created'>, deps);
     default:
       return;
   }

@@ -41,7 +41,7 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
   },
   {
     consumer: 'email',
-    types: ['client.created', 'contract.signed', 'payment.rejected'],
+    types: ['client.created', 'invoice.created', 'contract.signed', 'payment.rejected'],
     handle: mailClientOnEvent,
   },
   {
