@@ -136,7 +136,9 @@ describe('the foundation, as a person uses it', () => {
     expect(new Set(tickets).size).toBe(tickets.length);
     expect(streamUrls.filter((url) => /connectionParams|token|eyJ/.test(url))).toEqual([]);
 
-    // The owner sees the new member
+    // Escape closes the panel, as any menu; then the owner sees the new member.
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Tout marquer comme lu' }).waitFor({ state: 'detached' });
     await page.getByRole('link', { name: 'Membres' }).click();
     await page.getByRole('cell', { name: member.email }).waitFor();
     await memberContext.close();
