@@ -74,6 +74,9 @@ describe('invoices, as the back office makes them', () => {
     expect(await page.getByRole('button', { name: 'Télécharger le PDF' }).isVisible()).toBe(true);
     // An issued invoice cannot be deleted: the action is gone.
     expect(await page.getByRole('button', { name: 'Supprimer le brouillon' }).count()).toBe(0);
+    // Sent again by mail on demand; without the client's address the answer says what to do.
+    await page.getByRole('button', { name: 'Envoyer par e-mail' }).click();
+    await page.getByText('Le client n’a pas d’adresse e-mail : renseignez-la sur sa fiche').waitFor();
     expect(await fitsWidth(page, 390), 'the invoice page at 390 px').toBe(true);
     await page.setViewportSize({ width: 1440, height: 900 });
 

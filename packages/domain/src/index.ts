@@ -236,3 +236,4 @@ export { storeSignedContract, storeSignedContractOnEvent } from './contracts/sto
 export * from './client-mail/mail-log.schema.ts';
 export { listMailLog, MAIL_STATUS_LABELS, type MailLogView } from './client-mail/mail-log.ts';
 export { resendMail } from './client-mail/resend-mail.ts';
+export { sendInvoiceByMail } from './client-mail/send-invoice-by-mail.ts';

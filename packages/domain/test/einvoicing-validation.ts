@@ -7,9 +7,9 @@ import { dirname, join, resolve } from 'node:path';
 
 // Offline validation of a CII invoice, as CI runs it: the UN/CEFACT D16B XSD (xmllint) and the
 // EN 16931 business rules (the Schematron compiled to XSLT 2.0, run by SaxonJS). The artefacts come
-// from ConnectingEurope's validation release in shared/einvoicing (EUPL 1.2), found through
-// CRM_EINVOICING_DIR or by walking up from here to a `shared/einvoicing` folder (a worktree's
-// shared/ sits next to the repository: /work/wt/shared for /work/wt/<name>).
+// from ConnectingEurope's validation release (EUPL 1.2): CRM_EINVOICING_DIR, else a
+// `shared/einvoicing` folder beside the repository (walking up from here), else the identical copy
+// kept in test/fixtures/einvoicing, so that a clone anywhere validates the same way.
 
 const require = createRequire(import.meta.url);
 
@@ -21,7 +21,7 @@ export function einvoicingDir(): string {
     const candidate = join(dir, 'shared', 'einvoicing');
     if (existsSync(join(candidate, 'EN16931-CII-validation.xslt'))) return candidate;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('shared/einvoicing not found: set CRM_EINVOICING_DIR');
+    if (parent === dir) return join(import.meta.dirname, 'fixtures', 'einvoicing');
     dir = parent;
   }
 }

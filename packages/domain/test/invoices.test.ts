@@ -19,6 +19,7 @@ import {
   listInvoices,
   LocalDiskStorage,
   recordManualPayment,
+  sendInvoiceByMail,
   updateInvoiceDraft,
   updateInvoiceSettings,
   ZCreateClientInput,
@@ -267,6 +268,14 @@ describe('from the schedule', () => {
     const pdf = await t.run(({ tx }) => tx.document.findFirstOrThrow({ where: { invoiceId: march.id, kind: 'invoice_pdf' } }));
     expect(mails[0]).toMatchObject({ recipient: 'helene.invoices@example.test', subject: `Votre facture ${march.number}`, attachments: [pdf.id] });
     expect(mails[0]!.textBody).toMatch(/sera prélevé le 10\/03\/2026 sur votre compte .*au titre du mandat RUM-.*identifiant créancier SEPA FR.*pré-notification/s);
+    // "Envoyer par e-mail": each demand a new mail, audited; a draft cannot be sent.
+    await t.run((deps) => sendInvoiceByMail(deps, { invoiceId: march.id }));
+    expect(await t.run((deps) => sendInvoiceByMail(deps, { invoiceId: march.id }))).toMatchObject({ recipient: 'helene.invoices@example.test' });
+    expect((await t.run(({ tx }) => tx.outgoingEffect.findMany({ where: { idempotencyKey: { startsWith: `invoice.sent:${march.id}:` } }, orderBy: { createdAt: 'asc' } }))).map((m) => m.idempotencyKey)).toEqual([
+      `invoice.sent:${march.id}:1`,
+      `invoice.sent:${march.id}:2`,
+    ]);
+    expect((await failure(t.run((deps) => sendInvoiceByMail(deps, { invoiceId: first.invoiceIds[1]! })))).code).toBe('CONFLICT');
     // April's debit cancelled (the contract ended early): its draft goes, and no new one comes.
     const april = (await t.run((deps) => getInvoice(deps, { invoiceId: first.invoiceIds[1]! }))).scheduleItemIds[0]!;
     await t.run(({ tx }) => tx.scheduleItem.update({ where: { id: april }, data: { status: 'cancelled' } }));

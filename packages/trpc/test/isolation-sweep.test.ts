@@ -215,6 +215,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'invoices.get',
       'invoices.issue',
       'invoices.list',
+      'invoices.send',
       'invoices.updateDraft',
       'invoicing.refreshStatuses',
       'invoicing.submit',

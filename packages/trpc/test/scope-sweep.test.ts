@@ -140,6 +140,7 @@ const SWEEP: Record<string, Case[]> = {
   'invoices.get': [on('client', x.invoice)],
   'invoices.issue': [on('client', x.invoice)],
   'invoices.list': [on('client', x.client), list(() => ({})), list(() => ({ series: 'b2c', status: 'draft' }))],
+  'invoices.send': [on('client', x.invoice)],
   'invoices.settings': [list()],
   'invoices.updateDraft': [on('client', (f) => ({ ...x.invoice(f), purchaseOrder: 'Changé' }))],
   'invoices.updateSettings': [list(() => ({ invoiceNoticeDays: 10 }))],

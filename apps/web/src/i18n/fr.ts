@@ -908,6 +908,8 @@ export const fr = {
     creditReason: "Motif de l'avoir",
     missingTitle: 'Mentions obligatoires manquantes',
     newInvoice: 'Nouvelle facture',
+    send: 'Envoyer par e-mail',
+    sent: (to: string) => `Envoi à ${to} en cours : il apparaîtra dans les courriels.`,
     fromSchedule: 'Préparer les factures des échéances',
     fromScheduleDone: (n: number) => (n === 0 ? 'Aucune échéance à facturer pour le moment.' : n === 1 ? '1 brouillon préparé.' : `${n} brouillons préparés.`),
     form: {

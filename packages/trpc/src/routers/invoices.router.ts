@@ -6,6 +6,7 @@ import {
   getInvoice,
   getInvoiceSettings,
   issueInvoice,
+  sendInvoiceByMail,
   listInvoices,
   updateInvoiceDraft,
   updateInvoiceSettings,
@@ -30,6 +31,8 @@ export const invoicesRouter = {
   deleteDraft: tenantProcedure.access('invoices.write').input(ZInvoiceIdInput).mutation(({ ctx, input }) => deleteInvoiceDraft(ctx.deps, input)),
   // Number, snapshot and artefacts in one transaction; the files go to the document storage.
   issue: tenantProcedure.access('invoices.write').input(ZInvoiceIdInput).mutation(({ ctx, input }) => issueInvoice(documentDeps(ctx), input)),
+  // The issued invoice (or credit note) mailed to its client again, its PDF attached.
+  send: tenantProcedure.access('invoices.write').input(ZInvoiceIdInput).mutation(({ ctx, input }) => sendInvoiceByMail(ctx.deps, input)),
   createCreditNote: tenantProcedure.access('invoices.write').input(ZCreateCreditNoteInput).mutation(({ ctx, input }) => createCreditNote(documentDeps(ctx), input)),
   settings: tenantProcedure.access('invoices.read').query(({ ctx }) => getInvoiceSettings(ctx.deps)),
   updateSettings: tenantProcedure.access('invoices.settings').input(ZUpdateInvoiceSettingsInput).mutation(({ ctx, input }) => updateInvoiceSettings(ctx.deps, input)),

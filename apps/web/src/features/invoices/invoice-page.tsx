@@ -26,6 +26,7 @@ export function InvoicePage() {
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.invoices.pathKey() });
   const issue = useMutation(trpc.invoices.issue.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.invoices.deleteDraft.mutationOptions({ onSuccess: () => { refresh(); void navigate('/factures'); } }));
+  const send = useMutation(trpc.invoices.send.mutationOptions());
   const credit = useMutation(trpc.invoices.createCreditNote.mutationOptions({ onSuccess: (note) => { refresh(); void navigate(`/factures/${note.id}`); } }));
   const [downloadError, setDownloadError] = useState<string | null>(null);
   const pdf = invoice.data?.documents.find((d) => d.kind === 'invoice_pdf');
@@ -33,7 +34,7 @@ export function InvoicePage() {
   if (!invoice.data) return <p>{invoice.isError ? messageOf(invoice.error) : t.app.loading}</p>;
   const v = invoice.data;
   const i = t.invoices;
-  const failed = [issue, remove, credit].find((m) => m.isError)?.error;
+  const failed = [issue, remove, credit, send].find((m) => m.isError)?.error;
   const missing = Object.values(fieldErrorsOf(failed)).flat();
   const creditable = v.kind === 'invoice' && v.status !== 'draft' && v.grossCents - v.creditedCents > 0;
 
@@ -69,11 +70,12 @@ export function InvoicePage() {
           <div className="actions">
             {v.status === 'draft' && <button type="button" className="button button--primary" onClick={() => void onIssue()} disabled={issue.isPending}>{i.issue}</button>}
             {v.status === 'draft' && <button type="button" className="button button--danger" onClick={() => void onDelete()} disabled={remove.isPending}>{i.delete}</button>}
+            {v.status !== 'draft' && <button type="button" className="button button--ghost" onClick={() => send.mutate({ invoiceId: v.id })} disabled={send.isPending}>{i.send}</button>}
             {creditable && <button type="button" className="button button--ghost" onClick={() => void onCredit()} disabled={credit.isPending}>{i.createCredit}</button>}
           </div>
         )}
       </div>
-      <FormMessage error={downloadError ?? messageOf(failed)} />
+      <FormMessage error={downloadError ?? messageOf(failed)} success={send.data ? i.sent(send.data.recipient) : null} />
       {missing.length > 0 && (
         <div className="card" role="alert">
           <h2>{i.missingTitle}</h2>
