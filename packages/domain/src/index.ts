@@ -236,4 +236,5 @@ export { storeSignedContract, storeSignedContractOnEvent } from './contracts/sto
 export * from './client-mail/mail-log.schema.ts';
 export { listMailLog, MAIL_STATUS_LABELS, type MailLogView } from './client-mail/mail-log.ts';
 export { resendMail } from './client-mail/resend-mail.ts';
+export { exportAuditTrail, AUDIT_TRAIL_COLUMNS } from './einvoicing/audit-trail.ts';
 export { sendInvoiceByMail } from './client-mail/send-invoice-by-mail.ts';

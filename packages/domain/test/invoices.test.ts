@@ -9,6 +9,7 @@ import {
   createInvoiceDraft,
   deleteDocument,
   deleteInvoiceDraft,
+  exportAuditTrail,
   draftInvoicesFromSchedule,
   getInvoice,
   handleEventOnce,
@@ -303,6 +304,17 @@ describe('from the schedule', () => {
     const rejection = await t.emit('payment.rejected', { paymentId: rejected.id, clientId: client.id, contractId: march.contract!.id, amountCents: 2_400, reasonCode: 'MD06', rejectedOn: '2026-03-12' });
     await handleEventOnce(t.auth.db, invoices, rejection);
     expect(await t.run((deps) => getInvoice(deps, { invoiceId: march.id }))).toMatchObject({ status: 'issued', paidCents: 0, remainingCents: 2_400 });
+
+    // The audit trail: invoice -> contract -> mandate -> debit -> what the bank did, with the snapshot's sha256; same data, same bytes.
+    const trail = await t.run((deps) => exportAuditTrail(deps, { from: '2026-03-01', to: '2026-03-31' }));
+    const row = trail.content.split('\r\n').find((l) => l.startsWith(`"${march.number}"`))!;
+    const sha = (await t.run(({ tx }) => tx.invoice.findUniqueOrThrow({ where: { id: march.id } }))).snapshotSha256!;
+    expect(row).toBe(
+      [march.number, 'Facture', '2026-03-02', march.client.displayName, march.contract!.number, march.mandate!.rum, '24,00', '2026-03-10', '24,00', '', 'Rejeté', '2026-03-11 reçu 24,00 / 2026-03-12 rejeté (MD06) 24,00', '', sha]
+        .map((cell) => `"${cell}"`)
+        .join(';'),
+    );
+    expect((await t.run((deps) => exportAuditTrail(deps, { from: '2026-03-01', to: '2026-03-31' }))).content).toBe(trail.content);
     t.setNow(new Date('2026-03-02T09:00:00Z'));
   });
 

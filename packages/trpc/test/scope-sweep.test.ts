@@ -145,6 +145,7 @@ const SWEEP: Record<string, Case[]> = {
   'invoices.updateDraft': [on('client', (f) => ({ ...x.invoice(f), purchaseOrder: 'Changé' }))],
   'invoices.updateSettings': [list(() => ({ invoiceNoticeDays: 10 }))],
   'invoicing.accountingJournal': [list(() => ({ from: '2026-01-01', to: '2026-12-31' }))],
+  'invoicing.auditTrail': [list(() => ({ from: '2026-01-01', to: '2026-12-31' }))],
   'invoicing.eReporting': [list(() => ({ from: '2026-01-01', to: '2026-12-31' }))],
   'invoicing.refreshStatuses': [on('client', x.invoice)],
   'invoicing.submit': [on('client', x.invoice)],

@@ -1,5 +1,6 @@
 import {
   exportAccountingJournal,
+  exportAuditTrail,
   exportEReporting,
   getInvoiceTransmission,
   refreshInvoiceTransmissions,
@@ -19,5 +20,7 @@ export const invoicingRouter = {
   submit: tenantProcedure.access('invoices.write').input(ZTransmissionInvoiceInput).mutation(({ ctx, input }) => submitInvoiceToPlatform({ ...documentDeps(ctx), platform: ctx.services.platform ?? null }, input)),
   refreshStatuses: tenantProcedure.access('invoices.write').input(ZRefreshTransmissionsInput).mutation(({ ctx, input }) => refreshInvoiceTransmissions({ ...ctx.deps, platform: ctx.services.platform ?? null }, input)),
   accountingJournal: tenantProcedure.access('accounting.read').input(ZExportPeriodInput).query(({ ctx, input }) => exportAccountingJournal(ctx.deps, input)),
+  // Invoice -> contract -> mandate -> debits -> payments, with each snapshot's sha256 (the audit trail).
+  auditTrail: tenantProcedure.access('accounting.read').input(ZExportPeriodInput).query(({ ctx, input }) => exportAuditTrail(ctx.deps, input)),
   eReporting: tenantProcedure.access('accounting.read').input(ZExportPeriodInput).query(({ ctx, input }) => exportEReporting(ctx.deps, input)),
 } satisfies TRPCRouterRecord;

@@ -32,10 +32,10 @@ export function AccountingExport() {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
   const [success, setSuccess] = useState<string | null>(null);
-  const [pending, setPending] = useState<'fec' | 'ereporting' | null>(null);
+  const [pending, setPending] = useState<'fec' | 'ereporting' | 'audit' | null>(null);
   if (!canExport) return null;
 
-  const run = async (kind: 'fec' | 'ereporting') => {
+  const run = async (kind: 'fec' | 'ereporting' | 'audit') => {
     setPending(kind);
     setErrors({});
     setError(null);
@@ -45,6 +45,10 @@ export function AccountingExport() {
         const journal = await client.invoicing.accountingJournal.query(period);
         saveText(journal.fileName, journal.content, journal.mimeType);
         setSuccess(tx.exports.exported(journal.entries, journal.fileName));
+      } else if (kind === 'audit') {
+        const trail = await client.invoicing.auditTrail.query(period);
+        saveText(trail.fileName, trail.content, trail.mimeType);
+        setSuccess(tx.exports.downloaded(trail.fileName));
       } else {
         const data = await client.invoicing.eReporting.query(period);
         saveText(data.fileName, data.content, data.mimeType);
@@ -74,6 +78,7 @@ export function AccountingExport() {
       <div className="actions">
         <button className="button button--primary" type="submit" disabled={pending !== null} title={tx.exports.fecHint}>{tx.exports.fec}</button>
         <button className="button" type="button" disabled={pending !== null} title={tx.exports.eReportingHint} onClick={() => void run('ereporting')}>{tx.exports.eReporting}</button>
+        <button className="button" type="button" disabled={pending !== null} title={tx.exports.auditTrailHint} onClick={() => void run('audit')}>{tx.exports.auditTrail}</button>
       </div>
     </form>
   );

@@ -7,6 +7,8 @@ export const invoicingTexts = {
     to: 'Au',
     fec: 'Exporter le journal (FEC)',
     eReporting: 'E-reporting',
+    auditTrail: "Piste d'audit (CSV)",
+    auditTrailHint: 'Chaque facture avec son contrat, son mandat, ses prélèvements et leurs paiements, et l’empreinte de la facture émise.',
     fecHint: 'Journal des ventes au format du FEC (séparateur « | »), une écriture équilibrée par facture ou avoir émis sur la période.',
     eReportingHint: 'Ventes aux particuliers par jour, taux de TVA et nature (biens, services), et encaissements des prestations de services.',
     exported: (entries: number, name: string) => `${entries} écriture${entries > 1 ? 's' : ''} exportée${entries > 1 ? 's' : ''} : ${name}`,
