@@ -94,7 +94,7 @@ export function InvoicePage() {
           {v.deliveryDate && <><dt>{i.deliveryDate}</dt><dd>{formatDate(v.deliveryDate)}</dd></>}
           <dt>{i.paymentMethod}</dt><dd>{t.invoices.methods[v.paymentMethod] ?? v.paymentMethod}{v.debitDate && ` — ${i.debitOn(formatDate(v.debitDate))}`}</dd>
           {v.mandate && <><dt>{i.mandate}</dt><dd>{v.mandate.rum}</dd></>}
-          {v.debits.length > 0 && <><dt>{i.debits}</dt><dd>{v.debits.map((d) => i.debitLine(d.dueDate ? formatDate(d.dueDate) : '—', formatEur(d.amountCents), i.debitStatuses[d.status as keyof typeof i.debitStatuses] ?? d.status)).join(' ; ')}</dd></>}
+          {v.debits.length > 0 && <><dt>{i.debits}</dt><dd>{v.debits.map((d) => i.debitLine(d.dueDate ? formatDate(d.dueDate) : '—', formatEur(d.amountCents), i.debitStatuses[d.status] ?? d.status)).join(' ; ')}</dd></>}
           {v.reason && <><dt>{i.reason}</dt><dd>{v.reason}</dd></>}
         </dl>
       </div>
