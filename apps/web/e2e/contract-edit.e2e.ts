@@ -47,6 +47,8 @@ describe('editing a draft contract', () => {
 
       // The wizard: one line, dates, the IBAN checked as it is typed, both previews.
       await page.getByRole('link', { name: 'Nouveau contrat' }).click();
+      // The wizard, not the client page it comes from (whose timeline also names the client).
+      await page.getByRole('heading', { name: 'Nouveau contrat', level: 1 }).waitFor();
       await page.getByText('LEFÈVRE Hélène').waitFor();
       await chooseProduct(page, 'Produit 1', /^Électricité verte \(49,90 € HT \/ mois\)$/);
       await page.getByLabel('Quantité 1').fill('2');

@@ -21,6 +21,8 @@ describe('contracts, from the client to the signature', () => {
       await page.getByText('Aucun contrat.').waitFor();
 
       await page.getByRole('link', { name: 'Nouveau contrat' }).click();
+      // The wizard, not the client page it comes from (whose timeline also names the client).
+      await page.getByRole('heading', { name: 'Nouveau contrat', level: 1 }).waitFor();
       await page.getByText('LEFÈVRE Hélène').waitFor();
       await page.getByLabel('Produit 1').selectOption({ index: 1 });
       await page.getByLabel('Quantité 1').fill('2');
