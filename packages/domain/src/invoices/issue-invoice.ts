@@ -85,7 +85,7 @@ export async function issueInvoiceIn(ctx: IssueContext, invoiceId: string) {
       ...(status === 'paid' ? { paidAt: now } : {}),
     },
   });
-  const documents = await storeInvoiceArtefacts({ tx, tenantId, now, storage: ctx.storage, createdBy: ctx.actorUserId }, invoice, doc);
+  const { stored: documents, written } = await storeInvoiceArtefacts({ tx, tenantId, now, storage: ctx.storage, createdBy: ctx.actorUserId }, invoice, doc);
   if (creditNote) {
     await emitEvent(tx, {
       type: 'credit_note.created',
@@ -116,6 +116,7 @@ export async function issueInvoiceIn(ctx: IssueContext, invoiceId: string) {
     entityId: invoice.id,
     data: { number, grossCents: doc.totals.grossCents, sha256, issuedBy: ctx.issuedBy, documents },
   });
+  await written; // every file on disk (synced) before the transaction may commit
   return { id: invoice.id, number, sha256, doc };
 }
 

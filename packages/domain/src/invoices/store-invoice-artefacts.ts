@@ -18,30 +18,33 @@ export async function storeInvoiceArtefacts(
   doc: InvoiceDocument,
 ) {
   const artefacts = await invoiceArtefacts(doc);
-  const stored: { id: string; kind: string; sha256: string }[] = [];
-  for (const artefact of artefacts) {
+  const files = artefacts.map((artefact) => {
     const id = newId();
-    const storageKey = documentStorageKey(ctx.tenantId, id, ctx.now);
-    await ctx.storage.put(storageKey, artefact.bytes);
-    afterRollback(ctx.tx, () => ctx.storage.delete(storageKey));
-    await ctx.tx.document.create({
-      data: {
-        id,
-        tenantId: ctx.tenantId,
-        clientId: invoice.clientId,
-        contractId: invoice.contractId,
-        invoiceId: invoice.id,
-        kind: KIND[artefact.kind],
-        fileName: artefact.fileName,
-        mimeType: artefact.mimeType,
-        sizeBytes: artefact.bytes.byteLength,
-        sha256: artefact.sha256,
-        storageKey,
-        createdBy: ctx.createdBy,
-        createdAt: ctx.now,
-      },
-    });
-    stored.push({ id, kind: artefact.kind, sha256: artefact.sha256 });
-  }
-  return stored;
+    return { id, artefact, storageKey: documentStorageKey(ctx.tenantId, id, ctx.now) };
+  });
+  // Removed if the transaction rolls back, registered before any write (a delete of a file never
+  // written is a no-op). The files are written side by side, each synced, while the transaction
+  // goes on with its statements: the caller awaits `written` before it commits.
+  for (const file of files) afterRollback(ctx.tx, () => ctx.storage.delete(file.storageKey));
+  const writing = Promise.all(files.map((file) => ctx.storage.put(file.storageKey, file.artefact.bytes)));
+  writing.catch(() => undefined); // awaited by the caller; never an unhandled rejection meanwhile
+  await ctx.tx.document.createMany({
+    data: files.map(({ id, artefact, storageKey }) => ({
+      id,
+      tenantId: ctx.tenantId,
+      clientId: invoice.clientId,
+      contractId: invoice.contractId,
+      invoiceId: invoice.id,
+      kind: KIND[artefact.kind],
+      fileName: artefact.fileName,
+      mimeType: artefact.mimeType,
+      sizeBytes: artefact.bytes.byteLength,
+      sha256: artefact.sha256,
+      storageKey,
+      createdBy: ctx.createdBy,
+      createdAt: ctx.now,
+    })),
+  });
+  const stored = files.map(({ id, artefact }) => ({ id, kind: artefact.kind, sha256: artefact.sha256 }));
+  return { stored, written: writing.then(() => undefined) };
 }
