@@ -29,8 +29,15 @@ export async function seriesSetting(tx: Tx, tenantId: string, series: InvoiceSer
  * numbers committed are 1..n without gap or duplicate (CGI 242 nonies A: unique, continuous).
  * Never a SEQUENCE: a rolled-back nextval is lost, which is a gap.
  */
-export async function takeInvoiceNumber(tx: Tx, tenantId: string, series: InvoiceSeriesName, issueDate: string): Promise<string> {
-  const setting = await seriesSetting(tx, tenantId, series);
+export async function takeInvoiceNumber(
+  tx: Tx,
+  tenantId: string,
+  series: InvoiceSeriesName,
+  issueDate: string,
+  /** The series' setting when the caller has read it already (the issuing transaction has). */
+  known?: { prefix: string; yearlyReset: boolean },
+): Promise<string> {
+  const setting = known ?? (await seriesSetting(tx, tenantId, series));
   const year = issueDate.slice(0, 4);
   const value = await reserveCounter(tx, tenantId, seriesCounterName(series, setting.yearlyReset, year));
   return formatInvoiceNumber(setting.prefix, setting.yearlyReset, year, value);

@@ -14,11 +14,14 @@ export async function loadInvoiceFacts(tx: Tx, tenantId: string, invoiceId: stri
       contract: { select: { number: true } },
       mandate: { select: { rum: true, iban: true } },
       creditedInvoice: { select: { number: true, issueDate: true } },
+      // In the same query (one round trip under the series lock): the seller, and the debits billed.
+      organisation: { include: { invoiceSeries: { select: { series: true, prefix: true, yearlyReset: true } } } },
+      scheduleLinks: { select: { scheduleItem: { select: { status: true } } } },
     },
   });
   if (!invoice) return null;
-  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: tenantId } });
-  return { invoice, organisation };
+  const { organisation, scheduleLinks, ...rest } = invoice;
+  return { invoice: rest, organisation, cancelledItems: scheduleLinks.filter((l) => l.scheduleItem.status === 'cancelled').length };
 }
 export type InvoiceFacts = NonNullable<Awaited<ReturnType<typeof loadInvoiceFacts>>>;
 

@@ -9,7 +9,7 @@ import { parisDay } from '../shared/paris-day.ts';
 import type { InvoiceDocument } from './invoice-document.ts';
 import { missingMentions } from './invoice-mentions.ts';
 import { addDays, DEFAULT_PAYMENT_DAYS, settledStatus } from './invoice-rules.ts';
-import { takeInvoiceNumber } from './invoice-series.ts';
+import { DEFAULT_SERIES, takeInvoiceNumber } from './invoice-series.ts';
 import { buildInvoiceDocument, loadInvoiceFacts } from './invoice-snapshot.ts';
 import { loadInvoice, toInvoiceView } from './invoice-view.ts';
 import type { InvoiceSeriesName, TInvoiceIdInput } from './invoices.schema.ts';
@@ -47,8 +47,7 @@ export async function issueInvoiceIn(ctx: IssueContext, invoiceId: string) {
   if (!facts) throw notFound('Facture');
   const { invoice } = facts;
   if (invoice.status !== 'draft') throw conflict(invoice.number ? `La facture ${invoice.number} est déjà émise` : 'Cette facture est déjà émise');
-  const cancelledItems = await tx.invoiceScheduleItem.count({ where: { tenantId, invoiceId, scheduleItem: { is: { status: 'cancelled' } } } });
-  if (cancelledItems > 0) throw conflict('Une échéance facturée par ce brouillon a été annulée : supprimez le brouillon, il sera refait sans elle');
+  if (facts.cancelledItems > 0) throw conflict('Une échéance facturée par ce brouillon a été annulée : supprimez le brouillon, il sera refait sans elle');
   const issueDate = parisDay(now);
   const creditNote = invoice.kind === 'credit_note';
   const dueDate = creditNote
@@ -64,7 +63,9 @@ export async function issueInvoiceIn(ctx: IssueContext, invoiceId: string) {
     );
   }
 
-  const number = await takeInvoiceNumber(tx, tenantId, invoice.series as InvoiceSeriesName, issueDate);
+  const series = invoice.series as InvoiceSeriesName;
+  const setting = facts.organisation.invoiceSeries.find((row) => row.series === series) ?? DEFAULT_SERIES[series];
+  const number = await takeInvoiceNumber(tx, tenantId, series, issueDate, setting);
   const doc: InvoiceDocument = { ...draftDoc, number };
   const sha256 = createHash('sha256').update(snapshotBytes(doc)).digest('hex');
   const status = creditNote ? 'issued' : settledStatus({ grossCents: doc.totals.grossCents, paidCents: invoice.paidCents, creditedCents: 0, dueDate }, issueDate);
