@@ -2,7 +2,7 @@ import { Prisma, type Tx } from '@crm/db';
 import { queueTenantMail } from '../effects/tenant-effects.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import { dateOf, isoOf } from '../payments/dates.ts';
-import { planSchedule } from '../payments/schedule-rules.ts';
+import { writePlannedItems } from '../payments/create-schedule.ts';
 import { formatEur } from '../shared/money.ts';
 import { nextTerm, RENEWAL_LEAD_DAYS, renewalStepsDue, type NextTerm } from './renewal-rules.ts';
 
@@ -84,32 +84,17 @@ export async function renewContracts(tx: Tx, tenantId: string, today: string): P
         await emitEvent(tx, { type: 'contract.renewal_notice', tenantId, payload: { contractId: id, clientId: contract.clientId, term: next.term, refuseBy: next.refuseBy, channel, late } });
         notices++;
       } else {
-        const periods = planSchedule({
+        const itemsAdded = await writePlannedItems(tx, tenantId, contract, {
           startDate: next.start,
-          durationMonths: contract.durationMonths,
-          frequency: contract.billingFrequency,
           debitDay: contract.debitDay ?? organisation.sepaDebitDay,
-          lines: contract.lines,
-        });
-        await tx.scheduleItem.createMany({
-          data: periods.map((p) => ({
-            tenantId,
-            contractId: id,
-            clientId: contract.clientId,
-            mandateId: contract.paymentMethod === 'sepa_debit' ? (contract.mandates[0]?.id ?? null) : null,
-            periodStart: dateOf(p.periodStart),
-            periodEnd: dateOf(p.periodEnd),
-            dueDate: dateOf(p.dueDate),
-            amountCents: p.amountCents,
-            paymentMethod: contract.paymentMethod,
-          })),
+          mandateId: contract.paymentMethod === 'sepa_debit' ? (contract.mandates[0]?.id ?? null) : null,
         });
         await tx.contract.update({ where: { tenantId_id: { tenantId, id } }, data: { renewedTerms: { increment: 1 } } });
-        await tx.contractRenewal.update({ where: { id: row.id }, data: { renewedOn: dateOf(today), itemsAdded: periods.length } });
+        await tx.contractRenewal.update({ where: { id: row.id }, data: { renewedOn: dateOf(today), itemsAdded } });
         await emitEvent(tx, {
           type: 'contract.renewed',
           tenantId,
-          payload: { contractId: id, clientId: contract.clientId, term: next.term, termStart: next.start, termEnd: next.end, itemsAdded: periods.length },
+          payload: { contractId: id, clientId: contract.clientId, term: next.term, termStart: next.start, termEnd: next.end, itemsAdded },
         });
         renewed++;
       }

@@ -48,19 +48,45 @@ export async function createContractSchedule(tx: Tx, tenantId: string, contractI
   }
 
   if ((await tx.scheduleItem.count({ where: { tenantId, contractId } })) > 0) return { mandateId, created: 0 };
-  const periods = planSchedule({
+  const created = await writePlannedItems(tx, tenantId, contract, {
     startDate: isoOf(contract.startDate),
+    debitDay: contract.debitDay ?? organisation.sepaDebitDay,
+    mandateId,
+  });
+  return { mandateId, created };
+}
+
+/**
+ * Plans a contract's items for its duration from `startDate` (schedule-rules.ts: its first term
+ * from its start, or a renewed term from the day after the last one ended) and writes them,
+ * planned. Returns how many.
+ */
+export async function writePlannedItems(
+  tx: Tx,
+  tenantId: string,
+  contract: {
+    id: string;
+    clientId: string;
+    durationMonths: number;
+    billingFrequency: Parameters<typeof planSchedule>[0]['frequency'];
+    paymentMethod: 'sepa_debit' | 'transfer' | 'card' | 'cheque';
+    lines: Parameters<typeof planSchedule>[0]['lines'];
+  },
+  from: { startDate: string; debitDay: number; mandateId: string | null },
+): Promise<number> {
+  const periods = planSchedule({
+    startDate: from.startDate,
     durationMonths: contract.durationMonths,
     frequency: contract.billingFrequency,
-    debitDay: contract.debitDay ?? organisation.sepaDebitDay,
+    debitDay: from.debitDay,
     lines: contract.lines,
   });
   await tx.scheduleItem.createMany({
     data: periods.map((p) => ({
       tenantId,
-      contractId,
+      contractId: contract.id,
       clientId: contract.clientId,
-      mandateId,
+      mandateId: from.mandateId,
       periodStart: dateOf(p.periodStart),
       periodEnd: dateOf(p.periodEnd),
       dueDate: dateOf(p.dueDate),
@@ -68,7 +94,7 @@ export async function createContractSchedule(tx: Tx, tenantId: string, contractI
       paymentMethod: contract.paymentMethod,
     })),
   });
-  return { mandateId, created: periods.length };
+  return periods.length;
 }
 
 /**
