@@ -16,7 +16,7 @@ describe('passwords, as a person uses them', () => {
   // un lien" did not show its answer within 30 s. Not understood yet (suspects: a token refresh in
   // flight that re-opens the session after logout, so the guest-only page redirects; or the API's
   // pool); each attempt uses its own account.
-  it('resets a forgotten password from the mailed link, then changes it while signed in', { retry: 1 }, async () => {
+  it('resets a forgotten password from the mailed link, then changes it while signed in', { retry: 1, timeout: 120_000 }, async () => {
     const owner = { email: `reset.${unique()}@example.test`, password: 'un mot de passe solide', name: 'Marc Petit' };
     const context = await browser().newContext({ baseURL, locale: 'fr-FR' });
     const page = await context.newPage();
@@ -67,5 +67,5 @@ describe('passwords, as a person uses them', () => {
     } finally {
       await context.close();
     }
-  }, 120_000);
+  });
 });
