@@ -69,6 +69,37 @@ export const EVENT_CATALOGUE = {
     reasonCategory: z.enum(REASON_CATEGORIES).optional(),
     rTransaction: z.enum(['reject', 'return', 'refund']).optional(),
     rejectedOn: isoDate,
+    /** Which presentation of the debt this was: 1 for the first, 2 for the first re-presentation... */
+    attempt: z.number().int().min(1).optional(),
+  }),
+  /**
+   * A rejected debit is presented again (retry): a new schedule item `paymentId`, attempt + 1, on
+   * the same mandate, collected on `collectionDate`.
+   */
+  'payment.represented': z.object({
+    paymentId: id,
+    originalPaymentId: id,
+    clientId: id,
+    contractId: id.nullable(),
+    amountCents: cents,
+    attempt: z.number().int().min(2),
+    collectionDate: isoDate,
+  }),
+  /**
+   * A rejected debit will not go back to the bank: its reason is not one to re-present, the
+   * attempts are used up, or a person stopped them. Dunning takes it from here; commissions may
+   * claw back.
+   */
+  'payment.unrecovered': z.object({
+    paymentId: id,
+    clientId: id,
+    contractId: id.nullable(),
+    amountCents: cents,
+    reasonCode: z.string().min(1).max(35).nullable(),
+    reasonCategory: z.enum(REASON_CATEGORIES).optional(),
+    attempts: z.number().int().min(1),
+    why: z.enum(['not_retryable', 'attempts_exhausted', 'stopped']),
+    rejectedOn: isoDate,
   }),
   'contract.signed': z.object({
     contractId: id,
