@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('invoice numbering', () => {
-  it('gives 1,000 invoices committed from 12 connections, with random rollbacks, exactly the numbers 1..n', async () => {
+  it('gives 1,000 invoices committed from 12 connections, with random rollbacks, exactly the numbers 1..n', { timeout: 120_000 }, async () => {
     const client = await t.client('person');
     const tenantId = t.owner.tenantId;
     let committed = 0;

@@ -69,55 +69,71 @@ export async function issueInvoiceIn(ctx: IssueContext, invoiceId: string) {
   const doc: InvoiceDocument = { ...draftDoc, number };
   const sha256 = createHash('sha256').update(snapshotBytes(doc)).digest('hex');
   const status = creditNote ? 'issued' : settledStatus({ grossCents: doc.totals.grossCents, paidCents: invoice.paidCents, creditedCents: 0, dueDate }, issueDate);
-  await tx.invoice.update({
-    where: { tenantId_id: { tenantId, id: invoice.id } },
-    data: {
-      status,
-      number,
-      issueDate: new Date(`${issueDate}T00:00:00Z`),
-      dueDate: dueDate ? new Date(`${dueDate}T00:00:00Z`) : null,
-      netCents: doc.totals.netCents,
-      vatCents: doc.totals.vatCents,
-      grossCents: doc.totals.grossCents,
-      snapshot: doc as unknown as Prisma.InputJsonValue,
-      snapshotSha256: sha256,
-      issuedAt: now,
-      issuedBy: ctx.issuedBy,
-      ...(status === 'paid' ? { paidAt: now } : {}),
-    },
-  });
-  const { stored: documents, written } = await storeInvoiceArtefacts({ tx, tenantId, now, storage: ctx.storage, createdBy: ctx.actorUserId }, invoice, doc);
-  if (creditNote) {
-    await emitEvent(tx, {
-      type: 'credit_note.created',
-      tenantId,
-      payload: {
-        creditNoteId: invoice.id,
-        invoiceId: invoice.creditedInvoiceId!,
-        clientId: invoice.clientId,
+  // The statements that need no rendered byte are sent now and run in PostgreSQL while this
+  // process renders the files (CPU): issuing costs about the rendering plus what is left over.
+  // The transaction's statements still run one after the other, in this order.
+  const recorded = Promise.all([
+    tx.invoice.update({
+      where: { tenantId_id: { tenantId, id: invoice.id } },
+      data: {
+        status,
         number,
-        invoiceNumber: doc.preceding?.number ?? '',
-        totalCents: doc.totals.grossCents,
-        issueDate,
+        issueDate: new Date(`${issueDate}T00:00:00Z`),
+        dueDate: dueDate ? new Date(`${dueDate}T00:00:00Z`) : null,
+        netCents: doc.totals.netCents,
+        vatCents: doc.totals.vatCents,
+        grossCents: doc.totals.grossCents,
+        snapshot: doc as unknown as Prisma.InputJsonValue,
+        snapshotSha256: sha256,
+        issuedAt: now,
+        issuedBy: ctx.issuedBy,
+        ...(status === 'paid' ? { paidAt: now } : {}),
       },
-    });
-  } else {
-    await emitEvent(tx, {
-      type: 'invoice.created',
-      tenantId,
-      payload: { invoiceId: invoice.id, clientId: invoice.clientId, number, totalCents: doc.totals.grossCents, dueDate: dueDate! },
-    });
-  }
-  await recordAudit(tx, {
-    tenantId,
-    actorUserId: ctx.actorUserId,
-    requestId: ctx.requestId ?? null,
-    action: creditNote ? 'credit_note.issued' : 'invoice.issued',
-    entityType: 'invoice',
-    entityId: invoice.id,
-    data: { number, grossCents: doc.totals.grossCents, sha256, issuedBy: ctx.issuedBy, documents },
+    }),
+    creditNote
+      ? emitEvent(tx, {
+          type: 'credit_note.created',
+          tenantId,
+          payload: {
+            creditNoteId: invoice.id,
+            invoiceId: invoice.creditedInvoiceId!,
+            clientId: invoice.clientId,
+            number,
+            invoiceNumber: doc.preceding?.number ?? '',
+            totalCents: doc.totals.grossCents,
+            issueDate,
+          },
+        })
+      : emitEvent(tx, {
+          type: 'invoice.created',
+          tenantId,
+          payload: { invoiceId: invoice.id, clientId: invoice.clientId, number, totalCents: doc.totals.grossCents, dueDate: dueDate! },
+        }),
+  ]);
+  recorded.catch(() => undefined); // awaited below, first: its error is the one reported
+  const { stored: documents, written } = await storeInvoiceArtefacts(
+    { tx, tenantId, now, storage: ctx.storage, createdBy: ctx.actorUserId },
+    invoice,
+    doc,
+  ).catch(async (error: unknown) => {
+    await recorded; // a failed statement above aborted the transaction: report it, not its echo
+    throw error;
   });
-  await written; // every file on disk (synced) before the transaction may commit
+  await recorded;
+  // The audit row is written while the files are synced: every file is on disk before the
+  // transaction may commit.
+  await Promise.all([
+    recordAudit(tx, {
+      tenantId,
+      actorUserId: ctx.actorUserId,
+      requestId: ctx.requestId ?? null,
+      action: creditNote ? 'credit_note.issued' : 'invoice.issued',
+      entityType: 'invoice',
+      entityId: invoice.id,
+      data: { number, grossCents: doc.totals.grossCents, sha256, issuedBy: ctx.issuedBy, documents },
+    }),
+    written,
+  ]);
   return { id: invoice.id, number, sha256, doc };
 }
 
