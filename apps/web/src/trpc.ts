@@ -22,13 +22,17 @@ let refreshing: Promise<boolean> | null = null;
 
 /** Trades the refresh cookie for a new access token; one call at a time, shared by all waiters. */
 export function refreshAccessToken(): Promise<boolean> {
+  const generation = sessionToken.generation();
+  const current = () => sessionToken.generation() === generation;
   refreshing ??= refreshClient.auth.refresh
     .mutate()
     .then((grant) => {
+      if (!current()) return sessionToken.get() !== null; // the person logged in or out meanwhile: theirs wins
       sessionToken.set(grant.accessToken, grant.accessTokenExpiresAt, () => void refreshAccessToken());
       return true;
     })
     .catch(() => {
+      if (!current()) return sessionToken.get() !== null;
       sessionToken.set(null);
       return false;
     })
@@ -39,7 +43,7 @@ export function refreshAccessToken(): Promise<boolean> {
 }
 
 export function acceptGrant(grant: { accessToken: string; accessTokenExpiresAt: string }): void {
-  sessionToken.set(grant.accessToken, grant.accessTokenExpiresAt, () => void refreshAccessToken());
+  sessionToken.replace(grant.accessToken, grant.accessTokenExpiresAt, () => void refreshAccessToken());
 }
 
 const SESSION_PATHS = new Set(['auth.logIn', 'auth.signUp', 'auth.verifyEmail', 'auth.refresh', 'invitations.accept']);

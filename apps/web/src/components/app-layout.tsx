@@ -20,7 +20,7 @@ export function AppLayout() {
   const logout = useMutation(
     trpc.auth.logOut.mutationOptions({
       onSettled: () => {
-        sessionToken.set(null);
+        sessionToken.replace(null);
         queryClient.clear();
         void navigate('/connexion');
       },

@@ -6,11 +6,21 @@
 type Listener = (token: string | null) => void;
 
 let token: string | null = null;
+// Counts the sessions opened or ended on this page (a login, a switch, a log out). A refresh on
+// its way when that happened answers for the session before: its grant must not re-open a
+// session the person left, nor its failure close the one they just opened.
+let generation = 0;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 const listeners = new Set<Listener>();
 
 export const sessionToken = {
   get: (): string | null => token,
+  generation: (): number => generation,
+  /** A new session (a grant from login, sign-up, a switch...), or none (log out). */
+  replace(next: string | null, expiresAt?: string, renew?: () => void): void {
+    generation += 1;
+    sessionToken.set(next, expiresAt, renew);
+  },
   set(next: string | null, expiresAt?: string, renew?: () => void): void {
     token = next;
     clearTimeout(refreshTimer);
