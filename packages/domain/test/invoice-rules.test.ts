@@ -25,6 +25,7 @@ describe('invoice rules', () => {
     const base = { grossCents: 1_000, paidCents: 0, creditedCents: 0, dueDate: '2026-03-10' };
     expect(settledStatus(base, '2026-03-10')).toBe('issued');
     expect(settledStatus(base, '2026-03-11')).toBe('overdue');
+    expect(settledStatus({ ...base, awaitingDebit: true }, '2026-03-11')).toBe('issued');
     expect(settledStatus({ ...base, paidCents: 400 }, '2026-03-11')).toBe('partly_paid');
     expect(settledStatus({ ...base, paidCents: 600, creditedCents: 400 }, '2026-03-11')).toBe('paid');
     expect(settledStatus({ ...base, paidCents: 0, creditedCents: 1_000 }, '2026-03-11')).toBe('cancelled');

@@ -242,12 +242,14 @@ describe('from the schedule', () => {
 
     // The daily job (organisation opted in): issues what is debited within the notice days, no earlier.
     await t.run((deps) => updateInvoiceSettings(deps, { invoiceAutoIssue: true, invoiceNoticeDays: 14 }));
-    const job = await withTenant(t.auth.db, t.owner.tenantId, (tx) =>
-      ISSUE_DUE_INVOICES_JOB.run(
-        { tx, tenantId: t.owner.tenantId, now: new Date('2026-03-02T06:00:00Z'), today: '2026-03-02', timeZone: 'Europe/Paris', job: { id: 'x', kind: 'invoices.issue_due', key: 'daily', attempt: 1, runAt: new Date() }, storage },
-        {},
-      ),
-    );
+    const runJob = (today: string) =>
+      withTenant(t.auth.db, t.owner.tenantId, (tx) =>
+        ISSUE_DUE_INVOICES_JOB.run(
+          { tx, tenantId: t.owner.tenantId, now: new Date(`${today}T06:00:00Z`), today, timeZone: 'Europe/Paris', job: { id: 'x', kind: 'invoices.issue_due', key: 'daily', attempt: 1, runAt: new Date() }, storage },
+          {},
+        ),
+      );
+    const job = await runJob('2026-03-02');
     expect(job).toMatchObject({ issued: 1, incomplete: [] });
     const march = await t.run((deps) => getInvoice(deps, { invoiceId: first.invoiceIds[0]! }));
     expect(march).toMatchObject({ status: 'issued', dueDate: '2026-03-10', mandate: { rum: expect.stringMatching(/^RUM-/) }, debits: [{ dueDate: '2026-03-10', amountCents: 2_400, status: 'planned' }] });
@@ -256,6 +258,9 @@ describe('from the schedule', () => {
     expect(snapshot.payment.mandateReference).toMatch(/\S/);
     expect(snapshot.payment.terms).toContain('Prélèvement SEPA de 24,00');
     expect((await t.run((deps) => getInvoice(deps, { invoiceId: first.invoiceIds[1]! }))).status).toBe('draft');
+    // Past its debit date with the debit under way, it is not late: the bank settles days later.
+    expect(await runJob('2026-03-11')).toMatchObject({ overdue: 0, issued: 0 });
+    expect((await t.run((deps) => getInvoice(deps, { invoiceId: march.id }))).status).toBe('issued');
 
     // The email group mails it once, the PDF attached: for a debit it is the pre-notification.
     await t.run(({ tx }) => tx.client.update({ where: { id: client.id }, data: { email: 'helene.invoices@example.test' } }));
@@ -304,6 +309,9 @@ describe('from the schedule', () => {
     const rejection = await t.emit('payment.rejected', { paymentId: rejected.id, clientId: client.id, contractId: march.contract!.id, amountCents: 2_400, reasonCode: 'MD06', rejectedOn: '2026-03-12' });
     await handleEventOnce(t.auth.db, invoices, rejection);
     expect(await t.run((deps) => getInvoice(deps, { invoiceId: march.id }))).toMatchObject({ status: 'issued', paidCents: 0, remainingCents: 2_400 });
+    // Its debit rejected and its due date past, it is late.
+    expect(await runJob('2026-03-20')).toMatchObject({ overdue: 1 });
+    expect((await t.run((deps) => getInvoice(deps, { invoiceId: march.id }))).status).toBe('overdue');
 
     // The audit trail: invoice -> contract -> mandate -> debit -> what the bank did, with the snapshot's sha256; same data, same bytes.
     const trail = await t.run((deps) => exportAuditTrail(deps, { from: '2026-03-01', to: '2026-03-31' }));

@@ -98,7 +98,14 @@ export async function createCreditNote(deps: DocumentDeps, input: TCreateCreditN
 
   const creditedCents = invoice.creditedCents + gross;
   const status = settledStatus(
-    { grossCents: invoice.grossCents, paidCents: invoice.paidCents, creditedCents, dueDate: invoice.dueDate?.toISOString().slice(0, 10) ?? null },
+    {
+      grossCents: invoice.grossCents,
+      paidCents: invoice.paidCents,
+      creditedCents,
+      dueDate: invoice.dueDate?.toISOString().slice(0, 10) ?? null,
+      // Late stays late; a debit still under way is not late (settledStatus).
+      awaitingDebit: invoice.paymentMethod === 'sepa_debit' && invoice.status !== 'overdue',
+    },
     parisDay(now),
   );
   await tx.invoice.update({ where: { tenantId_id: { tenantId, id: invoice.id } }, data: { creditedCents, status, ...(status === 'paid' ? { paidAt: now } : {}) } });

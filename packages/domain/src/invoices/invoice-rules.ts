@@ -71,15 +71,24 @@ export const seriesCounterName = (series: string, yearlyReset: boolean, year: st
 /**
  * Where an issued invoice stands from what was paid and credited: fully credited is cancelled
  * (the only way to cancel one), nothing left to pay is paid, something paid is partly paid,
- * otherwise issued, or overdue past its due date.
+ * otherwise issued, or overdue past its due date. An invoice paid by a SEPA debit still under way
+ * (`awaitingDebit`: none of its debits rejected) is not late: the bank settles a debit days after
+ * its date, and only a rejection makes the amount owed again.
  */
-export function settledStatus(invoice: { grossCents: number; paidCents: number; creditedCents: number; dueDate: string | null }, today: string): InvoiceStatus {
+export function settledStatus(
+  invoice: { grossCents: number; paidCents: number; creditedCents: number; dueDate: string | null; awaitingDebit?: boolean },
+  today: string,
+): InvoiceStatus {
   if (invoice.creditedCents >= invoice.grossCents && invoice.grossCents > 0) return 'cancelled';
   const remaining = invoice.grossCents - invoice.creditedCents - invoice.paidCents;
   if (remaining <= 0) return 'paid';
   if (invoice.paidCents > 0) return 'partly_paid';
-  return invoice.dueDate && invoice.dueDate < today ? 'overdue' : 'issued';
+  return invoice.dueDate && invoice.dueDate < today && !invoice.awaitingDebit ? 'overdue' : 'issued';
 }
+
+/** Whether an invoice's money is on its way by SEPA debit: paid by debit, and no debit of it rejected. */
+export const awaitsDebit = (paymentMethod: string, itemStatuses: readonly string[]): boolean =>
+  paymentMethod === 'sepa_debit' && !itemStatuses.includes('rejected');
 
 /** Adds calendar days to a `YYYY-MM-DD` day. */
 export function addDays(day: string, days: number): string {

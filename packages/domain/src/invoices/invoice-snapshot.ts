@@ -21,7 +21,8 @@ export async function loadInvoiceFacts(tx: Tx, tenantId: string, invoiceId: stri
   });
   if (!invoice) return null;
   const { organisation, scheduleLinks, ...rest } = invoice;
-  return { invoice: rest, organisation, cancelledItems: scheduleLinks.filter((l) => l.scheduleItem.status === 'cancelled').length };
+  const itemStatuses = scheduleLinks.map((l) => l.scheduleItem.status as string);
+  return { invoice: rest, organisation, itemStatuses, cancelledItems: itemStatuses.filter((s) => s === 'cancelled').length };
 }
 export type InvoiceFacts = NonNullable<Awaited<ReturnType<typeof loadInvoiceFacts>>>;
 

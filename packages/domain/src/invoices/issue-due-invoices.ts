@@ -21,7 +21,14 @@ export const ISSUE_DUE_INVOICES_JOB = defineJobKind({
   recurring: { key: 'daily', rule: 'daily 06:00', payload: {} },
   async run({ tx, tenantId, now, today, storage }) {
     const overdue = await tx.invoice.updateMany({
-      where: { tenantId, kind: 'invoice', status: 'issued', dueDate: { lt: new Date(`${today}T00:00:00Z`) } },
+      where: {
+        tenantId,
+        kind: 'invoice',
+        status: 'issued',
+        dueDate: { lt: new Date(`${today}T00:00:00Z`) },
+        // A debit under way is not late (settledStatus): only one paid otherwise, or rejected.
+        OR: [{ paymentMethod: { not: 'sepa_debit' } }, { scheduleLinks: { some: { scheduleItem: { status: 'rejected' } } } }],
+      },
       data: { status: 'overdue' },
     });
     const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: tenantId }, select: { invoiceAutoIssue: true, invoiceNoticeDays: true } });

@@ -8,7 +8,7 @@ import { conflict, notFound } from '../shared/errors.ts';
 import { parisDay } from '../shared/paris-day.ts';
 import type { InvoiceDocument } from './invoice-document.ts';
 import { missingMentions } from './invoice-mentions.ts';
-import { addDays, DEFAULT_PAYMENT_DAYS, settledStatus } from './invoice-rules.ts';
+import { addDays, awaitsDebit, DEFAULT_PAYMENT_DAYS, settledStatus } from './invoice-rules.ts';
 import { DEFAULT_SERIES, takeInvoiceNumber } from './invoice-series.ts';
 import { buildInvoiceDocument, loadInvoiceFacts } from './invoice-snapshot.ts';
 import { loadInvoice, toInvoiceView } from './invoice-view.ts';
@@ -68,7 +68,7 @@ export async function issueInvoiceIn(ctx: IssueContext, invoiceId: string) {
   const number = await takeInvoiceNumber(tx, tenantId, series, issueDate, setting);
   const doc: InvoiceDocument = { ...draftDoc, number };
   const sha256 = createHash('sha256').update(snapshotBytes(doc)).digest('hex');
-  const status = creditNote ? 'issued' : settledStatus({ grossCents: doc.totals.grossCents, paidCents: invoice.paidCents, creditedCents: 0, dueDate }, issueDate);
+  const status = creditNote ? 'issued' : settledStatus({ grossCents: doc.totals.grossCents, paidCents: invoice.paidCents, creditedCents: 0, dueDate, awaitingDebit: awaitsDebit(invoice.paymentMethod, facts.itemStatuses) }, issueDate);
   // The statements that need no rendered byte are sent now and run in PostgreSQL while this
   // process renders the files (CPU): issuing costs about the rendering plus what is left over.
   // The transaction's statements still run one after the other, in this order.

@@ -2,7 +2,7 @@ import type { Tx } from '@crm/db';
 import type { EventEnvelope } from '../events/catalogue.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import type { HandlerDeps } from '../events/handler-deps.ts';
-import { settledStatus } from './invoice-rules.ts';
+import { awaitsDebit, settledStatus } from './invoice-rules.ts';
 
 const day = (date: Date | null) => (date ? date.toISOString().slice(0, 10) : null);
 
@@ -55,7 +55,8 @@ export async function invoicesOnEvent(tx: Tx, event: EventEnvelope, deps: Handle
   }
   const everyItemPaid = invoice.scheduleLinks.length > 0 && invoice.scheduleLinks.every((l) => l.scheduleItem.status === 'paid');
   const remaining = invoice.grossCents - invoice.creditedCents - paidCents;
-  let status = settledStatus({ grossCents: invoice.grossCents, paidCents, creditedCents: invoice.creditedCents, dueDate: day(invoice.dueDate) }, deps.today);
+  const awaitingDebit = awaitsDebit(invoice.paymentMethod, invoice.scheduleLinks.map((l) => l.scheduleItem.status));
+  let status = settledStatus({ grossCents: invoice.grossCents, paidCents, creditedCents: invoice.creditedCents, dueDate: day(invoice.dueDate), awaitingDebit }, deps.today);
   if (status === 'partly_paid' && everyItemPaid && remaining <= invoice.scheduleLinks.length) status = 'paid';
   if (invoice.status === 'cancelled') status = 'cancelled';
   const paidOn = day(payment.valueDate)!;
