@@ -60,9 +60,10 @@ export const GROUPS = [
   },
   {
     name: 'csv-export',
-    // The cells and lines of the client CSV export. Not the paging generator below them (lines
-    // 35-53): it reads PostgreSQL page by page and is tested there (client-export.test.ts, apps/api).
-    files: ['packages/domain/src/clients/export-clients.ts:1-33'],
+    // The cells and lines of every CSV export (csv-cells.ts) and the client export's cells. Not
+    // the paging generator below them (lines 26-45): it reads PostgreSQL page by page and is
+    // tested there (client-export.test.ts, apps/api).
+    files: ['packages/domain/src/shared/csv-cells.ts', 'packages/domain/src/clients/export-clients.ts:1-24'],
     tests: ['packages/domain/test/client-export-cells.test.ts'],
   },
   {

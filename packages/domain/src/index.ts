@@ -71,7 +71,8 @@ export { getClient, updateClient, archiveClient, restoreClient } from './clients
 export { listClients } from './clients/list-clients.ts';
 export { mergeClients } from './clients/merge-clients.ts';
 export { exportClientData, anonymiseClient } from './clients/client-gdpr.ts';
-export { CLIENT_CSV_COLUMNS, clientCsvCells, csvCell, csvLine, exportClientsCsv } from './clients/export-clients.ts';
+export { CLIENT_CSV_COLUMNS, clientCsvCells, exportClientsCsv } from './clients/export-clients.ts';
+export { csvCell, csvLine, neutraliseFormula } from './shared/csv-cells.ts';
 export { toClientView, type ClientView } from './clients/client-view.ts';
 export { fold } from './shared/text.ts';
 export { parsePhone } from './shared/phone-numbers.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../src/shared/csv.ts';
-import { CLIENT_CSV_COLUMNS, clientCsvCells, csvCell, csvLine } from '../src/clients/export-clients.ts';
+import { CLIENT_CSV_COLUMNS, clientCsvCells } from '../src/clients/export-clients.ts';
+import { csvCell, csvLine } from '../src/shared/csv-cells.ts';
 
 // CSV injection: a cell a spreadsheet would run as a formula (or whose leading control character
 // hides one) is written with a leading apostrophe, so it stays text. Every such first character,

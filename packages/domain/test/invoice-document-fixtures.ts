@@ -1,8 +1,9 @@
-import type { InvoiceDocument, InvoiceDocumentLine, InvoiceSeller, InvoiceVatRow } from '../src/invoices/invoice-document.ts';
+import type { InvoiceDocument, InvoiceDocumentLine, InvoiceSeller } from '../src/invoices/invoice-document.ts';
+import { invoiceTotals } from '../src/invoices/invoice-rules.ts';
 
 // Sample snapshots for the invoice renderers (PDF, CII, artefacts) and the render bench. The VAT
-// breakdown and the totals are computed from the lines the way the issuing side does (one row per
-// category and rate, VAT rounded half-up on the row), so the samples are coherent by construction.
+// breakdown and the totals come from the lines through the issuing side's own rules
+// (invoiceTotals), so the samples are coherent by construction.
 
 const EXEMPTION_261C = 'Exonération de TVA, article 261 C du CGI';
 
@@ -22,24 +23,6 @@ export const SAMPLE_SELLER: InvoiceSeller = {
 
 type LineInput = Omit<InvoiceDocumentLine, 'position' | 'netCents'>;
 
-function vatBreakdown(lines: InvoiceDocumentLine[], exemptionReason: string | null): InvoiceVatRow[] {
-  const rows = new Map<string, InvoiceVatRow>();
-  for (const line of lines) {
-    const key = `${line.vatCategory}:${line.vatRateBasisPoints}`;
-    const row = rows.get(key) ?? {
-      category: line.vatCategory,
-      rateBasisPoints: line.vatRateBasisPoints,
-      taxableCents: 0,
-      vatCents: 0,
-      exemptionReason: line.vatCategory === 'E' ? exemptionReason : null,
-    };
-    row.taxableCents += line.netCents;
-    rows.set(key, row);
-  }
-  const result = [...rows.values()].map((row) => ({ ...row, vatCents: Math.floor((row.taxableCents * row.rateBasisPoints + 5000) / 10000) }));
-  return result.sort((a, b) => b.rateBasisPoints - a.rateBasisPoints || a.category.localeCompare(b.category));
-}
-
 /** A coherent snapshot: lines numbered, nets, VAT rows and totals computed. */
 export function invoiceDocument(
   base: Omit<InvoiceDocument, 'lines' | 'vatBreakdown' | 'totals'> & { prepaidCents?: number },
@@ -47,9 +30,9 @@ export function invoiceDocument(
   exemptionReason: string | null = EXEMPTION_261C,
 ): InvoiceDocument {
   const lines = lineInputs.map((line, index) => ({ ...line, position: index + 1, netCents: line.quantity * line.unitPriceCents }));
-  const breakdown = vatBreakdown(lines, exemptionReason);
-  const netCents = lines.reduce((sum, line) => sum + line.netCents, 0);
-  const vatCents = breakdown.reduce((sum, row) => sum + row.vatCents, 0);
+  const { rows: breakdown, netCents, vatCents } = invoiceTotals(
+    lines.map((line) => ({ ...line, vatExemptionReason: line.vatCategory === 'E' ? exemptionReason : null })),
+  );
   const prepaidCents = base.prepaidCents ?? 0;
   const { prepaidCents: _prepaid, ...rest } = base;
   return {

@@ -2,22 +2,11 @@ import type { TenantDeps } from '../shared/context.ts';
 import type { ClientListItem } from './client-view.ts';
 import { listClients } from './list-clients.ts';
 import type { TListClientsInput } from './clients.schema.ts';
+import { csvLine } from '../shared/csv-cells.ts';
 import { parisDay } from '../shared/paris-day.ts';
 
 export const CLIENT_CSV_COLUMNS = ['Nom', 'Type', 'Email', 'Téléphone', 'Ville', 'Statut', 'Étiquettes', 'Créé le'] as const;
 const STATUS_FR = { prospect: 'Prospect', active: 'Actif', inactive: 'Inactif', archived: 'Archivé' } as const;
-
-/**
- * A cell as spreadsheet software will read it: quoted, and neutralised when it starts like a
- * formula (=, +, -, @, tab, CR), so "=cmd|..." stays text (CSV injection).
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
-
-/** One line of the file: every cell through csvCell, `;` between them, CRLF. */
-export const csvLine = (cells: readonly string[]) => `${cells.map(csvCell).join(';')}\r\n`;
 
 /** A client's cells, in the order of CLIENT_CSV_COLUMNS, before quoting. */
 export function clientCsvCells(c: Pick<ClientListItem, 'displayName' | 'kind' | 'email' | 'phone' | 'city' | 'status' | 'tags' | 'createdAt'>): string[] {

@@ -1,3 +1,4 @@
+import { neutraliseFormula } from '../shared/csv-cells.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import type { TExportPeriodInput } from './einvoicing.schema.ts';
 import { loadIssuedInPeriod, type IssuedDocument } from './sales-breakdown.ts';
@@ -48,7 +49,8 @@ export const fecAmount = (cents: number): string => {
 };
 const fecDate = (day: string) => day.replaceAll('-', '');
 /** Text without the separator, tabs or line breaks (they would break the columns). */
-const cell = (value: string) => value.replace(/[|\t\r\n]+/g, ' ').trim();
+// No separator inside a value, and nothing a spreadsheet would run as a formula.
+const cell = (value: string) => neutraliseFormula(value.replace(/[|\t\r\n]+/g, ' ').trim());
 const rate = (basisPoints: number) => `${String(basisPoints / 100).replace('.', ',')} %`;
 
 export interface JournalLine {

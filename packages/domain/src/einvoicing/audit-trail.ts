@@ -1,4 +1,4 @@
-import { csvLine } from '../clients/export-clients.ts';
+import { csvLine } from '../shared/csv-cells.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import type { TExportPeriodInput } from './einvoicing.schema.ts';
 
