@@ -3,7 +3,7 @@ import { FormMessage, TextField } from '../../components/form.tsx';
 import { fieldErrorsOf, messageOf, type FieldErrors } from '../../lib/errors.ts';
 import { useTRPCClient } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
-import { invoicingTexts as tx } from './invoicing-texts.ts';
+import { t } from '../../i18n/fr.ts';
 
 function saveText(name: string, content: string, type: string) {
   const url = URL.createObjectURL(new Blob([content], { type }));
@@ -44,15 +44,15 @@ export function AccountingExport() {
       if (kind === 'fec') {
         const journal = await client.invoicing.accountingJournal.query(period);
         saveText(journal.fileName, journal.content, journal.mimeType);
-        setSuccess(tx.exports.exported(journal.entries, journal.fileName));
+        setSuccess(t.invoicing.exports.exported(journal.entries, journal.fileName));
       } else if (kind === 'audit') {
         const trail = await client.invoicing.auditTrail.query(period);
         saveText(trail.fileName, trail.content, trail.mimeType);
-        setSuccess(tx.exports.downloaded(trail.fileName));
+        setSuccess(t.invoicing.exports.downloaded(trail.fileName));
       } else {
         const data = await client.invoicing.eReporting.query(period);
         saveText(data.fileName, data.content, data.mimeType);
-        setSuccess(tx.exports.downloaded(data.fileName));
+        setSuccess(t.invoicing.exports.downloaded(data.fileName));
       }
     } catch (caught) {
       const fields = fieldErrorsOf(caught);
@@ -68,17 +68,17 @@ export function AccountingExport() {
   };
 
   return (
-    <form className="card inline-form" onSubmit={submit} noValidate aria-label={tx.exports.title}>
-      <h2>{tx.exports.title}</h2>
+    <form className="card inline-form" onSubmit={submit} noValidate aria-label={t.invoicing.exports.title}>
+      <h2>{t.invoicing.exports.title}</h2>
       <FormMessage error={error} success={success} />
       <div className="grid">
-        <TextField label={tx.exports.from} name="from" type="date" errors={errors} value={period.from} onChange={(e) => setPeriod({ ...period, from: e.target.value })} />
-        <TextField label={tx.exports.to} name="to" type="date" errors={errors} value={period.to} onChange={(e) => setPeriod({ ...period, to: e.target.value })} />
+        <TextField label={t.invoicing.exports.from} name="from" type="date" errors={errors} value={period.from} onChange={(e) => setPeriod({ ...period, from: e.target.value })} />
+        <TextField label={t.invoicing.exports.to} name="to" type="date" errors={errors} value={period.to} onChange={(e) => setPeriod({ ...period, to: e.target.value })} />
       </div>
       <div className="actions">
-        <button className="button button--primary" type="submit" disabled={pending !== null} title={tx.exports.fecHint}>{tx.exports.fec}</button>
-        <button className="button" type="button" disabled={pending !== null} title={tx.exports.eReportingHint} onClick={() => void run('ereporting')}>{tx.exports.eReporting}</button>
-        <button className="button" type="button" disabled={pending !== null} title={tx.exports.auditTrailHint} onClick={() => void run('audit')}>{tx.exports.auditTrail}</button>
+        <button className="button button--primary" type="submit" disabled={pending !== null} title={t.invoicing.exports.fecHint}>{t.invoicing.exports.fec}</button>
+        <button className="button" type="button" disabled={pending !== null} title={t.invoicing.exports.eReportingHint} onClick={() => void run('ereporting')}>{t.invoicing.exports.eReporting}</button>
+        <button className="button" type="button" disabled={pending !== null} title={t.invoicing.exports.auditTrailHint} onClick={() => void run('audit')}>{t.invoicing.exports.auditTrail}</button>
       </div>
     </form>
   );

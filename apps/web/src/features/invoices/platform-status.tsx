@@ -5,7 +5,7 @@ import { messageOf } from '../../lib/errors.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
-import { invoicingTexts as tx } from './invoicing-texts.ts';
+import { t } from '../../i18n/fr.ts';
 
 type Transmission = RouterOutputs['invoicing']['transmission'];
 
@@ -20,7 +20,7 @@ const BADGE: Record<string, string> = {
 
 export function TransmissionBadge({ transmission }: { transmission: Pick<Transmission, 'status' | 'statusLabel'> }) {
   const className = transmission.status ? (BADGE[transmission.status] ?? 'badge badge--accepted') : 'badge badge--archived';
-  return <span className={className}>{transmission.status ? transmission.statusLabel : tx.platform.notTransmitted}</span>;
+  return <span className={className}>{transmission.status ? transmission.statusLabel : t.invoicing.platform.notTransmitted}</span>;
 }
 
 /**
@@ -40,8 +40,8 @@ export function PlatformStatus({ invoiceId }: { invoiceId: string }) {
   const data = transmission.data;
 
   return (
-    <section className="card stack" aria-label={tx.platform.title}>
-      <h2>{tx.platform.title}</h2>
+    <section className="card stack" aria-label={t.invoicing.platform.title}>
+      <h2>{t.invoicing.platform.title}</h2>
       <FormMessage error={messageOf(transmission.error ?? submit.error ?? refresh.error)} />
       {data && (
         <>
@@ -49,22 +49,22 @@ export function PlatformStatus({ invoiceId }: { invoiceId: string }) {
             <TransmissionBadge transmission={data} />
             {data.statusAt && <span className="muted"> {formatDateTime(data.statusAt)}</span>}
           </p>
-          {!data.platformConfigured && <p className="notice">{tx.platform.notConfigured}</p>}
-          {data.platformConfigured && !data.transmittable && !data.transmitted && <p className="muted">{tx.platform.notTransmittable}</p>}
-          {data.receipt && <p className="muted">{tx.platform.receipt(data.receipt.receiptId, formatDateTime(data.receipt.receivedAt))}</p>}
+          {!data.platformConfigured && <p className="notice">{t.invoicing.platform.notConfigured}</p>}
+          {data.platformConfigured && !data.transmittable && !data.transmitted && <p className="muted">{t.invoicing.platform.notTransmittable}</p>}
+          {data.receipt && <p className="muted">{t.invoicing.platform.receipt(data.receipt.receiptId, formatDateTime(data.receipt.receivedAt))}</p>}
           {data.platformId && (
             <p className="muted">
-              {tx.platform.platformId} : <code>{data.platformId}</code>
+              {t.invoicing.platform.platformId} : <code>{data.platformId}</code>
             </p>
           )}
           {data.lastError && (
             <p className="notice notice--error">
-              {tx.platform.lastError} : {data.lastError} ({tx.platform.attempts(data.attempts)})
+              {t.invoicing.platform.lastError} : {data.lastError} ({t.invoicing.platform.attempts(data.attempts)})
             </p>
           )}
           {data.history.length > 0 && (
             <div className="table-wrap">
-              <table className="table" aria-label={tx.platform.history}>
+              <table className="table" aria-label={t.invoicing.platform.history}>
                 <tbody>
                   {data.history.map((h) => (
                     <tr key={`${h.code}-${h.at}`}>
@@ -81,12 +81,12 @@ export function PlatformStatus({ invoiceId }: { invoiceId: string }) {
             <div className="actions">
               {!data.transmitted && data.transmittable && (
                 <button type="button" className="button button--primary" disabled={submit.isPending} onClick={() => submit.mutate({ invoiceId })}>
-                  {tx.platform.submit}
+                  {t.invoicing.platform.submit}
                 </button>
               )}
               {data.transmitted && (
                 <button type="button" className="button button--ghost" disabled={refresh.isPending} onClick={() => refresh.mutate({ invoiceId })}>
-                  {tx.platform.refresh}
+                  {t.invoicing.platform.refresh}
                 </button>
               )}
             </div>
