@@ -64,7 +64,7 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
         if (candidate.getUTCDay() === 0 || candidate.getUTCDay() === 6) continue;
         await dateField.fill(iso(candidate));
         const status = page.getByRole('status').filter({ hasText: /à prélever/ });
-        const refused = page.getByText('Pas un jour ouvré TARGET2');
+        const refused = page.getByText('pas de prélèvement ce jour-là').first();
         await Promise.race([status.waitFor(), refused.waitFor()]);
         found = (await status.count()) > 0 && !(await status.first().innerText()).startsWith('0 ');
       }

@@ -146,7 +146,7 @@ export { sendPreNotifications, PRE_NOTIFICATIONS_JOB, NOTICE_LEAD_DAYS } from '.
 export { renderBatchFile } from './payments/batch-file.ts';
 export { listPayments, listScheduleItems, getContractSchedule, type ScheduleItemView } from './payments/list-payments.ts';
 export { recordManualPayment } from './payments/record-manual-payment.ts';
-export { settleUnansweredDebits, settleUnansweredDebitsFor } from './payments/settle-unanswered-debits.ts';
+export { settleUnansweredDebits, previewUnansweredDebits, settleUnansweredDebitsFor } from './payments/settle-unanswered-debits.ts';
 export { PAYMENTS_HOUSEKEEPING_JOB } from './payments/payments-housekeeping.ts';
 export * from './jobs/job-deps.ts';
 export * from './jobs/job-kind.ts';

@@ -143,8 +143,9 @@ export async function sendPreNotifications(
     const key = `pre_notification:${row.id}:${row.amountCents}:${due}`;
     if (row.client.email) {
       await queueTenantMail(tx, tenantId, { ...noticeMail(row, organisation), idempotencyKey: key, createdBy: `system:${PRE_NOTIFICATION_JOB_KIND}` });
-      const effect = await tx.outgoingEffect.findFirst({ where: { tenantId, idempotencyKey: key }, select: { id: true, createdAt: true } });
-      await recordNotice(tx, tenantId, [row.id], { sentAt: effect?.createdAt ?? now, channel: 'email', effectId: effect?.id ?? null });
+      const effect = await tx.outgoingEffect.findFirst({ where: { tenantId, idempotencyKey: key }, select: { id: true } });
+      // Queued now, sent by the worker moments after this transaction commits.
+      await recordNotice(tx, tenantId, [row.id], { sentAt: now, channel: 'email', effectId: effect?.id ?? null });
       result.mailed++;
     } else {
       if (taskOwner === undefined) taskOwner = await backOfficeUser(tx, tenantId);

@@ -52,7 +52,7 @@ export function noticeIsCurrent(item: { amountCents: number; dueDate: Date } & N
 }
 
 const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-const eur = (cents: number) => `${(cents / 100).toFixed(2).replace('.', ',')} €`;
+const eur = (cents: number) => `${(cents / 100).toFixed(2).replace('.', ',')}\u00a0€`;
 
 /**
  * Why a debit may not be collected on `collectionDate` for lack of a notice in time, in French
@@ -118,11 +118,11 @@ export async function recordNotice(
 export async function recordInvoiceNotice(tx: Tx, tenantId: string, input: { invoiceId: string; debitDate: string; idempotencyKey: string; now: Date }): Promise<void> {
   const links = await tx.invoiceScheduleItem.findMany({ where: { tenantId, invoiceId: input.invoiceId }, select: { scheduleItemId: true } });
   if (links.length === 0) return;
-  const effect = await tx.outgoingEffect.findFirst({ where: { tenantId, idempotencyKey: input.idempotencyKey }, select: { id: true, createdAt: true } });
+  const effect = await tx.outgoingEffect.findFirst({ where: { tenantId, idempotencyKey: input.idempotencyKey }, select: { id: true } });
   await recordNotice(
     tx,
     tenantId,
     links.map((l) => l.scheduleItemId),
-    { sentAt: effect?.createdAt ?? input.now, channel: 'invoice', effectId: effect?.id ?? null, dueDate: input.debitDate },
+    { sentAt: input.now, channel: 'invoice', effectId: effect?.id ?? null, dueDate: input.debitDate },
   );
 }
