@@ -47,6 +47,8 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
       await page.getByText('Jour de prélèvement : 28 au plus').first().waitFor();
       await page.getByLabel('Jour de prélèvement').fill('12');
       await page.getByLabel('Format du fichier de prélèvements').selectOption('pain.008.001.02');
+      // The schedule is the debtor's notice under these terms (sepa-batches.e2e.ts and the domain tests cover the notice per debit).
+      await page.getByLabel('L’échéancier remis à la signature vaut pré-notification').check();
       await page.getByRole('button', { name: 'Enregistrer' }).click();
       await page.getByText('Modifications enregistrées').waitFor();
       await page.reload();
@@ -70,6 +72,7 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
       }
       expect(found).toBe(true);
       await page.getByRole('button', { name: 'Générer le lot' }).click();
+      await confirmInDialog(page, 'Générer le lot');
       await page.locator('.badge', { hasText: 'Généré' }).waitFor();
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger' }).click()]);
       expect(download.suggestedFilename()).toMatch(/^PRLV-\d{8}-000001\.xml$/);
