@@ -48,7 +48,7 @@ describe('SEPA batches you can see', () => {
     const context = await browser().newContext({ baseURL, locale: 'fr-FR', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     try {
-      await signUp(page, 'Lots SEPA', 'Léa Compta');
+      await signUp(page, 'Lots SEPA', 'Lucie Compta');
       await page.getByRole('link', { name: 'Paramètres' }).click();
       await page.getByLabel('Identifiant créancier SEPA (ICS)').fill('FR72ZZZ123456');
       await page.getByLabel('IBAN du compte créancier').fill('FR76 3000 6000 0112 3456 7890 189');
@@ -95,7 +95,7 @@ describe('SEPA batches you can see', () => {
       expect(found).toBe(true);
       await page.getByRole('button', { name: 'Générer le lot' }).click();
       // The dialog says how many debits and how much before anything is built.
-      await expect.poll(() => page.getByRole('dialog').innerText()).toMatch(/\d+ prélèvements pour [\d  ,]+ € seront mis dans le fichier/);
+      await expect.poll(() => page.getByRole('dialog').innerText()).toMatch(/\d+ prélèvements pour [\d\s,]+€ seront mis dans le fichier/);
       await confirmInDialog(page, 'Générer le lot');
       await page.locator('.badge', { hasText: 'Généré' }).waitFor();
 
@@ -122,9 +122,9 @@ describe('SEPA batches you can see', () => {
 
         // The payments page: filters in the URL, the collection date used, Back keeps them.
         await page.goto('/paiements');
-        await page.getByRole('heading', { name: 'Paiements' }).waitFor();
-        await page.getByLabel('Statut').selectOption('batched');
-        await expect.poll(() => new URL(page.url()).searchParams.get('statut')).toBe('batched');
+        await page.getByRole('heading', { name: 'Paiements', exact: true }).waitFor();
+        await page.getByLabel('Statut').selectOption('planned');
+        await expect.poll(() => new URL(page.url()).searchParams.get('statut')).toBe('planned');
         await page.getByLabel('Client', { exact: true }).fill('Le');
         await page.locator('#payment-clients option').first().waitFor({ state: 'attached' });
         await page.getByLabel('Client', { exact: true }).fill('LEFÈVRE Hélène');
@@ -138,12 +138,15 @@ describe('SEPA batches you can see', () => {
         await items.getByRole('link', { name: 'LEFÈVRE Hélène' }).first().click();
         await page.getByRole('heading', { name: /LEFÈVRE Hélène/ }).waitFor();
         await page.goBack();
-        await page.getByRole('heading', { name: 'Paiements' }).waitFor();
+        await page.getByRole('heading', { name: 'Paiements', exact: true }).waitFor();
         expect(page.url()).toBe(filtered);
-        expect(await page.getByLabel('Statut').inputValue()).toBe('batched');
+        expect(await page.getByLabel('Statut').inputValue()).toBe('planned');
         await items.getByRole('link', { name: 'LEFÈVRE Hélène' }).first().waitFor();
-        await page.getByRole('button', { name: 'Effacer les filtres' }).click();
+        await page.getByRole('button', { name: 'Effacer les filtres', exact: true }).click();
       }
+    } catch (error) {
+      await page.screenshot({ path: '/tmp/web-sepa-batches-failure.png', fullPage: true }).catch(() => undefined);
+      throw error;
     } finally {
       await context.close();
     }

@@ -852,6 +852,7 @@ export const fr = {
       clientFilter: 'Client',
       clientFilterHint: 'Tapez un nom puis choisissez',
       clearFilters: 'Effacer les filtres',
+      clearClient: 'Retirer le filtre client',
       notice: 'Pré-notification',
       noticeChannels: { email: 'par courriel', invoice: 'par la facture', task: 'par courrier' } as Record<string, string>,
       noticeSent: (date: string, how: string) => `Prévenu le ${date} ${how}`,

@@ -50,7 +50,7 @@ function ClientFilter({ clientId, onChange }: { clientId: string; onChange: (id:
         <span className="field__label">{t.payments.list.clientFilter}</span>
         <span className="chip">
           {chosen.data ? chosen.data.displayName : '…'}{' '}
-          <button type="button" className="button button--ghost" aria-label={`${t.payments.list.clearFilters} : ${t.payments.list.clientFilter}`} onClick={() => { setTyped(''); onChange(''); }}>✕</button>
+          <button type="button" className="button button--ghost" aria-label={t.payments.list.clearClient} onClick={() => { setTyped(''); onChange(''); }}>✕</button>
         </span>
       </div>
     );
