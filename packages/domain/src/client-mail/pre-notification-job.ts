@@ -42,7 +42,7 @@ function dueItems(tx: Tx, tenantId: string, horizon: string, contractId: string 
       mandate: { select: { rum: true, iban: true } },
     },
     orderBy: [{ contractId: 'asc' }, { periodStart: 'asc' }, { attempt: 'asc' }, { id: 'asc' }],
-    take: 2_000,
+    take: 5_000,
   });
 }
 
