@@ -18,7 +18,8 @@ async function creditor() {
   await withTenant(services.db, tenantId, async (tx) => {
     await tx.organisation.update({
       where: { id: tenantId },
-      data: { sepaCreditorId: `FR${computeSepaCreditorIdCheckDigits('FR', '654321')}ZZZ654321`, creditorIban: 'FR7630006000011234567890189' },
+      // The schedule is the debtor's notice here (pre-notification per debit: packages/domain/test/payments-pre-notification.test.ts).
+      data: { sepaCreditorId: `FR${computeSepaCreditorIdCheckDigits('FR', '654321')}ZZZ654321`, creditorIban: 'FR7630006000011234567890189', sepaScheduleIsNotice: true },
     });
     const client = await tx.client.create({ data: { tenantId, kind: 'person', lastName: 'Durand', displayName: 'Durand', sortName: 'durand', searchText: 'durand', city: 'Lyon' } });
     // Starts on the 1st of next month, due on the 5th: collectable 30 days from now.

@@ -47,6 +47,8 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
       await page.getByText('Jour de prélèvement : 28 au plus').first().waitFor();
       await page.getByLabel('Jour de prélèvement').fill('12');
       await page.getByLabel('Format du fichier de prélèvements').selectOption('pain.008.001.02');
+      // The schedule is the debtor's notice under these terms (sepa-batches.e2e.ts and the domain tests cover the notice per debit).
+      await page.getByLabel('L’échéancier remis à la signature vaut pré-notification').check();
       await page.getByRole('button', { name: 'Enregistrer' }).click();
       await page.getByText('Modifications enregistrées').waitFor();
       await page.reload();
@@ -64,12 +66,13 @@ describe('SEPA collection, from a signed contract to a rejected debit', () => {
         if (candidate.getUTCDay() === 0 || candidate.getUTCDay() === 6) continue;
         await dateField.fill(iso(candidate));
         const status = page.getByRole('status').filter({ hasText: /à prélever/ });
-        const refused = page.getByText('Pas un jour ouvré TARGET2');
+        const refused = page.getByText('pas de prélèvement ce jour-là').first();
         await Promise.race([status.waitFor(), refused.waitFor()]);
         found = (await status.count()) > 0 && !(await status.first().innerText()).startsWith('0 ');
       }
       expect(found).toBe(true);
       await page.getByRole('button', { name: 'Générer le lot' }).click();
+      await confirmInDialog(page, 'Générer le lot');
       await page.locator('.badge', { hasText: 'Généré' }).waitFor();
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger' }).click()]);
       expect(download.suggestedFilename()).toMatch(/^PRLV-\d{8}-000001\.xml$/);

@@ -140,11 +140,14 @@ export { listMandates, getMandate, amendMandate, revokeMandate, expireDormantMan
 export { selectBatchItems, assertCollectionDate, BANK_CUT_OFF_BUSINESS_DAYS, type BatchSelection, type ExcludedItem } from './payments/batch-selection.ts';
 export { previewBatch, buildBatch, endToEndIdOf } from './payments/build-batch.ts';
 export { sepaDebitOf, sepaCreditorOf } from './payments/batch-file.ts';
-export { listBatches, getBatch, getBatchFile, markBatchSent, cancelBatch, type BatchView } from './payments/manage-batches.ts';
+export { listBatches, getBatch, getBatchFile, markBatchSent, cancelBatch, removeBatchItem, REMOVED_BY_HAND, type BatchView } from './payments/manage-batches.ts';
+export { collectionDateRefusal, earliestCollectionDate, longFrenchDate, proposeCollectionDate } from './payments/collection-date.ts';
+export { noticeDaysFor, noticeProblem, recordNotice, recordInvoiceNotice, PRE_NOTIFICATION_JOB_KIND, type NoticeChannel } from './payments/pre-notification.ts';
+export { sendPreNotifications, PRE_NOTIFICATIONS_JOB, NOTICE_LEAD_DAYS } from './client-mail/pre-notification-job.ts';
 export { renderBatchFile } from './payments/batch-file.ts';
 export { listPayments, listScheduleItems, getContractSchedule, type ScheduleItemView } from './payments/list-payments.ts';
 export { recordManualPayment } from './payments/record-manual-payment.ts';
-export { settleUnansweredDebits, settleUnansweredDebitsFor } from './payments/settle-unanswered-debits.ts';
+export { settleUnansweredDebits, previewUnansweredDebits, settleUnansweredDebitsFor } from './payments/settle-unanswered-debits.ts';
 export { PAYMENTS_HOUSEKEEPING_JOB } from './payments/payments-housekeeping.ts';
 export * from './jobs/job-deps.ts';
 export * from './jobs/job-kind.ts';

@@ -90,7 +90,7 @@ describe('debtors outside the EEA and debits the bank would refuse', () => {
     ]);
     expect(await failure(t.run((deps) => buildBatch(deps, date('2026-04-07'))))).toMatchObject({
       code: 'BAD_REQUEST',
-      fieldErrors: { collectionDate: [expect.stringMatching(/^Aucune échéance prélevable pour cette date : 2 échéances sont écartées \(Montant invalide/)] },
+      fieldErrors: { collectionDate: [expect.stringMatching(/^Aucune échéance prélevable pour cette date : 2 échéances sont écartées \(LEFÈVRE Hélène, CT-2026-\d{4} : Montant invalide.*; LEFÈVRE Hélène, CT-2026-\d{4} : IBAN du débiteur : IBAN invalide\)$/)] },
     });
     const good = await t.signedContract();
     await t.deliver(good.event);

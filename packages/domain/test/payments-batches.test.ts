@@ -33,10 +33,21 @@ async function tenantWithTwoContracts() {
 describe('SEPA batches', () => {
   it('refuses a collection date that is not a TARGET2 business day or misses the bank cut-off', async () => {
     const { t } = await tenantWithTwoContracts();
-    for (const closed of ['2026-04-04', '2026-04-06', '2026-05-01']) {
-      expect(await failure(t.run((deps) => previewBatch(deps, date(closed))))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { collectionDate: [expect.stringContaining('TARGET2')] } });
+    // Said in plain French, with the day's name and the next possible day.
+    for (const [closed, why, next] of [
+      ['2026-04-04', 'Samedi', 'mardi 7 avril 2026'],
+      ['2026-04-06', 'Lundi de Pâques', 'mardi 7 avril 2026'],
+      ['2026-05-01', 'Fête du Travail', 'lundi 4 mai 2026'],
+    ]) {
+      expect(await failure(t.run((deps) => previewBatch(deps, date(closed!))))).toMatchObject({
+        code: 'BAD_REQUEST',
+        fieldErrors: { collectionDate: [`${why}, pas de prélèvement ce jour-là ; prochain jour possible : ${next}`] },
+      });
     }
-    expect(await failure(t.run((deps) => buildBatch(deps, date('2026-03-02'))))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { collectionDate: [expect.stringContaining('Délai')] } });
+    expect(await failure(t.run((deps) => buildBatch(deps, date('2026-03-02'))))).toMatchObject({
+      code: 'BAD_REQUEST',
+      fieldErrors: { collectionDate: ['Trop tard pour cette date : la banque doit recevoir le fichier un jour ouvré bancaire avant ; prochain jour possible : mardi 3 mars 2026'] },
+    });
     // One TARGET2 business day ahead is enough for the bank (no item is due then).
     expect(await t.run((deps) => previewBatch(deps, date('2026-03-03')))).toMatchObject({ itemCount: 0, totalCents: 0 });
   });

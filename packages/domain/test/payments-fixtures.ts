@@ -23,7 +23,11 @@ export const CREDITOR_IBAN = 'FR7630006000011234567890189';
 export const DEBTOR_IBAN = 'FR1420041010050500013M02606';
 export const OTHER_IBAN = 'DE89370400440532013000';
 
-export async function paymentsTenant(options: { now?: Date; creditor?: boolean } = {}) {
+/**
+ * `scheduleIsNotice` (true unless said): the organisation's terms make the schedule the debtor's
+ * pre-notification, so batches need no notice per debit (payments-pre-notification.test.ts sets it false).
+ */
+export async function paymentsTenant(options: { now?: Date; creditor?: boolean; scheduleIsNotice?: boolean } = {}) {
   const auth = testAuthDeps();
   const owner = await newTenant(auth);
   const member = await withTenant(auth.db, owner.tenantId, (tx) => tx.membership.findFirstOrThrow({ where: { userId: owner.userId } }));
@@ -35,6 +39,7 @@ export async function paymentsTenant(options: { now?: Date; creditor?: boolean }
       tx.organisation.update({ where: { id: owner.tenantId }, data: { sepaCreditorId: ICS, creditorIban: CREDITOR_IBAN, creditorBic: 'SOGEFRPP', legalName: 'Société Test SAS' } }),
     );
   }
+  await run(({ tx }) => tx.organisation.update({ where: { id: owner.tenantId }, data: { sepaScheduleIsNotice: options.scheduleIsNotice ?? true } }));
   const payments = bindHandlerDeps(handlerOf('payments')!, handlerDepsFactory({ storage: NO_DOCUMENT_STORAGE, clock: () => now }));
   let contractCounter = 0;
 

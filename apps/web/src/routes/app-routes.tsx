@@ -39,6 +39,7 @@ const ContractSignPage = page(contractPage, 'ContractSignPage');
 const NewContractPage = page(wizard, 'NewContractPage');
 const EditContractPage = page(wizard, 'EditContractPage');
 const BatchesPage = page(() => import('../features/payments/batches-page.tsx'), 'BatchesPage');
+const BatchPage = page(() => import('../features/payments/batch-page.tsx'), 'BatchPage');
 const BankReturnsPage = page(() => import('../features/payments/bank-returns-page.tsx'), 'BankReturnsPage');
 const PaymentsPage = page(() => import('../features/payments/payments-page.tsx'), 'PaymentsPage');
 const MandatesPage = page(() => import('../features/payments/mandates-page.tsx'), 'MandatesPage');
@@ -95,6 +96,7 @@ export function AppRoutes() {
             <Route path="/contrats/:contractId/modifier" element={<EditContractPage />} />
             <Route path="/contrats/:contractId/signature" element={<ContractSignPage />} />
             <Route path="/prelevements" element={<BatchesPage />} />
+            <Route path="/prelevements/:batchId" element={<BatchPage />} />
             <Route path="/retours-bancaires" element={<BankReturnsPage />} />
             <Route path="/paiements" element={<PaymentsPage />} />
             <Route path="/mandats" element={<MandatesPage />} />

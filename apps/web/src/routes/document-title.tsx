@@ -25,6 +25,7 @@ const TITLES: [pattern: string, title: string][] = [
   ['/factures/nouvelle', t.invoices.newInvoice],
   ['/factures/:invoiceId', t.titles.invoice],
   ['/factures', t.titles.invoices],
+  ['/prelevements/:batchId', t.titles.batch],
   ['/prelevements', t.payments.nav.batches],
   ['/retours-bancaires', t.payments.nav.returns],
   ['/paiements', t.payments.nav.payments],

@@ -3,6 +3,7 @@ import type { TenantMailInput } from '../effects/tenant-effects.ts';
 import type { EventEnvelope } from '../events/catalogue.ts';
 import type { HandlerDeps } from '../events/handler-deps.ts';
 import type { InvoiceDocument } from '../invoices/invoice-document.ts';
+import { recordInvoiceNotice } from '../payments/pre-notification.ts';
 import { euros, frenchDate, greeting, mailBodies, signature } from './mail-text.ts';
 
 type InvoiceMail = Omit<TenantMailInput, 'idempotencyKey'>;
@@ -14,7 +15,7 @@ type InvoiceMail = Omit<TenantMailInput, 'idempotencyKey'>;
  * notice days ahead of the debit, this mail is the debit's pre-notification. Everything it says
  * comes from the frozen snapshot, as the PDF does. Null for a draft or a client with no address.
  */
-export async function invoiceMailOf(tx: Tx, tenantId: string, invoiceId: string): Promise<{ mail: InvoiceMail | null; issued: boolean; hasAddress: boolean } | null> {
+export async function invoiceMailOf(tx: Tx, tenantId: string, invoiceId: string): Promise<{ mail: InvoiceMail | null; issued: boolean; hasAddress: boolean; debitDate?: string | null } | null> {
   const invoice = await tx.invoice.findFirst({
     where: { id: invoiceId, tenantId },
     select: { id: true, kind: true, snapshot: true, client: { select: { id: true, email: true, kind: true, firstName: true, lastName: true } } },
@@ -43,6 +44,8 @@ export async function invoiceMailOf(tx: Tx, tenantId: string, invoiceId: string)
   return {
     issued: true,
     hasAddress: true,
+    /** The debit this mail pre-notifies, when it announces one. */
+    debitDate: !creditNote && p.meansCode === '59' && p.debitDate && doc.totals.dueCents > 0 ? p.debitDate : null,
     mail: {
       recipient: invoice.client.email,
       clientId: invoice.client.id,
@@ -65,5 +68,8 @@ export async function invoiceMailOf(tx: Tx, tenantId: string, invoiceId: string)
 export async function invoiceMail(tx: Tx, event: EventEnvelope<'invoice.created'>, deps: HandlerDeps): Promise<void> {
   const built = await invoiceMailOf(tx, event.tenantId, event.payload.invoiceId);
   if (!built?.mail) return;
-  await deps.queueMail({ ...built.mail, idempotencyKey: `invoice.issued:${event.id}` });
+  const idempotencyKey = `invoice.issued:${event.id}`;
+  await deps.queueMail({ ...built.mail, idempotencyKey });
+  // A mail that announced the debit is its pre-notification: recorded on the items it bills.
+  if (built.debitDate) await recordInvoiceNotice(tx, event.tenantId, { invoiceId: event.payload.invoiceId, debitDate: built.debitDate, idempotencyKey, now: deps.now });
 }

@@ -34,6 +34,9 @@ export function toOrganisationView(o: Organisation, role: Role) {
     sepaPreNotificationDays: o.sepaPreNotificationDays,
     sepaUseFrst: o.sepaUseFrst,
     sepaSettleAfterDays: o.sepaSettleAfterDays,
+    /** The contract terms make the schedule the pre-notification (no notice per debit before a batch). */
+    sepaScheduleIsNotice: o.sepaScheduleIsNotice,
+    sepaRepresentationNoticeDays: o.sepaRepresentationNoticeDays,
     sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
     welcomeMailEnabled: o.welcomeMailEnabled,
     invoicePrefix: o.invoicePrefix,

@@ -52,6 +52,13 @@ export const ZUpdateOrganisationInput = z.strictObject({
    * 5 a CORE debit can still be returned in (interbank rule), a month at most.
    */
   sepaSettleAfterDays: whole('Délai avant encaissement', 5, 30, ['jour ouvré', 'jours ouvrés']).optional(),
+  /**
+   * The organisation's contract terms say the schedule handed over at signature is the debtor's
+   * pre-notification of its debits: no notice per debit is then required before a batch.
+   */
+  sepaScheduleIsNotice: z.boolean('Oui ou non').optional(),
+  /** Days of notice a re-presented debit gets where the terms allow shorter than the first one; null: as the first. */
+  sepaRepresentationNoticeDays: whole('Préavis d’une nouvelle présentation', 1, 30, ['jour', 'jours']).nullable().optional(),
   /** The bank reports insufficient funds as MS03 ("reason not specified"): such rejections may then be presented again. */
   sepaMs03InsufficientFunds: z.boolean('Oui ou non').optional(),
   /** A welcome mail to each new client that has an e-mail address. */

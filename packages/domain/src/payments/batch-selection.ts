@@ -1,29 +1,23 @@
 import type { Tx } from '@crm/db';
-import { addBusinessDays, addDays, isBusinessDay } from '../calendar/business-days.ts';
+import { addDays } from '../calendar/business-days.ts';
+import { BANK_CUT_OFF_BUSINESS_DAYS, collectionDateRefusal } from './collection-date.ts';
+
+export { BANK_CUT_OFF_BUSINESS_DAYS };
 import { sepaDebitProblems } from '../sepa/sepa-debit-checks.ts';
 import { badRequest } from '../shared/errors.ts';
 import { DEBTOR_ADDRESS_COLUMNS, sepaDebitOf } from './batch-file.ts';
 import { dateOf, isoOf } from './dates.ts';
+import { NOTICE_SETTING_COLUMNS, noticeDaysFor, noticeProblem, scheduleIsNoticeFor } from './pre-notification.ts';
 import { expireDormantMandates, isLapsedFor, mandateLapseDate, MANDATE_DORMANCY_MONTHS } from './mandates.ts';
 
-/** TARGET2 business days the bank needs the file before the collection date. */
-export const BANK_CUT_OFF_BUSINESS_DAYS = 1;
-
 /**
- * Refuses a collection date that is not a TARGET2 business day or leaves the bank less than its
- * cut-off (the file must reach it at least one TARGET2 business day before; today counts).
+ * Refuses a collection date that is not a bank business day (TARGET2) or leaves the bank less than
+ * its cut-off (the file must reach it at least one bank business day before; today counts), saying
+ * why in plain French with the next possible day (collection-date.ts).
  */
 export function assertCollectionDate(collectionDate: string, today: string): void {
-  if (!isBusinessDay(collectionDate, 'target2')) {
-    throw badRequest('La date de prélèvement doit être un jour ouvré TARGET2', {
-      collectionDate: ['Pas un jour ouvré TARGET2 (week-end ou jour de fermeture)'],
-    });
-  }
-  if (addBusinessDays(collectionDate, -BANK_CUT_OFF_BUSINESS_DAYS, 'target2') < today) {
-    throw badRequest('Trop tard pour cette date : la banque doit recevoir le fichier un jour ouvré TARGET2 avant', {
-      collectionDate: ['Délai de remise à la banque dépassé pour cette date'],
-    });
-  }
+  const refusal = collectionDateRefusal(collectionDate, today);
+  if (refusal) throw badRequest(refusal, { collectionDate: [refusal] });
 }
 
 export interface SelectedItem {
@@ -37,6 +31,9 @@ export interface SelectedItem {
   periodEnd: string;
   dueDate: string;
   amountCents: number;
+  rum: string;
+  /** 2 and more: a re-presentation. */
+  attempt: number;
 }
 
 /** A planned debit the batch leaves out because the bank would refuse it, and why (French, for the user). */
@@ -53,6 +50,11 @@ export interface BatchSelection {
   tooLateForPreNotification: { count: number; totalCents: number };
   /** Planned debits due by that date left out because their data cannot make an entry the bank accepts. */
   excluded: ExcludedItem[];
+  /**
+   * Planned debits due by that date refused because their debtor was not pre-notified in time
+   * (none sent, amount or date changed since, or sent less than the notice days before), with why.
+   */
+  notNotified: ExcludedItem[];
 }
 
 const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
@@ -68,8 +70,11 @@ const FIELD_LABELS: Record<string, string> = {
 /**
  * The planned SEPA debits a batch for `collectionDate` takes: due on or before that date (a
  * due date on a weekend is collected on the next collection date), of an active mandate of the
- * scheme, whose contract is not suspended or cancelled, and whose pre-notification period (the
- * contract's, else the organisation's, in calendar days before the collection date) has passed.
+ * scheme, whose contract is not suspended or cancelled, and whose debtor was pre-notified in
+ * time: its recorded notice (pre-notification.ts) announced its amount and date at least its
+ * notice days (the contract's, else the organisation's) before the collection date; a debit
+ * without one is refused into `notNotified` with why. Where the organisation's terms make the
+ * schedule the notice, a planned debit needs its notice days between today and the date instead.
  * Dormant mandates are expired first, so their items stay out. A debit whose entry the bank would
  * refuse (a mandate lapsed by the collection date, a debtor outside the EEA without an address,
  * an IBAN no longer valid...: the file builder's own checks, on the debit the file would carry)
@@ -83,7 +88,7 @@ export async function selectBatchItems(
 ): Promise<BatchSelection> {
   assertCollectionDate(input.collectionDate, today);
   await expireDormantMandates(tx, tenantId, today);
-  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: tenantId }, select: { sepaPreNotificationDays: true, sepaFormat: true } });
+  const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: tenantId }, select: { ...NOTICE_SETTING_COLUMNS, sepaFormat: true } });
   const rows = await tx.scheduleItem.findMany({
     where: {
       tenantId,
@@ -102,13 +107,23 @@ export async function selectBatchItems(
   });
   const items: SelectedItem[] = [];
   const excluded: ExcludedItem[] = [];
+  const notNotified: ExcludedItem[] = [];
   const late = { count: 0, totalCents: 0 };
+  const taskIds = rows.flatMap((row) => (row.noticeTaskId ? [row.noticeTaskId] : []));
+  const tasks = taskIds.length > 0 ? await tx.activity.findMany({ where: { tenantId, id: { in: taskIds } }, select: { id: true, doneAt: true } }) : [];
+  const taskDone = new Map(tasks.map((task) => [task.id, task.doneAt]));
   for (const row of rows) {
-    const notice = row.contract.preNotificationDays ?? organisation.sepaPreNotificationDays;
-    if (addDays(today, notice) > input.collectionDate) {
-      late.count++;
-      late.totalCents += row.amountCents;
-      continue;
+    const notice = noticeDaysFor(row, row.contract.preNotificationDays, organisation);
+    let noticeMissing: string | null = null;
+    if (scheduleIsNoticeFor(row, organisation)) {
+      // The schedule handed over at signature is the notice: the debit is collectable once its notice days have run from today.
+      if (addDays(today, notice) > input.collectionDate) {
+        late.count++;
+        late.totalCents += row.amountCents;
+        continue;
+      }
+    } else {
+      noticeMissing = noticeProblem({ item: row, days: notice, collectionDate: input.collectionDate, taskDoneAt: row.noticeTaskId ? (taskDone.get(row.noticeTaskId) ?? null) : null });
     }
     const mandate = row.mandate!;
     const reasons: string[] = [];
@@ -139,8 +154,11 @@ export async function selectBatchItems(
       periodEnd: isoOf(row.periodEnd),
       dueDate: isoOf(row.dueDate),
       amountCents: row.amountCents,
+      rum: mandate.rum,
+      attempt: row.attempt,
     };
-    if (reasons.length > 0) excluded.push({ ...selected, reasons });
+    if (noticeMissing) notNotified.push({ ...selected, reasons: [noticeMissing, ...reasons] });
+    else if (reasons.length > 0) excluded.push({ ...selected, reasons });
     else items.push(selected);
   }
   return {
@@ -150,5 +168,6 @@ export async function selectBatchItems(
     totalCents: items.reduce((sum, item) => sum + item.amountCents, 0),
     tooLateForPreNotification: late,
     excluded,
+    notNotified,
   };
 }

@@ -42,9 +42,12 @@ export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDa
   assertCreditor(organisation);
   const selection = await selectBatchItems(tx, actor.tenantId, parisToday(now), input);
   if (selection.items.length === 0) {
+    const left = [...selection.notNotified, ...selection.excluded];
     const message =
-      selection.excluded.length > 0
-        ? `Aucune échéance prélevable pour cette date : ${plural(selection.excluded.length, 'échéance')} ${selection.excluded.length > 1 ? 'sont écartées' : 'est écartée'} (${selection.excluded[0]!.reasons[0]})`
+      left.length > 0
+        ? `Aucune échéance prélevable pour cette date : ${plural(left.length, 'échéance')} ${left.length > 1 ? 'sont écartées' : 'est écartée'} (` +
+          left.slice(0, 5).map((item) => `${item.clientName}, ${item.contractNumber} : ${item.reasons[0]}`).join(' ; ') +
+          `${left.length > 5 ? ' ; …' : ''})`
         : 'Aucune échéance à prélever pour cette date';
     throw badRequest(message, { collectionDate: [message] });
   }
@@ -86,9 +89,11 @@ export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDa
     WHERE s.id = v.id AND s.tenant_id = ${actor.tenantId}::uuid AND s.status = 'planned'`;
   if (updated !== ids.length) throw conflict('Des échéances ont changé pendant la préparation du lot : réessayez');
 
-  if (selection.excluded.length > 0) {
+  // Refused for want of a notice in time, or because the bank would refuse them: recorded with why.
+  const leftOut = [...selection.notNotified, ...selection.excluded];
+  if (leftOut.length > 0) {
     await tx.sepaBatchExclusion.createMany({
-      data: selection.excluded.map((item) => ({ tenantId: actor.tenantId, batchId: batch.id, scheduleItemId: item.id, reasons: item.reasons })),
+      data: leftOut.map((item) => ({ tenantId: actor.tenantId, batchId: batch.id, scheduleItemId: item.id, reasons: item.reasons })),
     });
   }
   // The file is made once, here, and kept: every download serves these exact bytes.
@@ -100,7 +105,7 @@ export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDa
     action: 'batch.built',
     entityType: 'sepa_batch',
     entityId: batch.id,
-    data: { number, collectionDate: input.collectionDate, itemCount: ids.length, totalCents: selection.totalCents, excludedCount: selection.excluded.length },
+    data: { number, collectionDate: input.collectionDate, itemCount: ids.length, totalCents: selection.totalCents, excludedCount: leftOut.length },
   });
   return getBatch({ tx, actor, now }, { batchId: batch.id });
 }

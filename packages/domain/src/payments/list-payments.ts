@@ -3,7 +3,7 @@ import { loadClient } from '../shared/load-client.ts';
 import { reasonLabel } from '../sepa/sepa-reason-codes.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
-import { isoOf } from './dates.ts';
+import { dateOf, isoOf } from './dates.ts';
 import { keysetPages } from './list-pages.ts';
 import type { TContractScheduleInput, TListPaymentsInput, TListScheduleItemsInput } from './payments.schema.ts';
 
@@ -57,7 +57,7 @@ export async function listPayments({ tx, actor }: TenantDeps, input: TListPaymen
 }
 
 type ItemRow = Prisma.ScheduleItemGetPayload<{
-  include: { client: { select: { displayName: true } }; contract: { select: { number: true } }; payments: true; batch: { select: { number: true } } };
+  include: { client: { select: { displayName: true } }; contract: { select: { number: true } }; payments: true; batch: { select: { number: true; collectionDate: true } }; mandate: { select: { rum: true } } };
 }>;
 
 function toItemView(i: ItemRow) {
@@ -71,8 +71,16 @@ function toItemView(i: ItemRow) {
     periodStart: isoOf(i.periodStart),
     periodEnd: isoOf(i.periodEnd),
     dueDate: isoOf(i.dueDate),
+    /** The date the debit is (or was) collected on: its batch's once batched, else its due date. */
+    collectionDate: isoOf(i.batch?.collectionDate ?? i.dueDate),
     amountCents: i.amountCents,
     paymentMethod: i.paymentMethod,
+    rum: i.mandate?.rum ?? null,
+    attempt: i.attempt,
+    /** The debtor's pre-notification: how and when it went, what it announced (null: none recorded). */
+    notice: i.noticeChannel
+      ? { channel: i.noticeChannel, sentAt: i.noticeSentAt?.toISOString() ?? null, amountCents: i.noticeAmountCents, dueDate: i.noticeDueDate ? isoOf(i.noticeDueDate) : null }
+      : null,
     status: i.status,
     sequenceType: i.sequenceType,
     endToEndId: i.endToEndId,
@@ -89,15 +97,25 @@ const itemInclude = {
   client: { select: { displayName: true } },
   contract: { select: { number: true } },
   payments: true,
-  batch: { select: { number: true } },
+  batch: { select: { number: true, collectionDate: true } },
+  mandate: { select: { rum: true } },
 } as const;
 
-/** One page of schedule items by due date, by status, and rejected ones by the bank's reason code. */
+/**
+ * One page of schedule items by due date: by status, client, collection date (the batch's once
+ * batched, else the due date) from and to, and rejected ones by the bank's reason code.
+ */
 export async function listScheduleItems({ tx, actor }: TenantDeps, input: TListScheduleItemsInput) {
+  // A filter naming another tenant's (or an unseen) client answers like the client itself: not found.
+  if (input.clientId) await loadClient({ tx, actor }, input.clientId, { id: true });
+  const range = { ...(input.from ? { gte: dateOf(input.from) } : {}), ...(input.to ? { lte: dateOf(input.to) } : {}) };
+  const dated = input.from || input.to;
   const rows = await tx.scheduleItem.findMany({
     where: {
       tenantId: actor.tenantId,
       ...(input.status ? { status: input.status } : {}),
+      ...(input.clientId ? { clientId: input.clientId } : {}),
+      ...(dated ? { OR: [{ batchId: null, dueDate: range }, { batch: { collectionDate: range } }] } : {}),
       ...(input.reasonCode ? { payments: { some: { outcome: 'rejected', reasonCode: input.reasonCode } } } : {}),
       AND: [itemPages.after<Prisma.ScheduleItemWhereInput>(input.cursor)],
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Prisma } from '@crm/db';
 import { auditAs } from '../audit/record-audit.ts';
 import type { TenantDeps } from '../shared/context.ts';
@@ -7,7 +8,7 @@ import { renderBatchFile } from './batch-file.ts';
 import { cancelPlannedItems } from './create-schedule.ts';
 import { isoOf } from './dates.ts';
 import { keysetPages } from './list-pages.ts';
-import type { TBatchIdInput, TListBatchesInput } from './payments.schema.ts';
+import type { TBatchIdInput, TBatchItemInput, TListBatchesInput } from './payments.schema.ts';
 
 const batchPages = keysetPages('batches', 'number', 'desc', 'number');
 
@@ -146,4 +147,46 @@ export async function cancelBatch(deps: TenantDeps, input: TBatchIdInput) {
   await tx.sepaBatch.updateMany({ where: { id: batch.id, tenantId: actor.tenantId }, data: { status: 'cancelled', cancelledAt: now } });
   await auditAs(tx, actor, { action: 'batch.cancelled', entityType: 'sepa_batch', entityId: batch.id });
   return toBatchView({ ...batch, status: 'cancelled', cancelledAt: now });
+}
+
+/** Why a debit a person took out of a batch is not in it (shown with the batch's other exclusions). */
+export const REMOVED_BY_HAND = 'Retiré du lot avant l’envoi à la banque';
+
+/**
+ * Takes one debit out of a batch the bank has not received: the debit goes back to planned (its
+ * EndToEndId retired, as when a batch is cancelled), the batch's count and total drop, the file
+ * is made again from what stays (same MsgId: the bank never saw the first one), and the batch
+ * records the debit among its exclusions. The last debit cannot go: cancel the batch instead.
+ */
+export async function removeBatchItem(deps: TenantDeps, input: TBatchItemInput) {
+  const { tx, actor } = deps;
+  const batch = await findBatch(deps, input.batchId);
+  if (batch.status !== 'generated') throw conflict(batch.status === 'sent' ? 'Lot déjà envoyé : ses prélèvements ne peuvent plus être retirés' : 'Lot annulé');
+  const item = await tx.scheduleItem.findFirst({ where: { id: input.scheduleItemId, tenantId: actor.tenantId, batchId: batch.id, status: 'batched' } });
+  if (!item) throw notFound('Prélèvement');
+  const remaining = await tx.scheduleItem.count({ where: { tenantId: actor.tenantId, batchId: batch.id, status: 'batched' } });
+  if (remaining <= 1) throw conflict('C’est le dernier prélèvement du lot : annulez le lot plutôt');
+  await tx.scheduleItem.updateMany({
+    where: { id: item.id, tenantId: actor.tenantId, status: 'batched' },
+    data: { status: 'planned', batchId: null, endToEndId: null, sequenceType: null },
+  });
+  await tx.sepaBatch.updateMany({
+    where: { id: batch.id, tenantId: actor.tenantId, status: 'generated' },
+    data: { itemCount: { decrement: 1 }, totalCents: { decrement: BigInt(item.amountCents) } },
+  });
+  await tx.sepaBatchExclusion.upsert({
+    where: { tenantId_batchId_scheduleItemId: { tenantId: actor.tenantId, batchId: batch.id, scheduleItemId: item.id } },
+    create: { tenantId: actor.tenantId, batchId: batch.id, scheduleItemId: item.id, reasons: [REMOVED_BY_HAND] },
+    update: { reasons: [REMOVED_BY_HAND] },
+  });
+  const contract = await tx.contract.findFirst({ where: { id: item.contractId, tenantId: actor.tenantId }, select: { status: true, endDate: true } });
+  if (contract?.status === 'cancelled') await cancelPlannedItems(tx, actor.tenantId, item.contractId);
+  else if (contract?.status === 'terminated' && contract.endDate) await endScheduleAt(tx, actor.tenantId, item.contractId, isoOf(contract.endDate));
+  const file = await renderBatchFile(tx, actor.tenantId, batch.id);
+  await tx.sepaBatchFile.updateMany({
+    where: { tenantId: actor.tenantId, batchId: batch.id },
+    data: { xml: file.xml, sha256: createHash('sha256').update(file.xml).digest('hex') },
+  });
+  await auditAs(tx, actor, { action: 'batch.item_removed', entityType: 'sepa_batch', entityId: batch.id, data: { scheduleItemId: item.id, amountCents: item.amountCents } });
+  return getBatch(deps, { batchId: batch.id });
 }

@@ -1,8 +1,14 @@
 import type { Tx } from '@crm/db';
 import type { EventEnvelope } from '../events/catalogue.ts';
+import { scheduleJob } from '../jobs/schedule-job.ts';
 import { endScheduleAt, rescheduleHeldItems } from './adjust-schedule.ts';
 import { cancelPlannedItems, createContractSchedule } from './create-schedule.ts';
 import { isoOf, parisToday } from './dates.ts';
+import { PRE_NOTIFICATION_JOB_KIND } from './pre-notification.ts';
+
+/** The contract's debits get their notices now (the first one at once), not at the next daily run. */
+const schedulePreNotifications = (tx: Tx, contractId: string, event: EventEnvelope) =>
+  scheduleJob(tx, { kind: PRE_NOTIFICATION_JOB_KIND, key: `contract:${contractId}`, runAt: new Date(event.occurredAt), payload: { contractId } });
 
 /**
  * The payments consumer: a signed contract gets its mandate and schedule; a resumed one gets
@@ -17,11 +23,13 @@ export async function paymentsOnEvent(tx: Tx, event: EventEnvelope): Promise<voi
   switch (event.type) {
     case 'contract.signed':
       await createContractSchedule(tx, event.tenantId, contractId);
+      await schedulePreNotifications(tx, contractId, event);
       return;
     case 'contract.activated':
       // The day of the resumption, not of handling: a late or replayed event moves items the same way.
       if ((event.payload as EventEnvelope<'contract.activated'>['payload']).resumed) {
         await rescheduleHeldItems(tx, event.tenantId, contractId, parisToday(new Date(event.occurredAt)));
+        await schedulePreNotifications(tx, contractId, event);
       }
       return;
     case 'contract.terminated': {

@@ -30,11 +30,17 @@ export const ZListPaymentsInput = z.strictObject({
 });
 export type TListPaymentsInput = z.infer<typeof ZListPaymentsInput>;
 
-export const ZListScheduleItemsInput = z.strictObject({
-  status: z.enum(SCHEDULE_ITEM_STATUSES, 'Statut inconnu').optional(),
-  reasonCode: ZReasonCodeFilter.optional(),
-  ...page,
-});
+export const ZListScheduleItemsInput = z
+  .strictObject({
+    status: z.enum(SCHEDULE_ITEM_STATUSES, 'Statut inconnu').optional(),
+    reasonCode: ZReasonCodeFilter.optional(),
+    clientId: z.uuid('Client invalide').optional(),
+    /** Collection dates from and to (inclusive): the date actually used, the batch's once batched. */
+    from: ZDate.optional(),
+    to: ZDate.optional(),
+    ...page,
+  })
+  .refine((input) => !input.from || !input.to || input.from <= input.to, { message: 'La date de fin précède la date de début', path: ['to'] });
 export type TListScheduleItemsInput = z.infer<typeof ZListScheduleItemsInput>;
 
 export const ZRecordManualPaymentInput = z.strictObject({
@@ -74,6 +80,10 @@ export const ZBatchDateInput = z.strictObject({ collectionDate: ZDate, scheme: z
 export type TBatchDateInput = z.infer<typeof ZBatchDateInput>;
 
 export const ZBatchIdInput = z.strictObject({ batchId: z.uuid('Lot invalide') });
+
+/** One debit of a batch (to take it out before the file goes to the bank). */
+export const ZBatchItemInput = z.strictObject({ batchId: z.uuid('Lot invalide'), scheduleItemId: z.uuid('Prélèvement invalide') });
+export type TBatchItemInput = z.infer<typeof ZBatchItemInput>;
 
 export const ZListBatchesInput = z.strictObject({ ...page });
 export type TListBatchesInput = z.infer<typeof ZListBatchesInput>;

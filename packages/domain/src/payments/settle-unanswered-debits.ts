@@ -1,4 +1,4 @@
-import type { Tx } from '@crm/db';
+import type { Prisma, Tx } from '@crm/db';
 import { addBusinessDays } from '../calendar/business-days.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { dateOf, isoOf, parisToday } from './dates.ts';
@@ -9,12 +9,20 @@ import { settleItem } from './record-payment.ts';
  * its collection date counts as paid on its collection date (Payment received, payment.received).
  * The worker runs it periodically for each tenant; `payments.settleUnanswered` runs it on demand.
  */
-export async function settleUnansweredDebitsFor(tx: Tx, tenantId: string, today: string): Promise<{ settled: number }> {
+async function unansweredWhere(tx: Tx, tenantId: string, today: string) {
   const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: tenantId }, select: { sepaSettleAfterDays: true } });
   // The latest collection date whose waiting period is over on `today`.
   const latest = addBusinessDays(today, -organisation.sepaSettleAfterDays, 'target2');
+  return {
+    where: { tenantId, status: 'submitted', paymentMethod: 'sepa_debit', batch: { status: 'sent', collectionDate: { lte: dateOf(latest) } } } satisfies Prisma.ScheduleItemWhereInput,
+    waitingDays: organisation.sepaSettleAfterDays,
+  };
+}
+
+export async function settleUnansweredDebitsFor(tx: Tx, tenantId: string, today: string): Promise<{ settled: number }> {
+  const { where } = await unansweredWhere(tx, tenantId, today);
   const items = await tx.scheduleItem.findMany({
-    where: { tenantId, status: 'submitted', paymentMethod: 'sepa_debit', batch: { status: 'sent', collectionDate: { lte: dateOf(latest) } } },
+    where,
     include: { batch: { select: { collectionDate: true } } },
     orderBy: { id: 'asc' },
   });
@@ -26,4 +34,11 @@ export async function settleUnansweredDebitsFor(tx: Tx, tenantId: string, today:
 
 export function settleUnansweredDebits({ tx, actor, now }: TenantDeps) {
   return settleUnansweredDebitsFor(tx, actor.tenantId, parisToday(now));
+}
+
+/** What settling the unanswered debits would do, before a person confirms it: how many debits, how much. */
+export async function previewUnansweredDebits({ tx, actor, now }: TenantDeps) {
+  const { where, waitingDays } = await unansweredWhere(tx, actor.tenantId, parisToday(now));
+  const sum = await tx.scheduleItem.aggregate({ where, _count: { _all: true }, _sum: { amountCents: true } });
+  return { count: sum._count._all, totalCents: sum._sum.amountCents ?? 0, waitingDays };
 }

@@ -6,6 +6,7 @@ import {
   listReturnFiles,
   listScheduleItems,
   recordManualPayment,
+  previewUnansweredDebits,
   settleUnansweredDebits,
   ZContractScheduleInput,
   ZImportReturnsInput,
@@ -26,5 +27,6 @@ export const paymentsRouter = {
   importReturns: tenantProcedure.access('payments.write').input(ZImportReturnsInput).mutation(({ ctx, input }) => importBankReturnsBase64(ctx.deps, input)),
   returnFiles: tenantProcedure.access('payments.read').input(ZListReturnFilesInput).query(({ ctx, input }) => listReturnFiles(ctx.deps, input)),
   returnFile: tenantProcedure.access('payments.read').input(ZReturnFileIdInput).query(({ ctx, input }) => getReturnFile(ctx.deps, input)),
+  unanswered: tenantProcedure.access('payments.read').query(({ ctx }) => previewUnansweredDebits(ctx.deps)),
   settleUnanswered: tenantProcedure.access('payments.write').mutation(({ ctx }) => settleUnansweredDebits(ctx.deps)),
 } satisfies TRPCRouterRecord;

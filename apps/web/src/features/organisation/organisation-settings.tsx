@@ -34,6 +34,8 @@ function toForm(o: Organisation) {
     sepaPreNotificationDays: String(o.sepaPreNotificationDays),
     sepaUseFrst: o.sepaUseFrst ? 'yes' : 'no',
     sepaSettleAfterDays: String(o.sepaSettleAfterDays),
+    sepaScheduleIsNotice: o.sepaScheduleIsNotice,
+    sepaRepresentationNoticeDays: o.sepaRepresentationNoticeDays === null ? '' : String(o.sepaRepresentationNoticeDays),
     sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
     welcomeMailEnabled: o.welcomeMailEnabled,
     invoicePrefix: o.invoicePrefix,
@@ -66,6 +68,8 @@ function toUpdate(f: Form): Update {
     sepaPreNotificationDays: numberOf(f.sepaPreNotificationDays),
     sepaUseFrst: f.sepaUseFrst === 'yes',
     sepaSettleAfterDays: numberOf(f.sepaSettleAfterDays),
+    sepaScheduleIsNotice: f.sepaScheduleIsNotice,
+    sepaRepresentationNoticeDays: f.sepaRepresentationNoticeDays.trim() === '' ? null : numberOf(f.sepaRepresentationNoticeDays),
     sepaMs03InsufficientFunds: f.sepaMs03InsufficientFunds,
     welcomeMailEnabled: f.welcomeMailEnabled,
     invoicePrefix: f.invoicePrefix,
@@ -104,7 +108,7 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
     setSaved(false);
     setForm({ ...form, [key]: e.target.value });
   };
-  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds' | 'welcomeMailEnabled'>, label: string, extra: Record<string, unknown> = {}) => (
+  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds' | 'welcomeMailEnabled' | 'sepaScheduleIsNotice'>, label: string, extra: Record<string, unknown> = {}) => (
     <TextField label={label} name={key} errors={errors} value={form[key]} onChange={set(key)} disabled={!canWrite} {...extra} />
   );
   // Server field errors on the address come as "address.postalCode": show them on the inputs.
@@ -172,7 +176,14 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
           <SelectField label={t.organisation.sepaUseFrst} name="sepaUseFrst" errors={errors} value={form.sepaUseFrst} onChange={set('sepaUseFrst')} disabled={!canWrite}
             options={Object.entries(t.organisation.sepaUseFrstOptions).map(([value, label]) => ({ value, label }))} />
           {field('sepaSettleAfterDays', t.organisation.sepaSettleAfterDays, { inputMode: 'numeric', hint: t.organisation.sepaSettleAfterDaysHint })}
+          {field('sepaRepresentationNoticeDays', t.organisation.sepaRepresentationNoticeDays, { inputMode: 'numeric', hint: t.organisation.sepaRepresentationNoticeDaysHint })}
         </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.sepaScheduleIsNotice} disabled={!canWrite}
+            onChange={(e) => { setSaved(false); setForm({ ...form, sepaScheduleIsNotice: e.target.checked }); }} />
+          {t.organisation.sepaScheduleIsNotice}
+        </label>
+        <p className="muted">{t.organisation.sepaScheduleIsNoticeHint}</p>
       </fieldset>
       <fieldset className="card">
         <legend>{t.organisation.invoicing}</legend>

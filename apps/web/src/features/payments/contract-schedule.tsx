@@ -29,7 +29,7 @@ export function ContractSchedule({ contractId }: { contractId: string }) {
               {data.items.map((item) => (
                 <tr key={item.id}>
                   <td data-label={t.payments.period}>{formatDate(item.periodStart)} – {formatDate(item.periodEnd)}</td>
-                  <td data-label={t.payments.dueDate}>{formatDate(item.dueDate)}</td>
+                  <td data-label={t.payments.dueDate}>{formatDate(item.collectionDate)}{item.collectionDate !== item.dueDate && <span className="muted"> ({t.payments.list.dueOn(formatDate(item.dueDate))})</span>}</td>
                   <td data-label={t.payments.amount}>{formatPrice(item.amountCents, null, 'TTC')}</td>
                   <td data-label={t.payments.status}><ItemStatusBadge status={item.status} /></td>
                   <td data-label={t.payments.reasonCode}><ReasonBadge label={item.reasonLabel} category={item.reasonCategory} /></td>
