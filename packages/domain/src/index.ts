@@ -238,3 +238,5 @@ export { listMailLog, MAIL_STATUS_LABELS, type MailLogView } from './client-mail
 export { resendMail } from './client-mail/resend-mail.ts';
 export { exportAuditTrail, AUDIT_TRAIL_COLUMNS } from './einvoicing/audit-trail.ts';
 export { sendInvoiceByMail } from './client-mail/send-invoice-by-mail.ts';
+export * from './retries/retry-rules.ts';
+export { retryOnEvent, retryOnEvents, decideRejections, retrySettingsOf } from './retries/retry-on-event.ts';
