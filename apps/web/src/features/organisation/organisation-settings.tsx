@@ -35,6 +35,9 @@ function toForm(o: Organisation) {
     sepaUseFrst: o.sepaUseFrst ? 'yes' : 'no',
     sepaSettleAfterDays: String(o.sepaSettleAfterDays),
     sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
+    retryMaxAttempts: String(o.retryMaxAttempts),
+    retryPaydayRule: o.retryPaydayRule as string,
+    retryRejectFeeEnabled: o.retryRejectFeeEnabled,
     welcomeMailEnabled: o.welcomeMailEnabled,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
@@ -67,6 +70,9 @@ function toUpdate(f: Form): Update {
     sepaUseFrst: f.sepaUseFrst === 'yes',
     sepaSettleAfterDays: numberOf(f.sepaSettleAfterDays),
     sepaMs03InsufficientFunds: f.sepaMs03InsufficientFunds,
+    retryMaxAttempts: numberOf(f.retryMaxAttempts),
+    retryPaydayRule: f.retryPaydayRule as Update['retryPaydayRule'],
+    retryRejectFeeEnabled: f.retryRejectFeeEnabled,
     welcomeMailEnabled: f.welcomeMailEnabled,
     invoicePrefix: f.invoicePrefix,
     timezone: f.timezone,
@@ -104,7 +110,7 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
     setSaved(false);
     setForm({ ...form, [key]: e.target.value });
   };
-  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds' | 'welcomeMailEnabled'>, label: string, extra: Record<string, unknown> = {}) => (
+  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds' | 'welcomeMailEnabled' | 'retryRejectFeeEnabled'>, label: string, extra: Record<string, unknown> = {}) => (
     <TextField label={label} name={key} errors={errors} value={form[key]} onChange={set(key)} disabled={!canWrite} {...extra} />
   );
   // Server field errors on the address come as "address.postalCode": show them on the inputs.
@@ -152,6 +158,20 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
           <input type="checkbox" checked={form.sepaMs03InsufficientFunds} disabled={!canWrite}
             onChange={(e) => { setSaved(false); setForm({ ...form, sepaMs03InsufficientFunds: e.target.checked }); }} />
           {t.organisation.sepaMs03InsufficientFunds}
+        </label>
+      </fieldset>
+      <fieldset className="card">
+        <legend>{t.organisation.retry}</legend>
+        <p className="hint">{t.organisation.retryHint}</p>
+        <div className="grid">
+          {field('retryMaxAttempts', t.organisation.retryMaxAttempts, { inputMode: 'numeric', hint: t.organisation.retryMaxAttemptsHint })}
+          <SelectField label={t.organisation.retryPaydayRule} name="retryPaydayRule" errors={errors} value={form.retryPaydayRule} onChange={set('retryPaydayRule')} disabled={!canWrite}
+            options={Object.entries(t.organisation.retryPaydayRules).map(([value, label]) => ({ value, label }))} />
+        </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.retryRejectFeeEnabled} disabled={!canWrite}
+            onChange={(e) => { setSaved(false); setForm({ ...form, retryRejectFeeEnabled: e.target.checked }); }} />
+          {t.organisation.retryRejectFeeEnabled}
         </label>
       </fieldset>
       <fieldset className="card">
