@@ -56,6 +56,7 @@ ALTER TABLE "payment_retries" ADD CONSTRAINT "payment_retries_payment_fkey" FORE
 ALTER TABLE "payment_retries" ADD CONSTRAINT "payment_retries_schedule_item_fkey" FOREIGN KEY ("tenant_id", "schedule_item_id") REFERENCES "schedule_items"("tenant_id", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "payment_retries" ADD CONSTRAINT "payment_retries_contract_fkey" FOREIGN KEY ("tenant_id", "contract_id") REFERENCES "contracts"("tenant_id", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "payment_retries" ADD CONSTRAINT "payment_retries_client_fkey" FOREIGN KEY ("tenant_id", "client_id") REFERENCES "clients"("tenant_id", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
+ALTER TABLE "payment_retries" ADD CONSTRAINT "payment_retries_represented_item_fkey" FOREIGN KEY ("tenant_id", "represented_item_id") REFERENCES "schedule_items"("tenant_id", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
 SELECT crm_enable_tenant_rls('payment_retries');
 
 -- The client scope, as on payments (20261207100000_client_scope_everywhere).
