@@ -7,8 +7,16 @@ import {
   handlerOf,
   importBankReturns,
   NO_DOCUMENT_STORAGE,
+  amendMandate,
+  listRejects,
+  mailClientOnEvent,
+  representNow,
+  requestBankDetails,
   retryOnEvent,
+  stopRetry,
+  ZAmendMandateInput,
   ZBatchDateInput,
+  ZListRejectsInput,
   type EventEnvelope,
 } from '../src/index.ts';
 import { paymentsTenant } from './payments-fixtures.ts';
@@ -191,5 +199,60 @@ describe('the retries consumer', () => {
     await r.t.run(({ tx }) => r.retries.handleMany!(tx, [...events, events[0]!]));
     expect((await r.decisions(contractId)).map((d) => d.decision)).toEqual(['represent', 'unrecovered', 'represent']);
     expect(await r.retryItems(contractId)).toHaveLength(2);
+  });
+
+  it('tells the debtor when the debit is presented again, or that it is not', async () => {
+    const r = await tenant({ feeEnabled: true });
+    const { contractId, events, payments } = await r.rejected(['AM04', 'AC04'], { rejectFeeCents: 1_250 });
+    await r.t.run(({ tx }) => tx.client.update({ where: { id: payments[0]!.clientId }, data: { email: 'helene.lefevre@example.test' } }));
+    // The notice is written before the retries consumer ran (consumers run independently): the same rules give the same date.
+    const email = bindHandlerDeps({ consumer: 'email', types: ['payment.rejected'], handle: mailClientOnEvent }, handlerDepsFactory({ storage: NO_DOCUMENT_STORAGE, clock: () => new Date(`${REJECTED_ON}T09:00:00Z`) }));
+    await handleEventOnce(r.t.auth.db, email, events[0]!);
+    for (const event of events) await r.deliver(event);
+    await handleEventOnce(r.t.auth.db, email, events[1]!);
+    const mails = await r.t.run(({ tx }) => tx.outgoingEffect.findMany({ where: { template: 'payment.rejected_notice' }, orderBy: { createdAt: 'asc' } }));
+    const [am04, ac04] = mails.map((m) => m.textBody.replace(/\s/g, ' '));
+    expect(am04).toContain('Le prélèvement vous sera présenté à nouveau le 04/05/2026');
+    expect(am04).toContain('Frais de rejet de prélèvement prévus à votre contrat : 12,50 €, prélevés séparément le même jour.');
+    expect(am04).not.toMatch(/recouvrement|pénalit/i);
+    expect(ac04).toContain('le montant n’est pas présenté à nouveau');
+    expect((await r.decisions(contractId)).map((d) => d.decision)).toEqual(['represent', 'unrecovered']);
+  });
+
+  it('lets a person bring a re-presentation forward, stop it, and re-present a closed account once the mandate is amended', async () => {
+    const r = await tenant();
+    const { contractId, events, payments } = await r.rejected(['AM04', 'AC04', 'AM04']);
+    for (const event of events) await r.deliver(event);
+    const [am04, ac04, other] = payments;
+
+    // The queue: reason in French, what comes next and when.
+    const queue = await r.t.run((deps) => listRejects(deps, ZListRejectsInput.parse({})));
+    const row = (id: string) => queue.items.find((i) => i.id === id)!;
+    expect(row(am04!.id)).toMatchObject({ reasonLabel: 'Provision insuffisante (AM04)', next: { kind: 'represent', date: '2026-05-04', attempt: 2, itemStatus: 'planned' }, actions: { representNow: true, stop: true } });
+    expect(row(ac04!.id)).toMatchObject({ reasonLabel: 'Compte clôturé (AC04)', categoryLabel: 'Compte clos, bloqué ou invalide', next: { kind: 'dunning', why: 'not_retryable' } });
+
+    // Re-present now: the earliest date (14 days' notice from 8 April: Wednesday 22 April).
+    const forward = await r.t.run((deps) => representNow(deps, { paymentId: am04!.id }));
+    expect(forward.next).toMatchObject({ kind: 'represent', date: '2026-04-22' });
+    expect((await r.retryItems(contractId)).filter((i) => i.originalItemId === am04!.scheduleItemId).map((i) => i.dueDate.toISOString().slice(0, 10))).toEqual(['2026-04-22']);
+
+    // Stop: the planned re-presentation is cancelled, dunning is told.
+    const stopped = await r.t.run((deps) => stopRetry(deps, { paymentId: other!.id }));
+    expect(stopped.next).toEqual({ kind: 'dunning', why: 'stopped' });
+    expect((await r.t.outbox('payment.unrecovered')).map((e) => (e.payload as { why: string }).why)).toEqual(['not_retryable', 'stopped']);
+    await expect(r.t.run((deps) => stopRetry(deps, { paymentId: other!.id }))).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    // A closed account is not re-presented without new bank details; once the mandate is amended, it may be.
+    await expect(r.t.run((deps) => representNow(deps, { paymentId: ac04!.id }))).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/nouvelles coordonnées/) });
+    await r.t.run(({ tx }) => tx.client.update({ where: { id: ac04!.clientId }, data: { email: 'helene.lefevre@example.test' } }));
+    const asked = await r.t.run((deps) => requestBankDetails(deps, { paymentId: ac04!.id }));
+    expect(asked.bankDetailsRequestedAt).not.toBeNull();
+    const request = await r.t.run(({ tx }) => tx.outgoingEffect.findFirstOrThrow({ where: { template: 'payment.bank_details_request' } }));
+    expect(request.textBody).toContain('merci de nous communiquer les coordonnées du compte à débiter');
+    await r.t.run(({ tx }) => tx.scheduleItem.updateMany({ where: { contractId, status: 'submitted' }, data: { status: 'paid' } }));
+    await r.t.run((deps) => amendMandate(deps, ZAmendMandateInput.parse({ mandateId: ac04!.scheduleItem!.mandateId, iban: 'FR7630006000011234567890189' })));
+    const again = await r.t.run((deps) => representNow(deps, { paymentId: ac04!.id }));
+    expect(again.next).toMatchObject({ kind: 'represent', date: '2026-04-22', attempt: 2 });
+    expect((await r.t.outbox('payment.represented')).map((e) => (e.payload as { attempt: number }).attempt)).toEqual([2, 2, 2]);
   });
 });
