@@ -96,7 +96,7 @@ describe('the rejects queue', () => {
       await page.getByRole('button', { name: 'Présenter au plus tôt' }).click();
       await page.waitForFunction((before) => {
         const cell = [...document.querySelectorAll('td')].find((td) => /^2ᵉ présentation le/.test(td.textContent ?? ''));
-        return Boolean(cell && !cell.textContent!.startsWith(before));
+        return Boolean(cell && !(cell.textContent ?? '').startsWith(before));
       }, planned);
       expect(await next.count()).toBe(1);
       await page.getByRole('button', { name: 'Arrêter' }).click();

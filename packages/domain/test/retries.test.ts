@@ -136,7 +136,9 @@ describe('the retries consumer', () => {
 
   it('stops after two re-presentations: the third rejection is unrecovered, attempts exhausted', async () => {
     const r = await tenant();
-    let { contractId, events } = await r.rejected(['AM04']);
+    const first = await r.rejected(['AM04']);
+    const contractId = first.contractId;
+    let events = first.events;
     for (let attempt = 2; attempt <= 3; attempt++) {
       await r.deliver(events.at(-1)!);
       const latest = (await r.retryItems(contractId)).at(-1)!;

@@ -29,7 +29,7 @@ export async function requestBankDetails(deps: TenantDeps, input: TRejectIdInput
   if (!payment.client.email) throw badRequest('Ce client n’a pas d’adresse e-mail', { paymentId: ['Ce client n’a pas d’adresse e-mail'] });
   const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, contactEmail: true } });
   const today = parisToday(now);
-  const category = (payment.reasonCategory ?? 'unknown') as ReasonCategory;
+  const category: ReasonCategory = payment.reasonCategory ?? 'unknown';
   const reason = sepaReasonOf(payment.reasonCode)?.labelFr ?? REASON_CATEGORY_LABELS[category];
   const person = payment.client.kind === 'person' ? [payment.client.firstName, payment.client.lastName].filter(Boolean).join(' ') : null;
   await queueTenantMail(tx, tenantId, {

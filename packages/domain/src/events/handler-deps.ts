@@ -108,13 +108,17 @@ export function bindHandlerDeps(
   },
   depsFor: HandlerDepsFactory,
 ): BoundEventHandler {
-  const { handleMany } = handler;
   return {
     consumer: handler.consumer,
     types: handler.types,
     handle: async (tx, event) => handler.handle(tx, event, await depsFor(tx, event.tenantId, handler.consumer)),
-    ...(handleMany
-      ? { handleMany: async (tx: Tx, events: EventEnvelope[]) => handleMany(tx, events, await depsFor(tx, events[0]!.tenantId, handler.consumer)) }
+    ...(handler.handleMany
+      ? {
+          handleMany: async (tx: Tx, events: EventEnvelope[]) => {
+            const deps = await depsFor(tx, events[0]!.tenantId, handler.consumer);
+            await handler.handleMany?.(tx, events, deps);
+          },
+        }
       : {}),
   };
 }

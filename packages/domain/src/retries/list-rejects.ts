@@ -47,7 +47,7 @@ function toRejectView(row: RejectRow, items: Map<string, { status: string; dueDa
   const represented = retry?.representedItemId ? items.get(retry.representedItemId) : undefined;
   const fee = retry?.feeItemId ? items.get(retry.feeItemId) : undefined;
   const next = nextStepOf(row, represented);
-  const category = (row.reasonCategory ?? 'unknown') as ReasonCategory;
+  const category: ReasonCategory = row.reasonCategory ?? 'unknown';
   const mandate = row.scheduleItem?.mandate ?? null;
   const planned = next.kind === 'represent' && next.itemStatus === 'planned';
   return {
