@@ -85,7 +85,7 @@ describe('the rejects queue', () => {
       await page.getByRole('link', { name: 'Rejets' }).click();
       await page.getByRole('heading', { name: 'Prélèvements rejetés' }).waitFor();
       await page.locator('.badge', { hasText: 'Provision insuffisante (AM04)' }).waitFor();
-      const next = page.getByText(/^2ᵉ présentation le \d{2}\/\d{2}\/\d{4} \(prévue\)$/);
+      const next = page.getByText(/^2ᵉ présentation le \d{1,2} \S+ \d{4} \(prévue\)$/);
       for (let i = 0; i < 30 && (await next.count()) === 0; i++) {
         await page.waitForTimeout(1_000);
         await page.reload();

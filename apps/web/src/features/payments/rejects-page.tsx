@@ -5,7 +5,7 @@ import { Link } from 'react-router';
 import { FormMessage, SelectField } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { messageOf } from '../../lib/errors.ts';
-import { formatDate, formatEur } from '../../lib/format.ts';
+import { formatDate, formatEur, formatLongDate } from '../../lib/format.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { LoadMore } from './load-more.tsx';
@@ -21,11 +21,11 @@ function nextStepText(reject: Reject): string {
     case 'pending':
       return r.pending;
     case 'represent':
-      return r.represent(next.attempt, formatDate(next.date), t.payments.itemStatuses[next.itemStatus as keyof typeof t.payments.itemStatuses] ?? next.itemStatus);
+      return r.represent(next.attempt, formatLongDate(next.date), t.payments.itemStatuses[next.itemStatus as keyof typeof t.payments.itemStatuses] ?? next.itemStatus);
     case 'recovered':
-      return r.recovered(formatDate(next.date));
+      return r.recovered(formatLongDate(next.date));
     case 'rejected_again':
-      return r.rejectedAgain(formatDate(next.date));
+      return r.rejectedAgain(formatLongDate(next.date));
     case 'dunning':
       return r.dunning[next.why];
   }
