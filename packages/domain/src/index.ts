@@ -242,3 +242,10 @@ export { listMailLog, MAIL_STATUS_LABELS, type MailLogView } from './client-mail
 export { resendMail } from './client-mail/resend-mail.ts';
 export { exportAuditTrail, AUDIT_TRAIL_COLUMNS } from './einvoicing/audit-trail.ts';
 export { sendInvoiceByMail } from './client-mail/send-invoice-by-mail.ts';
+export * from './retries/retry-rules.ts';
+export { retryOnEvent, retryOnEvents, decideRejections, retrySettingsOf } from './retries/retry-on-event.ts';
+export * from './retries/retries.schema.ts';
+export { listRejects, getReject, type RejectView, type NextStep } from './retries/list-rejects.ts';
+export { representNow, stopRetry } from './retries/retry-actions.ts';
+export { retryOutlookOf, type RetryOutlook } from './retries/retry-plan.ts';
+export { requestBankDetails } from './client-mail/request-bank-details.ts';

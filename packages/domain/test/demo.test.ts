@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { withTenant } from '@crm/db';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_DOCUMENT_BYTES, DEMO_LOGIN, LocalDiskStorage, logIn, seedDemo } from '../src/index.ts';
+import { DEFAULT_MAX_DOCUMENT_BYTES, DEMO_LOGIN, LocalDiskStorage, logIn, parisDay, representationDate, seedDemo } from '../src/index.ts';
 import { testAuthDeps } from './harness.ts';
 
 const storage = LocalDiskStorage.temporary('crm-demo-documents');
@@ -31,5 +31,16 @@ describe('demo data', () => {
     expect(invoices.filter((i) => i.series === 'b2b' && i.number)).toHaveLength(1);
     expect(invoices.filter((i) => i.status === 'draft')).toEqual([]);
     expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36, contracts: 6, signed: 4, signedPdfs: 4 });
+    // An AM04 reject re-presented on the payday after the earliest date, an AC04 reject handed to dunning.
+    const rejects = await withTenant(deps.db, session.organisationId!, (tx) =>
+      tx.paymentRetry.findMany({ include: { payment: { select: { reasonCode: true, valueDate: true } }, representedItem: { select: { dueDate: true, attempt: true, status: true } } }, orderBy: { createdAt: 'asc' } }),
+    );
+    expect(rejects.map((r) => [r.payment.reasonCode, r.decision, r.why])).toEqual([['AM04', 'represent', null], ['AC04', 'unrecovered', 'not_retryable']]);
+    const today = parisDay(new Date());
+    const expected = representationDate(today, { preNotificationDays: 14, cutOffBusinessDays: 1 }, 'after_first_of_month');
+    expect(rejects[0]!.representedItem).toMatchObject({ attempt: 2, status: 'planned' });
+    expect(rejects[0]!.representedItem!.dueDate.toISOString().slice(0, 10)).toBe(expected);
+    const unrecovered = await withTenant(deps.db, session.organisationId!, (tx) => tx.outboxEvent.findMany({ where: { type: 'payment.unrecovered' } }));
+    expect(unrecovered.map((e) => (e.payload as { reasonCode: string }).reasonCode)).toEqual(['AC04']);
   });
 });

@@ -65,6 +65,7 @@ describe('bank returns and payments', () => {
         reasonCategory: 'insufficient_funds',
         rTransaction: 'reject',
         rejectedOn: '2026-04-07',
+        attempt: 1,
       },
     ]);
     expect((await t.run((deps) => listScheduleItems(deps, ZListScheduleItemsInput.parse({ status: 'rejected', reasonCode: 'AM04' })))).items).toEqual([

@@ -29,6 +29,7 @@ import { mandatesRouter } from './routers/mandates.router.ts';
 import { batchesRouter } from './routers/batches.router.ts';
 import { timedJobsRouter } from './routers/timed-jobs.router.ts';
 import { mailsRouter } from './routers/mails.router.ts';
+import { retriesRouter } from './routers/retries.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -52,6 +53,7 @@ export const appRouter = router({
   payments: paymentsRouter,
   mandates: mandatesRouter,
   batches: batchesRouter,
+  retries: retriesRouter,
   contracts: contractsRouter,
   invoices: invoicesRouter,
   invoicing: invoicingRouter,

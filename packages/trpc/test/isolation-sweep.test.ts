@@ -63,7 +63,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       });
       return { bContract: contract, bDocument: document };
     });
-    const { bMandate, bItem, bBatch, bReturnFile } = await withTenant(services.db, b.tenantId, async (tx) => {
+    const { bMandate, bItem, bBatch, bReturnFile, bRejection } = await withTenant(services.db, b.tenantId, async (tx) => {
       const mandate = await tx.sepaMandate.create({
         data: { tenantId: b.tenantId, clientId: bClient.client!.id, contractId: bContract.id, rum: 'RUM-B-1', debtorName: 'Client de B', iban: 'FR1420041010050500013M02606', signedOn: new Date('2026-01-01'), signedPlace: 'Lyon' },
       });
@@ -74,7 +74,13 @@ describe('a member of organisation A, given the ids of organisation B', () => {
         data: { tenantId: b.tenantId, contractId: bContract.id, clientId: bClient.client!.id, mandateId: mandate.id, periodStart: new Date('2026-01-01'), periodEnd: new Date('2026-01-31'), dueDate: new Date('2026-01-05'), amountCents: 1_000, paymentMethod: 'sepa_debit' },
       });
       const returnFile = await tx.bankReturnFile.create({ data: { tenantId: b.tenantId, fileName: 'b.csv', kind: 'csv', sha256: '1'.repeat(64) } });
-      return { bMandate: mandate, bItem: item, bBatch: batch, bReturnFile: returnFile };
+      const rejected = await tx.scheduleItem.create({
+        data: { tenantId: b.tenantId, contractId: bContract.id, clientId: bClient.client!.id, mandateId: mandate.id, periodStart: new Date('2026-02-01'), periodEnd: new Date('2026-02-28'), dueDate: new Date('2026-02-05'), amountCents: 1_000, paymentMethod: 'sepa_debit', status: 'rejected' },
+      });
+      const rejection = await tx.payment.create({
+        data: { tenantId: b.tenantId, scheduleItemId: rejected.id, contractId: bContract.id, clientId: bClient.client!.id, outcome: 'rejected', method: 'sepa_debit', amountCents: 1_000, valueDate: new Date('2026-02-05'), reasonCode: 'AM04', reasonCategory: 'insufficient_funds', rTransaction: 'reject' },
+      });
+      return { bMandate: mandate, bItem: item, bBatch: batch, bReturnFile: returnFile, bRejection: rejection };
     });
     const bInvoice = await b.caller.invoices.createDraft({ clientId: bClient.client!.id, lines: [{ label: 'Frais de B', quantity: 1, unitPriceCents: 1_000, vatRateBasisPoints: 2_000 }] });
     const bMail = await withTenant(services.db, b.tenantId, (tx) =>
@@ -103,6 +109,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contacts: await b.caller.clientContacts.list({ clientId: bClient.client!.id }),
       invoice: await b.caller.invoices.get({ invoiceId: bInvoice.id }),
       mails: await b.caller.mails.list({}),
+      rejects: await b.caller.retries.list({}),
     });
     const bBefore = await readB();
 
@@ -136,6 +143,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contactId: bContact.id,
       invoiceId: bInvoice.id,
       mailId: bMail.id,
+      paymentId: bRejection.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -238,6 +246,10 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'products.changePrice',
       'products.get',
       'products.update',
+      'retries.get',
+      'retries.representNow',
+      'retries.requestBankDetails',
+      'retries.stop',
       'salesReps.create',
       'salesReps.get',
       'salesReps.setTarget',

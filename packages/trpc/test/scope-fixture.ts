@@ -133,6 +133,21 @@ export async function scopeOrganisation(services: CrmServices) {
     await tx.payment.create({
       data: { tenantId, scheduleItemId: paidItem.id, contractId: contract.id, clientId: client.id, outcome: 'received', method: 'sepa_debit', amountCents: 3_000, valueDate: new Date('2026-01-07'), reference: 'Virement ZXQ', returnFileId: returnFile.id },
     });
+    // A rejected debit (the rejects queue), its re-presentation decided and planned.
+    const rejectedItem = await item(4, { status: 'rejected', sequenceType: 'RCUR', endToEndId: 'E2E-PLX-4' });
+    const rejection = await tx.payment.create({
+      data: {
+        tenantId, scheduleItemId: rejectedItem.id, contractId: contract.id, clientId: client.id, outcome: 'rejected', method: 'sepa_debit', amountCents: 3_000,
+        valueDate: new Date('2026-04-07'), reasonCode: 'AM04', reasonCategory: 'insufficient_funds', rTransaction: 'reject', returnFileId: returnFile.id,
+      },
+    });
+    const represented = await item(5, { attempt: 2, originalItemId: rejectedItem.id });
+    await tx.paymentRetry.create({
+      data: {
+        tenantId, paymentId: rejection.id, scheduleItemId: rejectedItem.id, clientId: client.id, contractId: contract.id, attempt: 1, decision: 'represent',
+        representedItemId: represented.id, collectionDate: new Date('2026-05-05'), decidedBy: 'system:retries',
+      },
+    });
     const document = await tx.document.create({
       data: {
         tenantId, clientId: client.id, contractId: contract.id, kind: 'other', fileName: 'zxq.pdf', mimeType: 'application/pdf', sizeBytes: 1,
@@ -156,7 +171,7 @@ export async function scopeOrganisation(services: CrmServices) {
         purchaseOrder: 'BC-ZXQ', lines: { create: [{ position: 1, label: 'Facture ZXQ', quantity: 1, unitPriceCents: 2_500, netCents: 2_500, vatRateBasisPoints: 2_000 }] },
       },
     });
-    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter, contact, invoice };
+    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter, contact, invoice, rejection };
   });
 
   return {

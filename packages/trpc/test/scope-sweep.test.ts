@@ -193,6 +193,11 @@ const SWEEP: Record<string, Case[]> = {
   'referentiel.sepaReturnReasons': [list()],
   'referentiel.vatRates': [list()],
   // A team manager changes their team's reps only, and never moves a rep into or out of it.
+  'retries.get': [on('client', (f) => ({ paymentId: f.rejection.id }))],
+  'retries.list': [list(() => ({})), list(() => ({ view: 'open' }))],
+  'retries.representNow': [on('client', (f) => ({ paymentId: f.rejection.id }))],
+  'retries.requestBankDetails': [on('client', (f) => ({ paymentId: f.rejection.id }))],
+  'retries.stop': [on('client', (f) => ({ paymentId: f.rejection.id }))],
   'salesReps.create': [on('team', (f) => ({ firstName: 'Nouvelle', lastName: 'Recrue', managerId: f.reps.other.id })), on('team', () => ({ firstName: 'Sans', lastName: 'Responsable' }))],
   'salesReps.get': [list((f) => ({ salesRepId: f.reps.other.id }))],
   'salesReps.list': [list(() => ({ includeInactive: true }))],

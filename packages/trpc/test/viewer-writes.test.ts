@@ -59,6 +59,7 @@ const RECORD_OF: Record<string, (f: ScopeFixture) => string> = {
   deadLetterId: (f) => f.deadLetter.id,
   notificationId: (f) => f.notification.id,
   returnFileId: (f) => f.returnFile.id,
+  paymentId: (f) => f.rejection.id,
 };
 
 const slot = { startsAt: '2027-01-04T10:00', endsAt: '2027-01-04T11:00' };

@@ -41,6 +41,7 @@ const EditContractPage = page(wizard, 'EditContractPage');
 const BatchesPage = page(() => import('../features/payments/batches-page.tsx'), 'BatchesPage');
 const BatchPage = page(() => import('../features/payments/batch-page.tsx'), 'BatchPage');
 const BankReturnsPage = page(() => import('../features/payments/bank-returns-page.tsx'), 'BankReturnsPage');
+const RejectsPage = page(() => import('../features/payments/rejects-page.tsx'), 'RejectsPage');
 const PaymentsPage = page(() => import('../features/payments/payments-page.tsx'), 'PaymentsPage');
 const MandatesPage = page(() => import('../features/payments/mandates-page.tsx'), 'MandatesPage');
 const TasksPage = page(() => import('../features/activities/tasks-page.tsx'), 'TasksPage');
@@ -98,6 +99,7 @@ export function AppRoutes() {
             <Route path="/prelevements" element={<BatchesPage />} />
             <Route path="/prelevements/:batchId" element={<BatchPage />} />
             <Route path="/retours-bancaires" element={<BankReturnsPage />} />
+            <Route path="/rejets" element={<RejectsPage />} />
             <Route path="/paiements" element={<PaymentsPage />} />
             <Route path="/mandats" element={<MandatesPage />} />
             <Route path="/taches" element={<TasksPage />} />

@@ -28,6 +28,7 @@ const TITLES: [pattern: string, title: string][] = [
   ['/prelevements/:batchId', t.titles.batch],
   ['/prelevements', t.payments.nav.batches],
   ['/retours-bancaires', t.payments.nav.returns],
+  ['/rejets', t.payments.nav.rejects],
   ['/paiements', t.payments.nav.payments],
   ['/mandats', t.payments.nav.mandates],
   ['/taches', t.titles.tasks],

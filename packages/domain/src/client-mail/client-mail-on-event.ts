@@ -3,6 +3,8 @@ import { signedContractFileName } from '../contracts/contract-documents.ts';
 import type { EventEnvelope } from '../events/catalogue.ts';
 import type { HandlerDeps } from '../events/handler-deps.ts';
 import { REASON_CATEGORY_LABELS, sepaReasonOf, type ReasonCategory } from '../sepa/sepa-reason-codes.ts';
+import { retryOutlookOf, type RetryOutlook } from '../retries/retry-plan.ts';
+import { REJECT_FEE_LABEL } from '../retries/retry-rules.ts';
 import { invoiceMail } from './invoice-mail.ts';
 import { euros, frenchDate, greeting, mailBodies, signature } from './mail-text.ts';
 
@@ -119,9 +121,28 @@ const NEXT_STEPS: Record<ReasonCategory, string> = {
 };
 
 /**
+ * What comes next, as the retries consumer decides it (retries/retry-plan.ts): presented again on
+ * a date (the re-presentation's notice, with the reject fee the contract states when the
+ * organisation charges it, as its own debit), or not presented again.
+ */
+function nextStep(outlook: RetryOutlook | null, category: ReasonCategory): string {
+  if (outlook?.kind === 'represent') {
+    const fee = outlook.feeCents
+      ? ` ${REJECT_FEE_LABEL} prévus à votre contrat : ${euros(outlook.feeCents)}, prélevés séparément le même jour.`
+      : '';
+    return `Le prélèvement vous sera présenté à nouveau le ${frenchDate(outlook.date)}, sur le même compte : merci de veiller à ce que votre compte soit suffisamment approvisionné à cette date. Vous pouvez aussi nous contacter pour régler ce montant autrement.${fee}`;
+  }
+  if (outlook?.kind === 'unrecovered' && category === 'insufficient_funds') {
+    return 'Le prélèvement ne sera pas présenté à nouveau : merci de nous contacter pour convenir ensemble du règlement de ce montant.';
+  }
+  return NEXT_STEPS[category];
+}
+
+/**
  * The rejection notice to the debtor: how much, when, why (the bank's reason in French), and what
- * comes next for that kind of reason. It asks for nothing more than the amount due: no fee of any
- * kind is named (recovery costs stay with the creditor, L111-8 CPCE).
+ * comes next: whether and when the debit is presented again. It asks for nothing more than the
+ * amount due and, only where the contract states one and the organisation charges it, the reject
+ * fee, named as such: never recovery costs (they stay with the creditor, L111-8 CPCE).
  */
 async function rejectionNotice(tx: Tx, event: EventEnvelope<'payment.rejected'>, deps: HandlerDeps) {
   const { payload } = event;
@@ -147,7 +168,7 @@ async function rejectionNotice(tx: Tx, event: EventEnvelope<'payment.rejected'>,
       greeting(contract?.debtorName ?? client.greetingName),
       `${what}${contract ? ` (contrat ${contract.number})` : ''}.`,
       `Motif indiqué par la banque : ${reason}${payload.reasonCode ? ` (code ${payload.reasonCode})` : ''}.`,
-      NEXT_STEPS[category],
+      nextStep(await retryOutlookOf(tx, event.tenantId, payload.paymentId, deps.today), category),
       'Bien cordialement,',
       signature(organisation),
     ]),

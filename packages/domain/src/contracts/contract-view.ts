@@ -108,6 +108,7 @@ export function toContractView(c: ContractRow, role: Role) {
     consumer: c.consumer,
     preNotificationDays: c.preNotificationDays,
     debitDay: c.debitDay,
+    rejectFeeCents: c.rejectFeeCents,
     debtorName: c.debtorName,
     debtorIban: disclosedIban(role, 'contractDebtor', c.debtorIban),
     debtorBic: c.debtorBic,

@@ -35,6 +35,8 @@ const draftFields = {
   consumer: z.boolean().optional(),
   preNotificationDays: z.number().int().min(1, '1 jour au moins').max(30, '30 jours au plus').nullish(),
   debitDay: z.number().int().min(1, 'Jour entre 1 et 28').max(28, 'Jour entre 1 et 28').nullish(),
+  /** A reject fee the contract states, in cents (charged on a rejected debit only if the organisation enables it). */
+  rejectFeeCents: z.number('Montant en centimes').int('Montant en centimes').min(1, '1 centime au moins').max(100_000, '1 000 € au plus').nullish(),
   debtorName: text(70).nullish(),
   /** Checked by the use case (field error 'IBAN invalide'), so that a draft may be saved without one. */
   debtorIban: safeText('IBAN invalide').trim().max(50, 'IBAN invalide').nullish(),
@@ -59,6 +61,7 @@ export const ZUpdateContractInput = z.strictObject({
   consumer: z.boolean().optional(),
   preNotificationDays: draftFields.preNotificationDays,
   debitDay: draftFields.debitDay,
+  rejectFeeCents: draftFields.rejectFeeCents,
   debtorName: draftFields.debtorName,
   debtorIban: draftFields.debtorIban,
   debtorBic: draftFields.debtorBic,

@@ -45,6 +45,7 @@ export async function createContract(deps: TenantDeps, input: TCreateContractInp
       consumer,
       preNotificationDays: input.preNotificationDays ?? null,
       debitDay: input.debitDay ?? null,
+      rejectFeeCents: input.rejectFeeCents ?? null,
       debtorName: input.debtorName || (input.paymentMethod === 'sepa_debit' ? client.displayName : null),
       debtorIban,
       debtorBic,

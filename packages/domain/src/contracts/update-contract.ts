@@ -30,6 +30,7 @@ export async function updateContract(deps: TenantDeps, input: TUpdateContractInp
   if (fields.consumer !== undefined) data.consumer = fields.consumer;
   if (fields.preNotificationDays !== undefined) data.preNotificationDays = fields.preNotificationDays;
   if (fields.debitDay !== undefined) data.debitDay = fields.debitDay;
+  if (fields.rejectFeeCents !== undefined) data.rejectFeeCents = fields.rejectFeeCents;
   if (fields.debtorName !== undefined) data.debtorName = fields.debtorName || null;
   if (fields.debtorIban !== undefined) data.debtorIban = normaliseDebtorIban(fields.debtorIban);
   if (fields.debtorBic !== undefined) data.debtorBic = normaliseDebtorBic(fields.debtorBic);

@@ -23,6 +23,8 @@ import { draftInvoicesFromScheduleIn } from '../invoices/draft-invoices-from-sch
 import { ZCreateCreditNoteInput, ZCreateInvoiceDraftInput } from '../invoices/invoices.schema.ts';
 import { issueInvoiceIn } from '../invoices/issue-invoice.ts';
 import { createContractSchedule } from '../payments/create-schedule.ts';
+import { importBankReturns } from '../payments/import-returns.ts';
+import { decideRejections } from '../retries/retry-on-event.ts';
 import type { DocumentDeps } from '../documents/document-view.ts';
 import type { AuthDeps } from '../shared/context.ts';
 import { parisDay } from '../shared/paris-day.ts';
@@ -168,6 +170,7 @@ async function seedDemoData(deps: DocumentDeps) {
     await storeSignedContract(deps.tx, deps.actor.tenantId, contract.id, { now: deps.now, storage: deps.documents.storage, by: 'seed' });
   }
   await seedDemoInvoices(deps);
+  await seedDemoRejects(deps);
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'call', subject: 'Appel de découverte', body: 'Intéressé par une offre groupée électricité + gaz.', clientId: clients[0] }));
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'note', subject: 'Préférences', body: 'Préfère être contacté le matin.', clientId: clients[0] }));
   for (const [i, slot] of [[1, '09:30', '10:30'], [1, '14:00', '15:00'], [2, '11:00', '12:00'], [4, '16:00', '17:30']].entries()) {
@@ -211,4 +214,30 @@ async function seedDemoInvoices(deps: DocumentDeps) {
     purchaseOrder: 'BC-2026-118',
   }));
   await issue(b2b.id);
+}
+
+/**
+ * Two debits the bank rejected yesterday (a return file imported): one for want of funds (AM04),
+ * re-presented on the payday after the earliest date, and one on a closed account (AC04), not
+ * presented again (payment.unrecovered: dunning's). Decided here as the retries consumer decides
+ * (its later run finds them decided and changes nothing).
+ */
+async function seedDemoRejects(deps: DocumentDeps) {
+  const { tx, actor, now } = deps;
+  const tenantId = actor.tenantId;
+  const contracts = await tx.contract.findMany({ where: { tenantId, status: 'signed' }, select: { id: true }, orderBy: { createdAt: 'asc' }, take: 2 });
+  const rejectedOn = isoDay(now, -1);
+  const lines: string[] = [];
+  for (const [i, contract] of contracts.entries()) {
+    const item = await tx.scheduleItem.findFirst({ where: { tenantId, contractId: contract.id, status: 'planned' }, orderBy: { dueDate: 'asc' }, select: { id: true } });
+    if (!item) continue;
+    const endToEndId = `E2E-DEMO-${String(i + 1).padStart(10, '0')}`;
+    await tx.scheduleItem.update({ where: { id: item.id }, data: { status: 'submitted', sequenceType: 'RCUR', endToEndId } });
+    lines.push(`${endToEndId};rejected;${i === 0 ? 'AM04' : 'AC04'};;${rejectedOn}`);
+  }
+  if (lines.length === 0) return;
+  const bytes = new TextEncoder().encode(['end_to_end_id;status;reason_code;amount;date', ...lines].join('\n'));
+  await importBankReturns(deps, { fileName: 'retours-demo.csv', bytes });
+  const rejections = await tx.payment.findMany({ where: { tenantId, outcome: 'rejected' }, select: { id: true } });
+  await decideRejections(tx, tenantId, rejections.map((r) => r.id), { today: isoDay(now, 0), now, decidedBy: 'system:retries' });
 }

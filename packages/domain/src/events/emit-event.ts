@@ -35,3 +35,28 @@ export async function emitEvent<T extends EventType>(tx: Tx, event: NewEvent<T>)
   });
   return { id, type: event.type, tenantId: event.tenantId, occurredAt: occurredAt.toISOString(), payload, ...(traceParent ? { traceParent } : {}) };
 }
+
+/**
+ * Several events in one statement (a consumer deciding for a batch of events, an import): the
+ * same rows `emitEvent` writes, one INSERT for all. Their ids follow the given order.
+ */
+export async function emitEvents(tx: Tx, events: NewEvent<EventType>[], now: Date): Promise<void> {
+  if (events.length === 0) return;
+  const traceParent = activeTraceParent();
+  await tx.outboxEvent.createMany({
+    data: events.map((event) => {
+      const payload = EVENT_CATALOGUE[event.type].parse(event.payload) as EventPayload<EventType>;
+      const occurredAt = event.occurredAt ?? now;
+      const clientId = (payload as { clientId?: unknown }).clientId;
+      return {
+        id: newId(occurredAt.getTime()),
+        tenantId: event.tenantId,
+        clientId: typeof clientId === 'string' ? clientId : null,
+        type: event.type,
+        payload,
+        occurredAt,
+        traceParent,
+      };
+    }),
+  });
+}

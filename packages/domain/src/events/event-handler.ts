@@ -9,6 +9,12 @@ export interface EventHandler {
   types: readonly EventType[];
   /** Runs in the exactly-once transaction; `deps` as use cases get theirs (handler-deps.ts). */
   handle(tx: Tx, event: EventEnvelope, deps: HandlerDeps): Promise<void>;
+  /**
+   * Optional: several events of one tenant at once, in order, with the same outcome as `handle`
+   * on each (a consumer whose per-event statements would dominate a burst, such as a return
+   * file's thousands of rejections, decides them in a few statements).
+   */
+  handleMany?(tx: Tx, events: EventEnvelope[], deps: HandlerDeps): Promise<void>;
 }
 
 /** A failure that retrying cannot fix (bad data, a rule refused): dead-lettered at once. */

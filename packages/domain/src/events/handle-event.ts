@@ -69,7 +69,9 @@ export async function handleEventsOnce(db: Db, handler: BoundEventHandler, tenan
       ON CONFLICT DO NOTHING
       RETURNING event_id`;
     const fresh = new Set(claimed.map((row) => row.event_id));
-    for (const event of relevant) if (fresh.has(event.id)) await handler.handle(tx, event);
+    const toHandle = relevant.filter((event) => fresh.has(event.id));
+    if (handler.handleMany && toHandle.length > 0) await handler.handleMany(tx, toHandle);
+    else for (const event of toHandle) await handler.handle(tx, event);
     return fresh.size;
   });
 }

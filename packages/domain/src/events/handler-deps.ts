@@ -42,6 +42,8 @@ export interface BoundEventHandler {
   consumer: string;
   types: readonly EventEnvelope['type'][];
   handle(tx: Tx, event: EventEnvelope): Promise<void>;
+  /** Several events of one tenant in one call, when the handler can (event-handler.ts). */
+  handleMany?(tx: Tx, events: EventEnvelope[]): Promise<void>;
 }
 
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
@@ -98,12 +100,25 @@ export function handlerDepsFactory(options: { storage: DocumentStorage; clock: C
 
 /** Binds `depsFor` to a handler: what the worker hands to its transports. */
 export function bindHandlerDeps(
-  handler: { consumer: string; types: readonly EventEnvelope['type'][]; handle(tx: Tx, event: EventEnvelope, deps: HandlerDeps): Promise<void> },
+  handler: {
+    consumer: string;
+    types: readonly EventEnvelope['type'][];
+    handle(tx: Tx, event: EventEnvelope, deps: HandlerDeps): Promise<void>;
+    handleMany?(tx: Tx, events: EventEnvelope[], deps: HandlerDeps): Promise<void>;
+  },
   depsFor: HandlerDepsFactory,
 ): BoundEventHandler {
   return {
     consumer: handler.consumer,
     types: handler.types,
     handle: async (tx, event) => handler.handle(tx, event, await depsFor(tx, event.tenantId, handler.consumer)),
+    ...(handler.handleMany
+      ? {
+          handleMany: async (tx: Tx, events: EventEnvelope[]) => {
+            const deps = await depsFor(tx, events[0]!.tenantId, handler.consumer);
+            await handler.handleMany?.(tx, events, deps);
+          },
+        }
+      : {}),
   };
 }

@@ -32,6 +32,9 @@ export async function draftInvoicesFromScheduleIn(ctx: { tx: Tx; tenantId: strin
       dueDate: { lte: new Date(`${until}T00:00:00Z`) },
       contract: { is: { tenantId, status: { notIn: ['draft', 'sent', 'cancelled'] } } },
       invoiceLinks: { none: {} },
+      // A re-presentation is the same debt as the item it follows (billed by that item's invoice,
+      // linked to it when created); a reject fee is no sale.
+      originalItemId: null,
     },
     include: {
       contract: { select: { id: true, consumer: true, lines: { orderBy: { position: 'asc' } } } },

@@ -3,6 +3,7 @@ import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
 import { disclosedIban } from '../access/iban-disclosure.ts';
 import type { SEPA_FILE_FORMATS } from './organisations.schema.ts';
+import type { PaydayRule } from '../retries/retry-rules.ts';
 
 /** The active organisation's settings, with its address as one structured object. */
 export async function getOrganisation({ tx, actor }: TenantDeps) {
@@ -38,6 +39,10 @@ export function toOrganisationView(o: Organisation, role: Role) {
     sepaScheduleIsNotice: o.sepaScheduleIsNotice,
     sepaRepresentationNoticeDays: o.sepaRepresentationNoticeDays,
     sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
+    /** Re-presenting rejected debits: how many times, on which payday, whether a contract's reject fee is charged. */
+    retryMaxAttempts: o.retryMaxAttempts,
+    retryPaydayRule: o.retryPaydayRule as PaydayRule,
+    retryRejectFeeEnabled: o.retryRejectFeeEnabled,
     welcomeMailEnabled: o.welcomeMailEnabled,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZEmail } from '../auth/auth.schema.ts';
 import { safeText, text } from '../shared/input-rules.ts';
 import { ZCreditorIdentifier, ZSepaIban } from '../sepa/sepa.schema.ts';
+import { MAX_REPRESENTATIONS_LIMIT, PAYDAY_RULES } from '../retries/retry-rules.ts';
 import {
   ZBic,
   ZFrVat,
@@ -61,6 +62,12 @@ export const ZUpdateOrganisationInput = z.strictObject({
   sepaRepresentationNoticeDays: whole('Préavis d’une nouvelle présentation', 1, 30, ['jour', 'jours']).nullable().optional(),
   /** The bank reports insufficient funds as MS03 ("reason not specified"): such rejections may then be presented again. */
   sepaMs03InsufficientFunds: z.boolean('Oui ou non').optional(),
+  /** Re-presentations of a debit rejected for want of funds, after the first presentation (2 by default; 0: never). */
+  retryMaxAttempts: whole('Nouvelles présentations', 0, MAX_REPRESENTATIONS_LIMIT).optional(),
+  /** When a re-presentation is collected: after the 1st, after the month end, or as early as possible. */
+  retryPaydayRule: z.enum(PAYDAY_RULES, 'Règle inconnue').optional(),
+  /** A reject fee the contract states is charged, as a separate debit (never named recovery costs). */
+  retryRejectFeeEnabled: z.boolean('Oui ou non').optional(),
   /** A welcome mail to each new client that has an e-mail address. */
   welcomeMailEnabled: z.boolean('Oui ou non').optional(),
   invoicePrefix: safeText()

@@ -6,7 +6,18 @@ import { frVatFromSiren } from '../shared/identifiers.ts';
 import { toOrganisationView } from './get-organisation.ts';
 import type { TUpdateOrganisationInput } from './organisations.schema.ts';
 
-const COLLECTION_SETTINGS = new Set(['sepaFormat', 'sepaDebitDay', 'sepaPreNotificationDays', 'sepaUseFrst', 'sepaSettleAfterDays', 'sepaScheduleIsNotice', 'sepaRepresentationNoticeDays']);
+const COLLECTION_SETTINGS = new Set([
+  'sepaFormat',
+  'sepaDebitDay',
+  'sepaPreNotificationDays',
+  'sepaUseFrst',
+  'sepaSettleAfterDays',
+  'sepaScheduleIsNotice',
+  'sepaRepresentationNoticeDays',
+  'retryMaxAttempts',
+  'retryPaydayRule',
+  'retryRejectFeeEnabled',
+]);
 
 /**
  * Updates the organisation's settings. Checks that span fields (SIRET within SIREN, French VAT

@@ -84,7 +84,9 @@ export async function buildBatch({ tx, actor, now }: TenantDeps, input: TBatchDa
   const e2es = selection.items.map((_, i) => endToEndIdOf(actor.tenantId, firstE2e + i));
   const updated = await tx.$executeRaw`
     UPDATE schedule_items AS s
-    SET status = 'batched', batch_id = ${batch.id}::uuid, sequence_type = v.seq::sequence_type, end_to_end_id = v.e2e, updated_at = now()
+    SET status = 'batched', batch_id = ${batch.id}::uuid, end_to_end_id = v.e2e, updated_at = now(),
+      -- A re-presentation or a reject fee follows a debit of the mandate: RCUR, never FRST again.
+      sequence_type = (CASE WHEN s.original_item_id IS NOT NULL AND v.seq = 'FRST' THEN 'RCUR' ELSE v.seq END)::sequence_type
     FROM unnest(${ids}::uuid[], ${sequences}::text[], ${e2es}::text[]) AS v(id, seq, e2e)
     WHERE s.id = v.id AND s.tenant_id = ${actor.tenantId}::uuid AND s.status = 'planned'`;
   if (updated !== ids.length) throw conflict('Des échéances ont changé pendant la préparation du lot : réessayez');

@@ -22,6 +22,8 @@ interface ItemRef {
   contractId: string;
   clientId: string;
   amountCents: number;
+  /** Which presentation of the debt the item is (1 unless a re-presentation); payment.rejected carries it. */
+  attempt?: number;
 }
 
 type ItemStatus = 'planned' | 'batched' | 'submitted' | 'paid' | 'rejected' | 'cancelled';
@@ -84,6 +86,7 @@ export async function settleItem(
         reasonCategory: outcome.reasonCategory,
         rTransaction: outcome.rTransaction,
         rejectedOn: outcome.on,
+        attempt: item.attempt ?? 1,
       },
     });
   }

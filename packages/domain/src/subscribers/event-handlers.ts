@@ -4,6 +4,7 @@ import { projectEventOnDashboard } from '../dashboard/project-event.ts';
 import { notifyOnEvent } from '../notifications/notify-on-event.ts';
 import { invoicesOnEvent } from '../invoices/settle-invoice.ts';
 import { paymentsOnEvent } from '../payments/payments-on-event.ts';
+import { retryOnEvent, retryOnEvents } from '../retries/retry-on-event.ts';
 import type { EventHandler } from '../events/event-handler.ts';
 
 /**
@@ -14,7 +15,7 @@ import type { EventHandler } from '../events/event-handler.ts';
  * table ("Consumer groups"), and a test compares the two. Later issues add retry, dunning and
  * commission.
  */
-export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'invoices', 'email', 'documents'] as const;
+export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'invoices', 'email', 'documents', 'retries'] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
 export const EVENT_HANDLERS: readonly EventHandler[] = [
@@ -48,6 +49,13 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
     consumer: 'documents',
     types: ['contract.signed'],
     handle: storeSignedContractOnEvent,
+  },
+  {
+    // Rejected debits: re-presented on a payday (AM04, MS03 per setting) or handed to dunning.
+    consumer: 'retries',
+    types: ['payment.rejected'],
+    handle: retryOnEvent,
+    handleMany: retryOnEvents,
   },
 ];
 

@@ -37,6 +37,9 @@ function toForm(o: Organisation) {
     sepaScheduleIsNotice: o.sepaScheduleIsNotice,
     sepaRepresentationNoticeDays: o.sepaRepresentationNoticeDays === null ? '' : String(o.sepaRepresentationNoticeDays),
     sepaMs03InsufficientFunds: o.sepaMs03InsufficientFunds,
+    retryMaxAttempts: String(o.retryMaxAttempts),
+    retryPaydayRule: o.retryPaydayRule as string,
+    retryRejectFeeEnabled: o.retryRejectFeeEnabled,
     welcomeMailEnabled: o.welcomeMailEnabled,
     invoicePrefix: o.invoicePrefix,
     timezone: o.timezone,
@@ -71,6 +74,9 @@ function toUpdate(f: Form): Update {
     sepaScheduleIsNotice: f.sepaScheduleIsNotice,
     sepaRepresentationNoticeDays: f.sepaRepresentationNoticeDays.trim() === '' ? null : numberOf(f.sepaRepresentationNoticeDays),
     sepaMs03InsufficientFunds: f.sepaMs03InsufficientFunds,
+    retryMaxAttempts: numberOf(f.retryMaxAttempts),
+    retryPaydayRule: f.retryPaydayRule as Update['retryPaydayRule'],
+    retryRejectFeeEnabled: f.retryRejectFeeEnabled,
     welcomeMailEnabled: f.welcomeMailEnabled,
     invoicePrefix: f.invoicePrefix,
     timezone: f.timezone,
@@ -108,7 +114,7 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
     setSaved(false);
     setForm({ ...form, [key]: e.target.value });
   };
-  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds' | 'welcomeMailEnabled' | 'sepaScheduleIsNotice'>, label: string, extra: Record<string, unknown> = {}) => (
+  const field = (key: Exclude<keyof Form, 'sepaMs03InsufficientFunds' | 'welcomeMailEnabled' | 'sepaScheduleIsNotice' | 'retryRejectFeeEnabled'>, label: string, extra: Record<string, unknown> = {}) => (
     <TextField label={label} name={key} errors={errors} value={form[key]} onChange={set(key)} disabled={!canWrite} {...extra} />
   );
   // Server field errors on the address come as "address.postalCode": show them on the inputs.
@@ -156,6 +162,20 @@ function OrganisationForm({ organisation }: { organisation: Organisation }) {
           <input type="checkbox" checked={form.sepaMs03InsufficientFunds} disabled={!canWrite}
             onChange={(e) => { setSaved(false); setForm({ ...form, sepaMs03InsufficientFunds: e.target.checked }); }} />
           {t.organisation.sepaMs03InsufficientFunds}
+        </label>
+      </fieldset>
+      <fieldset className="card">
+        <legend>{t.organisation.retry}</legend>
+        <p className="hint">{t.organisation.retryHint}</p>
+        <div className="grid">
+          {field('retryMaxAttempts', t.organisation.retryMaxAttempts, { inputMode: 'numeric', hint: t.organisation.retryMaxAttemptsHint })}
+          <SelectField label={t.organisation.retryPaydayRule} name="retryPaydayRule" errors={errors} value={form.retryPaydayRule} onChange={set('retryPaydayRule')} disabled={!canWrite}
+            options={Object.entries(t.organisation.retryPaydayRules).map(([value, label]) => ({ value, label }))} />
+        </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={form.retryRejectFeeEnabled} disabled={!canWrite}
+            onChange={(e) => { setSaved(false); setForm({ ...form, retryRejectFeeEnabled: e.target.checked }); }} />
+          {t.organisation.retryRejectFeeEnabled}
         </label>
       </fieldset>
       <fieldset className="card">

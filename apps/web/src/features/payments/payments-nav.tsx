@@ -9,6 +9,7 @@ export function PaymentsNav() {
     <>
       <NavLink to="/prelevements">{t.payments.nav.batches}</NavLink>
       <NavLink to="/retours-bancaires">{t.payments.nav.returns}</NavLink>
+      <NavLink to="/rejets">{t.payments.nav.rejects}</NavLink>
       <NavLink to="/paiements">{t.payments.nav.payments}</NavLink>
       <NavLink to="/mandats">{t.payments.nav.mandates}</NavLink>
     </>
