@@ -9,3 +9,4 @@ export { parisDay } from './shared/paris-day.ts';
 // Types only (erased from the bundle): the permission names, so that a typo in the web app fails to compile.
 export type { Permission } from './access/permissions.ts';
 export { isMaskedIban, maskIban } from './shared/iban-mask.ts';
+export { simulateMonth, ZPlanRules, ONE_SHOT_TRIGGERS, type PlanRules, type PlanRulesInput } from './commissions/commission-rules.ts';
