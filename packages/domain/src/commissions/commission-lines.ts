@@ -5,9 +5,9 @@ import { ZPlanRules, type PlanRules } from './commission-rules.ts';
  * Writing commission lines, shared by the event handlers, the daily job, issuance and manual
  * adjustments. A line is written once per `sourceKey` (the event, or the rule applied to it), so a
  * replayed event writes nothing twice. An earned line is given its statement's month in the same
- * statement: the month it was earned in, or the rep's first month not yet issued (the rep's
- * balance row is read FOR SHARE, and issuance takes it FOR UPDATE, so the two never cross; the
- * trigger crm_commission_frozen refuses a line joining an issued month whatever the path).
+ * statement: the month it was earned in, or the rep's first month not yet issued (`lockIssuance`
+ * keeps the two from crossing; the trigger crm_commission_frozen refuses a line joining an issued
+ * month whatever the path).
  */
 
 export const asDay = (date: Date): string => date.toISOString().slice(0, 10);
@@ -37,13 +37,23 @@ export interface NewLine {
   createdBy?: string | null;
 }
 
-/** The rep's balance row exists (issuance moves it) and is held against issuance until commit. */
+/**
+ * Statement issuance and line earning exclude each other per organisation: issuance holds this
+ * transaction-level advisory lock exclusively, earning shared (earners do not wait for each other).
+ * A line earned while a month is being issued waits, then reads the month as issued and lands on
+ * the next one.
+ */
+export async function lockIssuance(tx: Tx, tenantId: string, mode: 'shared' | 'exclusive'): Promise<void> {
+  if (mode === 'exclusive') await tx.$queryRaw`SELECT pg_advisory_xact_lock(hashtextextended('commission_issuance:' || ${tenantId}, 0))::text`;
+  else await tx.$queryRaw`SELECT pg_advisory_xact_lock_shared(hashtextextended('commission_issuance:' || ${tenantId}, 0))::text`;
+}
+
+/** The rep's balance row exists (issuance moves it; lines need it), and issuance is held off until commit. */
 export async function holdRepBalance(tx: Tx, tenantId: string, salesRepId: string): Promise<void> {
+  await lockIssuance(tx, tenantId, 'shared');
   await tx.$executeRaw`
     INSERT INTO commission_rep_balances (tenant_id, sales_rep_id) VALUES (${tenantId}::uuid, ${salesRepId}::uuid)
     ON CONFLICT DO NOTHING`;
-  await tx.$queryRaw`
-    SELECT 1 FROM commission_rep_balances WHERE tenant_id = ${tenantId}::uuid AND sales_rep_id = ${salesRepId}::uuid FOR SHARE`;
 }
 
 /** SQL for the statement month of a line earned on `earned_on` (column expression of the row `l`). */
@@ -99,12 +109,7 @@ export async function insertLine(tx: Tx, tenantId: string, line: NewLine, rules?
  * `today`: earned on their `earn_after` day, on that day's statement month or the first open one.
  */
 export async function earnDueLines(tx: Tx, tenantId: string, today: string, where: Prisma.Sql = Prisma.sql`true`): Promise<number> {
-  await tx.$queryRaw`
-    SELECT 1 FROM commission_rep_balances b
-    WHERE b.tenant_id = ${tenantId}::uuid AND b.sales_rep_id IN (
-      SELECT l.sales_rep_id FROM commission_lines l
-      WHERE l.tenant_id = ${tenantId}::uuid AND l.status = 'provisional' AND NOT l.awaits_first_debit AND l.earn_after <= ${today}::date AND ${where})
-    ORDER BY b.sales_rep_id FOR SHARE`;
+  await lockIssuance(tx, tenantId, 'shared');
   return tx.$executeRaw`
     UPDATE commission_lines l SET status = 'earned', earned_on = l.earn_after,
       statement_month = GREATEST(date_trunc('month', l.earn_after)::date,

@@ -6,7 +6,7 @@ import type { TIssueStatementsInput } from './commissions.schema.ts';
 import { storeStatementDocuments } from './store-statement-documents.ts';
 import { reserveCounter } from '../shared/counters.ts';
 import { badRequest } from '../shared/errors.ts';
-import { asDay, dayDate, parseRules } from './commission-lines.ts';
+import { asDay, dayDate, lockIssuance, parseRules } from './commission-lines.ts';
 import { capDeduction, monthEnd, share, tierAmount, type PlanRules } from './commission-rules.ts';
 
 export interface StatementIssueContext {
@@ -45,18 +45,15 @@ export async function issueStatementsIn(ctx: StatementIssueContext, month: strin
   const end = monthEnd(month);
   if (end >= ctx.today) throw badRequest('Le mois n’est pas terminé', { month: ['Un relevé s’émet une fois le mois terminé'] });
 
-  // Every rep with a line up to this month has a balance row; all of them are held until commit.
-  await tx.$executeRaw`
-    INSERT INTO commission_rep_balances (tenant_id, sales_rep_id)
-    SELECT DISTINCT tenant_id, sales_rep_id FROM commission_lines WHERE tenant_id = ${tenantId}::uuid AND statement_month <= ${month}::date
-    ON CONFLICT DO NOTHING`;
+  // Every rep with a line has a balance row (a foreign key of the lines). One exclusive lock per
+  // organisation against the lines being earned meanwhile (they take it shared): they wait, then
+  // land on the next month; cheaper than locking each rep's row.
+  await lockIssuance(tx, tenantId, 'exclusive');
   const reps = (
     await tx.$queryRaw<{ sales_rep_id: string; code: string; team: string | null; manager_id: string | null; commission_status: string; last_issued_month: Date | null; carried_cents: number }[]>`
       SELECT b.sales_rep_id, r.code, r.team, r.manager_id, r.commission_status, b.last_issued_month, b.carried_cents
       FROM commission_rep_balances b JOIN sales_reps r ON r.tenant_id = b.tenant_id AND r.id = b.sales_rep_id
-      WHERE b.tenant_id = ${tenantId}::uuid
-      ORDER BY b.sales_rep_id
-      FOR UPDATE OF b`
+      WHERE b.tenant_id = ${tenantId}::uuid`
   )
     .map(
       (r): OpenRep => ({
@@ -75,11 +72,12 @@ export async function issueStatementsIn(ctx: StatementIssueContext, month: strin
   const plans = await plansAt(tx, tenantId, end);
   const rulesOf = (rep: OpenRep) => plans.forRep(rep.salesRepId, rep.team);
   const openById = new Map(reps.map((r) => [r.salesRepId, r]));
-  await monthlyLines(ctx, month, reps, rulesOf, openById);
 
-  // The totals, one aggregate over the open months of every rep.
-  const sums = await tx.$queryRaw<{ sales_rep_id: string; lines: bigint; clawbacks: bigint; adjustments: bigint; n: bigint }[]>`
+  // The totals, one aggregate over the open months of every rep; the month's tier, override and
+  // cap lines are added to them in memory as they are made (one pass over the lines, not three).
+  const sums = await tx.$queryRaw<{ sales_rep_id: string; eligible: bigint; lines: bigint; clawbacks: bigint; adjustments: bigint; n: bigint }[]>`
     SELECT l.sales_rep_id,
+           coalesce(sum(l.amount_cents) FILTER (WHERE l.kind IN ('one_shot', 'recurring', 'tier', 'override')), 0) AS eligible,
            coalesce(sum(l.amount_cents) FILTER (WHERE l.kind NOT IN ('clawback', 'adjustment')), 0) AS lines,
            coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'clawback'), 0) AS clawbacks,
            coalesce(sum(l.amount_cents) FILTER (WHERE l.kind = 'adjustment'), 0) AS adjustments,
@@ -88,9 +86,17 @@ export async function issueStatementsIn(ctx: StatementIssueContext, month: strin
     WHERE l.tenant_id = ${tenantId}::uuid AND l.status = 'earned' AND l.statement_month <= ${month}::date
       AND (b.last_issued_month IS NULL OR l.statement_month > b.last_issued_month)
     GROUP BY l.sales_rep_id`;
-  const sumOf = new Map(sums.map((s) => [s.sales_rep_id, s]));
+  const totals = new Map<string, RepTotals>();
+  const totalsOf = (rep: string) => {
+    let t = totals.get(rep);
+    if (!t) totals.set(rep, (t = { eligible: 0, lines: 0, clawbacks: 0, adjustments: 0, n: 0 }));
+    return t;
+  };
+  for (const s of sums) Object.assign(totalsOf(s.sales_rep_id), { eligible: Number(s.eligible), lines: Number(s.lines), clawbacks: Number(s.clawbacks), adjustments: Number(s.adjustments), n: Number(s.n) });
+  await monthlyLines(ctx, month, reps, rulesOf, openById, totalsOf);
+
   const issuing = reps
-    .filter((r) => (sumOf.get(r.salesRepId)?.n ?? 0n) > 0n || r.carriedCents < 0)
+    .filter((r) => (totals.get(r.salesRepId)?.n ?? 0) > 0 || r.carriedCents < 0)
     .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
   if (issuing.length === 0) return { month, statementIds: [] };
 
@@ -99,10 +105,10 @@ export async function issueStatementsIn(ctx: StatementIssueContext, month: strin
   const agents = issuing.filter((r) => r.commissionStatus === 'agent').length;
   let selfBilling = agents > 0 ? await reserveCounter(tx, tenantId, `commission_self_billing:${year}`, agents) : 0;
   const rows = issuing.map((rep, i) => {
-    const s = sumOf.get(rep.salesRepId);
-    const lines = Number(s?.lines ?? 0n);
-    const clawbacks = Number(s?.clawbacks ?? 0n);
-    const adjustments = Number(s?.adjustments ?? 0n);
+    const s = totals.get(rep.salesRepId);
+    const lines = s?.lines ?? 0;
+    const clawbacks = s?.clawbacks ?? 0;
+    const adjustments = s?.adjustments ?? 0;
     const total = rep.carriedCents + lines + clawbacks + adjustments;
     return {
       id: newId(ctx.now.getTime()),
@@ -116,7 +122,7 @@ export async function issueStatementsIn(ctx: StatementIssueContext, month: strin
       total,
       net: Math.max(0, total),
       carried: Math.min(0, total),
-      count: Number(s?.n ?? 0n),
+      count: s?.n ?? 0,
     };
   });
   await tx.$executeRaw`
@@ -144,11 +150,40 @@ export async function issueStatementsIn(ctx: StatementIssueContext, month: strin
   return { month, statementIds: rows.map((r) => r.id) };
 }
 
-/** The month's tier lines (on the volume signed that month) and cap lines, written once per rep and month. */
-async function monthlyLines(ctx: StatementIssueContext, month: string, reps: OpenRep[], rulesOf: (rep: OpenRep) => { versionId: string; rules: PlanRules } | null, openById: Map<string, OpenRep>) {
+interface RepTotals {
+  /** What the cap applies to: one-shots, recurring, tiers, overrides. */
+  eligible: number;
+  lines: number;
+  clawbacks: number;
+  adjustments: number;
+  n: number;
+}
+
+type MonthLine = { id: string; rep: string; kind: 'tier' | 'cap' | 'override'; amount: number; base: number | null; rate: number | null; version: string; key: string; label: string; related: string | null };
+
+/**
+ * The month's tier lines (on the volume signed that month, contracts still running at its end),
+ * the manager's override on them, then the cap lines, written once per rep and month (source
+ * keys) and added to the totals.
+ */
+async function monthlyLines(
+  ctx: StatementIssueContext,
+  month: string,
+  reps: OpenRep[],
+  rulesOf: (rep: OpenRep) => { versionId: string; rules: PlanRules } | null,
+  openById: Map<string, OpenRep>,
+  totalsOf: (rep: string) => RepTotals,
+) {
   const { tx, tenantId } = ctx;
   const end = monthEnd(month);
-  const lines: { rep: string; kind: 'tier' | 'cap' | 'override'; amount: number; base: number | null; rate: number | null; version: string; key: string; label: string; related: string | null; id: string }[] = [];
+  const lines: MonthLine[] = [];
+  const add = (line: MonthLine) => {
+    lines.push(line);
+    const t = totalsOf(line.rep);
+    if (line.kind !== 'cap') t.eligible += line.amount;
+    t.lines += line.amount;
+    t.n += 1;
+  };
   const withTiers = reps.filter((r) => rulesOf(r)?.rules.tiers);
   if (withTiers.length > 0) {
     const volumes = await tx.$queryRaw<{ sales_rep_id: string; volume: bigint }[]>`
@@ -162,32 +197,23 @@ async function monthlyLines(ctx: StatementIssueContext, month: string, reps: Ope
       const amount = tierAmount(plan.rules.tiers!, Number(v.volume));
       if (amount <= 0) continue;
       const id = newId(ctx.now.getTime());
-      lines.push({ id, rep: rep.salesRepId, kind: 'tier', amount, base: Number(v.volume), rate: null, version: plan.versionId, key: `tier:${rep.salesRepId}:${month}`, label: `Paliers sur le volume du mois (${plan.rules.tiers!.mode === 'marginal' ? 'marginaux' : 'rétroactifs'})`, related: null });
+      add({ id, rep: rep.salesRepId, kind: 'tier', amount, base: Number(v.volume), rate: null, version: plan.versionId, key: `tier:${rep.salesRepId}:${month}`, label: `Paliers sur le volume du mois (${plan.rules.tiers!.mode === 'marginal' ? 'marginaux' : 'rétroactifs'})`, related: null });
+      // The manager's override on it, when the manager's statement of this month is being issued too.
       const manager = rep.managerId ? openById.get(rep.managerId) : undefined;
       const override = share(amount, plan.rules.managerOverrideBasisPoints);
       if (manager && override > 0) {
-        lines.push({ id: newId(ctx.now.getTime()), rep: manager.salesRepId, kind: 'override', amount: override, base: amount, rate: plan.rules.managerOverrideBasisPoints, version: plan.versionId, key: `override:${id}`, label: 'Commission d’encadrement : paliers', related: id });
+        add({ id: newId(ctx.now.getTime()), rep: manager.salesRepId, kind: 'override', amount: override, base: amount, rate: plan.rules.managerOverrideBasisPoints, version: plan.versionId, key: `override:${id}`, label: 'Commission d’encadrement : paliers', related: id });
       }
     }
   }
+  for (const rep of reps) {
+    const plan = rulesOf(rep);
+    if (plan?.rules.monthlyCapCents == null) continue;
+    const eligible = totalsOf(rep.salesRepId).eligible;
+    const amount = capDeduction(plan.rules.monthlyCapCents, eligible);
+    if (amount < 0) add({ id: newId(ctx.now.getTime()), rep: rep.salesRepId, kind: 'cap', amount, base: eligible, rate: null, version: plan.versionId, key: `cap:${rep.salesRepId}:${month}`, label: 'Plafond mensuel', related: null });
+  }
   await insertMonthLines(ctx, month, lines);
-  const withCaps = reps.filter((r) => rulesOf(r)?.rules.monthlyCapCents != null);
-  if (withCaps.length === 0) return;
-  const earned = await tx.$queryRaw<{ sales_rep_id: string; earned: bigint }[]>`
-    SELECT l.sales_rep_id, sum(l.amount_cents) AS earned
-    FROM commission_lines l JOIN commission_rep_balances b ON b.tenant_id = l.tenant_id AND b.sales_rep_id = l.sales_rep_id
-    WHERE l.tenant_id = ${tenantId}::uuid AND l.status = 'earned' AND l.kind IN ('one_shot', 'recurring', 'tier', 'override')
-      AND l.statement_month <= ${month}::date AND (b.last_issued_month IS NULL OR l.statement_month > b.last_issued_month)
-      AND l.sales_rep_id = ANY (${withCaps.map((r) => r.salesRepId)}::uuid[])
-    GROUP BY l.sales_rep_id`;
-  const caps = earned.flatMap((e) => {
-    const plan = rulesOf(openById.get(e.sales_rep_id)!)!;
-    const amount = capDeduction(plan.rules.monthlyCapCents, Number(e.earned));
-    return amount < 0
-      ? [{ id: newId(ctx.now.getTime()), rep: e.sales_rep_id, kind: 'cap' as const, amount, base: Number(e.earned), rate: null, version: plan.versionId, key: `cap:${e.sales_rep_id}:${month}`, label: 'Plafond mensuel', related: null }]
-      : [];
-  });
-  await insertMonthLines(ctx, month, caps);
 }
 
 async function insertMonthLines(ctx: StatementIssueContext, month: string, lines: { id: string; rep: string; kind: string; amount: number; base: number | null; rate: number | null; version: string; key: string; label: string; related: string | null }[]) {

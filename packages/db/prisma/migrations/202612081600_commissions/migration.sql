@@ -153,6 +153,9 @@ ALTER TABLE "commission_lines" ADD CONSTRAINT "commission_lines_tenant_id_fkey" 
 ALTER TABLE "commission_lines" ADD CONSTRAINT "commission_lines_sales_rep_fkey" FOREIGN KEY ("tenant_id", "sales_rep_id") REFERENCES "sales_reps"("tenant_id", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "commission_lines" ADD CONSTRAINT "commission_lines_contract_fkey" FOREIGN KEY ("tenant_id", "contract_id") REFERENCES "contracts"("tenant_id", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "commission_lines" ADD CONSTRAINT "commission_lines_plan_version_fkey" FOREIGN KEY ("tenant_id", "plan_version_id") REFERENCES "commission_plan_versions"("tenant_id", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
+-- A line's rep has a balance row (commission-lines.ts holds it), so issuance finds every line
+-- through the balances it locks.
+ALTER TABLE "commission_lines" ADD CONSTRAINT "commission_lines_balance_fkey" FOREIGN KEY ("tenant_id", "sales_rep_id") REFERENCES "commission_rep_balances"("tenant_id", "sales_rep_id") ON DELETE RESTRICT ON UPDATE CASCADE;
 ALTER TABLE "commission_lines" ADD CONSTRAINT "commission_lines_related_line_fkey" FOREIGN KEY ("tenant_id", "related_line_id") REFERENCES "commission_lines"("tenant_id", "id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- ---------------------------------------------------------------- documents of a rep
