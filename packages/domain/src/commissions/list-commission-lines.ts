@@ -1,5 +1,6 @@
 import type { Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
+import { notFound } from '../shared/errors.ts';
 import { asDay, dayDate } from './commission-lines.ts';
 import type { TListCommissionLinesInput } from './commissions.schema.ts';
 
@@ -10,6 +11,8 @@ const MAX_LISTED = 1_000;
  * keeps a sales member to their own and a manager to their team's, whatever the input asks.
  */
 export async function listCommissionLines({ tx, actor }: TenantDeps, input: TListCommissionLinesInput) {
+  // A rep of another organisation is NOT_FOUND, like any other id of theirs.
+  if (input.salesRepId && !(await tx.salesRep.findFirst({ where: { tenantId: actor.tenantId, id: input.salesRepId }, select: { id: true } }))) throw notFound('Commercial');
   const where: Prisma.CommissionLineWhereInput = {
     tenantId: actor.tenantId,
     ...(input.salesRepId ? { salesRepId: input.salesRepId } : {}),

@@ -1,5 +1,6 @@
 import type { Prisma } from '@crm/db';
 import type { TenantDeps } from '../shared/context.ts';
+import { notFound } from '../shared/errors.ts';
 import { asDay, dayDate } from './commission-lines.ts';
 import type { TListStatementsInput } from './commissions.schema.ts';
 
@@ -32,6 +33,8 @@ export const toStatementView = (s: Prisma.CommissionStatementGetPayload<{ select
 
 /** Issued statements, newest month first (the member's own, their team's or all: row-level security). */
 export async function listStatements({ tx, actor }: TenantDeps, input: TListStatementsInput) {
+  // A rep of another organisation is NOT_FOUND, like any other id of theirs.
+  if (input.salesRepId && !(await tx.salesRep.findFirst({ where: { tenantId: actor.tenantId, id: input.salesRepId }, select: { id: true } }))) throw notFound('Commercial');
   const rows = await tx.commissionStatement.findMany({
     where: { tenantId: actor.tenantId, ...(input.salesRepId ? { salesRepId: input.salesRepId } : {}), ...(input.month ? { month: dayDate(input.month) } : {}) },
     orderBy: [{ month: 'desc' }, { number: 'asc' }],
