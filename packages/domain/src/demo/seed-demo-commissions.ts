@@ -1,4 +1,4 @@
-import { newId, type Tx } from '@crm/db';
+import { newId } from '@crm/db';
 import { createPlan } from '../commissions/create-plan.ts';
 import { addMonths, monthOf } from '../commissions/commission-rules.ts';
 import { commissionsOnEvent } from '../commissions/commissions-on-event.ts';
@@ -6,7 +6,7 @@ import { ZCreatePlanInput } from '../commissions/commissions.schema.ts';
 import { issueStatementsIn } from '../commissions/issue-statements.ts';
 import { storeStatementDocuments } from '../commissions/store-statement-documents.ts';
 import type { DocumentDeps } from '../documents/document-view.ts';
-import type { EventEnvelope, EventPayload, EventType } from '../events/catalogue.ts';
+import type { EventPayload, EventType } from '../events/catalogue.ts';
 import { parisDay } from '../shared/paris-day.ts';
 
 /**
@@ -61,7 +61,7 @@ export async function seedDemoCommissions(deps: DocumentDeps, reps: { thomas: st
     return { id: row.id, clientId: client.id, salesRepId, signedOn };
   };
   const handle = <T extends EventType>(type: T, payload: EventPayload<T>, on: string) =>
-    commissionsOnEvent(tx as Tx, { id: newId(), type, tenantId, occurredAt: `${on}T12:00:00.000Z`, payload } as EventEnvelope, {
+    commissionsOnEvent(tx, { id: newId(), type, tenantId, occurredAt: `${on}T12:00:00.000Z`, payload }, {
       now: new Date(`${on}T12:00:00Z`), timeZone: 'Europe/Paris', today: on, actor: { kind: 'system', tenantId, name: 'system:seed' }, storage: deps.documents.storage,
       queueMail: () => Promise.resolve(),
     });
