@@ -10,3 +10,4 @@ export { parisDay } from './shared/paris-day.ts';
 export type { Permission } from './access/permissions.ts';
 export { isMaskedIban, maskIban } from './shared/iban-mask.ts';
 export { collectionDateRefusal, earliestCollectionDate, longFrenchDate, proposeCollectionDate } from './payments/collection-date.ts';
+export { simulateMonth, ZPlanRules, ONE_SHOT_TRIGGERS, type PlanRules, type PlanRulesInput } from './commissions/commission-rules.ts';

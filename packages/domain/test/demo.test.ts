@@ -30,7 +30,6 @@ describe('demo data', () => {
     expect(invoices.filter((i) => i.kind === 'credit_note')).toHaveLength(1);
     expect(invoices.filter((i) => i.series === 'b2b' && i.number)).toHaveLength(1);
     expect(invoices.filter((i) => i.status === 'draft')).toEqual([]);
-    expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36, contracts: 6, signed: 4, signedPdfs: 4 });
     // An AM04 reject re-presented on the payday after the earliest date, an AC04 reject handed to dunning.
     const rejects = await withTenant(deps.db, session.organisationId!, (tx) =>
       tx.paymentRetry.findMany({ include: { payment: { select: { reasonCode: true, valueDate: true } }, representedItem: { select: { dueDate: true, attempt: true, status: true } } }, orderBy: { createdAt: 'asc' } }),
@@ -42,5 +41,18 @@ describe('demo data', () => {
     expect(rejects[0]!.representedItem!.dueDate.toISOString().slice(0, 10)).toBe(expected);
     const unrecovered = await withTenant(deps.db, session.organisationId!, (tx) => tx.outboxEvent.findMany({ where: { type: 'payment.unrecovered' } }));
     expect(unrecovered.map((e) => (e.payload as { reasonCode: string }).reasonCode)).toEqual(['AC04']);
+    // Two reps' statements of the last two months (and their manager's override), one with the clawback of an AM04 debit never recovered.
+    const commissions = await withTenant(deps.db, session.organisationId!, async (tx) => ({
+      statements: await tx.commissionStatement.findMany({ orderBy: { number: 'asc' }, select: { number: true, commissionStatus: true, clawbacksCents: true, documentId: true, selfBillingDocumentId: true, salesRep: { select: { lastName: true } } } }),
+      clawback: await tx.commissionLine.findFirst({ where: { kind: 'clawback' }, select: { label: true, relatedLineId: true } }),
+      plan: await tx.commissionPlan.findFirst({ where: { isDefault: true }, select: { name: true } }),
+    }));
+    expect(new Set(commissions.statements.map((s) => s.salesRep.lastName))).toEqual(new Set(['Roux', 'Perrin', 'Laurent']));
+    expect(commissions.statements.filter((s) => s.clawbacksCents < 0).map((s) => s.salesRep.lastName).sort()).toEqual(['Laurent', 'Roux']);
+    expect(commissions.statements.every((s) => s.documentId !== null)).toBe(true);
+    expect(commissions.statements.filter((s) => s.commissionStatus === 'agent').every((s) => s.selfBillingDocumentId !== null)).toBe(true);
+    expect(commissions.clawback).toMatchObject({ label: 'Reprise : prélèvement impayé non recouvré' });
+    expect(commissions.plan).toEqual({ name: 'Plan standard' });
+    expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36, contracts: 9, signed: 4, signedPdfs: 4 });
   });
 });

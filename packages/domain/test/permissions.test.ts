@@ -33,24 +33,25 @@ describe('the permission table', () => {
   });
 
   it('gives an accountant the viewer\'s reads and the books (accounting exports), the payments\' and invoices\' writes, and resending a failed mail to a client', () => {
-    expect(held('accountant', 'write')).toEqual(['invoices.write', 'mails.write', 'payments.write']);
-    expect(held('accountant', 'read')).toEqual([...held('viewer', 'read'), 'accounting.read'].sort());
+    expect(held('accountant', 'write')).toEqual(['commissions.write', 'invoices.write', 'mails.write', 'payments.write']);
+    expect(held('accountant', 'read')).toEqual([...held('viewer', 'read'), 'accounting.read', 'commissions.read'].sort());
   });
 
   it('gives a sales member their clients\' work, never money, imports, reassignment or the organisation', () => {
     expect(held('sales', 'write')).toEqual(['activities.write', 'appointments.write', 'clients.write', 'contracts.sign', 'contracts.write', 'documents.write']);
-    expect(held('sales', 'read')).toEqual([...ORGANISATION_READS].sort());
+    // Their own commissions (row-level security on the rep).
+    expect(held('sales', 'read')).toEqual([...ORGANISATION_READS, 'commissions.read'].sort());
   });
 
   it('gives a manager the sales member\'s writes plus imports, merges, reassignment and the reps; payments read-only', () => {
     expect(held('manager', 'write')).toEqual([...held('sales', 'write'), 'clients.import', 'clients.merge', 'clients.reassign', 'salesReps.write'].sort());
-    expect(held('manager', 'read')).toEqual([...ORGANISATION_READS, 'dashboard.read', 'payments.read'].sort());
+    expect(held('manager', 'read')).toEqual([...ORGANISATION_READS, 'commissions.read', 'dashboard.read', 'payments.read'].sort());
   });
 
   it('keeps to administrators the organisation, members, invitations, lists, products, GDPR, events, audit and invoice settings', () => {
     const administrative: Permission[] = [
       'organisation.write', 'members.write', 'invitations.read', 'invitations.write', 'lists.write', 'products.write', 'clients.gdpr', 'events.read', 'events.replay', 'audit.read',
-      'invoices.settings',
+      'invoices.settings', 'commissions.plans',
     ];
     for (const permission of administrative) {
       expect(ROLES.filter((role) => can(role, permission)), permission).toEqual(['owner', 'admin']);

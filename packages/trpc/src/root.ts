@@ -9,6 +9,7 @@ import { capturedMailsRouter } from './routers/captured-mails.router.ts';
 import { clientsRouter } from './routers/clients.router.ts';
 import { clientImportsRouter } from './routers/client-imports.router.ts';
 import { clientContactsRouter } from './routers/client-contacts.router.ts';
+import { commissionsRouter } from './routers/commissions.router.ts';
 import { contractsRouter } from './routers/contracts.router.ts';
 import { invoicesRouter } from './routers/invoices.router.ts';
 import { invoicingRouter } from './routers/invoicing.router.ts';
@@ -56,6 +57,7 @@ export const appRouter = router({
   retries: retriesRouter,
   contracts: contractsRouter,
   invoices: invoicesRouter,
+  commissions: commissionsRouter,
   invoicing: invoicingRouter,
   documents: documentsRouter,
   capturedMails: capturedMailsRouter,

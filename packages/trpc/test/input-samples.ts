@@ -288,6 +288,13 @@ export const SAMPLE_OVERRIDES: Record<string, (input: Record<string, unknown>) =
   'clientImports.dryRun': (i) => ({ ...i, mapping: ['lastName', null] }),
   'auth.signUp': (i) => ({ ...i, email: `fuzz.${randomUUID().slice(0, 8)}@example.test` }),
   'invitations.accept': (i) => ({ ...i, password: 'a long enough password' }),
+  // Tiers go up from 0; a month is its first day; a plan goes to a rep or a team, not both.
+  'commissions.createPlan': (i) => ({ ...i, rules: { ...(i.rules as object), tiers: null } }),
+  'commissions.addPlanVersion': (i) => ({ ...i, rules: { ...(i.rules as object), tiers: null } }),
+  'commissions.simulate': (i) => ({ ...i, month: '2027-01-01', rules: { ...(i.rules as object), tiers: null } }),
+  'commissions.assignPlan': ({ team: _, ...i }) => i,
+  'commissions.issueStatements': (i) => ({ ...i, month: '2026-01-01' }),
+  'commissions.payrollExport': (i) => ({ ...i, month: '2026-01-01' }),
 };
 
 /** A valid input of the procedure, derived from its schema (and SAMPLE_OVERRIDES). */

@@ -86,6 +86,15 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const bMail = await withTenant(services.db, b.tenantId, (tx) =>
       tx.outgoingEffect.create({ data: { tenantId: b.tenantId, recipient: 'client@b.example.test', subject: 'Avis de B', textBody: 'b', template: 't', idempotencyKey: 'b-mail', status: 'failed', clientId: bClient.client!.id } }),
     );
+    const bPlan = await b.caller.commissions.createPlan({ name: 'Plan de B', isDefault: true, effectiveFrom: '2026-01-01', rules: {} });
+    const bStatement = await withTenant(services.db, b.tenantId, (tx) =>
+      tx.commissionStatement.create({
+        data: {
+          tenantId: b.tenantId, salesRepId: bSalesRep.id, month: new Date('2026-01-01'), number: 'RC-2026-00001', commissionStatus: 'salaried', openingBalanceCents: 0, linesCents: 0,
+          clawbacksCents: 0, adjustmentsCents: 0, totalCents: 0, netPayableCents: 0, carriedForwardCents: 0, lineCount: 0, issuedAt: new Date('2026-02-01T08:00:00Z'), issuedBy: 'B',
+        },
+      }),
+    );
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -110,6 +119,8 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       invoice: await b.caller.invoices.get({ invoiceId: bInvoice.id }),
       mails: await b.caller.mails.list({}),
       rejects: await b.caller.retries.list({}),
+      commissionPlans: await b.caller.commissions.plans(),
+      statements: await b.caller.commissions.statements({}),
     });
     const bBefore = await readB();
 
@@ -144,6 +155,8 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       invoiceId: bInvoice.id,
       mailId: bMail.id,
       paymentId: bRejection.id,
+      planId: bPlan.id,
+      statementId: bStatement.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -166,6 +179,10 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'contracts.cancel': { reason: 'Annulé par A' },
       'invoices.createDraft': { lines: [{ label: 'Frais de A', quantity: 1, unitPriceCents: 100, vatRateBasisPoints: 2_000 }] },
       'invoices.createCreditNote': { reason: 'Avoir de A' },
+      'commissions.addPlanVersion': { effectiveFrom: '2030-01-01', rules: {} },
+      'commissions.simulate': { month: '2027-01-01', contracts: [] },
+      'commissions.addAdjustment': { amountCents: 100, reason: 'Ajustement de A' },
+      'commissions.updateRep': { commissionStatus: 'agent' },
     };
 
     const procedures = idTakingProcedures();
@@ -202,6 +219,15 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'clients.restore',
       'clients.timeline',
       'clients.update',
+      'commissions.addAdjustment',
+      'commissions.addPlanVersion',
+      'commissions.assignPlan',
+      'commissions.lines',
+      'commissions.repSummary',
+      'commissions.simulate',
+      'commissions.statement',
+      'commissions.statements',
+      'commissions.updateRep',
       'contracts.activate',
       'contracts.cancel',
       'contracts.create',

@@ -79,6 +79,7 @@ export async function scopeOrganisation(services: CrmServices) {
   const product = await owner.caller.products.create({ code: 'ABO', name: 'Abonnement', priceCents: 2_500, vatRateCode: 'NORMAL', billingFrequency: 'monthly' });
   const [listItem] = await owner.caller.lists.items({ kind: 'client_source' });
   const invitation = await owner.caller.invitations.create({ email: 'en.attente@example.test', role: 'viewer' });
+  const commissionPlan = await owner.caller.commissions.createPlan({ name: 'Plan de base', isDefault: true, effectiveFrom: '2026-01-01', rules: {} });
 
   const activity = await owner.caller.activities.create({ kind: 'call', subject: 'Appel ZXQ', clientId: client.id });
   const privateTask = await owner.caller.activities.create({ kind: 'task', subject: 'Tâche privée QWK', ownerUserId: outsider.userId });
@@ -171,7 +172,21 @@ export async function scopeOrganisation(services: CrmServices) {
         purchaseOrder: 'BC-ZXQ', lines: { create: [{ position: 1, label: 'Facture ZXQ', quantity: 1, unitPriceCents: 2_500, netCents: 2_500, vatRateBasisPoints: 2_000 }] },
       },
     });
-    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter, contact, invoice, rejection };
+    // The out-of-scope rep's commission on that contract, on an issued statement (its pay: hidden like the client).
+    await tx.commissionRepBalance.create({ data: { tenantId, salesRepId: otherRep.id, lastIssuedMonth: new Date('2026-01-01') } });
+    await tx.commissionLine.create({
+      data: {
+        tenantId, salesRepId: otherRep.id, contractId: contract.id, kind: 'one_shot', trigger: 'signature', status: 'earned', amountCents: 5_000,
+        occurredOn: new Date('2026-01-05'), earnedOn: new Date('2026-01-05'), statementMonth: new Date('2026-01-01'), sourceKey: 'fixture:zxq', label: 'Prime ZXQ',
+      },
+    });
+    const commissionStatement = await tx.commissionStatement.create({
+      data: {
+        tenantId, salesRepId: otherRep.id, month: new Date('2026-01-01'), number: 'RC-2026-00001', commissionStatus: 'salaried', openingBalanceCents: 0, linesCents: 5_000,
+        clawbacksCents: 0, adjustmentsCents: 0, totalCents: 5_000, netPayableCents: 5_000, carriedForwardCents: 0, lineCount: 1, issuedAt: new Date('2026-02-02T08:00:00Z'), issuedBy: 'fixture',
+      },
+    });
+    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter, contact, invoice, rejection, commissionStatement };
   });
 
   return {
@@ -185,6 +200,7 @@ export async function scopeOrganisation(services: CrmServices) {
     product,
     listItem: listItem!,
     invitation,
+    commissionPlan,
     activity,
     privateTask,
     appointment,

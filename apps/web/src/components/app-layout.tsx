@@ -11,6 +11,7 @@ import { PageErrorBoundary } from './page-error-boundary.tsx';
 
 export function AppLayout() {
   const canReadInvoices = useCan('invoices.read');
+  const canReadCommissions = useCan('commissions.read');
   const trpc = useTRPC();
   const me = useMe();
   const canReadMails = useCan('mails.read');
@@ -79,6 +80,7 @@ export function AppLayout() {
         <NavLink to="/agenda">{t.agenda.nav}</NavLink>
         {canReadMails && <NavLink to="/courriels">{t.mails.nav}</NavLink>}
         <NavLink to="/commerciaux">{t.nav.salesReps}</NavLink>
+        {canReadCommissions && <NavLink to="/commissions">{t.commissions.nav}</NavLink>}
         <NavLink to="/produits">{t.nav.products}</NavLink>
         <NavLink to="/parametres">{t.nav.settings}</NavLink>
         {/* Under the desktop width the top bar has no room for the account: it sits at the end of the menu. */}

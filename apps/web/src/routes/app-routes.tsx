@@ -48,6 +48,9 @@ const TasksPage = page(() => import('../features/activities/tasks-page.tsx'), 'T
 const AgendaPage = page(() => import('../features/calendar/agenda-page.tsx'), 'AgendaPage');
 const ProductsPage = page(() => import('../features/products/products-page.tsx'), 'ProductsPage');
 const SalesRepsPage = page(() => import('../features/sales-reps/sales-reps-page.tsx'), 'SalesRepsPage');
+const CommissionsPage = page(() => import('../features/commissions/commissions-page.tsx'), 'CommissionsPage');
+const StatementPage = page(() => import('../features/commissions/statement-page.tsx'), 'StatementPage');
+const RepCommissionsPage = page(() => import('../features/commissions/rep-commissions-page.tsx'), 'RepCommissionsPage');
 const MailLogPage = page(() => import('../features/mails/mail-log-page.tsx'), 'MailLogPage');
 const SettingsPage = page(() => import('../features/organisation/settings-page.tsx'), 'SettingsPage');
 
@@ -106,6 +109,9 @@ export function AppRoutes() {
             <Route path="/agenda" element={<AgendaPage />} />
             <Route path="/produits" element={<ProductsPage />} />
             <Route path="/commerciaux" element={<SalesRepsPage />} />
+            <Route path="/commissions" element={<CommissionsPage />} />
+            <Route path="/commissions/releves/:statementId" element={<StatementPage />} />
+            <Route path="/commissions/commerciaux/:salesRepId" element={<RepCommissionsPage />} />
             <Route path="/courriels" element={<MailLogPage />} />
             <Route path="/parametres/*" element={<SettingsPage />} />
           </Route>

@@ -56,6 +56,12 @@ export const PERMISSIONS = {
   // resending a failed one is for who runs the organisation and its money.
   'mails.read': ['owner', 'admin', 'accountant', 'viewer'],
   'mails.write': ['owner', 'admin', 'accountant'],
+  // Commissions are a person's pay: the rep's own (sales), the team's (a manager with a team),
+  // everyone's for the back office (row-level security on the rep, like clients); not viewers.
+  'commissions.read': ['owner', 'admin', 'manager', 'sales', 'accountant'],
+  // Plans are the organisation's pay policy; statements and adjustments the payroll's.
+  'commissions.plans': admins,
+  'commissions.write': ['owner', 'admin', 'accountant'],
   'documents.read': everyone,
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;

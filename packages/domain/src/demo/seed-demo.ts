@@ -1,6 +1,7 @@
 import { withTenant } from '@crm/db';
 import { createActivity } from '../activities/create-activity.ts';
 import { createContract } from '../contracts/create-contract.ts';
+import { seedDemoCommissions } from './seed-demo-commissions.ts';
 import { sendContract, signContract } from '../contracts/contract-transitions.ts';
 import { storeSignedContract } from '../contracts/store-signed-contract.ts';
 import { ZCreateContractInput } from '../contracts/contracts.schema.ts';
@@ -171,6 +172,7 @@ async function seedDemoData(deps: DocumentDeps) {
   }
   await seedDemoInvoices(deps);
   await seedDemoRejects(deps);
+  await seedDemoCommissions(deps, { thomas: reps[1]!.id, julien: reps[3]!.id });
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'call', subject: 'Appel de découverte', body: 'Intéressé par une offre groupée électricité + gaz.', clientId: clients[0] }));
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'note', subject: 'Préférences', body: 'Préfère être contacté le matin.', clientId: clients[0] }));
   for (const [i, slot] of [[1, '09:30', '10:30'], [1, '14:00', '15:00'], [2, '11:00', '12:00'], [4, '16:00', '17:30']].entries()) {

@@ -3,6 +3,7 @@ import { loadClient } from '../shared/load-client.ts';
 import { memberNames } from '../shared/member-names.ts';
 import type { TenantDeps } from '../shared/context.ts';
 import { notFound } from '../shared/errors.ts';
+import { can } from '../access/permissions.ts';
 import type { DocumentServices } from './document-storage.ts';
 import { isRetainedKind } from './documents.schema.ts';
 
@@ -19,6 +20,7 @@ export const DOCUMENT_COLUMNS = {
   storageKey: true,
   clientId: true,
   contractId: true,
+  salesRepId: true,
   createdBy: true,
   createdAt: true,
   contract: { select: { number: true } },
@@ -62,6 +64,9 @@ export async function loadDocumentTarget({ tx, actor }: TenantDeps, input: { cli
 export async function loadDocument(deps: TenantDeps, documentId: string): Promise<DocumentRow> {
   const row = await deps.tx.document.findFirst({ where: { id: documentId, tenantId: deps.actor.tenantId }, select: DOCUMENT_COLUMNS });
   if (!row) throw notFound('Document');
+  // A rep's own document (commission statement): the pay of one person. Row-level security limits
+  // it to the rep, their managers and members who see all; among those, only who reads commissions.
+  if (row.salesRepId && !can(deps.actor.role, 'commissions.read')) throw notFound('Document');
   if (row.clientId || row.contractId) {
     await loadDocumentTarget(deps, { clientId: row.clientId ?? undefined, contractId: row.contractId ?? undefined }).catch((error: unknown) => {
       throw error instanceof Error && 'code' in error && error.code === 'NOT_FOUND' ? notFound('Document') : error;

@@ -1,8 +1,8 @@
-import { afterRollback, newId } from '@crm/db';
-import { auditAs } from '../audit/record-audit.ts';
-import { badRequest, FileTooLargeError } from '../shared/errors.ts';
+import { afterRollback, newId, type Tx } from '@crm/db';
+import { auditAs, recordAudit } from '../audit/record-audit.ts';
+import { badRequest, FileTooLargeError, notFound } from '../shared/errors.ts';
 import { detectDocumentType, readDocumentContent, type DocumentContent } from './document-content.ts';
-import { documentStorageKey } from './document-storage.ts';
+import { documentStorageKey, type DocumentStorage } from './document-storage.ts';
 import { DOCUMENT_COLUMNS, loadDocumentTarget, toDocumentViews, type DocumentDeps, type DocumentView } from './document-view.ts';
 import { isUploadableKind, ZDocumentFileName, type DocumentKind, type TUploadDocumentInput } from './documents.schema.ts';
 
@@ -31,6 +31,39 @@ export async function storeGeneratedDocument(
   const target = await loadDocumentTarget(deps, input);
   const content = await readDocumentContent(input.bytes, deps.documents.maxBytes);
   return storeDocument(deps, { ...target, kind: input.kind, fileName: ZDocumentFileName.parse(input.fileName), content });
+}
+
+/**
+ * Stores a document the application made for a sales rep (a commission statement, a self-billing
+ * invoice): the rep owns it, not a client; the same checks, key scheme and sha256 as any other.
+ * Written by the statement issuance (a member) or the daily job (no member: `createdBy` null).
+ */
+export async function storeRepDocument(
+  deps: { tx: Tx; tenantId: string; now: Date; storage: DocumentStorage; maxBytes: number; createdBy: string | null },
+  input: { salesRepId: string; kind: 'commission_statement' | 'commission_self_billing'; fileName: string; bytes: Uint8Array },
+): Promise<{ id: string; sha256: string }> {
+  const { tx, tenantId, now, storage } = deps;
+  const rep = await tx.salesRep.findFirst({ where: { tenantId, id: input.salesRepId }, select: { id: true } });
+  if (!rep) throw notFound('Commercial');
+  const content = await readDocumentContent(input.bytes, deps.maxBytes);
+  const mimeType = detectDocumentType(content.bytes);
+  const id = newId();
+  const storageKey = documentStorageKey(tenantId, id, now);
+  await storage.put(storageKey, content.bytes);
+  afterRollback(tx, () => storage.delete(storageKey));
+  const fileName = ZDocumentFileName.parse(input.fileName);
+  await tx.document.create({
+    data: { id, tenantId, salesRepId: rep.id, kind: input.kind, fileName, mimeType, sizeBytes: content.sizeBytes, sha256: content.sha256, storageKey, createdBy: deps.createdBy, createdAt: now },
+  });
+  await recordAudit(tx, {
+    tenantId,
+    actorUserId: deps.createdBy,
+    action: 'document.stored',
+    entityType: 'document',
+    entityId: id,
+    data: { kind: input.kind, fileName, mimeType, sizeBytes: content.sizeBytes, sha256: content.sha256, salesRepId: rep.id },
+  });
+  return { id, sha256: content.sha256 };
 }
 
 async function storeDocument(

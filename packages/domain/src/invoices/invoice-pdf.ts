@@ -74,11 +74,11 @@ const PAYMENT_MEANS: Record<InvoiceDocument['payment']['meansCode'], string> = {
 };
 const B2B_SUBJECTS = new Set(['PMT', 'PMD', 'AAB']);
 
-const A4 = { width: 595.28, height: 841.89 };
-const MARGIN = 42;
+export const A4 = { width: 595.28, height: 841.89 };
+export const MARGIN = 42;
 const FOOTER_TOP = 62;
 const INK = rgb(0.1, 0.1, 0.12);
-const MUTED = rgb(0.38, 0.4, 0.44);
+export const MUTED = rgb(0.38, 0.4, 0.44);
 const RULE = rgb(0.78, 0.8, 0.84);
 const BAND = rgb(0.93, 0.94, 0.96);
 
@@ -107,7 +107,7 @@ function widthOf(fonts: Fonts, text: string, size: number, bold: boolean): numbe
 }
 
 /** A top-down writer over pages: a cursor, wrapping, and a new page when the next block will not fit. */
-class Layout {
+export class Layout {
   page!: PDFPage;
   y = 0;
   readonly pages: PDFPage[] = [];
@@ -447,6 +447,21 @@ export function invoiceDocumentId(doc: InvoiceDocument): string {
 export interface RenderInvoicePdfOptions {
   /** The CII of the same snapshot: attached as `factur-x.xml`, making the PDF a Factur-X EN 16931. */
   ciiXml?: string;
+}
+
+/**
+ * A PDF with the invoices' fonts (DejaVu subsets, shaping off) and a page writer, for the other
+ * French documents the application renders (commission statements): same look, same fonts.
+ */
+export async function frenchPdf(): Promise<{ pdf: PDFDocument; layout: Layout }> {
+  const pdf = await PDFDocument.create({ updateMetadata: false });
+  pdf.registerFontkit(cachedFontkit);
+  const bytes = fonts();
+  const embedded: Fonts = {
+    regular: await pdf.embedFont(bytes.regular, { subset: true, customName: 'CRMAAA+DejaVuSans', features: NO_SHAPING }),
+    bold: await pdf.embedFont(bytes.bold, { subset: true, customName: 'CRMAAB+DejaVuSans-Bold', features: NO_SHAPING }),
+  };
+  return { pdf, layout: new Layout(pdf, embedded) };
 }
 
 export async function renderInvoicePdf(doc: InvoiceDocument, options: RenderInvoicePdfOptions = {}): Promise<Uint8Array> {

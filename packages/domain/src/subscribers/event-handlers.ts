@@ -1,4 +1,5 @@
 import { mailClientOnEvent } from '../client-mail/client-mail-on-event.ts';
+import { commissionsOnEvent } from '../commissions/commissions-on-event.ts';
 import { storeSignedContractOnEvent } from '../contracts/store-signed-contract.ts';
 import { projectEventOnDashboard } from '../dashboard/project-event.ts';
 import { notifyOnEvent } from '../notifications/notify-on-event.ts';
@@ -15,7 +16,7 @@ import type { EventHandler } from '../events/event-handler.ts';
  * table ("Consumer groups"), and a test compares the two. Later issues add retry, dunning and
  * commission.
  */
-export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'invoices', 'email', 'documents', 'retries'] as const;
+export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'invoices', 'email', 'documents', 'retries', 'commissions'] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
 export const EVENT_HANDLERS: readonly EventHandler[] = [
@@ -56,6 +57,12 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
     types: ['payment.rejected'],
     handle: retryOnEvent,
     handleMany: retryOnEvents,
+  },
+  {
+    // Commission lines from contracts and payments; clawback on payment.unrecovered, never on a reject alone.
+    consumer: 'commissions',
+    types: ['payment.received', 'payment.rejected', 'payment.unrecovered', 'contract.signed', 'contract.activated', 'contract.terminated', 'contract.cancelled'],
+    handle: commissionsOnEvent,
   },
 ];
 

@@ -85,6 +85,7 @@ export function SalesRepsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canWrite = useCan('salesReps.write');
+  const canReadCommissions = useCan('commissions.read');
   const [includeInactive, setIncludeInactive] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const reps = useQuery(trpc.salesReps.list.queryOptions({ includeInactive }));
@@ -128,7 +129,7 @@ export function SalesRepsPage() {
                 {rep.displayName} {!rep.active && <span className="badge">{t.salesReps.inactive}</span>}
               </td>
               <td>{rep.team ?? ''}</td>
-              <td><Link to={`/clients?commercial=${rep.id}`} title={t.salesReps.viewClients}>{rep.clientCount}</Link></td>
+              <td><Link to={`/clients?commercial=${rep.id}`} title={t.salesReps.viewClients}>{rep.clientCount}</Link>{canReadCommissions && <> · <Link to={`/commissions/commerciaux/${rep.id}`}>{t.commissions.repBlock.open}</Link></>}</td>
               <td>{rep.target ? `${formatEur(rep.target.revenueCents)} · ${rep.target.contractsCount} ${t.salesReps.contracts.toLowerCase()}` : '—'}</td>
               <td className="table__actions">
                 <button type="button" className="button button--ghost" onClick={() => setSelected(selected === rep.id ? null : rep.id)}>{t.salesReps.edit}</button>
