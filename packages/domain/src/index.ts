@@ -238,3 +238,17 @@ export { listMailLog, MAIL_STATUS_LABELS, type MailLogView } from './client-mail
 export { resendMail } from './client-mail/resend-mail.ts';
 export { exportAuditTrail, AUDIT_TRAIL_COLUMNS } from './einvoicing/audit-trail.ts';
 export { sendInvoiceByMail } from './client-mail/send-invoice-by-mail.ts';
+export * from './logistics/letters.schema.ts';
+export { queueLetter, type QueueLetterInput, type QueuedLetter } from './logistics/queue-letter.ts';
+export { clientPostalAddress, postalAddressErrors, ADDRESS_LINE_MAX, type PostalAddress } from './logistics/letter-address.ts';
+export { planLetterPrint, LetterCheckError, MAILEVA_MAX_DOCUMENT_BYTES, DL_MAX_SHEETS, C4_MAX_SHEETS } from './logistics/letter-checks.ts';
+export * from './logistics/maileva-client.ts';
+export { MAILEVA_ENV, checkMailevaEnv, mailevaFromEnv, type MailevaEnv } from './logistics/maileva-env.ts';
+export { MailevaFake, type MailevaFakeOptions, type FakeSending } from './logistics/maileva-fake.ts';
+export { deliverLetter, isPermanentLetterError, type LetterToDeliver, type DeliveredLetter } from './logistics/deliver-letter.ts';
+export { refreshLetter, isLetterSettled, firstPdfOf, type LetterHistoryEntry } from './logistics/refresh-letter.ts';
+export { handleMailevaNotification, ZMailevaNotification, type MailevaWebhookDeps } from './logistics/maileva-webhook.ts';
+export { RECONCILE_LETTERS_JOB, RECONCILE_AFTER_MS } from './logistics/reconcile-letters-job.ts';
+export { listLetters, getLetter } from './logistics/list-letters.ts';
+export { sendDocumentByPost } from './logistics/send-document-by-post.ts';
+export { type LetterView } from './logistics/letter-view.ts';
