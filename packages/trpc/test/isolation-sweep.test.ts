@@ -80,6 +80,11 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const bMail = await withTenant(services.db, b.tenantId, (tx) =>
       tx.outgoingEffect.create({ data: { tenantId: b.tenantId, recipient: 'client@b.example.test', subject: 'Avis de B', textBody: 'b', template: 't', idempotencyKey: 'b-mail', status: 'failed', clientId: bClient.client!.id } }),
     );
+    const bLetter = await withTenant(services.db, b.tenantId, (tx) =>
+      tx.letter.create({
+        data: { tenantId: b.tenantId, clientId: bClient.client!.id, documentId: bDocument.id, service: 'simple', purpose: 'document', idempotencyKey: 'b-letter', addressLines: ['Client de B', null, null, '1 rue B', null, '69001 LYON'], countryCode: 'FR', reference: newId().replaceAll('-', '') },
+      }),
+    );
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -103,6 +108,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contacts: await b.caller.clientContacts.list({ clientId: bClient.client!.id }),
       invoice: await b.caller.invoices.get({ invoiceId: bInvoice.id }),
       mails: await b.caller.mails.list({}),
+      letters: await b.caller.letters.list({}),
     });
     const bBefore = await readB();
 
@@ -136,6 +142,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contactId: bContact.id,
       invoiceId: bInvoice.id,
       mailId: bMail.id,
+      letterId: bLetter.id,
+      // Not a record: the key a form makes so a repeat posts one letter; B's document is what must not be found.
+      requestId: newId(),
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -158,6 +167,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'contracts.cancel': { reason: 'Annulé par A' },
       'invoices.createDraft': { lines: [{ label: 'Frais de A', quantity: 1, unitPriceCents: 100, vatRateBasisPoints: 2_000 }] },
       'invoices.createCreditNote': { reason: 'Avoir de A' },
+      'letters.send': { service: 'simple' },
     };
 
     const procedures = idTakingProcedures();
@@ -220,6 +230,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'invoicing.refreshStatuses',
       'invoicing.submit',
       'invoicing.transmission',
+      'letters.get',
+      'letters.list',
+      'letters.send',
       'lists.update',
       'mails.resend',
       'mandates.amend',

@@ -57,6 +57,9 @@ export const PERMISSIONS = {
   'mails.read': ['owner', 'admin', 'accountant', 'viewer'],
   'mails.write': ['owner', 'admin', 'accountant'],
   'documents.read': everyone,
+  // Letters cost postage: the back office and managers post them; everyone reads those of the clients they see.
+  'letters.read': everyone,
+  'letters.write': ['owner', 'admin', 'manager', 'accountant'],
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -32,5 +32,5 @@ export const ZListLettersInput = z.strictObject({
 });
 export type TListLettersInput = z.infer<typeof ZListLettersInput>;
 
-export const ZGetLetterInput = z.strictObject({ id: z.uuid('Courrier invalide') });
+export const ZGetLetterInput = z.strictObject({ letterId: z.uuid('Courrier invalide') });
 export type TGetLetterInput = z.infer<typeof ZGetLetterInput>;

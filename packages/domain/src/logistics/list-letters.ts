@@ -34,7 +34,7 @@ export async function listLetters(deps: TenantDeps, input: TListLettersInput) {
 }
 
 export async function getLetter(deps: TenantDeps, input: TGetLetterInput) {
-  const row = await deps.tx.letter.findFirst({ where: { tenantId: deps.actor.tenantId, id: input.id }, include });
+  const row = await deps.tx.letter.findFirst({ where: { tenantId: deps.actor.tenantId, id: input.letterId }, include });
   if (!row) throw notFound('Courrier');
   return toLetterView(row);
 }

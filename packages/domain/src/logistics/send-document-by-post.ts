@@ -42,5 +42,5 @@ export async function sendDocumentByPost(deps: TenantDeps & { documents: Documen
   if (queued.created) {
     await auditAs(tx, actor, { action: 'letter.queued', entityType: 'letter', entityId: queued.id, data: { clientId, documentId: document.id, service: input.service } });
   }
-  return getLetter(deps, { id: queued.id });
+  return getLetter(deps, { letterId: queued.id });
 }
