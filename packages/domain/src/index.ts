@@ -252,3 +252,4 @@ export { RECONCILE_LETTERS_JOB, RECONCILE_AFTER_MS } from './logistics/reconcile
 export { listLetters, getLetter } from './logistics/list-letters.ts';
 export { sendDocumentByPost } from './logistics/send-document-by-post.ts';
 export { type LetterView } from './logistics/letter-view.ts';
+export { MAILEVA_COUNTRIES } from './logistics/maileva-countries.ts';
