@@ -244,7 +244,7 @@ export { clientPostalAddress, postalAddressErrors, ADDRESS_LINE_MAX, type Postal
 export { planLetterPrint, LetterCheckError, MAILEVA_MAX_DOCUMENT_BYTES, DL_MAX_SHEETS, C4_MAX_SHEETS } from './logistics/letter-checks.ts';
 export * from './logistics/maileva-client.ts';
 export { MAILEVA_ENV, checkMailevaEnv, mailevaFromEnv, type MailevaEnv } from './logistics/maileva-env.ts';
-export { MailevaFake, type MailevaFakeOptions, type FakeSending } from './logistics/maileva-fake.ts';
+export { MailevaFake, samplePdf, type MailevaFakeOptions, type FakeSending } from './logistics/maileva-fake.ts';
 export { deliverLetter, isPermanentLetterError, type LetterToDeliver, type DeliveredLetter } from './logistics/deliver-letter.ts';
 export { refreshLetter, isLetterSettled, firstPdfOf, type LetterHistoryEntry } from './logistics/refresh-letter.ts';
 export { handleMailevaNotification, ZMailevaNotification, type MailevaWebhookDeps } from './logistics/maileva-webhook.ts';

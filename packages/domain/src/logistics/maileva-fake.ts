@@ -453,3 +453,11 @@ function sendZip(res: ServerResponse, name: string, pdf: Uint8Array) {
   res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(zip.length) });
   res.end(Buffer.from(zip));
 }
+
+/** A plain PDF of `pages` pages with a line of text on each: letters for tests and the demo. */
+export async function samplePdf(pages: number, text = 'Courrier'): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  for (let i = 0; i < pages; i++) pdf.addPage([595, 842]).drawText(`${text} - page ${i + 1}`, { x: 50, y: 780, size: 12, font });
+  return pdf.save();
+}
