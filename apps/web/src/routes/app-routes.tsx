@@ -47,6 +47,7 @@ const AgendaPage = page(() => import('../features/calendar/agenda-page.tsx'), 'A
 const ProductsPage = page(() => import('../features/products/products-page.tsx'), 'ProductsPage');
 const SalesRepsPage = page(() => import('../features/sales-reps/sales-reps-page.tsx'), 'SalesRepsPage');
 const MailLogPage = page(() => import('../features/mails/mail-log-page.tsx'), 'MailLogPage');
+const LettersPage = page(() => import('../features/letters/letters-page.tsx'), 'LettersPage');
 const SettingsPage = page(() => import('../features/organisation/settings-page.tsx'), 'SettingsPage');
 
 const splash = <p className="splash">{t.app.loading}</p>;
@@ -103,6 +104,7 @@ export function AppRoutes() {
             <Route path="/produits" element={<ProductsPage />} />
             <Route path="/commerciaux" element={<SalesRepsPage />} />
             <Route path="/courriels" element={<MailLogPage />} />
+            <Route path="/courriers-postaux" element={<LettersPage />} />
             <Route path="/parametres/*" element={<SettingsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />

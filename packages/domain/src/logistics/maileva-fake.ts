@@ -324,7 +324,7 @@ export class MailevaFake {
   private async addDocument(sending: FakeSending, req: IncomingMessage, raw: Buffer, res: ServerResponse) {
     if (sending.status !== 'DRAFT') return send(res, 400, { errors: [{ code: 'SENDING_NOT_DRAFT', message: "L'envoi n'est plus modifiable" }] });
     if (sending.documents.length >= 30) return send(res, 400, { errors: [{ code: 'TOO_MANY_DOCUMENTS', message: '30 documents au plus' }] });
-    const form = await new Request('http://fake/upload', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: raw }).formData().catch(() => null);
+    const form = await new Request('http://fake/upload', { method: 'POST', headers: { 'content-type': req.headers['content-type'] ?? '' }, body: new Uint8Array(raw) }).formData().catch(() => null);
     const file = form?.get('document');
     if (!form || !(file instanceof Blob)) return send(res, 400, { errors: [{ code: 'DOCUMENT_MISSING', message: 'Document absent (multipart « document »)' }] });
     const bytes = new Uint8Array(await file.arrayBuffer());
