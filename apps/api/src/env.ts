@@ -41,6 +41,8 @@ const ZEnv = z.object({
   PA_API_KEY: unsetIfEmpty(z.string().min(8, 'must be at least 8 characters').optional()),
   // Letters through Maileva (README): MAILEVA_ENV none | fake | sandbox | production, its account, MAILEVA_WEBHOOK_SECRET for the callback.
   ...MAILEVA_ENV,
+  // The local fake's pace (MAILEVA_ENV=fake): one status step per this many milliseconds.
+  MAILEVA_FAKE_STEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-api')),
   OTEL_TRACES_EXPORTER: unsetIfEmpty(z.enum(['otlp', 'none'], 'must be otlp or none').optional()),

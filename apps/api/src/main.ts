@@ -29,7 +29,7 @@ const fakeMaileva =
     ? {
         baseUrl: env.MAILEVA_FAKE_URL,
         fake: new MailevaFake({
-          stepMs: 20_000,
+          stepMs: env.MAILEVA_FAKE_STEP_MS,
           ...(env.MAILEVA_CLIENT_ID ? { clientId: env.MAILEVA_CLIENT_ID } : {}),
           ...(env.MAILEVA_CLIENT_SECRET ? { clientSecret: env.MAILEVA_CLIENT_SECRET } : {}),
           ...(env.MAILEVA_USERNAME ? { username: env.MAILEVA_USERNAME } : {}),
