@@ -98,7 +98,7 @@ const letterFor = (service: TLetterService, reference: string, extra: Partial<Le
   sender: { lines: ['Énergie Verte SAS', null, null, '1 place Bellecour', null, '69002 LYON'], countryCode: 'FR' },
   ...extra,
 });
-const noProgress = { sendingCreated: async () => undefined, recipientAdded: async () => undefined };
+const noProgress = { sendingCreated: () => Promise.resolve(), recipientAdded: () => Promise.resolve() };
 
 describe('the Maileva contract: every request body validates against the OpenAPI files', () => {
   it('validates the bodies as built, for each service', () => {

@@ -39,7 +39,7 @@ export async function handleMailevaNotification(deps: MailevaWebhookDeps, body: 
   if (!parsed.success) throw badRequest('Notification Maileva illisible', { resource_id: ['Identifiant de ressource absent ou invalide'] });
   const notification = parsed.data;
   if (notification.resource_location) {
-    let origin: string | null = null;
+    let origin: string | null;
     try {
       origin = new URL(notification.resource_location).origin;
     } catch {

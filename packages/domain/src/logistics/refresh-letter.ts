@@ -1,4 +1,4 @@
-import { afterRollback, newId, type Tx } from '@crm/db';
+import { afterRollback, newId, type Prisma, type Tx } from '@crm/db';
 import { unzipSync } from 'fflate';
 import { recordAudit } from '../audit/record-audit.ts';
 import { readDocumentContent } from '../documents/document-content.ts';
@@ -99,7 +99,7 @@ export async function refreshLetter(ctx: RefreshLetterContext, letterId: string)
       registeredNumber: recipient?.registered_number ?? letter.registeredNumber,
       recipientId: recipient?.id ?? letter.recipientId,
       postageCents,
-      history: history as unknown as object[],
+      history: history as unknown as Prisma.InputJsonArray,
       statusCheckedAt: now,
       updatedAt: now,
       ...(proofs.deposit ? { depositProofDocumentId: proofs.deposit } : {}),
