@@ -25,7 +25,7 @@ function twoPagePdf(): Buffer {
 }
 
 describe('letters through Maileva (the local fake)', () => {
-  it('sends a client document by registered post with AR, then shows its trail, cost and proofs', async () => {
+  it('sends a client document by registered post with AR, then shows its trail, cost and proofs', { timeout: 240_000 }, async () => {
     const context = await browser().newContext({ baseURL, locale: 'fr-FR', acceptDownloads: true });
     const page = await context.newPage();
     try {
@@ -47,7 +47,7 @@ describe('letters through Maileva (the local fake)', () => {
       const row = documents.getByRole('row', { name: /mise en demeure\.pdf/ });
       await row.getByRole('button', { name: 'Envoyer par courrier' }).click();
       const form = page.getByRole('form', { name: 'Envoyer « mise en demeure.pdf » par courrier' });
-      await expect(form.getByLabel('Service')).toHaveValue('registered_with_ack');
+      expect(await form.getByLabel('Service').inputValue()).toBe('registered_with_ack');
       expect(await form.getByLabel('Impression en couleur (plus chère)').isChecked()).toBe(false);
       expect(await form.getByLabel('Recto verso').isChecked()).toBe(true);
       await form.getByRole('button', { name: 'Envoyer', exact: true }).click();
@@ -58,8 +58,8 @@ describe('letters through Maileva (the local fake)', () => {
       const letter = page.getByRole('row', { name: /LEFÈVRE Hélène/ });
       await letter.getByText('Recommandée avec avis de réception').waitFor();
       // The fake moves a step every 1.5 s and calls the webhook: printed, delivered, AR signed, archived.
-      const deadline = Date.now() + 60_000;
-      while (!(await letter.getByRole('button', { name: 'Copie archivée' }).isVisible())) {
+      const deadline = Date.now() + 150_000;
+      while ((await letter.getByRole('button', { name: 'Copie archivée' }).count()) === 0) {
         if (Date.now() > deadline) throw new Error(`the letter did not reach its archive: ${await letter.innerText()}`);
         await page.waitForTimeout(1_000);
         await page.reload();
