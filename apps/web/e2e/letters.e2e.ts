@@ -63,6 +63,7 @@ describe('letters through Maileva (the local fake)', () => {
         if (Date.now() > deadline) throw new Error(`the letter did not reach its archive: ${await letter.innerText()}`);
         await page.waitForTimeout(1_000);
         await page.reload();
+        await letter.waitFor(); // the list answered: the row is there again
       }
       await letter.getByText('Avis de réception signé').waitFor();
       await letter.getByText('6,35 €').waitFor();
