@@ -65,7 +65,7 @@ describe('letters through Maileva (the local fake)', () => {
         await page.reload();
         await letter.waitFor(); // the list answered: the row is there again
       }
-      await letter.getByText('Avis de réception signé').waitFor();
+      await letter.getByText('Avis de réception signé', { exact: true }).waitFor();
       await letter.getByText('6,35 €').waitFor();
       await letter.getByText('simulation locale').waitFor();
       await letter.getByRole('button', { name: 'Preuve de dépôt' }).waitFor();
