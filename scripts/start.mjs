@@ -150,6 +150,11 @@ if (!env.DATABASE_URL && !env.DB_HOST) {
   const appEnv = {
     DATABASE_URL: pg.appUrl,
     DOCUMENTS_DIR: documentsDir,
+    // Letters go to the local fake Maileva the API serves (their PDF and a simulated status
+    // trail show in "Courriers postaux"); its notifications come back to the API's webhook.
+    MAILEVA_ENV: env.MAILEVA_ENV ?? 'fake',
+    MAILEVA_FAKE_URL: env.MAILEVA_FAKE_URL ?? `http://127.0.0.1:${port}/maileva-fake`,
+    MAILEVA_WEBHOOK_SECRET: env.MAILEVA_WEBHOOK_SECRET ?? loadOrCreateSecret(path.join(dataRoot, 'maileva-webhook-secret')),
   };
   const seed = state.demo ? Promise.resolve() : must('seed', ['--import', tsxLoader, path.join(root, 'packages', 'domain', 'src', 'demo', 'seed-cli.ts')], { extraEnv: appEnv });
   await web;

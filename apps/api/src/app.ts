@@ -12,6 +12,7 @@ import { contractPdfRoute } from './contract-pdfs.ts';
 import { documentDownload, documentUpload } from './documents.ts';
 import { clientsCsvExport } from './exports.ts';
 import { clientImportUpload } from './imports.ts';
+import { mountMailevaRoutes, type MailevaRoutesOptions } from './maileva-routes.ts';
 import { bankReturnsUpload, batchFileRoute } from './payments-files.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type MetricsOptions } from './metrics.ts';
@@ -41,6 +42,8 @@ export interface AppOptions {
   metrics?: Pick<MetricsOptions, 'token' | 'openWithoutToken'>;
   /** With tracing on (main.ts, OTEL_*): a span per request and per procedure call (tracing.ts); absent, none. */
   tracer?: Tracer | undefined;
+  /** Maileva's webhook (and the local fake in the embedded default); absent: no route. */
+  maileva?: MailevaRoutesOptions | undefined;
 }
 
 export const REFRESH_COOKIE = 'crm_refresh';
@@ -135,6 +138,7 @@ export function createApp(options: AppOptions): express.Express {
   app.get('/documents/:id/download', documentDownload(options.services, log));
   app.get('/contracts/:id/pdf', contractPdfRoute(options.services, log, 'contract'));
   app.get('/contracts/:id/mandate.pdf', contractPdfRoute(options.services, log, 'mandate'));
+  if (options.maileva) mountMailevaRoutes(app, options.services, options.maileva, log);
 
   // The built web app: precompressed files by Accept-Encoding, and its shell for every page path (web-app.ts).
   if (options.webDist && existsSync(options.webDist)) app.use(serveWebApp(options.webDist));

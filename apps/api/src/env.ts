@@ -1,5 +1,5 @@
 import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
-import { checkDocumentStorageEnv, DOCUMENT_STORAGE_ENV } from '@crm/domain';
+import { checkDocumentStorageEnv, checkMailevaEnv, DOCUMENT_STORAGE_ENV, MAILEVA_ENV } from '@crm/domain';
 import { z } from 'zod';
 import { ZTrustProxy } from './trust-proxy.ts';
 
@@ -39,6 +39,10 @@ const ZEnv = z.object({
   // The approved e-invoicing platform (Plateforme Agréée): unset (the embedded default) = none, submitting answers "aucune plateforme configurée".
   PA_URL: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the platform API URL, e.g. https://pa.example.fr/api' }).optional()),
   PA_API_KEY: unsetIfEmpty(z.string().min(8, 'must be at least 8 characters').optional()),
+  // Letters through Maileva (README): MAILEVA_ENV none | fake | sandbox | production, its account, MAILEVA_WEBHOOK_SECRET for the callback.
+  ...MAILEVA_ENV,
+  // The local fake's pace (MAILEVA_ENV=fake): one status step per this many milliseconds.
+  MAILEVA_FAKE_STEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(20_000),
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-api')),
   OTEL_TRACES_EXPORTER: unsetIfEmpty(z.enum(['otlp', 'none'], 'must be otlp or none').optional()),
@@ -48,6 +52,8 @@ const ZEnv = z.object({
   OTEL_SDK_DISABLED: unsetIfEmpty(z.enum(['true', 'false'], 'must be true or false').optional()),
 }).superRefine((env, ctx) => {
   checkDocumentStorageEnv(env, ctx);
+  checkMailevaEnv(env, ctx);
+  if (env.MAILEVA_ENV === 'fake' && env.NODE_ENV === 'production') ctx.addIssue({ code: 'custom', path: ['MAILEVA_ENV'], message: 'the local fake is not for production' });
   if (env.PA_URL && !env.PA_API_KEY) ctx.addIssue({ code: 'custom', path: ['PA_API_KEY'], message: 'required when PA_URL is set' });
 }).transform((env) => ({ ...env, MAIL_CAPTURE: env.MAIL_CAPTURE ?? env.NODE_ENV !== 'production' }));
 export type Env = z.infer<typeof ZEnv>;

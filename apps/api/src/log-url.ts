@@ -17,8 +17,8 @@
  * What is logged is that normalised form, so no spelling of a secret can slip past the checks.
  */
 
-/** Routes whose path carries a secret: the calendar feed, invitation links, the e-mail verification page. */
-export const SECRET_PATH_ROUTES: readonly string[] = ['calendar', 'invitation', 'verifier-email'];
+/** Routes whose path carries a secret: the calendar feed, invitation links, the e-mail verification page, Maileva's webhook. */
+export const SECRET_PATH_ROUTES: readonly string[] = ['calendar', 'invitation', 'verifier-email', 'maileva'];
 
 const REDACTED = '[redacted]';
 const MAX_LOGGED = 512;

@@ -1,6 +1,6 @@
 import { checkAppRole, createDb, listen } from '@crm/db';
 import { startTracing, tracingConfig } from '@crm/db/tracing';
-import { HttpPlatform } from '@crm/domain';
+import { HttpPlatform, MailevaFake, mailevaFromEnv } from '@crm/domain';
 import { connect } from '@nats-io/transport-node';
 import { createApp, type ReadinessCheck } from './app.ts';
 import { documentServicesFromEnv } from './document-storage.ts';
@@ -20,6 +20,24 @@ const nats = env.NATS_URL ? await connect({ servers: env.NATS_URL, name: 'crm-ap
 
 const readiness: ReadinessCheck[] = [{ name: 'database', check: async () => void (await db.$queryRaw`select 1`) }];
 if (nats) readiness.push({ name: 'nats', check: () => nats.flush() });
+
+// Letters: Maileva's webhook; in the embedded default (MAILEVA_ENV=fake) the local fake is served
+// here too, its notifications called back on this very API.
+const maileva = mailevaFromEnv(env);
+const fakeMaileva =
+  env.MAILEVA_ENV === 'fake' && env.MAILEVA_FAKE_URL
+    ? {
+        baseUrl: env.MAILEVA_FAKE_URL,
+        fake: new MailevaFake({
+          stepMs: env.MAILEVA_FAKE_STEP_MS,
+          ...(env.MAILEVA_CLIENT_ID ? { clientId: env.MAILEVA_CLIENT_ID } : {}),
+          ...(env.MAILEVA_CLIENT_SECRET ? { clientSecret: env.MAILEVA_CLIENT_SECRET } : {}),
+          ...(env.MAILEVA_USERNAME ? { username: env.MAILEVA_USERNAME } : {}),
+          ...(env.MAILEVA_PASSWORD ? { password: env.MAILEVA_PASSWORD } : {}),
+          webhookUrl: env.MAILEVA_WEBHOOK_SECRET ? `http://127.0.0.1:${env.PORT}/webhooks/maileva/${env.MAILEVA_WEBHOOK_SECRET}` : undefined,
+        }),
+      }
+    : null;
 
 const notifications = listen(env.DATABASE_URL, 'crm_notifications', log);
 const app = createApp({
@@ -43,12 +61,14 @@ const app = createApp({
   trustProxy: env.TRUST_PROXY,
   metrics: { token: env.METRICS_TOKEN, openWithoutToken: env.NODE_ENV !== 'production' },
   tracer: tracing?.tracer,
+  maileva: maileva ? { maileva, webhookSecret: env.MAILEVA_WEBHOOK_SECRET ?? null, fake: fakeMaileva } : undefined,
 });
 if (!env.PA_URL) log.info('PA_URL is not set: no approved e-invoicing platform, invoices are not transmitted (submitting answers "aucune plateforme configurée")');
 if (env.MAIL_CAPTURE) {
   log.warn('MAIL_CAPTURE is on: account mail (with sign-in links) is not sent but readable by anyone in the web app; set MAIL_CAPTURE=false or NODE_ENV=production on a shared server');
 }
 await serveUntilSignal(() => app.listen(env.PORT, env.HOST), log, async () => {
+  await fakeMaileva?.fake.close();
   await notifications.close();
   await nats?.drain();
   await db.$disconnect();

@@ -26,6 +26,9 @@ const runId = randomBytes(4).toString('hex');
 const events = { EVENTS_STREAM: `E2E_${runId}`, EVENTS_SUBJECT_PREFIX: `e2e_${runId}.events` };
 // One document storage for both: the worker stores the signed contract PDFs the API serves.
 const documentsDir = path.join(tmpdir(), `crm-e2e-documents-${runId}`);
+// Letters go to the fake Maileva the API serves, which calls the API's webhook back, a step every 1.5 s.
+const mailevaSecret = randomBytes(24).toString('base64url');
+const maileva = (baseURL: string) => ({ MAILEVA_ENV: 'fake', MAILEVA_FAKE_URL: `${baseURL}/maileva-fake`, MAILEVA_WEBHOOK_SECRET: mailevaSecret, MAILEVA_FAKE_STEP_MS: '1500' });
 
 
 export async function setup(project: TestProject): Promise<void> {
@@ -43,7 +46,7 @@ export async function setup(project: TestProject): Promise<void> {
   worker = spawn(process.execPath, ['--import', 'tsx', path.join(workerRoot, 'src', 'main.ts')], {
     cwd: workerRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DATABASE_URL: database.appUrl, NATS_URL: natsUrl, WORKER_HEALTH_PORT: '0', LOG_LEVEL: 'warn', DOCUMENTS_DIR: documentsDir, ...events },
+    env: { ...process.env, DATABASE_URL: database.appUrl, NATS_URL: natsUrl, WORKER_HEALTH_PORT: '0', LOG_LEVEL: 'warn', DOCUMENTS_DIR: documentsDir, ...events, ...maileva(baseURL) },
   });
   api = spawn(process.execPath, ['--import', 'tsx', path.join(apiRoot, 'src', 'main.ts')], {
     cwd: apiRoot,
@@ -60,6 +63,7 @@ export async function setup(project: TestProject): Promise<void> {
       WEB_DIST: path.join(webRoot, 'dist'),
       LOG_LEVEL: 'warn',
       DOCUMENTS_DIR: documentsDir,
+      ...maileva(baseURL),
       // Sign-ups are verified through the captured mail; the browser tests stand for a reverse proxy
       // on loopback that gives each person an address of their own (X-Forwarded-For).
       MAIL_CAPTURE: 'true',

@@ -1,5 +1,5 @@
 import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
-import { checkDocumentStorageEnv, DOCUMENT_STORAGE_ENV } from '@crm/domain';
+import { checkDocumentStorageEnv, checkMailevaEnv, DOCUMENT_STORAGE_ENV, MAILEVA_ENV } from '@crm/domain';
 import { z } from 'zod';
 
 /** OTEL_* set to an empty string (a compose file's `${VAR:-}`) count as unset. */
@@ -41,6 +41,10 @@ const ZEnv = z.object({
   // The approved e-invoicing platform the hourly job asks for transmitted invoices' statuses (as the API's); unset: none.
   PA_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^https?$/, error: 'must be the platform API URL' }).optional()),
   PA_API_KEY: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(8, 'must be at least 8 characters').optional()),
+  // Letters through Maileva (MAILEVA_ENV none | fake | sandbox | production and its account; README): the worker posts and reconciles them.
+  ...MAILEVA_ENV,
+  LETTER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  LETTER_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(60_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // OpenTelemetry traces (@crm/db/tracing): on when an OTLP endpoint or OTEL_TRACES_EXPORTER=otlp is set; empty counts as unset.
   OTEL_SERVICE_NAME: unsetIfEmpty(z.string().min(1).default('crm-worker')),
@@ -49,7 +53,10 @@ const ZEnv = z.object({
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be the traces URL, e.g. http://127.0.0.1:4318/v1/traces' }).optional()),
   OTEL_EXPORTER_OTLP_HEADERS: unsetIfEmpty(z.string().optional()),
   OTEL_SDK_DISABLED: unsetIfEmpty(z.enum(['true', 'false'], 'must be true or false').optional()),
-}).superRefine(checkDocumentStorageEnv);
+}).superRefine((env, ctx) => {
+  checkDocumentStorageEnv(env, ctx);
+  checkMailevaEnv(env, ctx);
+});
 export type WorkerEnv = z.infer<typeof ZEnv> & { MAIL_CAPTURE: boolean };
 
 export function parseWorkerEnv(source: NodeJS.ProcessEnv): WorkerEnv {

@@ -3,7 +3,7 @@ import { startTracing, tracingConfig } from '@crm/db/tracing';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import path from 'node:path';
-import { documentStorageFromEnv, HttpPlatform } from '@crm/domain';
+import { documentStorageFromEnv, HttpPlatform, mailevaFromEnv } from '@crm/domain';
 import { readWorkerEnv } from './env.ts';
 import { captureTransport, smtpTransport } from './effects/transports.ts';
 import { serveHealth, startWorker } from './worker.ts';
@@ -28,6 +28,8 @@ const worker = await startWorker({
   jetstream: { stream: env.EVENTS_STREAM, subjectPrefix: env.EVENTS_SUBJECT_PREFIX },
   tracer: tracing?.tracer,
   platform: env.PA_URL && env.PA_API_KEY ? new HttpPlatform(env.PA_URL, env.PA_API_KEY) : null,
+  maileva: mailevaFromEnv(env),
+  letters: { waker: listen(env.DATABASE_URL, 'crm_effects', log), maxAttempts: env.LETTER_MAX_ATTEMPTS, retryBaseMs: env.LETTER_RETRY_BASE_MS },
   storage: await documentStorageFromEnv(env, path.resolve(import.meta.dirname, '..', '..', '..')),
   effects: env.SMTP_URL || env.MAIL_CAPTURE
     ? {

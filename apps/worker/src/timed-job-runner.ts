@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from '@crm/db';
-import { ensureRecurringJobsAcrossTenants, JOB_KINDS, pruneDoneJobsAcrossTenants, runDueJobsOnce, type DocumentStorage, type InvoicePlatform, type JobKinds, type RunJobsOptions } from '@crm/domain';
+import { ensureRecurringJobsAcrossTenants, JOB_KINDS, pruneDoneJobsAcrossTenants, runDueJobsOnce, type DocumentStorage, type InvoicePlatform, type JobKinds, type MailevaClient, type RunJobsOptions } from '@crm/domain';
 import type { Logger } from 'pino';
 
 export interface TimedJobRunnerOptions {
@@ -21,6 +21,8 @@ export interface TimedJobRunnerOptions {
   storage?: DocumentStorage | undefined;
   /** The approved e-invoicing platform (PA_URL); none by default. */
   platform?: InvoicePlatform | null | undefined;
+  /** Maileva (letters' reconciliation); none by default. */
+  maileva?: MailevaClient | null | undefined;
 }
 
 /**
@@ -63,6 +65,7 @@ export class TimedJobRunner {
       leaseMs: this.options.leaseMs,
       storage: this.options.storage,
       platform: this.options.platform,
+      maileva: this.options.maileva,
       batchSize: this.options.batchSize,
       concurrency: this.options.concurrency,
       jobsPerTransaction: this.options.jobsPerTransaction,

@@ -1,11 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import { safeLogger, withSystem, type Db } from '@crm/db';
 import { bindHandlerDeps, EVENT_HANDLERS, handlerDepsFactory, NO_DOCUMENT_STORAGE, pruneOutbox, type DocumentStorage, type EventHandler } from '@crm/domain';
-import { timedJobBacklogAcrossTenants, type InvoicePlatform, type JobBacklog, type JobKinds } from '@crm/domain';
+import { timedJobBacklogAcrossTenants, type InvoicePlatform, type JobBacklog, type JobKinds, type MailevaClient } from '@crm/domain';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { ClientImportRunner } from './client-import-runner.ts';
+import { LetterSender, type LetterSenderOptions } from './letters/letter-sender.ts';
 import { effectQueueStats, type EffectQueueDepth, type EffectQueueName } from './effects/effect-queues.ts';
 import { EffectSender, type EffectSenderOptions } from './effects/effect-sender.ts';
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy } from './event-bus/deliver.ts';
@@ -28,6 +29,10 @@ export interface WorkerOptions {
   storage?: DocumentStorage;
   /** The approved e-invoicing platform, for the timed job following transmitted invoices; none by default. */
   platform?: InvoicePlatform | null;
+  /** Maileva (MAILEVA_ENV): the letter sender posts through it, the reconciliation job reads back; absent or null: letters stay queued. */
+  maileva?: MailevaClient | null;
+  /** The letter sender's settings (needs `maileva` and `storage`). */
+  letters?: Omit<LetterSenderOptions, 'db' | 'log' | 'maileva' | 'storage'> | undefined;
   /** The handlers' clock (tests move it). */
   clock?: () => Date;
   /** The sender of outgoing effects (system and tenant mail); absent: mail stays queued. */
@@ -112,6 +117,9 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   imports.start();
   const sender = options.effects ? new EffectSender({ storage: options.storage, ...options.effects, db, tracer, log: log.child({ component: 'effects' }) }) : null;
   sender?.start();
+  const letters = options.maileva && options.storage ? new LetterSender({ ...options.letters, db, maileva: options.maileva, storage: options.storage, log: log.child({ component: 'letters' }) }) : null;
+  letters?.start();
+  if (!letters) log.warn('no Maileva (MAILEVA_ENV=none): letters stay queued');
   if (!sender) log.warn('no mail transport (SMTP_URL unset, mail capture off): outgoing mail stays queued');
 
   const retentionDays = options.outboxRetentionDays ?? 7;
@@ -124,7 +132,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
 
   // Timed jobs (the payments pass among them, hourly per tenant): docs/decisions/0001-timed-jobs.md.
   const timedJobsPollMs = options.timedJobsPollMs ?? 1_000;
-  const jobs = timedJobsPollMs > 0 ? new TimedJobRunner({ db, log: log.child({ component: 'timed-jobs' }), kinds: options.jobKinds, pollMs: timedJobsPollMs, storage: options.storage, platform: options.platform ?? null }) : null;
+  const jobs = timedJobsPollMs > 0 ? new TimedJobRunner({ db, log: log.child({ component: 'timed-jobs' }), kinds: options.jobKinds, pollMs: timedJobsPollMs, storage: options.storage, platform: options.platform ?? null, maileva: options.maileva ?? null }) : null;
   jobs?.start();
 
   log.info({ transport: nats ? 'jetstream' : 'in-process', consumers: handlers.map((h) => h.consumer) }, 'worker started');
@@ -135,6 +143,7 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
         nats: nats ? await nats.flush().then(() => 'ok' as const, () => 'unavailable' as const) : 'not_configured',
         relay: relay.lastError ? 'unavailable' : 'ok',
         effects: sender ? (sender.lastError ? 'unavailable' : 'ok') : 'not_configured',
+        letters: letters ? (letters.lastError ? 'unavailable' : 'ok') : 'not_configured',
       };
       const ok = !stopping && Object.values(checks).every((c) => c !== 'unavailable');
       return { status: ok ? 'ok' : 'degraded', checks };
@@ -167,6 +176,8 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
       await relay.stop();
       await imports.stop();
       await sender?.stop();
+      await letters?.stop();
+      await options.letters?.waker?.close();
       await options.effects?.transport.close();
       await options.effects?.waker?.close();
       await Promise.all(consumers.map((consumer) => consumer.stop()));

@@ -41,7 +41,7 @@ describe('the worker shell', () => {
 
   it('runs without NATS in the embedded default', async () => {
     const worker = await startWorker({ db, nats: null, log: silent });
-    expect(await worker.health()).toEqual({ status: 'ok', checks: { database: 'ok', nats: 'not_configured', relay: 'ok', effects: 'not_configured' } });
+    expect(await worker.health()).toEqual({ status: 'ok', checks: { database: 'ok', nats: 'not_configured', relay: 'ok', effects: 'not_configured', letters: 'not_configured' } });
     await worker.stop();
   });
 });

@@ -6,5 +6,5 @@ export { newId, isUuid } from './ids.ts';
 export { checkAppRole, APP_ROLE } from './roles.ts';
 export { listen, type Listener, type ListenLogger } from './listen.ts';
 export { Prisma, Role } from './generated/prisma/client.ts';
-export type { User, Organisation, Membership, Invitation, AuditLog, OutboxEvent, RefreshTokenFamily, Notification, DeadLetter, Client, ClientContact, OutgoingEffect } from './generated/prisma/client.ts';
+export type { User, Organisation, Membership, Invitation, AuditLog, OutboxEvent, RefreshTokenFamily, Notification, DeadLetter, Client, ClientContact, OutgoingEffect, Letter } from './generated/prisma/client.ts';
 export { activeTraceParent, inSpan, recordSpanError, traceContextFrom } from './trace-context.ts';

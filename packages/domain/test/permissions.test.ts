@@ -11,7 +11,7 @@ const isWrite = (permission: Permission) => !permission.endsWith('.read');
 const held = (role: (typeof ROLES)[number], kind: 'read' | 'write') => ALL.filter((p) => (kind === 'write') === isWrite(p) && can(role, p)).sort();
 
 const ORGANISATION_READS: Permission[] = [
-  'activities.read', 'appointments.read', 'calendar.read', 'clients.read', 'contracts.read', 'documents.read', 'invoices.read', 'lists.read', 'members.read',
+  'activities.read', 'appointments.read', 'calendar.read', 'clients.read', 'contracts.read', 'documents.read', 'invoices.read', 'letters.read', 'lists.read', 'members.read',
   'notifications.read', 'organisation.read', 'products.read', 'salesReps.read',
 ];
 
@@ -33,7 +33,7 @@ describe('the permission table', () => {
   });
 
   it('gives an accountant the viewer\'s reads and the books (accounting exports), the payments\' and invoices\' writes, and resending a failed mail to a client', () => {
-    expect(held('accountant', 'write')).toEqual(['commissions.write', 'invoices.write', 'mails.write', 'payments.write']);
+    expect(held('accountant', 'write')).toEqual(['commissions.write', 'invoices.write', 'letters.write', 'mails.write', 'payments.write']);
     expect(held('accountant', 'read')).toEqual([...held('viewer', 'read'), 'accounting.read', 'commissions.read'].sort());
   });
 
@@ -44,7 +44,7 @@ describe('the permission table', () => {
   });
 
   it('gives a manager the sales member\'s writes plus imports, merges, reassignment and the reps; payments read-only', () => {
-    expect(held('manager', 'write')).toEqual([...held('sales', 'write'), 'clients.import', 'clients.merge', 'clients.reassign', 'salesReps.write'].sort());
+    expect(held('manager', 'write')).toEqual([...held('sales', 'write'), 'clients.import', 'clients.merge', 'clients.reassign', 'letters.write', 'salesReps.write'].sort());
     expect(held('manager', 'read')).toEqual([...ORGANISATION_READS, 'commissions.read', 'dashboard.read', 'payments.read'].sort());
   });
 

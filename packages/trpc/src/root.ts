@@ -31,6 +31,7 @@ import { batchesRouter } from './routers/batches.router.ts';
 import { timedJobsRouter } from './routers/timed-jobs.router.ts';
 import { mailsRouter } from './routers/mails.router.ts';
 import { retriesRouter } from './routers/retries.router.ts';
+import { lettersRouter } from './routers/letters.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -62,6 +63,7 @@ export const appRouter = router({
   documents: documentsRouter,
   capturedMails: capturedMailsRouter,
   mails: mailsRouter,
+  letters: lettersRouter,
   timedJobs: timedJobsRouter,
 });
 

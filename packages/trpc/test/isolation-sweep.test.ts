@@ -95,6 +95,11 @@ describe('a member of organisation A, given the ids of organisation B', () => {
         },
       }),
     );
+    const bLetter = await withTenant(services.db, b.tenantId, (tx) =>
+      tx.letter.create({
+        data: { tenantId: b.tenantId, clientId: bClient.client!.id, documentId: bDocument.id, service: 'simple', purpose: 'document', idempotencyKey: 'b-letter', addressLines: ['Client de B', null, null, '1 rue B', null, '69001 LYON'], countryCode: 'FR', reference: newId().replaceAll('-', '') },
+      }),
+    );
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -121,6 +126,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       rejects: await b.caller.retries.list({}),
       commissionPlans: await b.caller.commissions.plans(),
       statements: await b.caller.commissions.statements({}),
+      letters: await b.caller.letters.list({}),
     });
     const bBefore = await readB();
 
@@ -157,6 +163,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       paymentId: bRejection.id,
       planId: bPlan.id,
       statementId: bStatement.id,
+      letterId: bLetter.id,
+      // Not a record: the key a form makes so a repeat posts one letter; B's document is what must not be found.
+      requestId: newId(),
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -183,6 +192,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'commissions.simulate': { month: '2027-01-01', contracts: [] },
       'commissions.addAdjustment': { amountCents: 100, reason: 'Ajustement de A' },
       'commissions.updateRep': { commissionStatus: 'agent' },
+      'letters.send': { service: 'simple' },
     };
 
     const procedures = idTakingProcedures();
@@ -255,6 +265,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'invoicing.refreshStatuses',
       'invoicing.submit',
       'invoicing.transmission',
+      'letters.get',
+      'letters.list',
+      'letters.send',
       'lists.update',
       'mails.resend',
       'mandates.amend',

@@ -20,7 +20,7 @@ export const OUTSIDE_IBAN = 'DE89370400440532013000';
  * The manager is linked to a rep with a team; the sales member to a rep of that team.
  */
 export const TARGETS = {
-  /** A client of a rep outside the team, and all that hangs on it: contract, mandate, items, payment, document, activity, appointment, invoice. */
+  /** A client of a rep outside the team, and all that hangs on it: contract, mandate, items, payment, document, activity, appointment, invoice, letter. */
   client: { hiddenFrom: ['manager', 'sales'], markers: ['ZXQ', OUTSIDE_IBAN] },
   /** A private task (no client) of a sales member outside the team. */
   privateTask: { hiddenFrom: ['manager', 'sales', 'accountant', 'viewer'], markers: ['QWK'] },
@@ -186,7 +186,13 @@ export async function scopeOrganisation(services: CrmServices) {
         clawbacksCents: 0, adjustmentsCents: 0, totalCents: 5_000, netPayableCents: 5_000, carriedForwardCents: 0, lineCount: 1, issuedAt: new Date('2026-02-02T08:00:00Z'), issuedBy: 'fixture',
       },
     });
-    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter, contact, invoice, rejection, commissionStatement };
+    const letter = await tx.letter.create({
+      data: {
+        tenantId, clientId: client.id, documentId: document.id, service: 'registered_with_ack', purpose: 'document', idempotencyKey: 'letter-zxq',
+        addressLines: [null, 'Courrier ZXQ', null, '1 rue ZXQ', null, '75001 PARIS'], countryCode: 'FR', reference: newId().replaceAll('-', ''),
+      },
+    });
+    return { contract, mandate, batch, plannedItem, returnFile, document, clientImport, notification, deadLetter, contact, invoice, rejection, commissionStatement, letter };
   });
 
   return {

@@ -79,6 +79,7 @@ export function AppLayout() {
         <NavLink to="/taches">{t.activities.nav}</NavLink>
         <NavLink to="/agenda">{t.agenda.nav}</NavLink>
         {canReadMails && <NavLink to="/courriels">{t.mails.nav}</NavLink>}
+        <NavLink to="/courriers-postaux">{t.letters.nav}</NavLink>
         <NavLink to="/commerciaux">{t.nav.salesReps}</NavLink>
         {canReadCommissions && <NavLink to="/commissions">{t.commissions.nav}</NavLink>}
         <NavLink to="/produits">{t.nav.products}</NavLink>

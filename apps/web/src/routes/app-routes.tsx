@@ -52,6 +52,7 @@ const CommissionsPage = page(() => import('../features/commissions/commissions-p
 const StatementPage = page(() => import('../features/commissions/statement-page.tsx'), 'StatementPage');
 const RepCommissionsPage = page(() => import('../features/commissions/rep-commissions-page.tsx'), 'RepCommissionsPage');
 const MailLogPage = page(() => import('../features/mails/mail-log-page.tsx'), 'MailLogPage');
+const LettersPage = page(() => import('../features/letters/letters-page.tsx'), 'LettersPage');
 const SettingsPage = page(() => import('../features/organisation/settings-page.tsx'), 'SettingsPage');
 
 const splash = <p className="splash">{t.app.loading}</p>;
@@ -113,6 +114,7 @@ export function AppRoutes() {
             <Route path="/commissions/releves/:statementId" element={<StatementPage />} />
             <Route path="/commissions/commerciaux/:salesRepId" element={<RepCommissionsPage />} />
             <Route path="/courriels" element={<MailLogPage />} />
+            <Route path="/courriers-postaux" element={<LettersPage />} />
             <Route path="/parametres/*" element={<SettingsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />

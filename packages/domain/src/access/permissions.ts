@@ -63,6 +63,9 @@ export const PERMISSIONS = {
   'commissions.plans': admins,
   'commissions.write': ['owner', 'admin', 'accountant'],
   'documents.read': everyone,
+  // Letters cost postage: the back office and managers post them; everyone reads those of the clients they see.
+  'letters.read': everyone,
+  'letters.write': ['owner', 'admin', 'manager', 'accountant'],
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
 

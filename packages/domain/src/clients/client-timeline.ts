@@ -256,8 +256,49 @@ const clientMailSource: TimelineSource = {
   },
 };
 
+const LETTER_SERVICE: Record<string, string> = { simple: 'Lettre simple', registered: 'Lettre recommandée', registered_with_ack: 'Lettre recommandée avec AR' };
+const LETTER_STANDING: Record<string, string> = {
+  queued: 'à envoyer', sending: 'envoi en cours', submitted: 'transmise à Maileva', failed: 'échec', uncertain: 'incertaine',
+  ACCEPTED: 'acceptée par Maileva', REJECTED: 'refusée par Maileva', PROCESSED: 'remise à La Poste', A01: 'prise en charge par La Poste', D01: 'distribuée', N01: 'avis de réception signé',
+};
+const euros = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR' });
+
+/** The organisation's letters to the client (Maileva): where each stands, its postage and its proofs. */
+const clientLettersSource: TimelineSource = {
+  name: 'letter',
+  async entries({ tx, actor }, clientId, bound, limit) {
+    const rows = await tx.letter.findMany({
+      where: { tenantId: actor.tenantId, clientId, ...beforeBound('createdAt', bound) },
+      select: {
+        id: true, service: true, purpose: true, status: true, providerStatus: true, deliveryStatus: true, postageCents: true, createdBy: true, createdAt: true,
+        depositProofDocumentId: true, acknowledgementDocumentId: true, archiveDocumentId: true, document: { select: { fileName: true } },
+      },
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
+    return rows.map((r) => {
+      const standing = LETTER_STANDING[r.deliveryStatus ?? r.providerStatus ?? r.status] ?? r.deliveryStatus ?? r.providerStatus ?? r.status;
+      const proofs = [r.depositProofDocumentId && 'preuve de dépôt', r.acknowledgementDocumentId && 'avis de réception', r.archiveDocumentId && 'copie archivée'].filter(Boolean);
+      const detail = [standing, r.postageCents !== null ? euros.format(r.postageCents / 100) : null, proofs.length > 0 ? `preuves : ${proofs.join(', ')}` : null].filter(Boolean).join(' · ');
+      return {
+        id: `letter:${r.id}`,
+        at: r.createdAt.toISOString(),
+        kind: 'event' as const,
+        type: 'letter',
+        label: null,
+        title: `${LETTER_SERVICE[r.service] ?? 'Courrier'} : ${r.document.fileName}`,
+        detail,
+        actorUserId: r.createdBy && isUuid(r.createdBy) ? r.createdBy : null,
+        entityId: r.id,
+        status: r.status,
+        dueDate: null,
+      };
+    });
+  },
+};
+
 /** Every source of the chronology; a new domain adds its own here. */
-export const CLIENT_TIMELINE_SOURCES: readonly TimelineSource[] = [activitiesSource, clientEventsSource, clientAuditSource, clientMailSource];
+export const CLIENT_TIMELINE_SOURCES: readonly TimelineSource[] = [activitiesSource, clientEventsSource, clientAuditSource, clientMailSource, clientLettersSource];
 
 const timelineCursor = defineCursor('client-timeline/1', [cursorPart.instant, cursorPart.entryId]);
 

@@ -13,13 +13,14 @@ export const DOCUMENT_KINDS = [
   'invoice_json',
   'commission_statement',
   'commission_self_billing',
+  'letter_proof',
 ] as const;
 
 /**
  * Kept whatever anyone asks: the signed contract (the proof of consent) and an issued invoice's
  * artefacts (C. com. L123-22: ten years, in their original form, with their sha256).
  */
-export const RETAINED_KINDS = ['signed_contract', 'invoice_pdf', 'invoice_xml', 'invoice_json', 'commission_statement', 'commission_self_billing'] as const satisfies readonly DocumentKind[];
+export const RETAINED_KINDS = ['signed_contract', 'invoice_pdf', 'invoice_xml', 'invoice_json', 'commission_statement', 'commission_self_billing', 'letter_proof'] as const satisfies readonly DocumentKind[];
 export const isRetainedKind = (kind: string): boolean => (RETAINED_KINDS as readonly string[]).includes(kind);
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 

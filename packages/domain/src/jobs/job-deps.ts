@@ -1,5 +1,6 @@
 import type { Tx } from '@crm/db';
 import type { DocumentStorage } from '../documents/document-storage.ts';
+import type { MailevaClient } from '../logistics/maileva-client.ts';
 import type { InvoicePlatform } from '../platform/platform-port.ts';
 import { parisDay } from '../shared/paris-day.ts';
 
@@ -34,8 +35,10 @@ export interface JobDeps {
   storage?: DocumentStorage | undefined;
   /** The approved e-invoicing platform; absent or null: none configured. */
   platform?: InvoicePlatform | null | undefined;
+  /** Maileva (letters); absent or null: none configured. */
+  maileva?: MailevaClient | null | undefined;
 }
 
-export function jobDeps(tx: Tx, tenantId: string, now: Date, job: RunningJob, storage?: DocumentStorage, platform?: InvoicePlatform | null): JobDeps {
-  return { tx, tenantId, now, today: parisDay(now), timeZone: TENANT_TIME_ZONE, job, storage, platform };
+export function jobDeps(tx: Tx, tenantId: string, now: Date, job: RunningJob, storage?: DocumentStorage, platform?: InvoicePlatform | null, maileva?: MailevaClient | null): JobDeps {
+  return { tx, tenantId, now, today: parisDay(now), timeZone: TENANT_TIME_ZONE, job, storage, platform, maileva };
 }

@@ -1,5 +1,6 @@
 import { errorSummary, isDatabaseUnavailable, withSystem, withTenant, type Db, type Tx } from '@crm/db';
 import type { DocumentStorage } from '../documents/document-storage.ts';
+import type { MailevaClient } from '../logistics/maileva-client.ts';
 import type { InvoicePlatform } from '../platform/platform-port.ts';
 import { jobDeps } from './job-deps.ts';
 import type { JobKinds } from './job-kind.ts';
@@ -43,6 +44,8 @@ export interface RunJobsOptions {
   storage?: DocumentStorage | undefined;
   /** The approved e-invoicing platform (PA_URL), for the job that follows transmitted invoices; none by default. */
   platform?: InvoicePlatform | null | undefined;
+  /** Maileva, for the job that follows letters; none by default. */
+  maileva?: MailevaClient | null | undefined;
 }
 
 export const LEASE_EXPIRED = 'the worker running it stopped (lease expired)';
@@ -145,7 +148,7 @@ async function runHandler(tx: Tx, job: ClaimedJob, options: RunJobsOptions, now:
   const kind = options.kinds.find((k) => k.kind === job.kind);
   if (!kind) throw new Error(`unknown job kind: ${job.kind}`);
   const payload = kind.payload.parse(job.payload);
-  return kind.run(jobDeps(tx, job.tenantId, now, { id: job.id, kind: job.kind, key: job.key, attempt: job.attempts, runAt: job.runAt }, options.storage, options.platform), payload);
+  return kind.run(jobDeps(tx, job.tenantId, now, { id: job.id, kind: job.kind, key: job.key, attempt: job.attempts, runAt: job.runAt }, options.storage, options.platform, options.maileva), payload);
 }
 
 /**

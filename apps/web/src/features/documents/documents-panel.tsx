@@ -9,6 +9,7 @@ import { sessionToken } from '../../lib/session-token.ts';
 import { useTRPC } from '../../trpc.ts';
 import { useCan } from '../auth/session.tsx';
 import { useDialogs } from '../../components/confirm-dialog.tsx';
+import { SendByPost } from '../letters/send-by-post.tsx';
 
 type DocumentRow = RouterOutputs['documents']['list'][number];
 type Kind = keyof typeof t.documents.kinds;
@@ -44,7 +45,7 @@ async function uploadFile(target: { clientId?: string; contractId?: string }, ki
 }
 
 /** Fetches with the bearer token (a plain link cannot send it), then saves the blob under the server's name. */
-async function downloadFile(document: DocumentRow) {
+export async function downloadFile(document: { id: string; fileName: string }) {
   const response = await fetch(`/documents/${document.id}/download`, { headers: { authorization: `Bearer ${sessionToken.get() ?? ''}` } });
   if (!response.ok) throw new Error(t.documents.downloadFailed);
   const disposition = response.headers.get('content-disposition') ?? '';
@@ -64,6 +65,8 @@ export function DocumentsPanel({ clientId, contractId }: { clientId?: string; co
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const canWrite = useCan('documents.write');
+  const canPost = useCan('letters.write');
+  const [posting, setPosting] = useState<string | null>(null);
   const input = contractId ? { contractId } : { clientId: clientId ?? '' };
   const documents = useQuery(trpc.documents.list.queryOptions(input));
   const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.documents.pathKey() });
@@ -137,7 +140,13 @@ export function DocumentsPanel({ clientId, contractId }: { clientId?: string; co
                       {t.documents.delete}
                     </button>
                   )}
-                  {!d.deletable && <span className="muted">{t.documents.kept}</span>}
+                  {!d.deletable && <span className="muted">{t.documents.kept}</span>}{' '}
+                  {canPost && d.mimeType === 'application/pdf' && d.kind !== 'letter_proof' && (
+                    <button type="button" className="button button--ghost" aria-expanded={posting === d.id} onClick={() => setPosting(posting === d.id ? null : d.id)}>
+                      {t.letters.sendByPost}
+                    </button>
+                  )}
+                  {posting === d.id && <SendByPost key={d.id} documentId={d.id} fileName={d.fileName} onClose={() => setPosting(null)} />}
                 </td>
               </tr>
             ))}
