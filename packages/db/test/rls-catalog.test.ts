@@ -69,9 +69,10 @@ describe('the catalog', () => {
         AND NOT x.indisprimary`);
     expect(rows.length).toBeGreaterThan(0);
     // The outbox relay scans unpublished events of every tenant in order, the timed job runner due
-    // jobs of every tenant, and the effect sender due effects (all withSystem): their indexes must
+    // jobs of every tenant, the effect sender due effects and the letter sender due letters (all withSystem): their indexes must
     // not start with the tenant.
-    const crossTenant = ['outbox_events_published_at_occurred_at_idx', 'timed_jobs_state_run_at_idx', 'outgoing_effects_status_next_attempt_at_idx'];
+    const crossTenant = ['outbox_events_published_at_occurred_at_idx', 'timed_jobs_state_run_at_idx', 'outgoing_effects_status_next_attempt_at_idx',
+      'letters_status_next_attempt_at_idx'];
     expect(rows.filter((r) => r.first !== 'tenant_id' && !crossTenant.includes(r.index))).toEqual([]);
   });
 
