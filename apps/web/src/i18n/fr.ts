@@ -705,6 +705,7 @@ export const fr = {
       invoice_pdf: 'Facture (PDF)',
       invoice_xml: 'Facture (XML Factur-X)',
       invoice_json: 'Facture (données archivées)',
+      dunning_letter: 'Courrier de relance',
     },
   },
   mails: {

@@ -56,6 +56,11 @@ export const PERMISSIONS = {
   // resending a failed one is for who runs the organisation and its money.
   'mails.read': ['owner', 'admin', 'accountant', 'viewer'],
   'mails.write': ['owner', 'admin', 'accountant'],
+  // Dunning (relance): the back office's, organisation-wide like the mail log (cases follow the
+  // client scope in the database all the same); plans are the organisation's settings.
+  'dunning.read': ['owner', 'admin', 'accountant', 'viewer'],
+  'dunning.write': ['owner', 'admin', 'accountant'],
+  'dunning.plans': admins,
   'documents.read': everyone,
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -75,9 +75,30 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   return out;
 }
 
-export async function renderFormalNoticePdf(data: FormalNoticeData): Promise<Uint8Array> {
+export interface LetterPdfData {
+  date: string;
+  title: string;
+  /** Printed under the date: "Lettre recommandée avec demande d’avis de réception". */
+  mention: string | null;
+  creditor: { name: string; legalLine: string; addressLines: string[] };
+  debtor: { name: string; addressLines: string[] };
+  paragraphs: string[];
+}
+
+export const renderFormalNoticePdf = (data: FormalNoticeData): Promise<Uint8Array> =>
+  renderLetterPdf({
+    date: data.date,
+    title: 'MISE EN DEMEURE DE PAYER',
+    mention: 'Lettre recommandée avec demande d’avis de réception',
+    creditor: data.creditor,
+    debtor: data.debtor,
+    paragraphs: formalNoticeParagraphs(data),
+  });
+
+/** A one-recipient letter on A4, the address placed for a window envelope (DL, right side). */
+export async function renderLetterPdf(data: LetterPdfData): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  doc.setTitle(`Mise en demeure ${data.reference}`);
+  doc.setTitle(data.title);
   doc.setProducer('CRM (pdf-lib)');
   doc.setCreator('CRM');
   const at = new Date(`${data.date}T00:00:00Z`);
@@ -106,12 +127,12 @@ export async function renderFormalNoticePdf(data: FormalNoticeData): Promise<Uin
   for (const [i, l] of [data.debtor.name, ...data.debtor.addressLines].entries()) write(l, 10, i === 0 ? bold : font, 330);
   y -= 10;
   write(`Le ${longDate(data.date)}`, 10);
-  write('Lettre recommandée avec demande d’avis de réception', 9, bold);
+  if (data.mention) write(data.mention, 9, bold);
   y -= 8;
-  write('MISE EN DEMEURE DE PAYER', 14, bold);
+  write(data.title, 14, bold);
   y -= 6;
-  for (const paragraph of formalNoticeParagraphs(data)) {
-    write(paragraph, 10);
+  for (const paragraph of data.paragraphs) {
+    for (const part of paragraph.split('\n')) write(part, 10);
     y -= 4;
   }
   y -= 10;

@@ -1,3 +1,6 @@
+-- A dunning letter as posted (a reminder, the formal notice), kept as a document of the client.
+ALTER TYPE "document_kind" ADD VALUE 'dunning_letter';
+
 -- Dunning (relance, issue 17; rules in ../shared/notes/french-rules.md §4). Plans per organisation
 -- and audience (b2b, b2c, and prospect for the commercial follow-ups), their ordered steps, the
 -- cases opened on unrecovered debits, overdue invoices and new prospects, what each case claims
