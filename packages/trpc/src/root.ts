@@ -13,6 +13,7 @@ import { contractsRouter } from './routers/contracts.router.ts';
 import { invoicesRouter } from './routers/invoices.router.ts';
 import { invoicingRouter } from './routers/invoicing.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
+import { dunningRouter } from './routers/dunning.router.ts';
 import { documentsRouter } from './routers/documents.router.ts';
 import { eventsRouter } from './routers/events.router.ts';
 import { notificationsRouter } from './routers/notifications.router.ts';
@@ -55,6 +56,7 @@ export const appRouter = router({
   contracts: contractsRouter,
   invoices: invoicesRouter,
   invoicing: invoicingRouter,
+  dunning: dunningRouter,
   documents: documentsRouter,
   capturedMails: capturedMailsRouter,
   mails: mailsRouter,

@@ -1,6 +1,7 @@
 import { newId, withTenant } from '@crm/db';
 import type { AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
+import { ensureDunningPlans } from '@crm/domain';
 import { appRouter } from '../src/index.ts';
 import { addMember, callAs, tenantWithOwner, testServices, trpcCode } from './harness.ts';
 
@@ -80,6 +81,15 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const bMail = await withTenant(services.db, b.tenantId, (tx) =>
       tx.outgoingEffect.create({ data: { tenantId: b.tenantId, recipient: 'client@b.example.test', subject: 'Avis de B', textBody: 'b', template: 't', idempotencyKey: 'b-mail', status: 'failed', clientId: bClient.client!.id } }),
     );
+    const bCase = await withTenant(services.db, b.tenantId, async (tx) => {
+      await ensureDunningPlans(tx, b.tenantId);
+      const plan = await tx.dunningPlan.findFirstOrThrow({ where: { tenantId: b.tenantId, audience: 'b2b' } });
+      const kase = await tx.dunningCase.create({
+        data: { tenantId: b.tenantId, clientId: bClient.client!.id, planId: plan.id, audience: 'b2b', openedOn: new Date('2026-02-10'), cycleStartedOn: new Date('2026-02-10'), nextStepOn: new Date('2026-02-11') },
+      });
+      await tx.dunningCaseItem.create({ data: { tenantId: b.tenantId, caseId: kase.id, audience: 'b2b', scheduleItemId: bItem.id, label: 'Prélèvement de B', amountCents: 1_000, dueDate: new Date('2026-01-05') } });
+      return kase;
+    });
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -103,6 +113,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contacts: await b.caller.clientContacts.list({ clientId: bClient.client!.id }),
       invoice: await b.caller.invoices.get({ invoiceId: bInvoice.id }),
       mails: await b.caller.mails.list({}),
+      dunningCase: await b.caller.dunning.get({ caseId: bCase.id }),
     });
     const bBefore = await readB();
 
@@ -136,6 +147,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contactId: bContact.id,
       invoiceId: bInvoice.id,
       mailId: bMail.id,
+      caseId: bCase.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -158,6 +170,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'contracts.cancel': { reason: 'Annulé par A' },
       'invoices.createDraft': { lines: [{ label: 'Frais de A', quantity: 1, unitPriceCents: 100, vatRateBasisPoints: 2_000 }] },
       'invoices.createCreditNote': { reason: 'Avoir de A' },
+      'dunning.pause': { note: 'Litige de A' },
+      'dunning.writeOff': { reason: 'Perte de A' },
+      'dunning.agreePaymentPlan': { instalments: [{ dueOn: '2027-01-05', amountCents: 500 }, { dueOn: '2027-02-05', amountCents: 500 }] },
     };
 
     const procedures = idTakingProcedures();
@@ -207,6 +222,12 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'contracts.withdraw',
       'documents.delete',
       'documents.list',
+      'dunning.agreePaymentPlan',
+      'dunning.get',
+      'dunning.list',
+      'dunning.pause',
+      'dunning.resume',
+      'dunning.writeOff',
       'events.replay',
       'invitations.revoke',
       'invoices.createCreditNote',
