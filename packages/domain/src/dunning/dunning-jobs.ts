@@ -127,7 +127,7 @@ export async function runPendingDunningActions(deps: { tx: Tx; tenantId: string;
     }
     if (update.state === 'failed') failed++;
     else done++;
-    await tx.dunningCaseEntry.update({ where: { tenantId_id: { tenantId, id: entry.id } }, data: { ...update, onDate: dateOf(today) } });
+    await tx.dunningCaseEntry.update({ where: { id: entry.id }, data: { ...update, onDate: dateOf(today) } });
   }
   return { done, failed, more: pending.length > ACTIONS_BATCH };
 }
