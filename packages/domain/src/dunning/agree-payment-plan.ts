@@ -19,7 +19,9 @@ export async function agreePaymentPlan(deps: TenantDeps, input: TAgreePaymentPla
   const owed = items.reduce((sum, i) => sum + i.amountCents - i.paidCents, 0);
   const total = input.instalments.reduce((sum, i) => sum + i.amountCents, 0);
   const errors: Record<string, string[]> = {};
-  if (total !== owed) errors.instalments = [`Les échéances doivent totaliser le reste dû, ${formatEur(owed)} (et non ${formatEur(total)})`];
+  // One instalment is a payment promise, not a plan: the case stays open (its plan goes on).
+  if (input.instalments.length < 2) errors.instalments = ['Au moins deux échéances'];
+  else if (total !== owed) errors.instalments = [`Les échéances doivent totaliser le reste dû, ${formatEur(owed)} (et non ${formatEur(total)})`];
   input.instalments.forEach((i, n) => {
     if (i.dueOn <= clock.today) errors[`instalments.${n}.dueOn`] = ['Date après aujourd’hui'];
     else if (n > 0 && i.dueOn <= input.instalments[n - 1]!.dueOn) errors[`instalments.${n}.dueOn`] = ['Après l’échéance précédente'];

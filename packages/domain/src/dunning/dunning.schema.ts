@@ -31,7 +31,7 @@ export const ZAgreePaymentPlanInput = z.strictObject({
   caseId: ZCaseId,
   instalments: z
     .array(z.strictObject({ dueOn: ZDay(), amountCents: ZCents.min(1, 'Montant requis').max(100_000_000_00, 'Montant trop grand') }))
-    .min(2, 'Au moins deux échéances')
+    .min(1, 'Au moins une échéance')
     .max(36, '36 échéances au plus'),
 });
 export type TAgreePaymentPlanInput = z.infer<typeof ZAgreePaymentPlanInput>;
