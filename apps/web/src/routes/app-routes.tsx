@@ -47,6 +47,10 @@ const AgendaPage = page(() => import('../features/calendar/agenda-page.tsx'), 'A
 const ProductsPage = page(() => import('../features/products/products-page.tsx'), 'ProductsPage');
 const SalesRepsPage = page(() => import('../features/sales-reps/sales-reps-page.tsx'), 'SalesRepsPage');
 const MailLogPage = page(() => import('../features/mails/mail-log-page.tsx'), 'MailLogPage');
+const DunningCasesPage = page(() => import('../features/dunning/dunning-cases-page.tsx'), 'DunningCasesPage');
+const DunningCasePage = page(() => import('../features/dunning/dunning-case-page.tsx'), 'DunningCasePage');
+const DunningWorklistPage = page(() => import('../features/dunning/dunning-worklist-page.tsx'), 'DunningWorklistPage');
+const DunningPlansPage = page(() => import('../features/dunning/dunning-plans-page.tsx'), 'DunningPlansPage');
 const SettingsPage = page(() => import('../features/organisation/settings-page.tsx'), 'SettingsPage');
 
 const splash = <p className="splash">{t.app.loading}</p>;
@@ -103,6 +107,10 @@ export function AppRoutes() {
             <Route path="/produits" element={<ProductsPage />} />
             <Route path="/commerciaux" element={<SalesRepsPage />} />
             <Route path="/courriels" element={<MailLogPage />} />
+            <Route path="/relances" element={<DunningCasesPage />} />
+            <Route path="/relances/aujourdhui" element={<DunningWorklistPage />} />
+            <Route path="/relances/plans" element={<DunningPlansPage />} />
+            <Route path="/relances/:caseId" element={<DunningCasePage />} />
             <Route path="/parametres/*" element={<SettingsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />
