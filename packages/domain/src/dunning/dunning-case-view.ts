@@ -1,7 +1,7 @@
 import type { Tx } from '@crm/db';
 import { isoDay } from './dunning-cases.ts';
 import type { PlanWithSteps } from './dunning-plans.ts';
-import { CASE_STATUS_LABELS, CHANNEL_LABELS, stepDueOn, type CaseStatus, type Channel } from './dunning-rules.ts';
+import { CASE_STATUS_LABELS, CHANNEL_LABELS, stepDueOn, type CaseStatus } from './dunning-rules.ts';
 
 export interface CaseRowForView {
   id: string;
@@ -27,7 +27,7 @@ export function stepsOfCase(kase: CaseRowForView, plan: PlanWithSteps | undefine
     const entry = done.find((d) => d.cycle === kase.cycle && d.position === step.position);
     const base = {
       position: step.position,
-      channel: step.channel as Channel,
+      channel: step.channel,
       channelLabel: CHANNEL_LABELS[step.channel],
       subject: step.subject,
     };

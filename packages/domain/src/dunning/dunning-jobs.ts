@@ -136,7 +136,7 @@ export const DUNNING_ACTIONS_JOB = defineJobKind({
   kind: 'dunning.actions',
   label: 'Relances : courriers et actions sur les contrats',
   payload: z.strictObject({}),
-  async run({ tx, tenantId, now, today, storage, job }) {
+  async run({ tx, tenantId, now, today, storage }) {
     const result = await runPendingDunningActions({ tx, tenantId, now, today, storage: storage ?? NO_DOCUMENT_STORAGE });
     // More than one batch: the same job again in a minute, so each run stays short.
     if (result.more) await scheduleJob(tx, { kind: 'dunning.actions', key: `${today}:more:${now.getTime()}`, runAt: new Date(now.getTime() + 60_000), payload: {} });

@@ -100,20 +100,39 @@ export async function writeNightBatch(ctx: NightContext, rows: readonly DueCaseR
   const steps = { id: [] as string[], caseId: [] as string[], kind: [] as string[], cycle: [] as (number | null)[], position: [] as (number | null)[], channel: [] as (string | null)[], state: [] as (string | null)[], title: [] as string[], effectKey: [] as (string | null)[], activityId: [] as (string | null)[] };
   const mails = { recipient: [] as string[], subject: [] as string[], body: [] as string[], key: [] as string[], clientId: [] as string[] };
   const tasks = { id: [] as string[], owner: [] as string[], clientId: [] as string[], subject: [] as string[], body: [] as string[] };
+  const moveCase = (id: string, level: number, last: string | null, next: string | null, status: string, closed: string | null) => {
+    upd.id.push(id);
+    upd.level.push(level);
+    upd.last.push(last);
+    upd.next.push(next);
+    upd.status.push(status);
+    upd.closed.push(closed);
+  };
+  const addEntry = (caseId: string, kind: string, step: { cycle: number; position: number; channel: string; state: string } | null, title: string, effectKey: string | null, activityId: string | null) => {
+    steps.id.push(newId());
+    steps.caseId.push(caseId);
+    steps.kind.push(kind);
+    steps.cycle.push(step?.cycle ?? null);
+    steps.position.push(step?.position ?? null);
+    steps.channel.push(step?.channel ?? null);
+    steps.state.push(step?.state ?? null);
+    steps.title.push(title);
+    steps.effectKey.push(effectKey);
+    steps.activityId.push(activityId);
+  };
   const deadline = new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeZone: 'UTC' }).format(dateOf(addDays(today, 8)));
 
   rows.forEach((row, i) => {
     const decision = decisions[i]!;
     if (decision.kind === 'idle') return;
     if (decision.kind === 'close') {
-      upd.id.push(row.id), upd.level.push(row.level), upd.last.push(isoDay(row.last_step_on)), upd.next.push(null), upd.status.push(decision.status), upd.closed.push(today);
-      steps.id.push(newId()), steps.caseId.push(row.id), steps.kind.push('closed'), steps.cycle.push(null), steps.position.push(null), steps.channel.push(null), steps.state.push(null);
-      steps.title.push(decision.status === 'closed_done' ? 'Suivi terminé' : 'Dossier clos : dette réglée'), steps.effectKey.push(null), steps.activityId.push(null);
+      moveCase(row.id, row.level, isoDay(row.last_step_on), null, decision.status, today);
+      addEntry(row.id, 'closed', null, decision.status === 'closed_done' ? 'Suivi terminé' : 'Dossier clos : dette réglée', null, null);
       counts.closed++;
       return;
     }
     if (decision.kind === 'wait') {
-      upd.id.push(row.id), upd.level.push(row.level), upd.last.push(isoDay(row.last_step_on)), upd.next.push(decision.nextStepOn), upd.status.push('open'), upd.closed.push(null);
+      moveCase(row.id, row.level, isoDay(row.last_step_on), decision.nextStepOn, 'open', null);
       return;
     }
     const step = plans.get(row.plan_id)!.steps[decision.level - 1]!;
@@ -133,7 +152,11 @@ export async function writeNightBatch(ctx: NightContext, rows: readonly DueCaseR
     let effectKey: string | null = null;
     if (step.channel === 'email') {
       if (row.email) {
-        mails.recipient.push(row.email), mails.subject.push(step.subject), mails.body.push(renderTemplate(step.template, values)), mails.key.push(key), mails.clientId.push(row.client_id);
+        mails.recipient.push(row.email);
+        mails.subject.push(step.subject);
+        mails.body.push(renderTemplate(step.template, values));
+        mails.key.push(key);
+        mails.clientId.push(row.client_id);
         effectKey = key;
         counts.mails++;
       } else {
@@ -144,17 +167,19 @@ export async function writeNightBatch(ctx: NightContext, rows: readonly DueCaseR
       if (step.condition === 'no_contract' && row.has_contract) state = 'skipped';
       else {
         activityId = newId();
-        tasks.id.push(activityId), tasks.owner.push(row.rep_user_id ?? ctx.fallbackOwnerUserId), tasks.clientId.push(row.client_id);
-        tasks.subject.push(step.subject), tasks.body.push(renderTemplate(step.template, values));
+        tasks.id.push(activityId);
+        tasks.owner.push(row.rep_user_id ?? ctx.fallbackOwnerUserId);
+        tasks.clientId.push(row.client_id);
+        tasks.subject.push(step.subject);
+        tasks.body.push(renderTemplate(step.template, values));
         counts.tasks++;
       }
     } else if (LETTER_LIKE.includes(step.channel)) {
       state = 'pending';
       counts.pending++;
     }
-    steps.id.push(newId()), steps.caseId.push(row.id), steps.kind.push('step'), steps.cycle.push(row.cycle), steps.position.push(step.position), steps.channel.push(step.channel);
-    steps.state.push(state), steps.title.push(title), steps.effectKey.push(effectKey), steps.activityId.push(activityId);
-    upd.id.push(row.id), upd.level.push(decision.level), upd.last.push(today), upd.next.push(decision.nextStepOn), upd.status.push('open'), upd.closed.push(null);
+    addEntry(row.id, 'step', { cycle: row.cycle, position: step.position, channel: step.channel, state }, title, effectKey, activityId);
+    moveCase(row.id, decision.level, today, decision.nextStepOn, 'open', null);
     counts.steps++;
   });
 
