@@ -41,7 +41,7 @@ describe('dunning (relances), as the back office follows it', () => {
     await page.getByLabel('Désignation').fill('Abonnement novembre');
     await page.getByLabel('Prix unitaire HT (€)').fill('50,00');
     await page.getByLabel('Date de la prestation ou de la livraison').fill('2026-11-01');
-    await page.getByLabel('Échéance', { exact: true }).fill('2026-11-15');
+    await page.getByLabel("Date d'échéance").fill('2026-11-15');
     await page.getByRole('button', { name: 'Créer le brouillon' }).click();
     await page.getByRole('heading', { name: /Brouillon de facture/ }).waitFor();
     await page.getByRole('button', { name: 'Émettre' }).click();
