@@ -53,6 +53,21 @@ describe('demo data', () => {
     expect(commissions.statements.filter((s) => s.commissionStatus === 'agent').every((s) => s.selfBillingDocumentId !== null)).toBe(true);
     expect(commissions.clawback).toMatchObject({ label: 'Reprise : prélèvement impayé non recouvré' });
     expect(commissions.plan).toEqual({ name: 'Plan standard' });
-    expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 4, appointments: 4, events: 36, contracts: 9, signed: 4, signedPdfs: 4 });
+    // Dunning: the AC04 reject's case went through its reminders to the formal notice, posted with
+    // its proofs; a second consumer's case just opened; no fee on either (B2C).
+    const dunning = await withTenant(deps.db, session.organisationId!, async (tx) => ({
+      cases: await tx.dunningCase.findMany({ select: { audience: true, status: true, level: true, formalNoticeOn: true } }),
+      reminders: await tx.outgoingEffect.count({ where: { template: 'dunning-reminder' } }),
+      letters: await tx.letter.findMany({ select: { service: true, depositProofDocumentId: true, acknowledgementDocumentId: true } }),
+      fees: await tx.dunningCaseItem.aggregate({ _sum: { indemnityCents: true } }),
+    }));
+    expect(dunning.cases.map((c) => [c.audience, c.status]).sort()).toEqual([['b2c', 'open'], ['b2c', 'open']]);
+    expect(dunning.cases.some((c) => c.formalNoticeOn !== null && c.level === 4)).toBe(true);
+    expect(dunning.reminders).toBe(2);
+    expect(dunning.letters).toHaveLength(1);
+    expect(dunning.letters[0]).toMatchObject({ service: 'registered_with_ack' });
+    expect(dunning.letters[0]!.depositProofDocumentId && dunning.letters[0]!.acknowledgementDocumentId).toBeTruthy();
+    expect(dunning.fees._sum.indemnityCents).toBe(0);
+    expect(counts).toEqual({ reps: 4, products: 4, clients: 36, assigned: 36, tasks: 5, appointments: 4, events: 36, contracts: 9, signed: 4, signedPdfs: 4 });
   });
 });

@@ -29,11 +29,11 @@ describe('the permission table', () => {
 
   it('gives a viewer no write at all, and every read but the administrators\' (events, invitations, audit)', () => {
     expect(held('viewer', 'write')).toEqual([]);
-    expect(held('viewer', 'read')).toEqual([...ORGANISATION_READS, 'dashboard.read', 'mails.read', 'payments.read'].sort());
+    expect(held('viewer', 'read')).toEqual([...ORGANISATION_READS, 'dashboard.read', 'dunning.read', 'mails.read', 'payments.read'].sort());
   });
 
-  it('gives an accountant the viewer\'s reads and the books (accounting exports), the payments\' and invoices\' writes, and resending a failed mail to a client', () => {
-    expect(held('accountant', 'write')).toEqual(['commissions.write', 'invoices.write', 'letters.write', 'mails.write', 'payments.write']);
+  it('gives an accountant the viewer\'s reads and the books (accounting exports), the payments\', invoices\' and dunning cases\' writes, and resending a failed mail to a client', () => {
+    expect(held('accountant', 'write')).toEqual(['commissions.write', 'dunning.write', 'invoices.write', 'letters.write', 'mails.write', 'payments.write']);
     expect(held('accountant', 'read')).toEqual([...held('viewer', 'read'), 'accounting.read', 'commissions.read'].sort());
   });
 
@@ -48,10 +48,10 @@ describe('the permission table', () => {
     expect(held('manager', 'read')).toEqual([...ORGANISATION_READS, 'commissions.read', 'dashboard.read', 'payments.read'].sort());
   });
 
-  it('keeps to administrators the organisation, members, invitations, lists, products, GDPR, events, audit and invoice settings', () => {
+  it('keeps to administrators the organisation, members, invitations, lists, products, GDPR, events, audit, invoice settings and dunning plans', () => {
     const administrative: Permission[] = [
       'organisation.write', 'members.write', 'invitations.read', 'invitations.write', 'lists.write', 'products.write', 'clients.gdpr', 'events.read', 'events.replay', 'audit.read',
-      'invoices.settings', 'commissions.plans',
+      'invoices.settings', 'commissions.plans', 'dunning.plans',
     ];
     for (const permission of administrative) {
       expect(ROLES.filter((role) => can(role, permission)), permission).toEqual(['owner', 'admin']);

@@ -14,6 +14,7 @@ import { contractsRouter } from './routers/contracts.router.ts';
 import { invoicesRouter } from './routers/invoices.router.ts';
 import { invoicingRouter } from './routers/invoicing.router.ts';
 import { dashboardRouter } from './routers/dashboard.router.ts';
+import { dunningRouter } from './routers/dunning.router.ts';
 import { documentsRouter } from './routers/documents.router.ts';
 import { eventsRouter } from './routers/events.router.ts';
 import { notificationsRouter } from './routers/notifications.router.ts';
@@ -60,6 +61,7 @@ export const appRouter = router({
   invoices: invoicesRouter,
   commissions: commissionsRouter,
   invoicing: invoicingRouter,
+  dunning: dunningRouter,
   documents: documentsRouter,
   capturedMails: capturedMailsRouter,
   mails: mailsRouter,

@@ -1,6 +1,7 @@
 import { newId, withTenant } from '@crm/db';
 import type { AnyProcedure } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
+import { ensureDunningPlans } from '@crm/domain';
 import { appRouter } from '../src/index.ts';
 import { addMember, callAs, tenantWithOwner, testServices, trpcCode } from './harness.ts';
 
@@ -100,6 +101,15 @@ describe('a member of organisation A, given the ids of organisation B', () => {
         data: { tenantId: b.tenantId, clientId: bClient.client!.id, documentId: bDocument.id, service: 'simple', purpose: 'document', idempotencyKey: 'b-letter', addressLines: ['Client de B', null, null, '1 rue B', null, '69001 LYON'], countryCode: 'FR', reference: newId().replaceAll('-', '') },
       }),
     );
+    const bCase = await withTenant(services.db, b.tenantId, async (tx) => {
+      await ensureDunningPlans(tx, b.tenantId);
+      const plan = await tx.dunningPlan.findFirstOrThrow({ where: { tenantId: b.tenantId, audience: 'b2b' } });
+      const kase = await tx.dunningCase.create({
+        data: { tenantId: b.tenantId, clientId: bClient.client!.id, planId: plan.id, audience: 'b2b', openedOn: new Date('2026-02-10'), cycleStartedOn: new Date('2026-02-10'), nextStepOn: new Date('2026-02-11') },
+      });
+      await tx.dunningCaseItem.create({ data: { tenantId: b.tenantId, caseId: kase.id, audience: 'b2b', scheduleItemId: bItem.id, label: 'Prélèvement de B', amountCents: 1_000, dueDate: new Date('2026-01-05') } });
+      return kase;
+    });
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -127,6 +137,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       commissionPlans: await b.caller.commissions.plans(),
       statements: await b.caller.commissions.statements({}),
       letters: await b.caller.letters.list({}),
+      dunningCase: await b.caller.dunning.get({ caseId: bCase.id }),
     });
     const bBefore = await readB();
 
@@ -166,6 +177,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       letterId: bLetter.id,
       // Not a record: the key a form makes so a repeat posts one letter; B's document is what must not be found.
       requestId: newId(),
+      caseId: bCase.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -193,6 +205,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'commissions.addAdjustment': { amountCents: 100, reason: 'Ajustement de A' },
       'commissions.updateRep': { commissionStatus: 'agent' },
       'letters.send': { service: 'simple' },
+      'dunning.pause': { note: 'Litige de A' },
+      'dunning.writeOff': { reason: 'Perte de A' },
+      'dunning.agreePaymentPlan': { instalments: [{ dueOn: '2027-01-05', amountCents: 500 }, { dueOn: '2027-02-05', amountCents: 500 }] },
     };
 
     const procedures = idTakingProcedures();
@@ -252,6 +267,12 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'contracts.withdraw',
       'documents.delete',
       'documents.list',
+      'dunning.agreePaymentPlan',
+      'dunning.get',
+      'dunning.list',
+      'dunning.pause',
+      'dunning.resume',
+      'dunning.writeOff',
       'events.replay',
       'invitations.revoke',
       'invoices.createCreditNote',

@@ -15,6 +15,7 @@ export function AppLayout() {
   const trpc = useTRPC();
   const me = useMe();
   const canReadMails = useCan('mails.read');
+  const canReadDunning = useCan('dunning.read');
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
@@ -76,6 +77,7 @@ export function AppLayout() {
         <NavLink to="/contrats">{t.contracts.nav}</NavLink>
         {canReadInvoices && <NavLink to="/factures">{t.invoices.nav}</NavLink>}
         <PaymentsNav />
+        {canReadDunning && <NavLink to="/relances">{t.dunning.nav}</NavLink>}
         <NavLink to="/taches">{t.activities.nav}</NavLink>
         <NavLink to="/agenda">{t.agenda.nav}</NavLink>
         {canReadMails && <NavLink to="/courriels">{t.mails.nav}</NavLink>}

@@ -53,6 +53,10 @@ const StatementPage = page(() => import('../features/commissions/statement-page.
 const RepCommissionsPage = page(() => import('../features/commissions/rep-commissions-page.tsx'), 'RepCommissionsPage');
 const MailLogPage = page(() => import('../features/mails/mail-log-page.tsx'), 'MailLogPage');
 const LettersPage = page(() => import('../features/letters/letters-page.tsx'), 'LettersPage');
+const DunningCasesPage = page(() => import('../features/dunning/dunning-cases-page.tsx'), 'DunningCasesPage');
+const DunningCasePage = page(() => import('../features/dunning/dunning-case-page.tsx'), 'DunningCasePage');
+const DunningWorklistPage = page(() => import('../features/dunning/dunning-worklist-page.tsx'), 'DunningWorklistPage');
+const DunningPlansPage = page(() => import('../features/dunning/dunning-plans-page.tsx'), 'DunningPlansPage');
 const SettingsPage = page(() => import('../features/organisation/settings-page.tsx'), 'SettingsPage');
 
 const splash = <p className="splash">{t.app.loading}</p>;
@@ -115,6 +119,10 @@ export function AppRoutes() {
             <Route path="/commissions/commerciaux/:salesRepId" element={<RepCommissionsPage />} />
             <Route path="/courriels" element={<MailLogPage />} />
             <Route path="/courriers-postaux" element={<LettersPage />} />
+            <Route path="/relances" element={<DunningCasesPage />} />
+            <Route path="/relances/aujourdhui" element={<DunningWorklistPage />} />
+            <Route path="/relances/plans" element={<DunningPlansPage />} />
+            <Route path="/relances/:caseId" element={<DunningCasePage />} />
             <Route path="/parametres/*" element={<SettingsPage />} />
           </Route>
           <Route path="*" element={<Navigate to="/" replace />} />

@@ -62,6 +62,11 @@ export const PERMISSIONS = {
   // Plans are the organisation's pay policy; statements and adjustments the payroll's.
   'commissions.plans': admins,
   'commissions.write': ['owner', 'admin', 'accountant'],
+  // Dunning (relance): the back office's, organisation-wide like the mail log (cases follow the
+  // client scope in the database all the same); plans are the organisation's settings.
+  'dunning.read': ['owner', 'admin', 'accountant', 'viewer'],
+  'dunning.write': ['owner', 'admin', 'accountant'],
+  'dunning.plans': admins,
   'documents.read': everyone,
   // Letters cost postage: the back office and managers post them; everyone reads those of the clients they see.
   'letters.read': everyone,

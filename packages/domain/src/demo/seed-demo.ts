@@ -18,6 +18,7 @@ import { ZCreateProductInput } from '../products/products.schema.ts';
 import { createSalesRep } from '../sales-reps/create-sales-rep.ts';
 import { setSalesRepTarget } from '../sales-reps/set-sales-rep-target.ts';
 import type { DocumentServices } from '../documents/document-storage.ts';
+import { seedDemoDunning } from './seed-demo-dunning.ts';
 import { createCreditNote } from '../invoices/create-credit-note.ts';
 import { createInvoiceDraft } from '../invoices/create-invoice-draft.ts';
 import { draftInvoicesFromScheduleIn } from '../invoices/draft-invoices-from-schedule.ts';
@@ -173,6 +174,7 @@ async function seedDemoData(deps: DocumentDeps) {
   await seedDemoInvoices(deps);
   await seedDemoRejects(deps);
   await seedDemoCommissions(deps, { thomas: reps[1]!.id, julien: reps[3]!.id });
+  await seedDemoDunning(deps);
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'call', subject: 'Appel de découverte', body: 'Intéressé par une offre groupée électricité + gaz.', clientId: clients[0] }));
   await createActivity(deps, ZCreateActivityInput.parse({ kind: 'note', subject: 'Préférences', body: 'Préfère être contacté le matin.', clientId: clients[0] }));
   for (const [i, slot] of [[1, '09:30', '10:30'], [1, '14:00', '15:00'], [2, '11:00', '12:00'], [4, '16:00', '17:30']].entries()) {

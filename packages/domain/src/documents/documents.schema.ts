@@ -14,13 +14,15 @@ export const DOCUMENT_KINDS = [
   'commission_statement',
   'commission_self_billing',
   'letter_proof',
+  'dunning_letter',
 ] as const;
 
 /**
  * Kept whatever anyone asks: the signed contract (the proof of consent) and an issued invoice's
- * artefacts (C. com. L123-22: ten years, in their original form, with their sha256).
+ * artefacts (C. com. L123-22: ten years, in their original form, with their sha256), and the dunning
+ * letters as posted (the formal notice is the evidence of a claim).
  */
-export const RETAINED_KINDS = ['signed_contract', 'invoice_pdf', 'invoice_xml', 'invoice_json', 'commission_statement', 'commission_self_billing', 'letter_proof'] as const satisfies readonly DocumentKind[];
+export const RETAINED_KINDS = ['signed_contract', 'invoice_pdf', 'invoice_xml', 'invoice_json', 'commission_statement', 'commission_self_billing', 'letter_proof', 'dunning_letter'] as const satisfies readonly DocumentKind[];
 export const isRetainedKind = (kind: string): boolean => (RETAINED_KINDS as readonly string[]).includes(kind);
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 

@@ -2,6 +2,7 @@ import { mailClientOnEvent } from '../client-mail/client-mail-on-event.ts';
 import { commissionsOnEvent } from '../commissions/commissions-on-event.ts';
 import { storeSignedContractOnEvent } from '../contracts/store-signed-contract.ts';
 import { projectEventOnDashboard } from '../dashboard/project-event.ts';
+import { dunningOnEvent } from '../dunning/dunning-on-event.ts';
 import { notifyOnEvent } from '../notifications/notify-on-event.ts';
 import { invoicesOnEvent } from '../invoices/settle-invoice.ts';
 import { paymentsOnEvent } from '../payments/payments-on-event.ts';
@@ -13,10 +14,9 @@ import type { EventHandler } from '../events/event-handler.ts';
  * that subscribe to it, so that events/ imports no domain and every domain may emit events.
  * Each consumer group gets one durable JetStream consumer (or one in-process queue) and records
  * every event it handled, so each group handles each event once. ARCHITECTURE.md keeps the same
- * table ("Consumer groups"), and a test compares the two. Later issues add retry, dunning and
- * commission.
+ * table ("Consumer groups"), and a test compares the two. Later issues add retry and commission.
  */
-export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'invoices', 'email', 'documents', 'retries', 'commissions'] as const;
+export const CONSUMER_GROUPS = ['notifications', 'dashboard', 'payments', 'invoices', 'email', 'documents', 'retries', 'commissions', 'dunning'] as const;
 export type ConsumerGroup = (typeof CONSUMER_GROUPS)[number];
 
 export const EVENT_HANDLERS: readonly EventHandler[] = [
@@ -63,6 +63,12 @@ export const EVENT_HANDLERS: readonly EventHandler[] = [
     consumer: 'commissions',
     types: ['payment.received', 'payment.rejected', 'payment.unrecovered', 'contract.signed', 'contract.activated', 'contract.terminated', 'contract.cancelled'],
     handle: commissionsOnEvent,
+  },
+  {
+    // Cases open on unrecovered debits and late invoices, settle on payments, follow new prospects.
+    consumer: 'dunning',
+    types: ['client.created', 'invoice.created', 'invoice.paid', 'credit_note.created', 'payment.received', 'payment.unrecovered'],
+    handle: dunningOnEvent,
   },
 ];
 
