@@ -183,7 +183,15 @@ export {
   cancelContract,
   withdrawContract,
 } from './contracts/contract-transitions.ts';
-export { SIGNATURE_CONSENT_TEXT } from './contracts/legal-texts.ts';
+export { SIGNATURE_CONSENT_TEXT, mandateWording, withdrawalNotice, legalTextsFor, type LegalTexts } from './contracts/legal-texts.ts';
+export { resendSigningLink } from './contracts/contract-transitions.ts';
+export { contractRecord, type ContractRecord } from './contracts/contract-record.ts';
+export { allowedTransitions } from './contracts/contract-state.ts';
+export { checkSigner, contractLegalTexts, SIGNING_CHANNELS, type SigningChannel } from './contracts/record-signature.ts';
+export { getSigningPage, signByLink, SIGNING_LINK_THROTTLE, type SigningLinkDeps } from './contracts/sign-by-link.ts';
+export { issueSigningLink, revokeSigningLinks, parseSigningToken, SIGNING_LINK_TTL_DAYS, SIGNING_LINK_MAIL_TEMPLATE } from './contracts/signing-links.ts';
+export { fromSnapshotJson, type SignatureSnapshot } from './contracts/signature-snapshot.ts';
+export { legalNameWithForm, type PdfSignature } from './contracts/contract-pdf.ts';
 export { WITHDRAWAL_DAYS, withdrawalDeadline, withinWithdrawalPeriod, WITHDRAWAL_PERIOD_TEXT } from './contracts/withdrawal-period.ts';
 export { nextTerm, renewalStepsDue, RENEWAL_LEAD_DAYS, type NextTerm } from './contracts/renewal-rules.ts';
 export { renewContracts } from './contracts/renew-contracts.ts';
