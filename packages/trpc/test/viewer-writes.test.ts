@@ -29,6 +29,7 @@ const VIEWER_MAY = {
   'auth.logOut': 'its own session',
   'auth.switchOrganisation': 'its own session',
   'invitations.accept': 'public (the invitation token is the credential)',
+  'signing.sign': 'public (the mailed signing link is the credential)',
   'appointments.rotateFeed': 'its own calendar feed',
   'notifications.markRead': 'its own notifications',
   'notifications.markAllRead': 'its own notifications',
