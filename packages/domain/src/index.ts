@@ -36,6 +36,7 @@ export { signUp, SIGN_UP_THROTTLE, type SignUpReceipt } from './auth/sign-up.ts'
 export { verifyEmail } from './auth/verify-email.ts';
 export { requestPasswordReset, resetPassword, PASSWORD_RESET_THROTTLE } from './auth/password-reset.ts';
 export { changePassword, CHANGE_PASSWORD_THROTTLE } from './auth/change-password.ts';
+export { confirmPassword, CONFIRM_PASSWORD_THROTTLE } from './auth/confirm-password.ts';
 export { createVerifiedAccount, type NewAccount } from './auth/create-account.ts';
 export { logIn } from './auth/log-in.ts';
 export { refreshSession } from './auth/refresh-session.ts';

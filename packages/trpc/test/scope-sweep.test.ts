@@ -76,6 +76,7 @@ const SWEEP: Record<string, Case[]> = {
   'auth.requestPasswordReset': [list(() => ({}))],
   'auth.resetPassword': [list(() => ({ token: 'x'.repeat(40) }))],
   'auth.changePassword': [list(() => ({ currentPassword: 'not the password', newPassword: 'a long enough password' }))],
+  'auth.confirmPassword': [list(() => ({ password: 'not the password' }))],
   'auth.switchOrganisation': [list((f) => ({ organisationId: f.tenantId }))],
   'batches.build': [on('organisation', () => ({ collectionDate: '2027-01-05' }))],
   'batches.cancel': [on('organisation', x.batch)],

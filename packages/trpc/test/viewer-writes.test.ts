@@ -25,6 +25,7 @@ const VIEWER_MAY = {
   'auth.requestPasswordReset': 'public',
   'auth.resetPassword': 'public (the mailed link is the credential)',
   'auth.changePassword': 'its own password (the current one required)',
+  'auth.confirmPassword': 'its own password, checked (nothing changes)',
   'auth.refresh': 'its own session',
   'auth.logOut': 'its own session',
   'auth.switchOrganisation': 'its own session',
