@@ -18,8 +18,11 @@ import {
   ZSignByLinkInput,
   ZSignContractInput,
   createContract,
+  legalNameWithForm,
+  mandatePdf,
   type DomainError,
 } from '../src/index.ts';
+import { pdfText } from './pdf-text.ts';
 import { contractTenant, EVIDENCE, IBAN } from './contract-fixtures.ts';
 import { TEST_APP_URL, uniqueEmail, uniqueIp } from './harness.ts';
 
@@ -228,5 +231,25 @@ describe('signing in the app and in the hand-over mode', () => {
     expect(await failure(sign({ signerName: 'Paul Durand' }, pro.id))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { signerCapacity: [expect.any(String)] } });
     const signed = await sign({ signerName: 'Paul Durand', signerCapacity: 'gérant' }, pro.id);
     expect(signed).toMatchObject({ status: 'signed', signerName: 'Paul Durand', signerCapacity: 'gérant' });
+  });
+});
+
+describe('the PDFs a signer reads', () => {
+  it('name the legal form once, and the mandate shows no form hint as a value', async () => {
+    expect(legalNameWithForm({ name: 'Exemple', legalName: 'Exemple SAS', legalForm: 'SAS' })).toBe('Exemple SAS');
+    expect(legalNameWithForm({ name: 'Exemple', legalName: 'Exemple S.A.S.', legalForm: 'SAS' })).toBe('Exemple S.A.S.');
+    expect(legalNameWithForm({ name: 'Exemple', legalName: 'Exemple', legalForm: 'SAS' })).toBe('Exemple SAS');
+    expect(legalNameWithForm({ name: 'Sassenage Énergie', legalName: null, legalForm: 'SAS' })).toBe('Sassenage Énergie SAS');
+    const t = await tenant();
+    await t.run(({ tx }) => tx.organisation.updateMany({ data: { legalName: 'Énergie Locale SAS', legalForm: 'SAS' } }));
+    const sent = await t.sentContract(SENT_AT);
+    const text = await pdfText((await t.run((deps) => mandatePdf(deps, { contractId: sent.id }))).bytes);
+    expect(text).toContain('Énergie Locale SAS');
+    expect(text).not.toContain('SAS SAS');
+    expect(text).not.toMatch(/\((à compléter|facultatif|non renseigné)\)/);
+    // The mandate's wording is the one served with the contract, word for word.
+    expect(text.replace(/\s+/g, ' ')).toContain(sent.legal.mandate!.slice(0, 120));
+    await t.sign(sent.id, { now: SIGNED_AT, signedPlace: 'Annecy' });
+    expect(await pdfText((await t.run((deps) => mandatePdf(deps, { contractId: sent.id }))).bytes)).toContain('Lieu : Annecy');
   });
 });

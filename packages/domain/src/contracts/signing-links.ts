@@ -1,9 +1,10 @@
 import { isUuid, newId, type Tx } from '@crm/db';
 import { hashSecret, newSecret } from '../auth/tokens.ts';
-import { frenchDate, greeting, mailBodies, signature } from '../client-mail/mail-text.ts';
 import { queueTenantMail } from '../effects/tenant-effects.ts';
 import { parisDay } from '../shared/paris-day.ts';
 import type { ContractRow } from './contract-view.ts';
+
+const frenchDay = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 /** How long a mailed signing link works: long enough to read at home, short enough not to linger. */
 export const SIGNING_LINK_TTL_DAYS = 7;
@@ -57,13 +58,14 @@ export async function issueSigningLink(
     recipient,
     template: SIGNING_LINK_MAIL_TEMPLATE,
     subject: `Votre contrat ${contract.number} à signer`,
-    ...mailBodies([
-      greeting(person),
+    // Plain text only: client-mail's helpers import contracts (a cycle), and a link reads the same without HTML.
+    textBody: [
+      person ? `Bonjour ${person},` : 'Bonjour,',
       `${organisation.name} vous invite à lire et à signer électroniquement votre contrat n° ${contract.number}.`,
       `Ouvrez ce lien personnel pour lire le contrat${contract.paymentMethod === 'sepa_debit' ? ', le mandat de prélèvement SEPA' : ''} et l’échéancier, puis signer :\n${config.appUrl}/signature#${token}`,
-      `Ce lien ne sert qu’une fois et expire le ${frenchDate(parisDay(expiresAt))}. Ne le transférez pas : il permet de signer en votre nom.`,
-      signature(organisation),
-    ]),
+      `Ce lien ne sert qu’une fois et expire le ${frenchDay(parisDay(expiresAt))}. Ne le transférez pas : il permet de signer en votre nom.`,
+      organisation.contactEmail ? `${organisation.name}\nContact : ${organisation.contactEmail}` : organisation.name,
+    ].join('\n\n') + '\n',
     idempotencyKey,
     createdBy: actor.userId,
     clientId: contract.clientId,
