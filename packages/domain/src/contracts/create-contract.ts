@@ -6,7 +6,7 @@ import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
 import type { TCreateContractInput } from './contracts.schema.ts';
 import { nextContractNumber, normaliseDebtorBic, normaliseDebtorIban, resolveLines } from './contract-draft.ts';
-import { loadContract, parisDate } from './contract-view.ts';
+import { parisDate } from './contract-view.ts';
 import { reloadContract } from './contract-record.ts';
 
 /**

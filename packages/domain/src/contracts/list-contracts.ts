@@ -5,7 +5,7 @@ import type { TenantDeps } from '../shared/context.ts';
 import { DomainError } from '../shared/errors.ts';
 import { defineInstantCursor } from '../shared/keyset-cursor.ts';
 import type { TContractIdInput, TListContractsInput } from './contracts.schema.ts';
-import { CONTRACT_STATUS_LABELS, contractTotals, isoDay, loadContract } from './contract-view.ts';
+import { CONTRACT_STATUS_LABELS, contractTotals, isoDay } from './contract-view.ts';
 import { reloadContract } from './contract-record.ts';
 
 const contractsCursor = defineInstantCursor('contracts/1');
