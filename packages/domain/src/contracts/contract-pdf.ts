@@ -229,8 +229,10 @@ function address(parts: { addressLine1: string | null; addressLine2: string | nu
 export function legalNameWithForm(o: Pick<ContractPdfData['organisation'], 'name' | 'legalName' | 'legalForm'>): string {
   const name = o.legalName ?? o.name;
   if (!o.legalForm) return name;
-  const words = ` ${fold(name).replace(/[^a-z0-9]+/g, ' ').trim()} `;
-  const form = fold(o.legalForm).replace(/[^a-z0-9]+/g, ' ').trim();
+  // "S.A.S." is "SAS": dots go, other separators split words.
+  const plain = (text: string) => fold(text).replace(/\./g, '').replace(/[^a-z0-9]+/g, ' ').trim();
+  const words = ` ${plain(name)} `;
+  const form = plain(o.legalForm);
   return form && words.includes(` ${form} `) ? name : `${name} ${o.legalForm}`;
 }
 
