@@ -18,13 +18,15 @@ import {
   ZSignByLinkInput,
   ZSignContractInput,
   createContract,
+  confirmPassword,
   legalNameWithForm,
   mandatePdf,
+  verifyAccessToken,
   type DomainError,
 } from '../src/index.ts';
 import { pdfText } from './pdf-text.ts';
 import { contractTenant, EVIDENCE, IBAN } from './contract-fixtures.ts';
-import { TEST_APP_URL, uniqueEmail, uniqueIp } from './harness.ts';
+import { TEST_APP_URL, testAuthDeps, uniqueEmail, uniqueIp, newTenant } from './harness.ts';
 
 const storage = LocalDiskStorage.temporary('crm-contract-signing-test');
 afterAll(() => rm(storage.root, { recursive: true, force: true }));
@@ -251,5 +253,17 @@ describe('the PDFs a signer reads', () => {
     expect(text.replace(/\s+/g, ' ')).toContain(sent.legal.mandate!.slice(0, 120));
     await t.sign(sent.id, { now: SIGNED_AT, signedPlace: 'Annecy' });
     expect(await pdfText((await t.run((deps) => mandatePdf(deps, { contractId: sent.id }))).bytes)).toContain('Lieu : Annecy');
+  });
+});
+
+describe('leaving the hand-over mode', () => {
+  it("asks the rep's own password: a wrong one is a field error, the right one passes, five wrong ones block", async () => {
+    const deps = testAuthDeps();
+    const owner = await newTenant(deps);
+    const claims = await verifyAccessToken(deps.auth, owner.session.accessToken, new Date());
+    expect(await failure(confirmPassword(deps, claims, { password: 'pas le bon mot de passe' }))).toMatchObject({ code: 'BAD_REQUEST', fieldErrors: { password: ['Mot de passe incorrect'] } });
+    expect(await confirmPassword(deps, claims, { password: owner.password })).toEqual({ ok: true });
+    for (let i = 0; i < 5; i++) await failure(confirmPassword(deps, claims, { password: 'pas le bon mot de passe' }));
+    expect(await failure(confirmPassword(deps, claims, { password: owner.password }))).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
   });
 });
