@@ -7,8 +7,13 @@ import { confirmInDialog, signUp, useBrowser } from './browser.ts';
 const baseURL = inject('baseURL');
 const databaseUrl = inject('databaseUrl');
 const browser = useBrowser();
-// pg is the database package's dependency, not the web app's.
-const pg = createRequire(path.resolve(import.meta.dirname, '../../../packages/db/package.json'))('pg') as typeof import('pg');
+// pg is the database package's dependency, not the web app's: loaded from there, typed by what is used.
+interface PgClient {
+  connect(): Promise<void>;
+  query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  end(): Promise<void>;
+}
+const pg = createRequire(path.resolve(import.meta.dirname, '../../../packages/db/package.json'))('pg') as { Client: new (config: { connectionString: string }) => PgClient };
 
 /** The token of the signing link mailed to `recipient`, read from the queued mail (as the client's mailbox would show it). */
 async function mailedSigningToken(recipient: string): Promise<string> {
