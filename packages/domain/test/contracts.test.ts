@@ -13,7 +13,6 @@ import {
   mandatePdf,
   resumeContract,
   sendContract,
-  sha256Hex,
   signContract,
   suspendContract,
   terminateContract,
