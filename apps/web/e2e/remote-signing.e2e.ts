@@ -35,15 +35,15 @@ async function mailedSigningToken(recipient: string): Promise<string> {
 
 /** A product, a client (with `email` when given) and a SEPA contract for them, through the pages; sent for signature. */
 async function sentContract(page: Page, client: { firstName: string; lastName: string; email?: string }): Promise<string> {
-  await page.getByRole('link', { name: 'Produits' }).click();
+  // By address: at tablet width the navigation is folded away.
+  await page.goto('/produits');
   await page.getByLabel('Code').fill('ASSUR');
   await page.getByLabel('Nom', { exact: true }).fill('Assurance habitation');
   await page.getByLabel('Prix HT (€)').fill('20,00');
   await page.getByRole('button', { name: 'Ajouter le produit' }).click();
   await page.getByRole('cell', { name: 'Assurance habitation' }).waitFor();
 
-  await page.getByRole('link', { name: 'Clients' }).click();
-  await page.getByRole('link', { name: 'Nouveau client' }).click();
+  await page.goto('/clients/nouveau');
   await page.getByLabel('Prénom').fill(client.firstName);
   await page.getByLabel('Nom de famille').fill(client.lastName);
   if (client.email) await page.getByLabel('Email', { exact: true }).fill(client.email);
@@ -102,9 +102,10 @@ describe('signing a contract the client can trust', () => {
       await client.getByRole('button', { name: 'Signer le contrat' }).click();
       await client.getByText(/le contrat CT-\d{4}-000001 est signé/).waitFor();
 
-      // Used once: opened again, the link answers like any unknown link.
-      await client.goto(`/signature#${token}`);
-      await client.getByText(/Ce lien de signature est invalide, expiré ou a déjà servi/).waitFor();
+      // Used once: opened again (from the mail, in a new tab), the link answers like any unknown link.
+      const again = await clientContext.newPage();
+      await again.goto(`/signature#${token}`);
+      await again.getByText(/Ce lien de signature est invalide, expiré ou a déjà servi/).waitFor();
 
       // The rep's page: signed, with the evidence the client was shown, byte for byte.
       await page.goto(contractUrl);
