@@ -71,6 +71,8 @@ describe('signing a contract the client can trust', () => {
     const page = await context.newPage();
     const clientContext = await browser().newContext({ baseURL, locale: 'fr-FR', viewport: { width: 390, height: 844 } });
     const client = await clientContext.newPage();
+    // The client's own address (the API trusts the loopback proxy's X-Forwarded-For): its own throttle.
+    await client.setExtraHTTPHeaders({ 'x-forwarded-for': '198.19.7.7' });
     try {
       await signUp(page, 'Signature à distance');
       const email = `elodie.${Date.now()}@example.test`;
@@ -81,7 +83,11 @@ describe('signing a contract the client can trust', () => {
       const token = await mailedSigningToken(email);
       await client.goto(`/signature#${token}`);
       await client.getByRole('heading', { name: 'Signature de votre contrat' }).waitFor();
-      await client.getByText(/vous invite à lire et à signer le contrat n° CT-/).waitFor();
+      // The first public call builds the page's data server-side: on a loaded machine it takes a while.
+      const intro = client.getByText(/vous invite à lire et à signer le contrat n° CT-/);
+      await intro.waitFor({ timeout: 90_000 }).catch(async (error: unknown) => {
+        throw new Error(`signing page never showed the contract; it shows: ${(await client.locator('main').textContent()) ?? ''}`, { cause: error });
+      });
       // The token leaves the address bar at once.
       expect(new URL(client.url()).hash).toBe('');
       await client.getByRole('region', { name: 'Mandat de prélèvement SEPA' }).getByText('vous autorisez (A)', { exact: false }).waitFor();
@@ -104,6 +110,7 @@ describe('signing a contract the client can trust', () => {
 
       // Used once: opened again (from the mail, in a new tab), the link answers like any unknown link.
       const again = await clientContext.newPage();
+      await again.setExtraHTTPHeaders({ 'x-forwarded-for': '198.19.7.7' });
       await again.goto(`/signature#${token}`);
       await again.getByText(/Ce lien de signature est invalide, expiré ou a déjà servi/).waitFor();
 
