@@ -112,7 +112,9 @@ describe('signing a contract the client can trust', () => {
       const again = await clientContext.newPage();
       await again.setExtraHTTPHeaders({ 'x-forwarded-for': '198.19.7.7' });
       await again.goto(`/signature#${token}`);
-      await again.getByText(/Ce lien de signature est invalide, expiré ou a déjà servi/).waitFor();
+      await again.getByText(/Ce lien de signature est invalide, expiré ou a déjà servi/).waitFor({ timeout: 90_000 }).catch(async (error: unknown) => {
+        throw new Error(`the used link's page shows: ${(await again.locator('main').textContent()) ?? ''}`, { cause: error });
+      });
 
       // The rep's page: signed, with the evidence the client was shown, byte for byte.
       await page.goto(contractUrl);
