@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { FormMessage } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { messageOf } from '../../lib/errors.ts';
@@ -15,11 +15,12 @@ import { LegalTextsView, ScheduleList, SignatureForm } from './signing-parts.tsx
  */
 export function RemoteSigningPage() {
   const trpc = useTRPC();
-  const [token] = useState(() => {
-    const value = window.location.hash.slice(1);
-    if (value) window.history.replaceState(null, '', window.location.pathname);
-    return value;
-  });
+  // Read during render, taken out of the address bar once mounted: a render React throws away
+  // (a lazy chunk or a query suspending) must still find it.
+  const [token] = useState(() => window.location.hash.slice(1));
+  useEffect(() => {
+    if (window.location.hash) window.history.replaceState(null, '', window.location.pathname);
+  }, []);
   const page = useQuery({ ...trpc.signing.get.queryOptions({ token }), enabled: token.length > 0, retry: false, refetchOnWindowFocus: false });
   const sign = useMutation(trpc.signing.sign.mutationOptions());
   const s = t.signing;
