@@ -336,6 +336,7 @@ function HandOverMode({ number, signed, onLeave, children }: { number: string; s
   const leave = async () => {
     const password = await dialogs.prompt({ title: h.leaveTitle, message: h.leaveMessage, confirmLabel: h.leave, field: { label: h.password, type: 'password' } });
     if (!password) return;
+    setRefused(false);
     try {
       await confirm.mutateAsync({ password });
       onLeave();
@@ -352,7 +353,7 @@ function HandOverMode({ number, signed, onLeave, children }: { number: string; s
             <button type="button" className="button button--ghost" onClick={() => void leave()}>{h.leave}</button>
           </div>
         </div>
-        {refused && <FormMessage error={h.wrongPassword} />}
+        {refused && !signed && <FormMessage error={h.wrongPassword} />}
         {signed ? (
           <div className="card stack" role="status">
             <h2>{h.done}</h2>
