@@ -333,6 +333,10 @@ function HandOverMode({ number, signed, onLeave, children }: { number: string; s
       if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
     };
   }, []);
+  // A refusal before the signature is not news after it.
+  useEffect(() => {
+    if (signed) setRefused(false);
+  }, [signed]);
   const leave = async () => {
     const password = await dialogs.prompt({ title: h.leaveTitle, message: h.leaveMessage, confirmLabel: h.leave, field: { label: h.password, type: 'password' } });
     if (!password) return;
@@ -353,7 +357,7 @@ function HandOverMode({ number, signed, onLeave, children }: { number: string; s
             <button type="button" className="button button--ghost" onClick={() => void leave()}>{h.leave}</button>
           </div>
         </div>
-        {refused && !signed && <FormMessage error={h.wrongPassword} />}
+        {refused && <FormMessage error={h.wrongPassword} />}
         {signed ? (
           <div className="card stack" role="status">
             <h2>{h.done}</h2>
