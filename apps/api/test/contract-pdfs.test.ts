@@ -47,14 +47,16 @@ describe('GET /contracts/:id/pdf', () => {
     await withTenant(services.db, tenantId, (tx) => storeSignedContract(tx, tenantId, contract.id, { now: new Date(), storage, by: 'system:documents' }));
     const documents = await call(token, 'documents.list', { contractId: contract.id }, 'GET');
     expect(documents).toHaveLength(1);
-    expect(documents[0]).toMatchObject({ kind: 'signed_contract', sha256: signed.signedDocumentSha256, deletable: false, fileName: `contrat-${contract.number}-signe.pdf` });
+    // The signed copy: the document presented (whose sha256 the signature recorded) with its signature block filled.
+    expect(documents[0]).toMatchObject({ kind: 'signed_contract', deletable: false, fileName: `contrat-${contract.number}-signe.pdf` });
+    expect(sha256(unsigned.bytes)).toBe(signed.signedDocumentSha256);
     expect(await call(token, 'documents.list', { clientId: client.id }, 'GET')).toHaveLength(1);
 
     const pdf = await get(token, `/contracts/${contract.id}/pdf`);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(pdf.headers.get('content-disposition')).toBe(`attachment; filename="contrat-${contract.number}-signe.pdf"`);
-    expect(sha256(pdf.bytes)).toBe(signed.signedDocumentSha256);
+    expect(sha256(pdf.bytes)).toBe(documents[0].sha256);
     const download = await get(token, `/documents/${documents[0].id}/download`);
     expect(download.bytes.equals(pdf.bytes)).toBe(true);
 

@@ -11,6 +11,8 @@ import { createTestDatabase, type TestDatabase } from '../../../packages/db/test
 declare module 'vitest' {
   export interface ProvidedContext {
     baseURL: string;
+    /** The app's database (RLS applies): remote-signing.e2e.ts reads the mailed signing link's token from the outgoing mail. */
+    databaseUrl: string;
   }
 }
 
@@ -79,6 +81,7 @@ export async function setup(project: TestProject): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   project.provide('baseURL', baseURL);
+  project.provide('databaseUrl', database.appUrl);
 }
 
 async function stop(child: ChildProcess | undefined): Promise<void> {

@@ -36,6 +36,7 @@ export { signUp, SIGN_UP_THROTTLE, type SignUpReceipt } from './auth/sign-up.ts'
 export { verifyEmail } from './auth/verify-email.ts';
 export { requestPasswordReset, resetPassword, PASSWORD_RESET_THROTTLE } from './auth/password-reset.ts';
 export { changePassword, CHANGE_PASSWORD_THROTTLE } from './auth/change-password.ts';
+export { confirmPassword, CONFIRM_PASSWORD_THROTTLE } from './auth/confirm-password.ts';
 export { createVerifiedAccount, type NewAccount } from './auth/create-account.ts';
 export { logIn } from './auth/log-in.ts';
 export { refreshSession } from './auth/refresh-session.ts';
@@ -187,7 +188,15 @@ export {
   cancelContract,
   withdrawContract,
 } from './contracts/contract-transitions.ts';
-export { SIGNATURE_CONSENT_TEXT } from './contracts/legal-texts.ts';
+export { SIGNATURE_CONSENT_TEXT, mandateWording, withdrawalNotice, legalTextsFor, type LegalTexts } from './contracts/legal-texts.ts';
+export { resendSigningLink } from './contracts/contract-transitions.ts';
+export { contractRecord, type ContractRecord } from './contracts/contract-record.ts';
+export { allowedTransitions } from './contracts/contract-state.ts';
+export { checkSigner, contractLegalTexts, SIGNING_CHANNELS, type SigningChannel } from './contracts/record-signature.ts';
+export { getSigningPage, signByLink, SIGNING_LINK_THROTTLE, type SigningLinkDeps } from './contracts/sign-by-link.ts';
+export { issueSigningLink, revokeSigningLinks, parseSigningToken, SIGNING_LINK_TTL_DAYS, SIGNING_LINK_MAIL_TEMPLATE } from './contracts/signing-links.ts';
+export { fromSnapshotJson, type SignatureSnapshot } from './contracts/signature-snapshot.ts';
+export { legalNameWithForm, type PdfSignature } from './contracts/contract-pdf.ts';
 export { WITHDRAWAL_DAYS, withdrawalDeadline, withinWithdrawalPeriod, WITHDRAWAL_PERIOD_TEXT } from './contracts/withdrawal-period.ts';
 export { nextTerm, renewalStepsDue, RENEWAL_LEAD_DAYS, type NextTerm } from './contracts/renewal-rules.ts';
 export { renewContracts } from './contracts/renew-contracts.ts';

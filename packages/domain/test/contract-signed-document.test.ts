@@ -3,6 +3,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   contractPdf,
+  fromSnapshotJson,
+  renderContractPdf,
   deleteDocument,
   downloadDocument,
   getContract,
@@ -15,6 +17,8 @@ import {
   type DomainError,
 } from '../src/index.ts';
 import { contractTenant } from './contract-fixtures.ts';
+import { pdfText } from './pdf-text.ts';
+import { Prisma } from '@crm/db';
 
 const storage = LocalDiskStorage.temporary('crm-signed-contract-test');
 afterAll(() => rm(storage.root, { recursive: true, force: true }));
@@ -46,7 +50,7 @@ async function readAll(body: AsyncIterable<unknown>): Promise<Buffer> {
 }
 
 describe('the signed contract PDF', () => {
-  it('is stored at signature, with the recorded sha256, as an undeletable document of the contract and its client', async () => {
+  it('is stored at signature, the signed copy of the document whose sha256 was recorded, as an undeletable document of the contract and its client', async () => {
     const t = await tenant();
     const sent = await t.sentContract();
     await t.sign(sent.id);
@@ -59,17 +63,24 @@ describe('the signed contract PDF', () => {
       contractId: sent.id,
       mimeType: 'application/pdf',
       fileName: `contrat-${sent.number}-signe.pdf`,
-      sha256: contract.signedDocumentSha256,
       createdBy: t.owner.userId,
     });
     expect(document!.createdAt.toISOString()).toBe(SIGNED_AT.toISOString());
 
-    // The stored bytes are the ones whose hash the signature recorded.
+    // The stored bytes are the signed copy: the document presented (whose hash the signature
+    // recorded, rendered again from the snapshot) with its signature block filled.
     const file = await t.run((deps) => downloadDocument(deps, { documentId: document!.id }));
     const bytes = await readAll(file.body);
     expect(bytes.length).toBe(document!.sizeBytes);
-    expect(sha256Hex(bytes)).toBe(contract.signedDocumentSha256);
+    expect(sha256Hex(bytes)).toBe(document!.sha256);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    const snapshot = fromSnapshotJson(contract.signatureSnapshot)!;
+    expect(sha256Hex(await renderContractPdf(snapshot.pdf))).toBe(contract.signedDocumentSha256);
+    expect(Buffer.from(await renderContractPdf(snapshot.pdf, snapshot.signature)).equals(bytes)).toBe(true);
+    const text = await pdfText(bytes);
+    expect(text).toContain('Signé électroniquement par Jean Dupont');
+    expect(text).toContain(`, à Lyon, en présence du conseiller.`);
+    expect(text).toContain(contract.signedDocumentSha256!);
 
     // Listed on the contract's page and on the client's, never deletable.
     const onContract = await t.run((deps) => listDocuments(deps, ZListDocumentsInput.parse({ contractId: sent.id })));
@@ -93,15 +104,17 @@ describe('the signed contract PDF', () => {
 
     const signed = await t.run((deps) => contractPdf(deps, { contractId: sent.id }));
     expect(signed.fileName).toBe(`contrat-${sent.number}-signe.pdf`);
-    expect(sha256Hex(signed.bytes)).toBe(signedDocumentSha256);
-    expect(Buffer.from(signed.bytes).equals(Buffer.from(beforeSigning.bytes))).toBe(true);
+    expect(sha256Hex(signed.bytes)).toBe(document!.sha256);
+    // What was presented before signing is the document whose hash the signature recorded.
+    expect(sha256Hex(beforeSigning.bytes)).toBe(signedDocumentSha256);
 
-    // Data shown in the contract changes behind our back: the verification says so, and the
-    // download still serves the bytes that were signed, not a regenerated document.
+    // Data shown in the contract changes behind our back: the signed document stays as signed
+    // (frozen in the snapshot), the verification says the data moved on, and the download still
+    // serves the stored signed copy, not a regenerated document.
     await t.run(({ tx }) => tx.contractLine.updateMany({ where: { contractId: sent.id }, data: { unitPriceCents: 1 } }));
-    expect(await t.run((deps) => verifySignedContract(deps, { contractId: sent.id }))).toMatchObject({ valid: false, signedDocumentSha256 });
+    expect(await t.run((deps) => verifySignedContract(deps, { contractId: sent.id }))).toMatchObject({ valid: true, signedDocumentSha256, dataChangedSinceSignature: true });
     const afterChange = await t.run((deps) => contractPdf(deps, { contractId: sent.id }));
-    expect(sha256Hex(afterChange.bytes)).toBe(signedDocumentSha256);
+    expect(sha256Hex(afterChange.bytes)).toBe(document!.sha256);
 
     // Stored bytes that no longer match the signed hash are never served as the signed contract.
     const file = path.join(storage.root, ...document!.storageKey.split('/'));
@@ -111,15 +124,37 @@ describe('the signed contract PDF', () => {
     await rm(file);
     await expect(t.run((deps) => contractPdf(deps, { contractId: sent.id }))).rejects.toThrow(/no stored bytes/);
     await writeFile(file, original);
-    expect(sha256Hex((await t.run((deps) => contractPdf(deps, { contractId: sent.id }))).bytes)).toBe(signedDocumentSha256);
+    expect(sha256Hex((await t.run((deps) => contractPdf(deps, { contractId: sent.id }))).bytes)).toBe(document!.sha256);
+  });
+
+  it('is rendered from the data frozen at signature: what changed before the worker ran does not touch it', async () => {
+    const t = await tenant();
+    const sent = await t.sentContract();
+    await t.sign(sent.id, { storeDocument: false });
+    const { signedDocumentSha256 } = await t.contractRow(sent.id);
+    // The organisation, the client and a line change between the signature and the worker.
+    await t.run(async ({ tx }) => {
+      await tx.organisation.updateMany({ data: { name: 'Autre nom', addressLine1: '1 rue Neuve' } });
+      await tx.client.updateMany({ data: { city: 'Marseille' } });
+      await tx.contractLine.updateMany({ where: { contractId: sent.id }, data: { label: 'Autre libellé' } });
+    });
+    expect(await t.storeSigned(sent.id, { now: SIGNED_AT })).toBe('handled');
+    const [document] = await t.documentRows(sent.id);
+    const text = await pdfText(await readAll((await t.run((deps) => downloadDocument(deps, { documentId: document!.id }))).body));
+    expect(text).toContain(signedDocumentSha256!);
+    expect(text).not.toContain('Autre libellé');
+    expect(text).not.toContain('1 rue Neuve');
   });
 
   it('a contract signed before signed PDFs were stored is generated again, as before', async () => {
     const t = await tenant();
     const sent = await t.sentContract();
     await t.sign(sent.id);
-    // The state of a contract signed by an earlier version: the signature, no stored document.
-    await t.run(({ tx }) => tx.document.deleteMany({ where: { contractId: sent.id } }));
+    // The state of a contract signed by an earlier version: the signature, no stored document, no snapshot.
+    await t.run(async ({ tx }) => {
+      await tx.document.deleteMany({ where: { contractId: sent.id } });
+      await tx.contract.updateMany({ where: { id: sent.id }, data: { signatureSnapshot: Prisma.DbNull } });
+    });
     const { signedDocumentSha256 } = await t.contractRow(sent.id);
     const pdf = await t.run((deps) => contractPdf(deps, { contractId: sent.id }));
     expect(pdf.fileName).toBe(`contrat-${sent.number}.pdf`);

@@ -1,5 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Prisma } from '@crm/db';
 import {
   amendMandate,
   contractPdf,
@@ -123,11 +124,11 @@ describe('the contract PDF of a consumer', () => {
     const t = await contractTenant(storage);
     const sent = await t.sentContract();
     await t.sign(sent.id);
-    // As a signature before the form existed left it: layout 1, its sha256, no stored document.
+    // As a signature before the form existed left it: layout 1, its sha256, no stored document, no snapshot.
     const earlier = await t.run(async (deps) => renderContractPdf({ ...(await contractPdfData(deps, await loadContract(deps, sent.id))), layout: 1 }));
     await t.run(async ({ tx }) => {
       await tx.document.deleteMany({ where: { contractId: sent.id } });
-      await tx.contract.update({ where: { id: sent.id }, data: { documentLayout: 1, signedDocumentSha256: sha256Hex(earlier) } });
+      await tx.contract.update({ where: { id: sent.id }, data: { documentLayout: 1, signedDocumentSha256: sha256Hex(earlier), signatureSnapshot: Prisma.DbNull } });
     });
     expect(await t.run((deps) => verifySignedContract(deps, { contractId: sent.id }))).toMatchObject({ valid: true });
     const regenerated = await t.run((deps) => contractPdf(deps, { contractId: sent.id }));

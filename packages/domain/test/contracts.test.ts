@@ -13,7 +13,6 @@ import {
   mandatePdf,
   resumeContract,
   sendContract,
-  sha256Hex,
   signContract,
   suspendContract,
   terminateContract,
@@ -30,6 +29,7 @@ import {
   type TenantDeps,
 } from '../src/index.ts';
 import { contractTenant, EVIDENCE, IBAN } from './contract-fixtures.ts';
+import { pdfText } from './pdf-text.ts';
 import { newTenant, testAuthDeps } from './harness.ts';
 
 const storage = LocalDiskStorage.temporary('crm-contracts-test');
@@ -236,7 +236,7 @@ describe('contracts', () => {
     const p = await t.product('PRO', 100);
     const pro = await t.create({ clientId: firm.id, lines: [{ productId: p.id, quantity: 1 }], startDate: '2026-03-01', durationMonths: 12, paymentMethod: 'transfer' }, signedAt);
     await t.run((deps) => sendContract(deps, { contractId: pro.id }), signedAt);
-    await t.run((deps) => signContract(deps, ZSignContractInput.parse({ contractId: pro.id, signerName: 'Paul, gérant de Garage Durand', consent: true }), EVIDENCE), signedAt);
+    await t.run((deps) => signContract(deps, ZSignContractInput.parse({ contractId: pro.id, signerName: 'Paul Durand', signerCapacity: 'gérant', consent: true }), EVIDENCE), signedAt);
     expect(await failure(t.run((deps) => withdrawContract(deps, { contractId: pro.id }), signedAt))).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('consommateur') });
     const events = await t.run(({ tx }) => tx.outboxEvent.findMany({ where: { type: 'contract.cancelled' } }));
     expect(events.map((e) => e.payload)).toEqual([expect.objectContaining({ contractId: a.id, withdrawn: true })]);
@@ -270,14 +270,23 @@ describe('contracts', () => {
     expect(row.consentText).toBe(sent.legal.signatureConsent);
     expect(signed.consentText).toBe(sent.legal.signatureConsent);
     const [event] = await t.run(({ tx }) => tx.outboxEvent.findMany({ where: { type: 'contract.signed' } }));
-    expect(event!.payload).toEqual({ contractId: sent.id, clientId: sent.client.id, salesRepId: null, signedAt: now.toISOString() });
+    expect(event!.payload).toEqual({ contractId: sent.id, clientId: sent.client.id, salesRepId: null, signedAt: now.toISOString(), channel: 'in_app' });
 
+    // The signed copy: the document presented with its signature block filled, naming the presented document's sha256.
     const pdf = await t.run((deps) => contractPdf(deps, { contractId: sent.id }));
     expect(Buffer.from(pdf.bytes.slice(0, 5)).toString()).toBe('%PDF-');
-    expect(sha256Hex(pdf.bytes)).toBe(row.signedDocumentSha256);
-    expect(await t.run((deps) => verifySignedContract(deps, { contractId: sent.id }))).toMatchObject({ valid: true, signedDocumentSha256: row.signedDocumentSha256 });
-    // Anything shown in the signed document changing makes the verification fail.
+    const text = await pdfText(pdf.bytes);
+    expect(text).toContain('Signé électroniquement par jean DUPÔNT');
+    expect(text).toContain('Le 10/03/2026 à 10:00 (heure de Paris), à Lyon, en présence du conseiller.');
+    expect(text).toContain(row.signedDocumentSha256!);
+    expect(text).toContain('Échéancier des prélèvements');
+    expect(await t.run((deps) => verifySignedContract(deps, { contractId: sent.id }))).toMatchObject({ valid: true, signedDocumentSha256: row.signedDocumentSha256, dataChangedSinceSignature: false });
+    // The data changing after signature no longer touches the signed document (frozen in the
+    // snapshot); the verification says the data moved on.
     await t.run(({ tx }) => tx.contractLine.updateMany({ where: { contractId: sent.id }, data: { unitPriceCents: 1 } }));
+    expect(await t.run((deps) => verifySignedContract(deps, { contractId: sent.id }))).toMatchObject({ valid: true, dataChangedSinceSignature: true });
+    // A snapshot altered behind our back does not verify.
+    await t.run(({ tx }) => tx.$executeRaw`UPDATE contracts SET signature_snapshot = jsonb_set(signature_snapshot, '{pdf,number}', '"CT-FALSE"') WHERE id = ${sent.id}::uuid`);
     expect((await t.run((deps) => verifySignedContract(deps, { contractId: sent.id }))).valid).toBe(false);
 
     const mandate = await t.run((deps) => mandatePdf(deps, { contractId: sent.id }));

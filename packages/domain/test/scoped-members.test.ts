@@ -205,7 +205,7 @@ describe('writing under a sales scope', () => {
         createContract(deps, ZCreateContractInput.parse({ clientId: o.teamClient.id, lines: [{ productId: product.id, quantity: 1 }], startDate: '2027-03-01', durationMonths: 12, paymentMethod: 'transfer', consumer: false })),
       );
       await asSales((deps) => sendContract(deps, { contractId: draft.id }));
-      const signed = await asSales((deps) => signContract(deps, ZSignContractInput.parse({ contractId: draft.id, signerName: 'Client Équipe', consent: true }), { ip: '203.0.113.7' }));
+      const signed = await asSales((deps) => signContract(deps, ZSignContractInput.parse({ contractId: draft.id, signerName: 'Claire Équipe', signerCapacity: 'gérante', consent: true }), { ip: '203.0.113.7' }));
       expect(signed.status).toBe('signed');
       // The worker's documents consumer keeps the signed PDF (no member scope: it acts for the organisation).
       await withTenant(o.auth.db, o.tenantId, (tx) => storeSignedContract(tx, o.tenantId, draft.id, { now: new Date(), storage, by: 'system:documents' }));

@@ -33,6 +33,7 @@ import { timedJobsRouter } from './routers/timed-jobs.router.ts';
 import { mailsRouter } from './routers/mails.router.ts';
 import { retriesRouter } from './routers/retries.router.ts';
 import { lettersRouter } from './routers/letters.router.ts';
+import { signingRouter } from './routers/signing.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -66,6 +67,7 @@ export const appRouter = router({
   capturedMails: capturedMailsRouter,
   mails: mailsRouter,
   letters: lettersRouter,
+  signing: signingRouter,
   timedJobs: timedJobsRouter,
 });
 

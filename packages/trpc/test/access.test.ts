@@ -7,7 +7,7 @@ describe('procedure access', () => {
     await expect(procedureAccessList().join('\n') + '\n').toMatchFileSnapshot('./__snapshots__/procedure-access.txt');
   });
 
-  it('leaves public only what must be: health, sign-up and its link, password reset and its link, login, refresh, invitations by token, the mail catcher', () => {
+  it('leaves public only what must be: health, sign-up and its link, password reset and its link, login, refresh, invitations by token, the mail catcher, signing by a mailed link', () => {
     const publicOnes = procedureAccessList()
       .filter((line) => / public$/.test(line))
       .map((line) => line.split(' ')[0]);
@@ -23,6 +23,8 @@ describe('procedure access', () => {
       'health.ping',
       'invitations.accept',
       'invitations.preview',
+      'signing.get',
+      'signing.sign',
     ]);
   });
 

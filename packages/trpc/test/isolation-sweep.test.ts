@@ -258,6 +258,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'contracts.create',
       'contracts.get',
       'contracts.list',
+      'contracts.resendSigningLink',
       'contracts.resume',
       'contracts.send',
       'contracts.sign',

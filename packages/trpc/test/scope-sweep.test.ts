@@ -76,6 +76,7 @@ const SWEEP: Record<string, Case[]> = {
   'auth.requestPasswordReset': [list(() => ({}))],
   'auth.resetPassword': [list(() => ({ token: 'x'.repeat(40) }))],
   'auth.changePassword': [list(() => ({ currentPassword: 'not the password', newPassword: 'a long enough password' }))],
+  'auth.confirmPassword': [list(() => ({ password: 'not the password' }))],
   'auth.switchOrganisation': [list((f) => ({ organisationId: f.tenantId }))],
   'batches.build': [on('organisation', () => ({ collectionDate: '2027-01-05' }))],
   'batches.cancel': [on('organisation', x.batch)],
@@ -128,6 +129,7 @@ const SWEEP: Record<string, Case[]> = {
   'contracts.create': [on('client', (f) => ({ clientId: f.client.id, lines: [{ productId: f.product.id, quantity: 1 }], startDate: '2027-03-01', durationMonths: 12, paymentMethod: 'transfer' }))],
   'contracts.get': [on('client', x.contract)],
   'contracts.list': [on('client', x.client), list(() => ({})), list((f) => ({ salesRepId: f.reps.other.id }))],
+  'contracts.resendSigningLink': [on('client', x.contract)],
   'contracts.resume': [on('client', x.contract)],
   'contracts.send': [on('client', x.contract)],
   'contracts.sign': [on('client', (f) => ({ ...x.contract(f), signerName: 'Débiteur ZXQ', consent: true }))],
@@ -229,6 +231,8 @@ const SWEEP: Record<string, Case[]> = {
   'salesReps.list': [list(() => ({ includeInactive: true }))],
   'salesReps.setTarget': [on('team', (f) => ({ salesRepId: f.reps.other.id, month: '2027-01', revenueCents: 1 }))],
   'salesReps.update': [on('team', (f) => ({ salesRepId: f.reps.other.id, managerId: f.reps.rep.id })), on('team', (f) => ({ salesRepId: f.reps.rep.id, managerId: f.reps.other.id })), on('team', (f) => ({ salesRepId: f.reps.other.id, team: 'Changé' }))],
+  'signing.get': [list(() => ({ token: `${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}.inconnu` }))],
+  'signing.sign': [list(() => ({ token: `${'0'.repeat(8)}-0000-7000-8000-${'0'.repeat(12)}.inconnu`, signerName: 'Débiteur ZXQ', consent: true }))],
   'timedJobs.list': [list()],
 };
 

@@ -14,7 +14,7 @@ export interface ConfirmRequest {
 
 /** A confirmation that also needs one value (an end date, a reason). */
 export interface PromptRequest extends ConfirmRequest {
-  field: { label: string; type?: 'text' | 'date'; initial?: string };
+  field: { label: string; type?: 'text' | 'date' | 'password'; initial?: string };
 }
 
 interface Dialogs {

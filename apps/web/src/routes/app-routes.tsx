@@ -36,6 +36,7 @@ const InvoicePage = page(() => import('../features/invoices/invoice-page.tsx'), 
 const NewInvoicePage = page(() => import('../features/invoices/new-invoice-page.tsx'), 'NewInvoicePage');
 const ContractPage = page(contractPage, 'ContractPage');
 const ContractSignPage = page(contractPage, 'ContractSignPage');
+const RemoteSigningPage = page(() => import('../features/contracts/remote-signing-page.tsx'), 'RemoteSigningPage');
 const NewContractPage = page(wizard, 'NewContractPage');
 const EditContractPage = page(wizard, 'EditContractPage');
 const BatchesPage = page(() => import('../features/payments/batches-page.tsx'), 'BatchesPage');
@@ -85,6 +86,7 @@ export function AppRoutes() {
           <Route path="/inscription" element={<GuestOnly><SignupPage /></GuestOnly>} />
           <Route path="/invitation/:token" element={<AcceptInvitationPage />} />
           <Route path="/verifier-email" element={<VerifyEmailPage />} />
+          <Route path="/signature" element={<RemoteSigningPage />} />
           <Route path="/mot-de-passe-oublie" element={<GuestOnly><ForgotPasswordPage /></GuestOnly>} />
           <Route path="/reinitialiser-mot-de-passe" element={<ResetPasswordPage />} />
           <Route path="/courriers" element={<CapturedMailPage />} />

@@ -8,6 +8,7 @@ const TITLES: [pattern: string, title: string][] = [
   ['/inscription', t.titles.signup],
   ['/invitation/:token', t.titles.invitation],
   ['/verifier-email', t.titles.verifyEmail],
+  ['/signature', t.titles.remoteSigning],
   ['/mot-de-passe-oublie', t.titles.forgotPassword],
   ['/reinitialiser-mot-de-passe', t.titles.resetPassword],
   ['/mot-de-passe', t.titles.changePassword],

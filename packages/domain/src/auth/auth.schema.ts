@@ -46,4 +46,8 @@ export type TResetPasswordInput = z.infer<typeof ZResetPasswordInput>;
 export const ZChangePasswordInput = z.strictObject({ currentPassword: ZPassword, newPassword: ZNewPassword });
 export type TChangePasswordInput = z.infer<typeof ZChangePasswordInput>;
 
+/** The signed-in user's password, asked again (leaving a signature's hand-over mode). */
+export const ZConfirmPasswordInput = z.strictObject({ password: ZPassword });
+export type TConfirmPasswordInput = z.infer<typeof ZConfirmPasswordInput>;
+
 export { ZPersonName, ZPassword };

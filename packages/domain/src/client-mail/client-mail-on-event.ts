@@ -75,12 +75,13 @@ async function welcomeMail(tx: Tx, event: EventEnvelope<'client.created'>, deps:
 async function contractCopyMail(tx: Tx, event: EventEnvelope<'contract.signed'>, deps: HandlerDeps) {
   const contract = await tx.contract.findFirst({
     where: { id: event.payload.contractId, tenantId: event.tenantId },
-    select: { id: true, number: true, signedOn: true, signedDocumentSha256: true, signerName: true, consumer: true },
+    select: { id: true, number: true, signedOn: true, signerName: true, consumer: true },
   });
   const client = await clientOf(tx, event.tenantId, event.payload.clientId);
   if (!contract || !client?.email) return;
   const document = await tx.document.findFirst({
-    where: { tenantId: event.tenantId, contractId: contract.id, kind: 'signed_contract', ...(contract.signedDocumentSha256 ? { sha256: contract.signedDocumentSha256 } : {}) },
+    // The signed copy (its own sha256: the signature records the presented document's); only the documents consumer makes one.
+    where: { tenantId: event.tenantId, contractId: contract.id, kind: 'signed_contract' },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     select: { id: true },
   });

@@ -6,6 +6,7 @@ import { CONTRACT_PDF_LAYOUT, renderContractPdf, renderMandatePdf, sha256Hex, ty
 import { addDays } from '../calendar/business-days.ts';
 import { isDormant, mandateLapseDate } from '../payments/mandates.ts';
 import { isoDay, loadContract, parisDate, type ContractRow } from './contract-view.ts';
+import { fromSnapshotJson } from './signature-snapshot.ts';
 
 /** What the PDFs of `contract` show, read in the caller's transaction. */
 export async function contractPdfData({ tx, actor }: Pick<TenantDeps, 'tx'> & { actor: { tenantId: string } }, contract: ContractRow): Promise<ContractPdfData> {
@@ -74,32 +75,35 @@ export const signedContractFileName = (number: string) => `contrat-${number}-sig
 
 /**
  * The contract PDF: as presented for signature, generated from the contract's data; once signed,
- * the bytes stored at signature (its `signed_contract` document with the recorded sha256),
- * checked against that hash before they are served. A contract signed before the signed PDF was
- * stored has no such document: it is generated again, as it always was.
+ * the signed copy stored by the worker (its `signed_contract` document), checked against the
+ * document's sha256 before it is served; not stored yet, the signed copy rendered from the
+ * signature snapshot (the same bytes the worker will store). A contract signed before snapshots
+ * and stored copies existed is generated again from its data, as it always was.
  */
 export async function contractPdf(deps: DocumentDeps, input: TContractIdInput) {
   const contract = await loadContract(deps, input.contractId);
   if (contract.signedDocumentSha256) {
-    const stored = await storedSignedContract(deps, contract.id, contract.signedDocumentSha256);
+    const stored = await storedSignedContract(deps, contract.id);
     if (stored) return { fileName: signedContractFileName(contract.number), bytes: stored };
+    const snapshot = fromSnapshotJson(contract.signatureSnapshot);
+    if (snapshot) return { fileName: signedContractFileName(contract.number), bytes: await renderContractPdf(snapshot.pdf, snapshot.signature) };
   }
   return { fileName: `contrat-${contract.number}.pdf`, bytes: await renderContractPdf(await contractPdfData(deps, contract)) };
 }
 
-/** The bytes signed, from the document storage; null when none were stored (signed before they were). */
-async function storedSignedContract(deps: DocumentDeps, contractId: string, sha256: string): Promise<Uint8Array | null> {
+/** The signed copy, from the document storage; null when none was stored (yet, or signed before they were). */
+async function storedSignedContract(deps: DocumentDeps, contractId: string): Promise<Uint8Array | null> {
   const document = await deps.tx.document.findFirst({
-    where: { tenantId: deps.actor.tenantId, contractId, kind: 'signed_contract', sha256 },
+    where: { tenantId: deps.actor.tenantId, contractId, kind: 'signed_contract' },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    select: { id: true, storageKey: true },
+    select: { id: true, storageKey: true, sha256: true },
   });
   if (!document) return null;
   const chunks: Buffer[] = [];
   for await (const chunk of await deps.documents.storage.get(document.storageKey)) chunks.push(Buffer.from(chunk as Uint8Array));
   const bytes = Buffer.concat(chunks);
   // A lost or altered file is a fault of ours, never served as the signed contract.
-  if (sha256Hex(bytes) !== sha256) throw new Error(`document ${document.id}: stored bytes do not match the signed sha256`);
+  if (sha256Hex(bytes) !== document.sha256) throw new Error(`document ${document.id}: stored bytes do not match the signed sha256`);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -141,12 +145,23 @@ export async function mandatePdf(deps: TenantDeps, input: TContractIdInput) {
 }
 
 /**
- * Regenerates the contract PDF from the stored data and compares its sha256 with the one
- * recorded at signature: `valid` is false if anything shown in the signed document changed.
+ * Regenerates the document presented for signature and compares its sha256 with the one recorded
+ * at signature: from the signature snapshot when there is one (`valid` is false only if the frozen
+ * data was altered), else from the contract's data (a contract signed before snapshots: false if
+ * anything shown changed). `dataChangedSinceSignature` says whether the contract's data as it
+ * stands would no longer give the signed document (an address, a label changed since: the signed
+ * copy is unaffected).
  */
 export async function verifySignedContract(deps: TenantDeps, input: TContractIdInput) {
   const contract = await loadContract(deps, input.contractId);
   if (!contract.signedDocumentSha256) throw conflict(`Le contrat ${contract.number} n'a pas été signé`);
-  const computedSha256 = sha256Hex(await renderContractPdf(await contractPdfData(deps, contract)));
-  return { valid: computedSha256 === contract.signedDocumentSha256, signedDocumentSha256: contract.signedDocumentSha256, computedSha256 };
+  const snapshot = fromSnapshotJson(contract.signatureSnapshot);
+  const fromData = sha256Hex(await renderContractPdf(await contractPdfData(deps, contract)));
+  const computedSha256 = snapshot ? sha256Hex(await renderContractPdf(snapshot.pdf)) : fromData;
+  return {
+    valid: computedSha256 === contract.signedDocumentSha256,
+    signedDocumentSha256: contract.signedDocumentSha256,
+    computedSha256,
+    dataChangedSinceSignature: fromData !== contract.signedDocumentSha256,
+  };
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { PDFDocument, type PDFFont, type PDFPage, rgb, StandardFonts } from 'pdf-lib';
 import type { SepaLocalInstrument } from '../sepa/sepa-direct-debit-types.ts';
+import { planSchedule, type Frequency } from '../payments/schedule-rules.ts';
+import { fold } from '../shared/text.ts';
 import { formatEur } from '../shared/money.ts';
 import { contractTotals, lineTotals, type LineAmounts } from './contract-view.ts';
-import { WITHDRAWAL_PERIOD_TEXT } from './withdrawal-period.ts';
+import { mandateWording, withdrawalNotice } from './legal-texts.ts';
 
 /**
  * The layout of the contract PDF a signature covers. A signature records its layout
@@ -11,7 +13,9 @@ import { WITHDRAWAL_PERIOD_TEXT } from './withdrawal-period.ts';
  * its sha256 still verifies after the layout moves on. 1: up to December 2026; 2: the withdrawal
  * period as the law words it and the model withdrawal form as a page of consumer contracts.
  */
-export const CONTRACT_PDF_LAYOUT = 2;
+export const CONTRACT_PDF_LAYOUT = 3;
+// 3: the creditor's legal form is not repeated when its legal name already ends with it ("SAS"),
+// the schedule of the first debits is printed, and the signed copy fills the signature block.
 
 /** Everything a contract or mandate PDF shows: nothing else goes in, so the same data gives the same bytes. */
 export interface ContractPdfData {
@@ -68,6 +72,21 @@ export interface ContractPdfData {
   recurrent?: boolean;
   mandateStatus?: { status: 'active' | 'revoked' | 'expired'; on: string | null } | null;
 }
+
+/** The signature that fills the signature block of the signed copy (never part of the document presented). */
+export interface PdfSignature {
+  signerName: string;
+  /** A company's signer: the capacity they sign in ("gérant"). */
+  signerCapacity: string | null;
+  signedAt: Date;
+  signedPlace: string | null;
+  /** sha256 of the document presented for signature: the evidence the signature covers. */
+  presentedSha256: string;
+  channel: 'in_app' | 'hand_over' | 'remote';
+}
+
+/** How many debits the contract PDF lists (the rest follow the same rule). */
+const SCHEDULE_SHOWN = 12;
 
 export const FREQUENCY_LABELS: Record<string, { label: string; period: string }> = {
   one_off: { label: 'Ponctuelle', period: 'montant unique' },
@@ -206,17 +225,52 @@ function address(parts: { addressLine1: string | null; addressLine2: string | nu
   );
 }
 
-function creditorLines(o: ContractPdfData['organisation']): string[] {
+/** The legal name with its form, once: "Exemple SAS" with the form "SAS" stays "Exemple SAS". */
+export function legalNameWithForm(o: Pick<ContractPdfData['organisation'], 'name' | 'legalName' | 'legalForm'>): string {
+  const name = o.legalName ?? o.name;
+  if (!o.legalForm) return name;
+  // "S.A.S." is "SAS": dots go, other separators split words.
+  const plain = (text: string) => fold(text).replace(/\./g, '').replace(/[^a-z0-9]+/g, ' ').trim();
+  const words = ` ${plain(name)} `;
+  const form = plain(o.legalForm);
+  return form && words.includes(` ${form} `) ? name : `${name} ${o.legalForm}`;
+}
+
+function creditorLines(o: ContractPdfData['organisation'], layout = CONTRACT_PDF_LAYOUT): string[] {
   return [
-    [o.legalName ?? o.name, o.legalForm].filter(Boolean).join(' '),
+    layout >= 3 ? legalNameWithForm(o) : [o.legalName ?? o.name, o.legalForm].filter(Boolean).join(' '),
     ...address(o),
     o.siren ? `SIREN ${o.siren}` : null,
     o.vatNumber ? `TVA intracommunautaire ${o.vatNumber}` : null,
   ].filter((line): line is string => Boolean(line));
 }
 
-/** The contract as presented for signature, in French, on A4. */
-export async function renderContractPdf(data: ContractPdfData): Promise<Uint8Array> {
+const PARIS_TIME = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+const PARIS_DAY = new Intl.DateTimeFormat('fr-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
+const CHANNELS: Record<PdfSignature['channel'], string> = {
+  in_app: 'en présence du conseiller',
+  hand_over: 'sur la tablette du conseiller, en mode client',
+  remote: 'à distance, par un lien personnel envoyé par e-mail',
+};
+
+/** The debits the contract will give (the same rule as the schedule signing creates), the first SCHEDULE_SHOWN. */
+function scheduleOf(data: ContractPdfData) {
+  const periods = planSchedule({
+    startDate: data.startDate,
+    durationMonths: data.durationMonths,
+    frequency: data.billingFrequency as Frequency,
+    debitDay: data.debitDay,
+    lines: data.lines,
+  });
+  return { shown: periods.slice(0, SCHEDULE_SHOWN), more: Math.max(0, periods.length - SCHEDULE_SHOWN) };
+}
+
+/**
+ * The contract as presented for signature, in French, on A4; with `signature`, the signed copy:
+ * the same document with its signature block filled (name, capacity, date, time, place, channel
+ * and the sha256 of the document presented, which the evidence records).
+ */
+export async function renderContractPdf(data: ContractPdfData, signature?: PdfSignature): Promise<Uint8Array> {
   const { doc, writer: w } = await newDocument(`Contrat ${data.number}`, data);
   const frequency = FREQUENCY_LABELS[data.billingFrequency] ?? { label: data.billingFrequency, period: 'par période' };
 
@@ -224,7 +278,7 @@ export async function renderContractPdf(data: ContractPdfData): Promise<Uint8Arr
   w.paragraph(`Établi le ${frDate(data.createdAt.toISOString().slice(0, 10))}`, { size: 9, color: GREY });
   w.space(10);
   w.paragraph('Entre', { size: 10, bold: true });
-  for (const line of creditorLines(data.organisation)) w.paragraph(line, { size: 10 });
+  for (const line of creditorLines(data.organisation, data.layout)) w.paragraph(line, { size: 10 });
   w.paragraph('ci-après « le prestataire »,', { size: 9, color: GREY });
   w.space(6);
   w.paragraph('Et', { size: 10, bold: true });
@@ -274,6 +328,7 @@ export async function renderContractPdf(data: ContractPdfData): Promise<Uint8Arr
       `Les prélèvements sont effectués vers le ${data.debitDay} du mois d’échéance ; le client en est informé au moins ${data.preNotificationDays} jours avant chaque prélèvement. Compte débité : ${data.debtorName ?? ''}, IBAN ${data.debtorIban ? ibanGroups(data.debtorIban) : '(à compléter)'}${data.debtorBic ? `, BIC ${data.debtorBic}` : ''}. Un mandat de prélèvement SEPA ${data.sepaScheme === 'B2B' ? 'interentreprises (B2B) ' : ''}accompagne le présent contrat.`,
     );
   }
+  if (data.layout >= 3) scheduleTable(w, data);
   if (data.consumer && data.layout >= 2) withdrawalTerms(w, data);
   else if (data.consumer) {
     w.space(4);
@@ -290,12 +345,13 @@ export async function renderContractPdf(data: ContractPdfData): Promise<Uint8Arr
   );
   w.space(6);
   w.box(60, 'Bon pour accord, le client');
+  if (signature) signatureBlock(w, signature);
   if (data.consumer && data.layout >= 2) withdrawalForm(w, data);
   return save(doc);
 }
 
 /** The trader as the withdrawal form must name them: name, postal address, e-mail address. */
-function traderForWithdrawal(o: ContractPdfData['organisation']): string {
+export function traderForWithdrawal(o: ContractPdfData['organisation']): string {
   return [o.legalName ?? o.name, ...address(o), o.contactEmail].filter(Boolean).join(', ');
 }
 
@@ -303,18 +359,35 @@ function traderForWithdrawal(o: ContractPdfData['organisation']): string {
 function withdrawalTerms(w: Writer, data: ContractPdfData) {
   w.space(6);
   w.paragraph('Droit de rétractation', { size: 11, bold: true });
-  w.paragraph(
-    'Le client consommateur peut se rétracter du présent contrat sans avoir à motiver sa décision ni à supporter d’autres coûts que ceux prévus par la loi ' +
-      `(articles L221-18 et suivants du Code de la consommation). ${WITHDRAWAL_PERIOD_TEXT}`,
-    { size: 9 },
-  );
-  w.paragraph(
-    `Pour l’exercer, il notifie sa décision de se rétracter au prestataire (${traderForWithdrawal(data.organisation)}) par une déclaration dénuée d’ambiguïté, ` +
-      'par exemple au moyen du formulaire de rétractation joint au présent contrat, envoyée avant l’expiration du délai. Le prestataire rembourse tous les paiements reçus ' +
-      'au plus tard quatorze jours après avoir été informé de la décision, par le même moyen de paiement. Si le client a demandé que le service commence avant la fin du délai, ' +
-      'il paie le montant correspondant au service fourni jusqu’à la communication de sa décision, proportionnellement au prix total.',
-    { size: 9 },
-  );
+  for (const paragraph of withdrawalNotice(traderForWithdrawal(data.organisation))) w.paragraph(paragraph, { size: 9 });
+}
+
+/** The debits (or instalments) the contract gives, with their dates and amounts (layout 3). */
+function scheduleTable(w: Writer, data: ContractPdfData) {
+  const { shown, more } = scheduleOf(data);
+  if (shown.length === 0) return;
+  const sepa = data.paymentMethod === 'sepa_debit';
+  w.space(6);
+  w.paragraph(sepa ? 'Échéancier des prélèvements' : 'Échéancier', { size: 11, bold: true });
+  const right = A4[0] - MARGIN;
+  w.row([{ text: sepa ? 'Prélevé le' : 'Échéance', x: MARGIN }, { text: 'Période', x: 160 }, { text: 'Montant TTC', x: 0, right }], { bold: true });
+  for (const period of shown) {
+    w.row([
+      { text: frDate(period.dueDate), x: MARGIN },
+      { text: `du ${frDate(period.periodStart)} au ${frDate(period.periodEnd)}${period.prorated ? ' (prorata)' : ''}`, x: 160 },
+      { text: eur(period.amountCents), x: 0, right },
+    ]);
+  }
+  if (more > 0) w.paragraph(`Puis ${more} échéance${more > 1 ? 's' : ''} selon la même règle jusqu’au terme du contrat.`, { size: 9, color: GREY });
+}
+
+/** The filled signature block of the signed copy. */
+function signatureBlock(w: Writer, s: PdfSignature) {
+  const day = PARIS_DAY.format(s.signedAt);
+  w.space(4);
+  w.paragraph(`Signé électroniquement par ${s.signerName}${s.signerCapacity ? `, en qualité de ${s.signerCapacity}` : ''}`, { size: 10, bold: true });
+  w.paragraph(`Le ${frDate(day)} à ${PARIS_TIME.format(s.signedAt)} (heure de Paris)${s.signedPlace ? `, à ${s.signedPlace}` : ''}, ${CHANNELS[s.channel]}.`, { size: 9 });
+  w.paragraph(`Empreinte SHA-256 du document présenté à la signature : ${s.presentedSha256}`, { size: 8, color: GREY });
 }
 
 /** The model withdrawal form (Code de la consommation, annexe à l’article R221-1), alone on the last page. */
@@ -351,6 +424,8 @@ export async function renderMandatePdf(data: ContractPdfData): Promise<Uint8Arra
   const title = b2b ? 'Mandat de prélèvement SEPA interentreprises (B2B)' : 'Mandat de prélèvement SEPA';
   const { doc, writer: w } = await newDocument(`${title} - ${data.number}`, data);
   const creditor = data.organisation.legalName ?? data.organisation.name;
+  // Blank where nothing is known yet: a hint such as "(à compléter)" never stands as a value.
+  const blank = '';
   w.paragraph(title, { size: 18, bold: true });
   w.paragraph(`Référence unique du mandat (RUM) : ${data.rum ?? 'attribuée à la signature du contrat'}`, { size: 10, bold: true });
   w.paragraph(`Contrat n° ${data.number} - type de paiement : ${data.recurrent === false ? 'ponctuel' : 'récurrent'}`, { size: 9, color: GREY });
@@ -359,26 +434,20 @@ export async function renderMandatePdf(data: ContractPdfData): Promise<Uint8Arra
     w.paragraph(data.mandateStatus.status === 'revoked' ? `Mandat révoqué${when} : il ne permet plus aucun prélèvement.` : `Mandat caduc${when} (36 mois sans prélèvement) : il ne permet plus aucun prélèvement.`, { size: 10, bold: true });
   }
   w.space(10);
-  w.paragraph(
-    `En signant ce formulaire de mandat, vous autorisez (A) ${creditor} à envoyer des instructions à votre banque pour débiter votre compte, et (B) votre banque à débiter votre compte conformément aux instructions de ${creditor}. ` +
-      (b2b
-        ? 'Ce mandat est destiné uniquement aux transactions interentreprises. Vous n’avez pas droit au remboursement par votre banque après que votre compte a été débité, mais vous avez le droit de demander à votre banque de ne pas débiter votre compte jusqu’au jour de l’échéance. Votre banque doit avoir été informée de ce mandat avant le premier prélèvement.'
-        : 'Vous bénéficiez du droit d\'être remboursé par votre banque selon les conditions décrites dans la convention que vous avez passée avec elle. Une demande de remboursement doit être présentée dans les 8 semaines suivant la date de débit de votre compte pour un prélèvement autorisé.'),
-    { size: 10 },
-  );
+  w.paragraph(mandateWording(data.sepaScheme, creditor), { size: 10 });
   w.space(10);
   w.paragraph('Créancier', { size: 12, bold: true });
   for (const line of creditorLines(data.organisation)) w.paragraph(line);
-  w.paragraph(`Identifiant créancier SEPA (ICS) : ${data.organisation.sepaCreditorId ?? '(non renseigné)'}`, { bold: true });
+  w.paragraph(`Identifiant créancier SEPA (ICS) : ${data.organisation.sepaCreditorId ?? blank}`, { bold: true });
   w.space(10);
   w.paragraph('Débiteur', { size: 12, bold: true });
   w.paragraph(`Nom : ${data.debtorName ?? data.client.displayName}`);
   for (const line of address(data.client)) w.paragraph(line);
-  w.paragraph(`IBAN : ${data.debtorIban ? ibanGroups(data.debtorIban) : '(à compléter)'}`, { bold: true });
-  w.paragraph(`BIC : ${data.debtorBic ?? '(facultatif)'}`);
+  w.paragraph(`IBAN : ${data.debtorIban ? ibanGroups(data.debtorIban) : blank}`, { bold: true });
+  w.paragraph(`BIC : ${data.debtorBic ?? blank}`);
   w.space(10);
-  w.paragraph(`Lieu : ${data.signedPlace || '(à compléter)'}`);
-  w.paragraph(data.signedOn ? `Signé le ${frDate(data.signedOn)}${data.signerName ? ` par ${data.signerName}` : ''}.` : 'Date et signature :');
+  w.paragraph(`Lieu : ${data.signedPlace || blank}`);
+  w.paragraph(data.signedOn ? `Signé le ${frDate(data.signedOn)}${data.signerName ? ` par ${data.signerName}` : ''}.` : 'Date :');
   w.space(6);
   w.box(60, 'Signature du débiteur');
   w.space(6);

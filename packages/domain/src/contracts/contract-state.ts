@@ -1,6 +1,6 @@
 import type { Prisma } from '@crm/db';
-import { auditAs } from '../audit/record-audit.ts';
-import type { TenantDeps } from '../shared/context.ts';
+import type { Tx } from '@crm/db';
+import { recordAudit } from '../audit/record-audit.ts';
 import { conflict } from '../shared/errors.ts';
 import type { ContractStatusName as ContractStatus } from './contracts.schema.ts';
 import { CONTRACT_STATUS_LABELS, type ContractRow } from './contract-view.ts';
@@ -28,13 +28,20 @@ export function assertTransition(contract: Pick<ContractRow, 'status' | 'number'
   return rule.to;
 }
 
+/** Who moves a contract: a member, or nobody of the organisation (the client signing through a mailed link). */
+export interface TransitionActor {
+  tenantId: string;
+  userId: string | null;
+  requestId?: string | undefined;
+}
+
 /**
  * Moves a contract along `transition`: the row (only if still in the state read, so two
  * concurrent transitions cannot both pass), the state history row and the audit entry, in the
  * caller's transaction.
  */
 export async function applyTransition(
-  { tx, actor, now }: TenantDeps,
+  { tx, actor, now }: { tx: Tx; actor: TransitionActor; now: Date },
   contract: ContractRow,
   transition: ContractTransition,
   data: Prisma.ContractUncheckedUpdateManyInput = {},
@@ -49,10 +56,28 @@ export async function applyTransition(
   await tx.contractStateChange.create({
     data: { tenantId: actor.tenantId, contractId: contract.id, fromStatus: contract.status, toStatus: to, actorUserId: actor.userId, reason: reason ?? null, at: now },
   });
-  await auditAs(tx, actor, {
+  await recordAudit(tx, {
+    tenantId: actor.tenantId,
+    actorUserId: actor.userId,
+    requestId: actor.requestId ?? null,
     action: `contract.${transition}`,
     entityType: 'contract',
     entityId: contract.id,
     data: { from: contract.status, to, ...(reason ? { reason } : {}) },
+  });
+}
+
+/**
+ * The transitions `contract` may take today, served with the record so the web offers what the
+ * server allows (the server still decides): withdrawal only for a consumer, until its deadline.
+ */
+export function allowedTransitions(
+  contract: Pick<ContractRow, 'status' | 'consumer'> & { withdrawalDeadline: string | null },
+  today: string,
+): ContractTransition[] {
+  return (Object.keys(CONTRACT_TRANSITIONS) as ContractTransition[]).filter((name) => {
+    if (!(CONTRACT_TRANSITIONS[name].from as readonly ContractStatus[]).includes(contract.status)) return false;
+    if (name === 'withdraw') return contract.consumer && (contract.withdrawalDeadline === null || today <= contract.withdrawalDeadline);
+    return true;
   });
 }

@@ -2,7 +2,6 @@ import type { DocumentDeps } from '../documents/document-view.ts';
 import { emitEvent } from '../events/emit-event.ts';
 import type { ClientInfo, TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
-import { fold } from '../shared/text.ts';
 import type {
   TCancelContractInput,
   TContractIdInput,
@@ -12,20 +11,24 @@ import type {
   TWithdrawContractInput,
 } from './contracts.schema.ts';
 import { normaliseDebtorIban } from './contract-draft.ts';
-import { contractPdfData } from './contract-documents.ts';
-import { CONTRACT_PDF_LAYOUT, renderContractPdf, sha256Hex } from './contract-pdf.ts';
 import { applyTransition, assertTransition } from './contract-state.ts';
-import { isoDay, loadContract, parisDate, toContractView } from './contract-view.ts';
-import { SIGNATURE_CONSENT_TEXT } from './legal-texts.ts';
+import { CONTRACT_STATUS_LABELS, isoDay, loadContract, parisDate } from './contract-view.ts';
+import { reloadContract } from './contract-record.ts';
+import { recordSignature } from './record-signature.ts';
+import { issueSigningLink, revokeSigningLinks } from './signing-links.ts';
 import { withdrawalDeadline, withinWithdrawalPeriod } from './withdrawal-period.ts';
 
 
 const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
-const reload = async (deps: TenantDeps, contractId: string) => toContractView(await loadContract(deps, contractId), deps.actor.role);
+const reload = reloadContract;
 
-/** draft -> sent. A direct-debit contract needs its debtor's name and a valid IBAN first. */
-export async function sendContract(deps: TenantDeps, input: TContractIdInput) {
+/**
+ * draft -> sent. A direct-debit contract needs its debtor's name and a valid IBAN first. With
+ * `links` (the API passes its app URL), the client is mailed a one-time link to sign at a distance
+ * (signing-links.ts) when they have an e-mail address; the contract can be signed in the app either way.
+ */
+export async function sendContract(deps: TenantDeps, input: TContractIdInput, links?: { appUrl: string }) {
   const contract = await loadContract(deps, input.contractId);
   assertTransition(contract, 'send');
   if (contract.paymentMethod === 'sepa_debit') {
@@ -42,51 +45,29 @@ export async function sendContract(deps: TenantDeps, input: TContractIdInput) {
     if (Object.keys(errors).length > 0) throw badRequest('Coordonnées bancaires du débiteur incomplètes', errors);
   }
   await applyTransition(deps, contract, 'send', { sentAt: deps.now });
+  if (links) await issueSigningLink(deps, contract, links);
   return reload(deps, contract.id);
 }
 
-/** Words of a name, folded: case, accents, hyphens and apostrophes do not matter. */
-const words = (value: string) => ` ${fold(value).replace(/[^a-z0-9]+/g, ' ').trim()} `;
+/** A sent contract's signing link mailed again (the earlier one stops working). */
+export async function resendSigningLink(deps: TenantDeps, input: TContractIdInput, links: { appUrl: string }) {
+  const contract = await loadContract(deps, input.contractId);
+  if (contract.status !== 'sent') throw conflict(`Le contrat ${contract.number} n'attend pas de signature : il est « ${CONTRACT_STATUS_LABELS[contract.status]} »`);
+  const issued = await issueSigningLink(deps, contract, links);
+  if (!issued) throw badRequest("Le client n'a pas d'adresse e-mail : ajoutez-la sur sa fiche pour lui envoyer le lien", { email: ['Adresse e-mail du client requise'] });
+  return reload(deps, contract.id);
+}
 
 /**
- * sent -> signed, by simple electronic signature in front of the rep: the typed name must contain
- * the client's last name (or company name), consent is explicit, and the evidence (time, IP and
- * user agent from the request, sha256 of the exact PDF) is recorded with contract.signed in the
- * same transaction. The exact PDF signed is kept as the contract's `signed_contract` document
- * (never deletable), with that sha256, by the worker's documents consumer on contract.signed
- * (store-signed-contract.ts): downloads of the signed contract serve those bytes once stored.
+ * sent -> signed by simple electronic signature in the app: in front of the rep (`in_app`) or by
+ * the client alone on the rep's tablet in the hand-over mode (`hand_over`). The evidence is the
+ * same on every path (record-signature.ts); time, IP and user agent come from the request. Any
+ * link mailed for the contract stops working.
  */
 export async function signContract(deps: DocumentDeps, input: TSignContractInput, request: ClientInfo) {
-  const { tx, actor, now } = deps;
   const contract = await loadContract(deps, input.contractId);
-  assertTransition(contract, 'sign');
-  const expected = contract.client.kind === 'company' ? contract.client.companyName : contract.client.lastName;
-  if (!expected || !words(input.signerName).includes(words(expected))) {
-    throw badRequest('Le nom saisi ne correspond pas au client', { signerName: [`Saisissez le nom du client (${expected ?? contract.client.displayName})`] });
-  }
-  // The mandate says where it was signed: typed at signature, else the client's city.
-  const signedPlace = input.signedPlace ?? contract.client.city?.trim() ?? null;
-  if (!signedPlace && contract.paymentMethod === 'sepa_debit') {
-    throw badRequest('Lieu de signature requis : il figure sur le mandat SEPA', { signedPlace: ['Lieu de signature requis (la ville du client est inconnue)'] });
-  }
-  const pdf = await renderContractPdf(await contractPdfData(deps, contract));
-  const signedDocumentSha256 = sha256Hex(pdf);
-  await applyTransition(deps, contract, 'sign', {
-    signedAt: now,
-    signedPlace: signedPlace || null,
-    documentLayout: CONTRACT_PDF_LAYOUT,
-    signedOn: new Date(parisDate(now)),
-    signerName: input.signerName,
-    signerIp: request.ip ?? null,
-    signerUserAgent: request.userAgent?.slice(0, 500) ?? null,
-    signedDocumentSha256,
-    consentText: SIGNATURE_CONSENT_TEXT,
-  });
-  await emitEvent(tx, {
-    type: 'contract.signed',
-    tenantId: actor.tenantId,
-    payload: { contractId: contract.id, clientId: contract.clientId, salesRepId: contract.salesRepId, signedAt: now.toISOString() },
-  });
+  await recordSignature(deps, contract, { ...input, channel: input.mode ?? 'in_app', request });
+  await revokeSigningLinks(deps.tx, deps.actor.tenantId, contract.id, 'signed_elsewhere', deps.now);
   return reload(deps, contract.id);
 }
 
@@ -147,6 +128,7 @@ export async function terminateContract(deps: TenantDeps, input: TTerminateContr
 export async function cancelContract(deps: TenantDeps, input: TCancelContractInput) {
   const contract = await loadContract(deps, input.contractId);
   await applyTransition(deps, contract, 'cancel', { cancelledAt: deps.now, cancellationReason: input.reason }, input.reason);
+  await revokeSigningLinks(deps.tx, deps.actor.tenantId, contract.id, 'contract_changed', deps.now);
   await emitEvent(deps.tx, {
     type: 'contract.cancelled',
     tenantId: deps.actor.tenantId,

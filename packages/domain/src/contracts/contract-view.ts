@@ -4,7 +4,6 @@ import { disclosedIban } from '../access/iban-disclosure.ts';
 import { notFound } from '../shared/errors.ts';
 import { vatOfLine } from '../shared/money.ts';
 import type { ContractStatusName } from './contracts.schema.ts';
-import { SIGNATURE_CONSENT_TEXT } from './legal-texts.ts';
 import { withdrawalDeadline } from './withdrawal-period.ts';
 import { parisDay } from '../shared/paris-day.ts';
 
@@ -132,8 +131,8 @@ export function toContractView(c: ContractRow, role: Role) {
     signedPlace: c.signedPlace,
     /** The consent the signer agreed to, as stored with the signature (null before). */
     consentText: c.consentText,
-    /** The wording the signing page shows, exactly what signing stores (legal-texts.ts). */
-    legal: { signatureConsent: SIGNATURE_CONSENT_TEXT },
+    signerCapacity: c.signerCapacity,
+    signingChannel: c.signingChannel,
     history: c.stateChanges.map((s) => ({ from: s.fromStatus, to: s.toStatus, at: s.at.toISOString(), actorUserId: s.actorUserId, reason: s.reason })),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),

@@ -92,6 +92,10 @@ export const ZSignContractInput = z.strictObject({
   consent: z.literal(true, 'Le consentement est requis pour signer'),
   /** Where the client signs (printed on the SEPA mandate); the client's city when not given. */
   signedPlace: text(35).min(1, 'Lieu de signature requis').optional(),
+  /** A company's signer: the capacity they sign in ("gérant"); required for a company. */
+  signerCapacity: text(60).min(2, 'Qualité du signataire requise').optional(),
+  /** In front of the rep, or by the client alone on the rep's tablet (the hand-over mode). */
+  mode: z.enum(['in_app', 'hand_over'], 'Mode de signature inconnu').optional(),
 });
 export type TSignContractInput = z.infer<typeof ZSignContractInput>;
 
@@ -119,3 +123,18 @@ export const ZContractStateInput = z.strictObject({
   reason: multilineText(500).optional(),
 });
 export type TContractStateInput = z.infer<typeof ZContractStateInput>;
+
+/** A mailed signing link: `<tenant id>.<secret>`, only the secret's sha256 is stored. */
+const ZSigningToken = z.string().trim().min(20, 'Lien invalide').max(200, 'Lien invalide');
+
+export const ZSigningTokenInput = z.strictObject({ token: ZSigningToken });
+export type TSigningTokenInput = z.infer<typeof ZSigningTokenInput>;
+
+export const ZSignByLinkInput = z.strictObject({
+  token: ZSigningToken,
+  signerName: ZSignContractInput.shape.signerName,
+  consent: ZSignContractInput.shape.consent,
+  signedPlace: ZSignContractInput.shape.signedPlace,
+  signerCapacity: ZSignContractInput.shape.signerCapacity,
+});
+export type TSignByLinkInput = z.infer<typeof ZSignByLinkInput>;

@@ -6,7 +6,8 @@ import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, conflict } from '../shared/errors.ts';
 import type { TCreateContractInput } from './contracts.schema.ts';
 import { nextContractNumber, normaliseDebtorBic, normaliseDebtorIban, resolveLines } from './contract-draft.ts';
-import { loadContract, parisDate, toContractView } from './contract-view.ts';
+import { parisDate } from './contract-view.ts';
+import { reloadContract } from './contract-record.ts';
 
 /**
  * A draft contract for a client the actor may see. Defaults: the client's rep, the products'
@@ -57,5 +58,5 @@ export async function createContract(deps: TenantDeps, input: TCreateContractInp
     select: { id: true },
   });
   await auditAs(tx, actor, { action: 'contract.created', entityType: 'contract', entityId: contract.id, data: { number, clientId: client.id } });
-  return toContractView(await loadContract(deps, contract.id), deps.actor.role);
+  return reloadContract(deps, contract.id);
 }

@@ -5,7 +5,8 @@ import type { TenantDeps } from '../shared/context.ts';
 import { DomainError } from '../shared/errors.ts';
 import { defineInstantCursor } from '../shared/keyset-cursor.ts';
 import type { TContractIdInput, TListContractsInput } from './contracts.schema.ts';
-import { CONTRACT_STATUS_LABELS, contractTotals, isoDay, loadContract, toContractView } from './contract-view.ts';
+import { CONTRACT_STATUS_LABELS, contractTotals, isoDay } from './contract-view.ts';
+import { reloadContract } from './contract-record.ts';
 
 const contractsCursor = defineInstantCursor('contracts/1');
 
@@ -69,5 +70,5 @@ export async function listContracts(deps: TenantDeps, input: TListContractsInput
 }
 
 export async function getContract(deps: TenantDeps, input: TContractIdInput) {
-  return toContractView(await loadContract(deps, input.contractId), deps.actor.role);
+  return reloadContract(deps, input.contractId);
 }

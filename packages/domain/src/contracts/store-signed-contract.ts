@@ -9,21 +9,23 @@ import type { DocumentStorage } from '../documents/document-storage.ts';
 import { contractPdfData, signedContractFileName } from './contract-documents.ts';
 import { renderContractPdf, sha256Hex } from './contract-pdf.ts';
 import { loadContract } from './contract-view.ts';
+import { fromSnapshotJson } from './signature-snapshot.ts';
 
 /** No size limit of an upload applies to what the application renders itself; a sanity bound only. */
 const MAX_RENDERED_BYTES = 50 * 1024 * 1024;
 
 /**
- * The documents consumer group on contract.signed: keeps the exact PDF signed as the contract's
- * `signed_contract` document (never deletable), rendered again from the data the signature
- * fixed and checked against the sha256 recorded at signature. Idempotent: a document with that
- * hash already there is kept as it is. The row names who signed and when (the signing state
- * change), as it did when the API stored it. The bytes go to the storage first and are removed
- * if the transaction rolls back (a failed write included).
+ * The documents consumer group on contract.signed: keeps the signed copy as the contract's
+ * `signed_contract` document (never deletable): the document presented, rendered from the
+ * signature snapshot (the data frozen at signature, so nothing changed since can alter it) and
+ * checked against the sha256 recorded at signature, with its signature block filled (name,
+ * capacity, date, time, place, that sha256). Idempotent: a signed copy already there is kept as it
+ * is. The row names who signed and when (the signing state change). The bytes go to the storage
+ * first and are removed if the transaction rolls back (a failed write included).
  *
- * If what the contract shows changed between the signature and this handler (the rendering no
- * longer gives the signed hash), nothing is stored: a permanent error, dead-lettered, for an
- * operator to see; downloads then fall back to rendering, and the verification says it differs.
+ * A contract signed before snapshots were kept is rendered from its data, as before: if that no
+ * longer gives the signed hash, nothing is stored (a permanent error, dead-lettered, for an
+ * operator to see). A snapshot that no longer gives it was altered: the same.
  */
 export async function storeSignedContractOnEvent(tx: Tx, event: EventEnvelope, deps: HandlerDeps): Promise<void> {
   if (event.type !== 'contract.signed') return;
@@ -33,18 +35,21 @@ export async function storeSignedContractOnEvent(tx: Tx, event: EventEnvelope, d
 
 /** The same outside the worker (the demo seed): idempotent, so the worker then finds it done. */
 export async function storeSignedContract(tx: Tx, tenantId: string, contractId: string, deps: { now: Date; storage: DocumentStorage; by: string }): Promise<void> {
-  const exists = await tx.contract.findFirst({ where: { id: contractId, tenantId }, select: { signedDocumentSha256: true } });
+  const exists = await tx.contract.findFirst({ where: { id: contractId, tenantId }, select: { signedDocumentSha256: true, signatureSnapshot: true } });
   const sha256 = exists?.signedDocumentSha256;
   if (!sha256) return; // not found under this tenant, or never signed: nothing to keep
-  const stored = await tx.document.findFirst({ where: { tenantId, contractId, kind: 'signed_contract', sha256 }, select: { id: true } });
+  const snapshot = fromSnapshotJson(exists.signatureSnapshot);
+  const stored = await tx.document.findFirst({ where: { tenantId, contractId, kind: 'signed_contract', ...(snapshot ? {} : { sha256 }) }, select: { id: true } });
   if (stored) return;
 
   const scope = { tx, actor: { tenantId } };
   const contract = await loadContract(scope, contractId);
-  const pdf = await renderContractPdf(await contractPdfData(scope, contract));
-  if (sha256Hex(pdf) !== sha256) {
+  const data = snapshot?.pdf ?? (await contractPdfData(scope, contract));
+  const presented = await renderContractPdf(data);
+  if (sha256Hex(presented) !== sha256) {
     throw new PermanentEventError(`contract ${contractId}: the rendered PDF no longer matches the sha256 recorded at signature; not stored`);
   }
+  const pdf = snapshot ? await renderContractPdf(data, snapshot.signature) : presented;
   const signing = await tx.contractStateChange.findFirst({
     where: { tenantId, contractId, toStatus: 'signed' },
     orderBy: { at: 'desc' },

@@ -7,7 +7,8 @@ import { badRequest, conflict } from '../shared/errors.ts';
 import { priceForPeriod } from '../products/price-per-period.ts';
 import type { TUpdateContractInput } from './contracts.schema.ts';
 import { normaliseDebtorBic, normaliseDebtorIban, resolveLines } from './contract-draft.ts';
-import { CONTRACT_STATUS_LABELS, isoDay, loadContract, toContractView } from './contract-view.ts';
+import { CONTRACT_STATUS_LABELS, isoDay, loadContract } from './contract-view.ts';
+import { reloadContract } from './contract-record.ts';
 
 /** Changes a draft (and only a draft): what is given; lines, when given, replace the old ones. */
 export async function updateContract(deps: TenantDeps, input: TUpdateContractInput) {
@@ -63,5 +64,5 @@ export async function updateContract(deps: TenantDeps, input: TUpdateContractInp
     entityId: contractId,
     data: { fields: [...Object.keys(fields), ...(lineInput ? ['lines'] : [])] },
   });
-  return toContractView(await loadContract(deps, contractId), deps.actor.role);
+  return reloadContract(deps, contractId);
 }

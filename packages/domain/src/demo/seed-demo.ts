@@ -167,7 +167,7 @@ async function seedDemoData(deps: DocumentDeps) {
     if (i === 5) continue; // stays a draft
     await sendContract(deps, { contractId: contract.id });
     if (i === 4) continue; // waits for its signature
-    await signContract(deps, { contractId: contract.id, signerName: client.lastName!, consent: true }, { ip: '127.0.0.1', userAgent: 'démo' });
+    await signContract(deps, { contractId: contract.id, signerName: client.displayName, consent: true }, { ip: '127.0.0.1', userAgent: 'démo' });
     // What the worker's documents consumer does on contract.signed, done here so a seed without a worker has the PDFs.
     await storeSignedContract(deps.tx, deps.actor.tenantId, contract.id, { now: deps.now, storage: deps.documents.storage, by: 'seed' });
   }

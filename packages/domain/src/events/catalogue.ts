@@ -106,6 +106,8 @@ export const EVENT_CATALOGUE = {
     clientId: id,
     salesRepId: id.nullable(),
     signedAt: z.iso.datetime({ offset: true }),
+    /** How the client signed: in front of the rep, on the rep's tablet in hand-over mode, or through a mailed link. */
+    channel: z.enum(['in_app', 'hand_over', 'remote']).optional(),
   }),
   /** Service started, or started again after a suspension (`resumed`). */
   'contract.activated': z.object({ contractId: id, clientId: id, resumed: z.boolean().optional() }),

@@ -90,7 +90,7 @@ async function draftFor(tx: Tx, event: EventEnvelope): Promise<Draft | null> {
       };
     }
     case 'contract.signed': {
-      const { contractId, clientId, salesRepId } = event.payload as EventEnvelope<'contract.signed'>['payload'];
+      const { contractId, clientId, salesRepId, channel } = event.payload as EventEnvelope<'contract.signed'>['payload'];
       const [contract, client] = await Promise.all([
         tx.contract.findFirst({ where: { id: contractId, tenantId: event.tenantId }, select: { number: true } }),
         clientName(tx, event.tenantId, clientId),
@@ -99,7 +99,7 @@ async function draftFor(tx: Tx, event: EventEnvelope): Promise<Draft | null> {
         userIds: await repAndBackOffice(tx, event.tenantId, salesRepId),
         type: 'contract.signed',
         title: 'Contrat signé',
-        body: `${client} a signé le contrat ${contract?.number ?? ''}.`.replace(' .', '.'),
+        body: `${client} a signé ${channel === 'remote' ? 'à distance, par le lien reçu par e-mail, ' : ''}le contrat ${contract?.number ?? ''}.`.replace(' .', '.'),
         link: `/contrats/${contractId}`,
       };
     }

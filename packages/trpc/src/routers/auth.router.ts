@@ -1,5 +1,6 @@
 import {
   changePassword,
+  confirmPassword,
   getMe,
   logIn,
   logOut,
@@ -10,6 +11,7 @@ import {
   switchOrganisation,
   verifyEmail,
   ZChangePasswordInput,
+  ZConfirmPasswordInput,
   ZLogInInput,
   ZRequestPasswordResetInput,
   ZResetPasswordInput,
@@ -31,6 +33,8 @@ export const authRouter = {
   requestPasswordReset: publicProcedure.input(ZRequestPasswordResetInput).mutation(({ ctx, input }) => requestPasswordReset(ctx.auth, input, ctx.request.client)),
   resetPassword: publicProcedure.input(ZResetPasswordInput).mutation(({ ctx, input }) => resetPassword(ctx.auth, input)),
   changePassword: authedProcedure.input(ZChangePasswordInput).mutation(({ ctx, input }) => changePassword(ctx.auth, ctx.claims, input)),
+  // Proves it is still the signed-in user (the rep taking the tablet back from the hand-over mode).
+  confirmPassword: authedProcedure.input(ZConfirmPasswordInput).mutation(({ ctx, input }) => confirmPassword(ctx.auth, ctx.claims, input)),
   me: authedProcedure.query(({ ctx }) => getMe(ctx.auth, ctx.claims)),
   switchOrganisation: authedProcedure.input(ZSwitchOrganisationInput).mutation(({ ctx, input }) => switchOrganisation(ctx.auth, ctx.claims, input)),
 } satisfies TRPCRouterRecord;

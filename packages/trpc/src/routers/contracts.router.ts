@@ -4,6 +4,7 @@ import {
   createContract,
   getContract,
   listContracts,
+  resendSigningLink,
   resumeContract,
   sendContract,
   signContract,
@@ -30,7 +31,9 @@ export const contractsRouter = {
   get: tenantProcedure.access('contracts.read').input(ZContractIdInput).query(({ ctx, input }) => getContract(ctx.deps, input)),
   create: tenantProcedure.access('contracts.write').input(ZCreateContractInput).mutation(({ ctx, input }) => createContract(ctx.deps, input)),
   update: tenantProcedure.access('contracts.write').input(ZUpdateContractInput).mutation(({ ctx, input }) => updateContract(ctx.deps, input)),
-  send: tenantProcedure.access('contracts.write').input(ZContractIdInput).mutation(({ ctx, input }) => sendContract(ctx.deps, input)),
+  // Mails the client a one-time link to sign at a distance (when the client has an address).
+  send: tenantProcedure.access('contracts.write').input(ZContractIdInput).mutation(({ ctx, input }) => sendContract(ctx.deps, input, ctx.auth.auth)),
+  resendSigningLink: tenantProcedure.access('contracts.write').input(ZContractIdInput).mutation(({ ctx, input }) => resendSigningLink(ctx.deps, input, ctx.auth.auth)),
   // Time, IP and user agent come from the request, never from the input; the signed PDF goes to the document storage.
   sign: tenantProcedure.access('contracts.sign').input(ZSignContractInput).mutation(({ ctx, input }) => signContract(documentDeps(ctx), input, ctx.request.client)),
   activate: tenantProcedure.access('contracts.write').input(ZContractIdInput).mutation(({ ctx, input }) => activateContract(ctx.deps, input)),

@@ -1,8 +1,8 @@
 import { parisDay } from '@crm/domain/browser';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useEffect, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { FormMessage, TextField } from '../../components/form.tsx';
+import { FormMessage } from '../../components/form.tsx';
 import { t } from '../../i18n/fr.ts';
 import { fieldErrorsOf, messageOf } from '../../lib/errors.ts';
 import { formatDate, formatDateTime, formatLongDate, formatPrice } from '../../lib/format.ts';
@@ -13,6 +13,7 @@ import { ContractSchedule } from '../payments/contract-schedule.tsx';
 import { ContractAmount, downloadContractFile, StatusBadge } from './contract-common.tsx';
 import { MaskedIban } from '../../components/masked-iban.tsx';
 import { useDialogs } from '../../components/confirm-dialog.tsx';
+import { LegalTextsView, SignatureForm } from './signing-parts.tsx';
 
 // The preview bundles domain rules (and their zod): loaded with the contract pages that show it, not with the app.
 const SchedulePreview = lazy(() => import('./schedule-preview.tsx').then((m) => ({ default: m.SchedulePreview })));
@@ -45,11 +46,14 @@ export function ContractPage() {
   const terminate = useMutation(trpc.contracts.terminate.mutationOptions(options));
   const cancel = useMutation(trpc.contracts.cancel.mutationOptions(options));
   const withdraw = useMutation(trpc.contracts.withdraw.mutationOptions(options));
-  const failed = [send, activate, suspend, resume, terminate, cancel, withdraw].find((m) => m.isError)?.error;
+  const resendLink = useMutation(trpc.contracts.resendSigningLink.mutationOptions(options));
+  const failed = [send, activate, suspend, resume, terminate, cancel, withdraw, resendLink].find((m) => m.isError)?.error;
   if (!contract.data) return <p>{contract.isError ? messageOf(contract.error) : t.app.loading}</p>;
   const c = contract.data;
   const a = t.contracts.actions;
   const id = { contractId: c.id };
+  /** The transitions the server allows today (served with the record). */
+  const allowed = (name: (typeof c.transitions)[number]) => c.transitions.includes(name);
   const w = t.contracts.whatHappens;
   const sepa = c.paymentMethod === 'sepa_debit';
   // The first debit still to come, for "le client sera prélevé à partir du …" (from the schedule
@@ -77,13 +81,13 @@ export function ContractPage() {
   };
   // Each action asks in the app's dialog (with the value it needs, for terminate and cancel), then runs.
   const actions: { label: string; when: boolean; run: () => Promise<void>; danger?: boolean }[] = [
-    { label: a.send, when: c.status === 'draft', run: confirmed(a.send, () => send.mutate(id)) },
-    { label: a.activate, when: c.status === 'signed', run: confirmed(a.activate, () => activate.mutate(id)) },
-    { label: a.suspend, when: c.status === 'active', run: confirmed(a.suspend, () => suspend.mutate(id)) },
-    { label: a.resume, when: c.status === 'suspended', run: confirmed(a.resume, () => resume.mutate(id)) },
+    { label: a.send, when: allowed('send'), run: confirmed(a.send, () => send.mutate(id)) },
+    { label: a.activate, when: allowed('activate'), run: confirmed(a.activate, () => activate.mutate(id)) },
+    { label: a.suspend, when: allowed('suspend'), run: confirmed(a.suspend, () => suspend.mutate(id)) },
+    { label: a.resume, when: allowed('resume'), run: confirmed(a.resume, () => resume.mutate(id)) },
     {
       label: a.terminate,
-      when: c.status === 'active' || c.status === 'suspended',
+      when: allowed('terminate'),
       danger: true,
       run: async () => {
         const endDate = await dialogs.prompt({ ...ask(a.terminate, true), field: { label: t.contracts.endDatePrompt, type: 'date', initial: today() } });
@@ -92,14 +96,14 @@ export function ContractPage() {
     },
     {
       label: a.withdraw,
-      // Until the deadline the server computes (the server still decides).
-      when: c.consumer && ['signed', 'active', 'suspended'].includes(c.status) && (c.withdrawalDeadline === null || today() <= c.withdrawalDeadline),
+      // The server says when (a consumer, until the deadline); it still decides.
+      when: allowed('withdraw'),
       danger: true,
       run: confirmed(a.withdraw, () => withdraw.mutate(id), true),
     },
     {
       label: a.cancel,
-      when: ['draft', 'sent', 'signed'].includes(c.status),
+      when: allowed('cancel'),
       danger: true,
       run: async () => {
         const reason = await dialogs.prompt({ ...ask(a.cancel, true), field: { label: t.contracts.reasonPrompt } });
@@ -114,7 +118,7 @@ export function ContractPage() {
         <h1>{c.number} <StatusBadge status={c.status} /></h1>
         <div className="actions">
           {canWrite && c.status === 'draft' && <Link className="button button--ghost" to={`/contrats/${c.id}/modifier`}>{t.contracts.edit}</Link>}
-          {canSign && c.status === 'sent' && <Link className="button button--primary" to={`/contrats/${c.id}/signature`}>{a.sign}</Link>}
+          {canSign && c.transitions.includes('sign') && <Link className="button button--primary" to={`/contrats/${c.id}/signature`}>{a.sign}</Link>}
           {canWrite && actions.filter((action) => action.when).map((action) => (
             <button key={action.label} type="button" className={action.danger ? 'button button--danger' : 'button button--ghost'}
               onClick={() => void action.run()}>
@@ -146,6 +150,13 @@ export function ContractPage() {
           {c.cancellationReason && (<><dt>{t.contracts.reasonPrompt}</dt><dd>{c.cancellationReason}</dd></>)}
         </dl>
       </div>
+      {c.status === 'sent' && (
+        <SigningLinkCard contract={c} canWrite={canWrite} pending={resendLink.isPending}
+          onResend={async () => {
+            const l = t.contracts.signingLink;
+            if (await dialogs.confirm({ title: l.resendConfirm, message: l.resendMessage, confirmLabel: l.resend })) resendLink.mutate(id);
+          }} />
+      )}
       <ContractLines contract={c} />
       <div className="card">
         <h2>{t.contracts.documents}</h2>
@@ -170,6 +181,29 @@ export function ContractPage() {
 }
 
 type ContractData = NonNullable<ReturnType<typeof useContract>['data']>;
+
+/** Where the mailed signing link stands: sent to whom, until when, used or not; resent on demand. */
+function SigningLinkCard({ contract: c, canWrite, pending, onResend }: { contract: ContractData; canWrite: boolean; pending: boolean; onResend: () => Promise<void> }) {
+  const l = t.contracts.signingLink;
+  const link = c.signingLink;
+  let text: string = l.none;
+  if (link?.status === 'live') text = l.live(link.recipient, formatDateTime(link.expiresAt));
+  else if (link?.status === 'used') text = l.used(link.recipient);
+  else if (link?.status === 'revoked') text = l.revoked;
+  else if (link?.status === 'expired') text = l.expired(formatDateTime(link.expiresAt));
+  const mail = link?.mailStatus ? l.mail[link.mailStatus] : null;
+  return (
+    <section className="card stack" aria-label={l.title}>
+      <h2>{l.title}</h2>
+      <p data-testid="signing-link-status">{text}{mail ? ` (${mail}${link?.mailSentAt ? ` le ${formatDateTime(link.mailSentAt)}` : ''})` : ''}</p>
+      {canWrite && link && (
+        <div className="actions" style={{ justifyContent: 'flex-start' }}>
+          <button type="button" className="button button--ghost" disabled={pending} onClick={() => void onResend()}>{l.resend}</button>
+        </div>
+      )}
+    </section>
+  );
+}
 
 function ContractSchedulePreview({ contract: c }: { contract: ContractData }) {
   const trpc = useTRPC();
@@ -200,67 +234,142 @@ function ContractLines({ contract: c }: { contract: ContractData }) {
   );
 }
 
-/** The signing page: the client reads the summary and the PDF, types their name and consents. */
+/**
+ * The signing page: the client reads the summary, the PDF, the mandate with the IBAN and the
+ * schedule, types their name and consents, in front of the rep; or, in the hand-over mode, alone
+ * on the rep's tablet: full screen, nothing of the back office around it, left only with the
+ * rep's password (auth.confirmPassword).
+ */
 export function ContractSignPage() {
   const { contractId = '' } = useParams();
   const trpc = useTRPC();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const contract = useContract(contractId);
-  const [signerName, setSignerName] = useState('');
-  const [signedPlace, setSignedPlace] = useState<string | null>(null);
-  const [consent, setConsent] = useState(false);
+  const [handOver, setHandOver] = useState(false);
   const sign = useMutation(trpc.contracts.sign.mutationOptions({
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: trpc.contracts.pathKey() });
-      void navigate(`/contrats/${contractId}`);
+      if (!handOver) void navigate(`/contrats/${contractId}`);
     },
   }));
   if (!contract.data) return <p>{contract.isError ? messageOf(contract.error) : t.app.loading}</p>;
   const c = contract.data;
-  const errors = fieldErrorsOf(sign.error);
-  // The client's city until something else is typed.
-  const place = signedPlace ?? c.client.city ?? '';
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (consent) sign.mutate({ contractId: c.id, signerName, consent: true, ...(place.trim() ? { signedPlace: place } : {}) });
-  };
+  const reading = (
+    <>
+      <div className="card">
+        <dl className="facts">
+          <dt>{t.contracts.client}</dt><dd>{c.client.displayName}</dd>
+          <dt>{t.contracts.startDate}</dt><dd>{formatDate(c.startDate)}</dd>
+          <dt>{t.contracts.duration}</dt><dd>{t.contracts.durationValue(c.durationMonths)}{c.tacitRenewal ? ` · ${t.contracts.tacitRenewal}` : ''}</dd>
+          <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
+          {c.paymentMethod === 'sepa_debit' && c.debtorIban && (
+            <><dt>{t.contracts.debitedAccount}</dt><dd>{c.debtorName ?? c.client.displayName} · <MaskedIban iban={c.debtorIban} canReveal={!handOver} /></dd></>
+          )}
+        </dl>
+      </div>
+      <ContractLines contract={c} />
+      <ContractSchedulePreview contract={c} />
+      <LegalTextsView legal={c.legal} debtorName={c.debtorName} iban={c.debtorIban} />
+      <button type="button" className="button button--ghost" onClick={() => void downloadContractFile(c.id, 'pdf')}>{t.contracts.contractPdf}</button>
+    </>
+  );
+  const form = (
+    <SignatureForm clientKind={c.client.kind} clientName={c.client.displayName} city={c.client.city} consentText={c.legal.signatureConsent}
+      pending={sign.isPending} error={sign.error}
+      onSign={(values) => sign.mutate({ contractId: c.id, ...values, mode: handOver ? 'hand_over' : 'in_app' })} />
+  );
+  if (handOver) {
+    return (
+      <HandOverMode number={c.number} signed={sign.isSuccess} onLeave={() => { setHandOver(false); if (sign.isSuccess) void navigate(`/contrats/${c.id}`); }}>
+        {reading}
+        {form}
+      </HandOverMode>
+    );
+  }
   return (
     <section className="stack">
       <Link to={`/contrats/${c.id}`}>← {c.number}</Link>
       <h1>{t.contracts.signTitle(c.number)}</h1>
-      {c.status !== 'sent' ? (
+      {!c.transitions.includes('sign') ? (
         <p>{t.contracts.notSignable(t.contracts.statuses[c.status])}</p>
       ) : (
         <>
-          <p>{t.contracts.signIntro}</p>
-          <div className="card">
-            <dl className="facts">
-              <dt>{t.contracts.client}</dt><dd>{c.client.displayName}</dd>
-              <dt>{t.contracts.startDate}</dt><dd>{formatDate(c.startDate)}</dd>
-              <dt>{t.contracts.duration}</dt><dd>{t.contracts.durationValue(c.durationMonths)}{c.tacitRenewal ? ` · ${t.contracts.tacitRenewal}` : ''}</dd>
-              <dt>{t.contracts.paymentMethod}</dt><dd>{t.contracts.paymentMethods[c.paymentMethod]}</dd>
-              {c.paymentMethod === 'sepa_debit' && c.debtorIban && (
-                <><dt>{t.contracts.debitedAccount}</dt><dd>{c.debtorName ?? c.client.displayName} · <MaskedIban iban={c.debtorIban} canReveal /></dd></>
-              )}
-            </dl>
-          </div>
-          <ContractLines contract={c} />
-          <ContractSchedulePreview contract={c} />
-          <button type="button" className="button button--ghost" onClick={() => void downloadContractFile(c.id, 'pdf')}>{t.contracts.contractPdf}</button>
-          <form className="card" onSubmit={submit} noValidate>
-            <FormMessage error={Object.keys(errors).length ? null : messageOf(sign.error)} />
-            <TextField label={t.contracts.signerName} name="signerName" errors={errors} value={signerName} onChange={(e) => setSignerName(e.target.value)} />
-            <TextField label={t.contracts.signedPlace} name="signedPlace" errors={errors} value={place} hint={t.contracts.signedPlaceHint} onChange={(e) => setSignedPlace(e.target.value)} />
-            <label className="checkbox">
-              <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> <span data-testid="signature-consent">{c.legal.signatureConsent}</span>
-            </label>
-            <div className="actions">
-              <button className="button button--primary" type="submit" disabled={!consent || signerName.trim().length < 2 || sign.isPending}>{t.contracts.signSubmit}</button>
+          <div className="card stack">
+            <p>{t.contracts.handOver.startHint}</p>
+            <div className="actions" style={{ justifyContent: 'flex-start' }}>
+              <button type="button" className="button button--primary" onClick={() => { sign.reset(); setHandOver(true); }}>{t.contracts.handOver.start}</button>
             </div>
-          </form>
+          </div>
+          <p>{t.contracts.signIntro}</p>
+          {reading}
+          {form}
         </>
       )}
     </section>
+  );
+}
+
+/**
+ * The client's screen: a full-screen layer over the whole app (no sidebar, no links, Back kept on
+ * this page), asked of the browser in full screen too where it allows. Leaving asks the rep's
+ * password; a wrong one keeps the mode.
+ */
+function HandOverMode({ number, signed, onLeave, children }: { number: string; signed: boolean; onLeave: () => void; children: ReactNode }) {
+  const trpc = useTRPC();
+  const dialogs = useDialogs();
+  const organisation = useQuery(trpc.organisations.get.queryOptions());
+  const confirm = useMutation(trpc.auth.confirmPassword.mutationOptions());
+  const [refused, setRefused] = useState(false);
+  const h = t.contracts.handOver;
+  useEffect(() => {
+    document.documentElement.requestFullscreen?.().catch(() => undefined);
+    // Back stays here: the history gets an entry that Back only pops to come back to it.
+    window.history.pushState({ handOver: true }, '');
+    const stay = () => window.history.pushState({ handOver: true }, '');
+    window.addEventListener('popstate', stay);
+    return () => {
+      window.removeEventListener('popstate', stay);
+      if (document.fullscreenElement) void document.exitFullscreen().catch(() => undefined);
+    };
+  }, []);
+  // A refusal before the signature is not news after it.
+  useEffect(() => {
+    if (signed) setRefused(false);
+  }, [signed]);
+  const leave = async () => {
+    const password = await dialogs.prompt({ title: h.leaveTitle, message: h.leaveMessage, confirmLabel: h.leave, field: { label: h.password, type: 'password' } });
+    if (!password) return;
+    setRefused(false);
+    try {
+      await confirm.mutateAsync({ password });
+      onLeave();
+    } catch {
+      setRefused(true);
+    }
+  };
+  return (
+    <div className="hand-over" role="main" aria-label={h.title(number)} data-testid="hand-over">
+      <div className="stack hand-over__body">
+        <div className="page-header">
+          <h1>{h.title(number)}</h1>
+          <div className="actions">
+            <button type="button" className="button button--ghost" onClick={() => void leave()}>{h.leave}</button>
+          </div>
+        </div>
+        {refused && <FormMessage error={h.wrongPassword} />}
+        {signed ? (
+          <div className="card stack" role="status">
+            <h2>{h.done}</h2>
+            <p>{h.doneHint}</p>
+          </div>
+        ) : (
+          <>
+            <p>{h.intro(organisation.data?.name ?? '')}</p>
+            {children}
+          </>
+        )}
+      </div>
+    </div>
   );
 }
