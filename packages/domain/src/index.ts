@@ -238,3 +238,12 @@ export { listMailLog, MAIL_STATUS_LABELS, type MailLogView } from './client-mail
 export { resendMail } from './client-mail/resend-mail.ts';
 export { exportAuditTrail, AUDIT_TRAIL_COLUMNS } from './einvoicing/audit-trail.ts';
 export { sendInvoiceByMail } from './client-mail/send-invoice-by-mail.ts';
+
+// The users' own mail accounts (issue 15 §2): connection, encryption of their secrets, sending credentials.
+export * from './mail-accounts/mail-accounts.schema.ts';
+export * from './mail-accounts/mail-accounts-env.ts';
+export { completeMailConnection, connectSmtpAccount, disconnectMailConnection, listMailConnections, setMailSender, startMailConnection, type MailAccountsDeps } from './mail-accounts/mail-connections.ts';
+export { accountCredentials, markReauthRequired, MailConnectionUnavailable, type AccountCredentials } from './mail-accounts/account-credentials.ts';
+export { emailFromIdToken, exchangeAuthorizationCode, InvalidGrantError, OAuthTokenError, refreshAccessToken } from './mail-accounts/oauth-client.ts';
+export { decryptConnectionSecret, encryptConnectionSecret, mailKeyringFrom, MailKeyError, masterKeyFrom, newMasterKeyText, openSecret, sealSecret, type MailKeyring, type MasterKey, type SecretRef } from './mail-accounts/secret-box.ts';
+export { rotateMailKeysOfAllTenants, type MailKeyRotationReport } from './mail-accounts/rotate-mail-keys.ts';

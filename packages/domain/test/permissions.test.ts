@@ -33,12 +33,12 @@ describe('the permission table', () => {
   });
 
   it('gives an accountant the viewer\'s reads and the books (accounting exports), the payments\' and invoices\' writes, and resending a failed mail to a client', () => {
-    expect(held('accountant', 'write')).toEqual(['invoices.write', 'mails.write', 'payments.write']);
+    expect(held('accountant', 'write')).toEqual(['invoices.write', 'mailAccounts.connect', 'mails.write', 'payments.write']);
     expect(held('accountant', 'read')).toEqual([...held('viewer', 'read'), 'accounting.read'].sort());
   });
 
   it('gives a sales member their clients\' work, never money, imports, reassignment or the organisation', () => {
-    expect(held('sales', 'write')).toEqual(['activities.write', 'appointments.write', 'clients.write', 'contracts.sign', 'contracts.write', 'documents.write']);
+    expect(held('sales', 'write')).toEqual(['activities.write', 'appointments.write', 'clients.write', 'contracts.sign', 'contracts.write', 'documents.write', 'mailAccounts.connect']);
     expect(held('sales', 'read')).toEqual([...ORGANISATION_READS].sort());
   });
 

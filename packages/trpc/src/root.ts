@@ -29,6 +29,7 @@ import { mandatesRouter } from './routers/mandates.router.ts';
 import { batchesRouter } from './routers/batches.router.ts';
 import { timedJobsRouter } from './routers/timed-jobs.router.ts';
 import { mailsRouter } from './routers/mails.router.ts';
+import { mailAccountsRouter } from './routers/mail-accounts.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -58,6 +59,7 @@ export const appRouter = router({
   documents: documentsRouter,
   capturedMails: capturedMailsRouter,
   mails: mailsRouter,
+  mailAccounts: mailAccountsRouter,
   timedJobs: timedJobsRouter,
 });
 

@@ -56,6 +56,9 @@ export const PERMISSIONS = {
   // resending a failed one is for who runs the organisation and its money.
   'mails.read': ['owner', 'admin', 'accountant', 'viewer'],
   'mails.write': ['owner', 'admin', 'accountant'],
+  // A member's own mail account (Gmail, Outlook, SMTP) connected for the organisation's mail; not a viewer's.
+  // Which account sends the organisation's automated mail is 'organisation.write'.
+  'mailAccounts.connect': ['owner', 'admin', 'manager', 'sales', 'accountant'],
   'documents.read': everyone,
   'documents.write': ['owner', 'admin', 'manager', 'sales'],
 } as const satisfies Record<string, readonly Role[]>;
