@@ -99,7 +99,7 @@ export async function startMailConnection(deps: MailAccountsDeps, input: TStartM
     code_challenge: createHash('sha256').update(codeVerifier).digest('base64url'),
     code_challenge_method: 'S256',
     // Google gives a refresh token only with offline access, and again only on consent.
-    ...(input.provider === 'google' ? { access_type: 'offline', prompt: 'consent' } : { prompt: 'select_account' }),
+    ...(input.provider === 'google' ? { access_type: 'offline', prompt: 'consent' } : {}),
   }).toString();
   return { authorizeUrl: url.toString() };
 }
