@@ -82,7 +82,7 @@ async function sendThroughGraph(c: Extract<AccountCredentials, { kind: 'oauth' }
   return { messageId: `graph:${response.headers.get('request-id') ?? messageIdFor(mail.key, c.email)}` };
 }
 
-async function sendThroughSmtpAccount(c: Extract<AccountCredentials, { kind: 'smtp' }>, mail: OutgoingMail): Promise<SendResult> {
+async function sendThroughSmtpAccount(c: Extract<AccountCredentials, { kind: 'smtp' }>, mail: OutgoingMail, tls: { ca?: string | Buffer; rejectUnauthorized?: boolean } | undefined): Promise<SendResult> {
   const transporter = nodemailer.createTransport({
     host: c.host,
     port: c.port,
@@ -91,6 +91,7 @@ async function sendThroughSmtpAccount(c: Extract<AccountCredentials, { kind: 'sm
     requireTLS: !c.secure,
     auth: { user: c.username, pass: c.password },
     connectionTimeout: 20_000,
+    ...(tls ? { tls } : {}),
   });
   const messageId = messageIdFor(mail.key, c.email);
   try {
@@ -122,7 +123,15 @@ async function sendThroughSmtpAccount(c: Extract<AccountCredentials, { kind: 'sm
 export class AccountMailSender {
   private readonly tokens = new Map<string, Extract<AccountCredentials, { kind: 'oauth' }>>();
 
-  constructor(private readonly deps: { db: Db; config: MailAccountsConfig; now?: () => Date }) {}
+  constructor(
+    private readonly deps: {
+      db: Db;
+      config: MailAccountsConfig;
+      now?: () => Date;
+      /** TLS options for accounts' SMTP servers (tests: the certificate authority of a local server); the system's trust store otherwise. */
+      smtpTls?: { ca?: string | Buffer; rejectUnauthorized?: boolean };
+    },
+  ) {}
 
   async send(tenantId: string, connectionId: string, mail: OutgoingMail): Promise<SendResult> {
     try {
@@ -137,7 +146,7 @@ export class AccountMailSender {
   private async attempt(tenantId: string, connectionId: string, mail: OutgoingMail): Promise<SendResult> {
     const c = await this.credentials(tenantId, connectionId);
     const fetchFn = this.deps.config.fetch ?? fetch;
-    if (c.kind === 'smtp') return sendThroughSmtpAccount(c, mail);
+    if (c.kind === 'smtp') return sendThroughSmtpAccount(c, mail, this.deps.smtpTls);
     return c.provider === 'google' ? sendThroughGmail(c, mail, fetchFn) : sendThroughGraph(c, mail, fetchFn);
   }
 
