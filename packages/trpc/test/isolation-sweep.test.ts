@@ -80,6 +80,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
     const bMail = await withTenant(services.db, b.tenantId, (tx) =>
       tx.outgoingEffect.create({ data: { tenantId: b.tenantId, recipient: 'client@b.example.test', subject: 'Avis de B', textBody: 'b', template: 't', idempotencyKey: 'b-mail', status: 'failed', clientId: bClient.client!.id } }),
     );
+    const bConnection = await withTenant(services.db, b.tenantId, (tx) =>
+      tx.mailConnection.create({ data: { tenantId: b.tenantId, userId: b.userId, provider: 'smtp', email: 'compta@b.example.test', secret: new Uint8Array([1, 2, 3]), keyVersion: 1, smtpHost: 'smtp.b.example.test', smtpPort: 587, smtpSecure: false } }),
+    );
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -103,6 +106,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contacts: await b.caller.clientContacts.list({ clientId: bClient.client!.id }),
       invoice: await b.caller.invoices.get({ invoiceId: bInvoice.id }),
       mails: await b.caller.mails.list({}),
+      mailAccounts: await b.caller.mailAccounts.list(),
     });
     const bBefore = await readB();
 
@@ -136,6 +140,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       contactId: bContact.id,
       invoiceId: bInvoice.id,
       mailId: bMail.id,
+      connectionId: bConnection.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -221,6 +226,8 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'invoicing.submit',
       'invoicing.transmission',
       'lists.update',
+      'mailAccounts.disconnect',
+      'mailAccounts.setSender',
       'mails.resend',
       'mandates.amend',
       'mandates.get',

@@ -160,6 +160,13 @@ const SWEEP: Record<string, Case[]> = {
   'members.changeRole': [list((f) => ({ memberId: f.outsider.memberId, role: 'viewer' }))],
   'members.list': [list()],
   'members.remove': [list((f) => ({ memberId: f.outsider.memberId }))],
+  // A member's own mail accounts: nothing of anyone's scope; the sender is the organisation's.
+  'mailAccounts.completeConnection': [list(() => ({ code: 'code', state: 's'.repeat(43) }))],
+  'mailAccounts.connectSmtp': [list(() => ({ email: 'compta@example.test', host: 'smtp.example.test', port: 587, secure: false, username: 'compta', password: 'secret' }))],
+  'mailAccounts.disconnect': [list(() => ({ connectionId: '01900000-0000-7000-8000-000000000000' }))],
+  'mailAccounts.list': [list()],
+  'mailAccounts.setSender': [list(() => ({ connectionId: null }))],
+  'mailAccounts.startConnection': [list(() => ({ provider: 'google' }))],
   'mails.list': [on('organisation', () => ({}))],
   'mails.resend': [on('organisation', () => ({ mailId: '01900000-0000-7000-8000-000000000000' }))],
   'notifications.list': [list(() => ({}))],
