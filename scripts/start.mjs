@@ -150,6 +150,9 @@ if (!env.DATABASE_URL && !env.DB_HOST) {
   const appEnv = {
     DATABASE_URL: pg.appUrl,
     DOCUMENTS_DIR: documentsDir,
+    // The master key of the mail accounts' secrets (refresh tokens, SMTP passwords), made once
+    // beside the JWT secret; both the API (which encrypts) and the worker (which sends) need it.
+    MAIL_MASTER_KEY: env.MAIL_MASTER_KEY ?? loadOrCreateSecret(path.join(dataRoot, 'mail-master-key'), 32, 'base64'),
   };
   const seed = state.demo ? Promise.resolve() : must('seed', ['--import', tsxLoader, path.join(root, 'packages', 'domain', 'src', 'demo', 'seed-cli.ts')], { extraEnv: appEnv });
   await web;
@@ -189,9 +192,9 @@ if (!env.DATABASE_URL && !env.DB_HOST) {
 }
 }
 
-function loadOrCreateSecret(file) {
+function loadOrCreateSecret(file, bytes = 48, encoding = 'base64url') {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(48).toString('base64url');
+  const secret = randomBytes(bytes).toString(encoding);
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }
