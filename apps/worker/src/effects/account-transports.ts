@@ -41,7 +41,8 @@ async function apiFailure(response: Response, api: string): Promise<Error> {
   let code = '';
   try {
     const parsed = JSON.parse(detail) as { error?: { code?: unknown; status?: unknown } };
-    code = String(parsed.error?.status ?? parsed.error?.code ?? '');
+    const found = parsed.error?.status ?? parsed.error?.code;
+    code = typeof found === 'string' || typeof found === 'number' ? String(found) : '';
   } catch {
     /* not JSON */
   }

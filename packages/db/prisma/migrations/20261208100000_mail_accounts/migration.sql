@@ -79,3 +79,19 @@ SELECT crm_enable_tenant_rls('mail_connection_requests');
 ALTER TABLE "organisations" ADD COLUMN "mail_sender_connection_id" UUID;
 ALTER TABLE "organisations" ADD CONSTRAINT "organisations_mail_sender_fkey"
   FOREIGN KEY ("id", "mail_sender_connection_id") REFERENCES "mail_connections"("tenant_id", "id") ON DELETE SET NULL ("mail_sender_connection_id");
+
+-- The organisation's own wording of its automated mail (issue 15 §2): one row per template key it
+-- changed; a key without a row uses the default text (packages/domain/src/mail-templates/).
+CREATE TABLE "mail_templates" (
+    "id" UUID NOT NULL,
+    "tenant_id" UUID NOT NULL,
+    "key" TEXT NOT NULL,
+    "subject" TEXT NOT NULL,
+    "body" TEXT NOT NULL,
+    "updated_by" UUID,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "mail_templates_pkey" PRIMARY KEY ("id")
+);
+CREATE UNIQUE INDEX "mail_templates_tenant_id_key_key" ON "mail_templates"("tenant_id", "key");
+ALTER TABLE "mail_templates" ADD CONSTRAINT "mail_templates_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "organisations"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+SELECT crm_enable_tenant_rls('mail_templates');
