@@ -247,3 +247,9 @@ export { accountCredentials, markReauthRequired, MailConnectionUnavailable, type
 export { emailFromIdToken, exchangeAuthorizationCode, InvalidGrantError, OAuthTokenError, refreshAccessToken } from './mail-accounts/oauth-client.ts';
 export { decryptConnectionSecret, encryptConnectionSecret, mailKeyringFrom, MailKeyError, masterKeyFrom, newMasterKeyText, openSecret, sealSecret, type MailKeyring, type MasterKey, type SecretRef } from './mail-accounts/secret-box.ts';
 export { rotateMailKeysOfAllTenants, type MailKeyRotationReport } from './mail-accounts/rotate-mail-keys.ts';
+
+// Mail templates: the organisation's wording of its automated mail (issue 15 §2).
+export * from './mail-templates/mail-templates.schema.ts';
+export { listMailTemplates, previewMailTemplate, resetMailTemplate, updateMailTemplate } from './mail-templates/mail-templates.ts';
+export { renderTemplate } from './mail-templates/render-template.ts';
+export { MAIL_TEMPLATES, MAIL_TEMPLATE_KEYS, type MailTemplateKey } from './mail-templates/template-defaults.ts';

@@ -30,6 +30,7 @@ import { batchesRouter } from './routers/batches.router.ts';
 import { timedJobsRouter } from './routers/timed-jobs.router.ts';
 import { mailsRouter } from './routers/mails.router.ts';
 import { mailAccountsRouter } from './routers/mail-accounts.router.ts';
+import { mailTemplatesRouter } from './routers/mail-templates.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -60,6 +61,7 @@ export const appRouter = router({
   capturedMails: capturedMailsRouter,
   mails: mailsRouter,
   mailAccounts: mailAccountsRouter,
+  mailTemplates: mailTemplatesRouter,
   timedJobs: timedJobsRouter,
 });
 

@@ -163,6 +163,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'contracts.cancel': { reason: 'Annulé par A' },
       'invoices.createDraft': { lines: [{ label: 'Frais de A', quantity: 1, unitPriceCents: 100, vatRateBasisPoints: 2_000 }] },
       'invoices.createCreditNote': { reason: 'Avoir de A' },
+      'mailTemplates.preview': { key: 'client.welcome', subject: 'Objet', body: '{{client.nom}}' },
     };
 
     const procedures = idTakingProcedures();
@@ -228,6 +229,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'lists.update',
       'mailAccounts.disconnect',
       'mailAccounts.setSender',
+      'mailTemplates.preview',
       'mails.resend',
       'mandates.amend',
       'mandates.get',
