@@ -10,6 +10,7 @@ import { ListsPage } from './lists-page.tsx';
 import { OrganisationSettings } from './organisation-settings.tsx';
 import { InvoiceSettings } from '../invoices/invoice-settings.tsx';
 import { MailAccountsPage, MailConnectReturn } from '../mail-accounts/mail-accounts-page.tsx';
+import { MailTemplatesPage } from '../mail-accounts/mail-templates-page.tsx';
 
 export function SettingsPage() {
   const canSeeInvitations = useCan('invitations.read');
@@ -28,6 +29,7 @@ export function SettingsPage() {
         <NavLink to="/parametres/referentiel">{t.settings.tabs.referenceData}</NavLink>
         <NavLink to="/parametres/notifications">{t.settings.tabs.notifications}</NavLink>
         {canConnectMail && <NavLink to="/parametres/messagerie">{t.settings.tabs.mail}</NavLink>}
+        <NavLink to="/parametres/modeles-courriels">{t.settings.tabs.mailTemplates}</NavLink>
         {canSeeEvents && <NavLink to="/parametres/evenements">{t.settings.tabs.events}</NavLink>}
       </nav>
       <Routes>
@@ -41,6 +43,7 @@ export function SettingsPage() {
         <Route path="notifications" element={<NotificationPreferences />} />
         <Route path="messagerie" element={<MailAccountsPage />} />
         <Route path="messagerie/retour" element={<MailConnectReturn />} />
+        <Route path="modeles-courriels" element={<MailTemplatesPage />} />
         <Route path="evenements" element={<EventsPage />} />
       </Routes>
     </section>
