@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 // oidc-provider ships no types; the few members used here are typed below.
 // eslint-disable-next-line @typescript-eslint/ban-ts-comment
@@ -97,7 +97,7 @@ export async function startFakeMailProviders(appUrl: string): Promise<FakeMailPr
     return { account: token.accountId };
   }
 
-  const refuse = (res: import('node:http').ServerResponse, status: number, why: string) => {
+  const refuse = (res: ServerResponse, status: number, why: string) => {
     refused.push({ status, why });
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: status, message: why, status: status === 401 ? 'UNAUTHENTICATED' : 'INVALID_ARGUMENT' } }));
   };
