@@ -98,7 +98,7 @@ function SmtpAccountForm({ onDone }: { onDone: () => void }) {
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const value = (name: string) => String(form.get(name) ?? '');
+    const value = (name: string) => { const v = form.get(name); return typeof v === 'string' ? v : ''; };
     connect.mutate({ email: value('email'), host: value('host'), port: Number(value('port')), secure: value('security') === 'tls', username: value('username'), password: value('password') });
   };
   return (
