@@ -249,7 +249,7 @@ export { decryptConnectionSecret, encryptConnectionSecret, mailKeyringFrom, Mail
 export { rotateMailKeysOfAllTenants, type MailKeyRotationReport } from './mail-accounts/rotate-mail-keys.ts';
 
 // Mail templates: the organisation's wording of its automated mail (issue 15 §2).
-export * from './mail-templates/mail-templates.schema.ts';
-export { listMailTemplates, previewMailTemplate, resetMailTemplate, updateMailTemplate } from './mail-templates/mail-templates.ts';
-export { renderTemplate } from './mail-templates/render-template.ts';
-export { MAIL_TEMPLATES, MAIL_TEMPLATE_KEYS, type MailTemplateKey } from './mail-templates/template-defaults.ts';
+export * from './client-mail/mail-templates.schema.ts';
+export { listMailTemplates, previewMailTemplate, resetMailTemplate, updateMailTemplate } from './client-mail/mail-templates.ts';
+export { renderTemplate } from './client-mail/render-template.ts';
+export { MAIL_TEMPLATES, MAIL_TEMPLATE_KEYS, type MailTemplateKey } from './client-mail/template-defaults.ts';

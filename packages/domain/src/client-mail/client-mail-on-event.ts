@@ -4,7 +4,7 @@ import type { EventEnvelope } from '../events/catalogue.ts';
 import type { HandlerDeps } from '../events/handler-deps.ts';
 import { REASON_CATEGORY_LABELS, sepaReasonOf, type ReasonCategory } from '../sepa/sepa-reason-codes.ts';
 import { invoiceMail } from './invoice-mail.ts';
-import { renderTenantTemplate } from '../mail-templates/render-template.ts';
+import { renderTenantTemplate } from './render-template.ts';
 import { commonValues, euros, frenchDate } from './mail-text.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { TenantMailInput } from '../effects/tenant-effects.ts';
 import type { EventEnvelope } from '../events/catalogue.ts';
 import type { HandlerDeps } from '../events/handler-deps.ts';
 import type { InvoiceDocument } from '../invoices/invoice-document.ts';
-import { renderTenantTemplate } from '../mail-templates/render-template.ts';
+import { renderTenantTemplate } from './render-template.ts';
 import { commonValues, euros, frenchDate } from './mail-text.ts';
 
 type InvoiceMail = Omit<TenantMailInput, 'idempotencyKey'>;

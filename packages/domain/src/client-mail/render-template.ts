@@ -1,5 +1,5 @@
 import type { Tx } from '@crm/db';
-import { mailBodies } from '../client-mail/mail-text.ts';
+import { mailBodies } from './mail-text.ts';
 import { MAIL_TEMPLATES, type MailTemplateKey } from './template-defaults.ts';
 
 const VARIABLE = /\{\{\s*([a-z_]+(?:\.[a-z_]+)*)\s*\}\}/g;

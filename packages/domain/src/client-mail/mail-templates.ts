@@ -1,7 +1,7 @@
 import type { TenantDeps } from '../shared/context.ts';
 import { badRequest, notFound } from '../shared/errors.ts';
 import { signedContractFileName } from '../contracts/contract-documents.ts';
-import { commonValues, euros, frenchDate } from '../client-mail/mail-text.ts';
+import { commonValues, euros, frenchDate } from './mail-text.ts';
 import type { TMailTemplateKeyInput, TPreviewMailTemplateInput, TUpdateMailTemplateInput } from './mail-templates.schema.ts';
 import { renderTemplate, templateOf, unknownVariables } from './render-template.ts';
 import { MAIL_TEMPLATE_KEYS, MAIL_TEMPLATES, type MailTemplateKey } from './template-defaults.ts';
