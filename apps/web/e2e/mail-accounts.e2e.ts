@@ -14,7 +14,8 @@ describe('mail accounts and templates in the settings', () => {
     try {
       await signUp(page, 'Messagerie', 'Marie Messagerie');
       await page.getByRole('link', { name: 'Paramètres' }).click();
-      await page.getByRole('link', { name: 'Messagerie' }).click();
+      await page.getByRole('link', { name: 'Messagerie', exact: true }).click();
+      await page.waitForURL(/\/parametres\/messagerie$/);
       await page.getByText('La connexion d’un compte Google n’est pas configurée sur ce serveur.').waitFor();
       expect(await page.getByRole('button', { name: 'Connecter un compte Google' }).isDisabled()).toBe(true);
       await page.getByText('Aucun compte connecté.').waitFor();
@@ -41,7 +42,7 @@ describe('mail accounts and templates in the settings', () => {
       await page.getByRole('button', { name: 'Aperçu' }).click();
       await page.getByTestId('preview-subject').getByText('Bienvenue, Jean Dupont !').waitFor();
       await page.getByText('Version texte').click();
-      expect(await page.getByTestId('preview-text').innerText()).toMatch(/^Bonjour Jean Dupont,\n\nBienvenue chez Messagerie [0-9a-f]{6} : <nous> & vous\.$/);
+      expect(await page.getByTestId('preview-text').innerText()).toMatch(/^Bonjour Jean Dupont,\n\nBienvenue chez Messagerie [0-9a-f]{6} : <nous> & vous\.\n?$/);
       // The HTML part shows the text as written (escaped), in a sandboxed frame.
       const html = page.frameLocator('iframe[title="Version HTML"]');
       await html.getByText('<nous> & vous', { exact: false }).waitFor();
