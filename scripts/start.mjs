@@ -155,6 +155,9 @@ if (!env.DATABASE_URL && !env.DB_HOST) {
     MAILEVA_ENV: env.MAILEVA_ENV ?? 'fake',
     MAILEVA_FAKE_URL: env.MAILEVA_FAKE_URL ?? `http://127.0.0.1:${port}/maileva-fake`,
     MAILEVA_WEBHOOK_SECRET: env.MAILEVA_WEBHOOK_SECRET ?? loadOrCreateSecret(path.join(dataRoot, 'maileva-webhook-secret')),
+    // The master key of the mail accounts' secrets (refresh tokens, SMTP passwords), made once
+    // beside the JWT secret; both the API (which encrypts) and the worker (which sends) need it.
+    MAIL_MASTER_KEY: env.MAIL_MASTER_KEY ?? loadOrCreateSecret(path.join(dataRoot, 'mail-master-key'), 32, 'base64'),
   };
   const seed = state.demo ? Promise.resolve() : must('seed', ['--import', tsxLoader, path.join(root, 'packages', 'domain', 'src', 'demo', 'seed-cli.ts')], { extraEnv: appEnv });
   await web;
@@ -194,9 +197,9 @@ if (!env.DATABASE_URL && !env.DB_HOST) {
 }
 }
 
-function loadOrCreateSecret(file) {
+function loadOrCreateSecret(file, bytes = 48, encoding = 'base64url') {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(48).toString('base64url');
+  const secret = randomBytes(bytes).toString(encoding);
   writeFileSync(file, secret, { mode: 0o600 });
   return secret;
 }

@@ -1,5 +1,5 @@
 import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
-import { checkDocumentStorageEnv, checkMailevaEnv, DOCUMENT_STORAGE_ENV, MAILEVA_ENV } from '@crm/domain';
+import { checkDocumentStorageEnv, checkMailevaEnv, DOCUMENT_STORAGE_ENV, MAIL_ACCOUNTS_ENV, MAILEVA_ENV } from '@crm/domain';
 import { z } from 'zod';
 import { ZTrustProxy } from './trust-proxy.ts';
 
@@ -32,6 +32,9 @@ const ZEnv = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   // System mail shown in the web app ("Courriers envoyés") instead of being sent: on unless NODE_ENV=production.
   MAIL_CAPTURE: z.enum(['true', 'false'], 'must be true or false').optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  // The users' own mail accounts: MAIL_MASTER_KEY (32 bytes base64) encrypts their secrets; each
+  // provider is offered once its client id is set (README, "Mail accounts").
+  ...MAIL_ACCOUNTS_ENV,
   // Documents: on the local disk (DOCUMENTS_DIR, ./data/documents in the repository by default) or in an S3-compatible bucket.
   ...DOCUMENT_STORAGE_ENV,
   DOCUMENTS_MAX_BYTES: z.coerce.number().int().min(1024, 'must be at least 1024').max(100 * 1024 * 1024, 'must be at most 104857600 (100 MB)').default(10 * 1024 * 1024),

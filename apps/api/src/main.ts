@@ -1,6 +1,6 @@
 import { checkAppRole, createDb, listen } from '@crm/db';
 import { startTracing, tracingConfig } from '@crm/db/tracing';
-import { HttpPlatform, MailevaFake, mailevaFromEnv } from '@crm/domain';
+import { HttpPlatform, mailAccountsConfigFrom, MailevaFake, mailevaFromEnv } from '@crm/domain';
 import { connect } from '@nats-io/transport-node';
 import { createApp, type ReadinessCheck } from './app.ts';
 import { documentServicesFromEnv } from './document-storage.ts';
@@ -52,6 +52,7 @@ const app = createApp({
     documents: await documentServicesFromEnv(env),
     importMaxBytes: env.IMPORT_MAX_BYTES,
     platform: env.PA_URL && env.PA_API_KEY ? new HttpPlatform(env.PA_URL, env.PA_API_KEY) : null,
+    mailAccounts: mailAccountsConfigFrom(env, env.WEB_ORIGIN),
   }),
   log,
   readiness,

@@ -1,5 +1,5 @@
 import type { Db } from '@crm/db';
-import { DEFAULT_AUTH_TTLS, systemClock, type DocumentServices, type InvoicePlatform, type NotificationSignal } from '@crm/domain';
+import { DEFAULT_AUTH_TTLS, systemClock, type DocumentServices, type InvoicePlatform, type MailAccountsConfig, type NotificationSignal } from '@crm/domain';
 import type { CrmServices } from '@crm/trpc';
 
 /** Builds the API's long-lived dependencies the same way for the server, embedded mode and tests. */
@@ -16,6 +16,8 @@ export function buildServices(params: {
   importMaxBytes?: number;
   /** The approved e-invoicing platform (PA_URL); none by default. */
   platform?: InvoicePlatform | null;
+  /** The users' own mail accounts (MAIL_MASTER_KEY, provider client ids); none by default. */
+  mailAccounts?: MailAccountsConfig | null;
 }): CrmServices {
   return {
     db: params.db,
@@ -23,6 +25,7 @@ export function buildServices(params: {
     notificationSignal: params.notificationSignal,
     documents: params.documents,
     platform: params.platform ?? null,
+    mailAccounts: params.mailAccounts ?? null,
     mailCapture: params.mailCapture,
     clock: systemClock,
     auth: {

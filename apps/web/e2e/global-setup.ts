@@ -70,6 +70,8 @@ export async function setup(project: TestProject): Promise<void> {
       // on loopback that gives each person an address of their own (X-Forwarded-For).
       MAIL_CAPTURE: 'true',
       TRUST_PROXY: 'loopback',
+      // Mail accounts can be connected (an SMTP account; no OAuth provider is configured here).
+      MAIL_MASTER_KEY: randomBytes(32).toString('base64'),
     },
   });
   // Generous: a cold start on a busy 2-core CI machine (tsx compiling the API) has taken over 30 s.

@@ -1,5 +1,5 @@
 import { DATABASE_URL_REQUIRED, withLegacyDatabaseUrl } from '@crm/db/database-url';
-import { checkDocumentStorageEnv, checkMailevaEnv, DOCUMENT_STORAGE_ENV, MAILEVA_ENV } from '@crm/domain';
+import { checkDocumentStorageEnv, checkMailevaEnv, DOCUMENT_STORAGE_ENV, MAIL_ACCOUNTS_ENV, MAILEVA_ENV } from '@crm/domain';
 import { z } from 'zod';
 
 /** OTEL_* set to an empty string (a compose file's `${VAR:-}`) count as unset. */
@@ -30,6 +30,9 @@ const ZEnv = z.object({
   SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional()),
   MAIL_FROM: z.string().min(3).default('CRM <no-reply@crm.localhost>'),
   MAIL_CAPTURE: z.enum(['true', 'false'], 'must be true or false').optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  // The users' own mail accounts (MAIL_MASTER_KEY, GOOGLE_OAUTH_*, MICROSOFT_OAUTH_*, GMAIL_API_URL, GRAPH_API_URL): as the API's.
+  ...MAIL_ACCOUNTS_ENV,
+  WEB_ORIGIN: z.string().url('must be the web app origin, e.g. http://localhost:5173').default('http://localhost:5173'),
   SMTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
   EFFECT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   EFFECT_RETRY_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),

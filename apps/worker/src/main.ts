@@ -3,8 +3,9 @@ import { startTracing, tracingConfig } from '@crm/db/tracing';
 import { connect } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import path from 'node:path';
-import { documentStorageFromEnv, HttpPlatform, mailevaFromEnv } from '@crm/domain';
+import { documentStorageFromEnv, HttpPlatform, mailAccountsConfigFrom, mailevaFromEnv } from '@crm/domain';
 import { readWorkerEnv } from './env.ts';
+import { AccountMailSender } from './effects/account-transports.ts';
 import { captureTransport, smtpTransport } from './effects/transports.ts';
 import { serveHealth, startWorker } from './worker.ts';
 
@@ -34,6 +35,8 @@ const worker = await startWorker({
   effects: env.SMTP_URL || env.MAIL_CAPTURE
     ? {
         transport: env.SMTP_URL ? smtpTransport(env.SMTP_URL, env.MAIL_FROM, { maxConnections: env.SMTP_MAX_CONNECTIONS }) : captureTransport(env.MAIL_FROM),
+        // The organisations' connected accounts (Gmail, Graph, SMTP): only with the master key that decrypts their secrets.
+        accountSender: env.MAIL_MASTER_KEY ? new AccountMailSender({ db, config: mailAccountsConfigFrom(env, env.WEB_ORIGIN) }) : undefined,
         waker: listen(env.DATABASE_URL, 'crm_effects', log),
         concurrency: env.SMTP_MAX_CONNECTIONS,
         leaseMs: env.EFFECT_LEASE_MS,

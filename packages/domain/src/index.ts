@@ -298,7 +298,7 @@ export { MAILEVA_COUNTRIES } from './logistics/maileva-countries.ts';
 export * from './dunning/dunning.schema.ts';
 export { AUDIENCES, CHANNELS, CASE_STATUSES, CHANNEL_LABELS, CASE_STATUS_LABELS, B2B_FIXED_INDEMNITY_CENTS, caseCharges, assertNoConsumerFees, itemIndemnityCents, interestCents, decideCase, stepDueOn, sortSteps, type Audience, type Channel, type CaseStatus, type CaseCharges, type ChargeItem, type StepRule, type CaseFacts, type Decision } from './dunning/dunning-rules.ts';
 export { LATE_RATE_TABLE, lateRateOn, b2bDefaultRateBasisPoints, type LateRateRow } from './dunning/dunning-rates.ts';
-export { DEFAULT_PLANS, renderTemplate, TEMPLATE_FIELDS } from './dunning/dunning-templates.ts';
+export { DEFAULT_PLANS, renderTemplate as renderDunningTemplate, TEMPLATE_FIELDS } from './dunning/dunning-templates.ts';
 export { ensureDunningPlans, loadDunningPlans, type PlanWithSteps } from './dunning/dunning-plans.ts';
 export { claimDebts, settleCase } from './dunning/dunning-cases.ts';
 export { dunningOnEvent } from './dunning/dunning-on-event.ts';
@@ -314,3 +314,18 @@ export { agreePaymentPlan } from './dunning/agree-payment-plan.ts';
 export { writeOffDunningCase } from './dunning/write-off-dunning-case.ts';
 export { getDunningPlans, updateDunningPlan } from './dunning/dunning-plans-admin.ts';
 export { dunningWorklist } from './dunning/dunning-worklist.ts';
+
+// The users' own mail accounts (issue 15 §2): connection, encryption of their secrets, sending credentials.
+export * from './mail-accounts/mail-accounts.schema.ts';
+export * from './mail-accounts/mail-accounts-env.ts';
+export { completeMailConnection, connectSmtpAccount, disconnectMailConnection, listMailConnections, setMailSender, startMailConnection, type MailAccountsDeps } from './mail-accounts/mail-connections.ts';
+export { accountCredentials, markReauthRequired, MailConnectionUnavailable, type AccountCredentials } from './mail-accounts/account-credentials.ts';
+export { emailFromIdToken, exchangeAuthorizationCode, InvalidGrantError, OAuthTokenError, refreshAccessToken } from './mail-accounts/oauth-client.ts';
+export { decryptConnectionSecret, encryptConnectionSecret, mailKeyringFrom, MailKeyError, masterKeyFrom, newMasterKeyText, openSecret, sealSecret, type MailKeyring, type MasterKey, type SecretRef } from './mail-accounts/secret-box.ts';
+export { rotateMailKeysOfAllTenants, type MailKeyRotationReport } from './mail-accounts/rotate-mail-keys.ts';
+
+// Mail templates: the organisation's wording of its automated mail (issue 15 §2).
+export * from './client-mail/mail-templates.schema.ts';
+export { listMailTemplates, previewMailTemplate, resetMailTemplate, updateMailTemplate } from './client-mail/mail-templates.ts';
+export { renderTemplate } from './client-mail/render-template.ts';
+export { MAIL_TEMPLATES, MAIL_TEMPLATE_KEYS, type MailTemplateKey } from './client-mail/template-defaults.ts';

@@ -201,15 +201,23 @@ describe('login', () => {
 describe('refresh tokens', () => {
   it('rotate on every use; reusing a rotated one revokes the whole family', async () => {
     const deps = testAuthDeps();
-    const { session } = await newTenant(deps);
+    const { session, email } = await newTenant(deps);
     const first = session.refresh.token;
     const second = await refreshSession(deps, first);
     expect(second.refresh.token).not.toBe(first);
     const third = await refreshSession(deps, second.refresh.token);
+    const notices = () => deps.db.systemMail.findMany({ where: { recipient: email, template: 'refresh-token-reuse-notice' } });
+    expect(await notices()).toEqual([]);
 
     // The first token is replayed (stolen): refused, and the family dies with it.
-    expect(await codeOf(refreshSession(deps, first))).toMatch(/^UNAUTHORIZED/);
+    expect(await codeOf(refreshSession(deps, first, { ip: '203.0.113.9' }))).toMatch(/^UNAUTHORIZED/);
     expect(await codeOf(refreshSession(deps, third.refresh.token))).toMatch(/^UNAUTHORIZED/);
+    // Its owner is told by mail, once for the session, with where the replay came from.
+    expect(await codeOf(refreshSession(deps, first))).toMatch(/^UNAUTHORIZED/);
+    const mails = await notices();
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toBe('Alerte de sécurité : une de vos sessions a été fermée');
+    expect(mails[0]!.textBody).toContain('203.0.113.9');
   });
 
   it('stop working after logout', async () => {

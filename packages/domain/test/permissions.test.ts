@@ -33,12 +33,12 @@ describe('the permission table', () => {
   });
 
   it('gives an accountant the viewer\'s reads and the books (accounting exports), the payments\', invoices\' and dunning cases\' writes, and resending a failed mail to a client', () => {
-    expect(held('accountant', 'write')).toEqual(['commissions.write', 'dunning.write', 'invoices.write', 'letters.write', 'mails.write', 'payments.write']);
+    expect(held('accountant', 'write')).toEqual(['commissions.write', 'dunning.write', 'invoices.write', 'letters.write', 'mailAccounts.connect', 'mails.write', 'payments.write']);
     expect(held('accountant', 'read')).toEqual([...held('viewer', 'read'), 'accounting.read', 'commissions.read'].sort());
   });
 
   it('gives a sales member their clients\' work, never money, imports, reassignment or the organisation', () => {
-    expect(held('sales', 'write')).toEqual(['activities.write', 'appointments.write', 'clients.write', 'contracts.sign', 'contracts.write', 'documents.write']);
+    expect(held('sales', 'write')).toEqual(['activities.write', 'appointments.write', 'clients.write', 'contracts.sign', 'contracts.write', 'documents.write', 'mailAccounts.connect']);
     // Their own commissions (row-level security on the rep).
     expect(held('sales', 'read')).toEqual([...ORGANISATION_READS, 'commissions.read'].sort());
   });

@@ -1,5 +1,5 @@
 import type { Db } from '@crm/db';
-import { verifyAccessToken, type AccessClaims, type AuthConfig, type Clock, type ClientInfo, type DocumentServices, type InvoicePlatform, type NotificationSignal } from '@crm/domain';
+import { verifyAccessToken, type AccessClaims, type AuthConfig, type Clock, type ClientInfo, type DocumentServices, type InvoicePlatform, type MailAccountsConfig, type NotificationSignal } from '@crm/domain';
 
 /** Long-lived dependencies, built once per process by the API (and the same way by tests). */
 export interface CrmServices {
@@ -12,6 +12,8 @@ export interface CrmServices {
   documents?: DocumentServices | undefined;
   /** The approved e-invoicing platform (apps/api: PA_URL, PA_API_KEY); absent or null: none, submitting says so. */
   platform?: InvoicePlatform | null | undefined;
+  /** The users' own mail accounts (apps/api: MAIL_MASTER_KEY, GOOGLE_OAUTH_*, MICROSOFT_OAUTH_*); absent or null: not configured, the web says so. */
+  mailAccounts?: MailAccountsConfig | null | undefined;
   /** System mail readable in the app, like a development mail catcher (MAIL_CAPTURE); never in production. */
   mailCapture?: boolean | undefined;
   /** The largest client import file (`IMPORT_MAX_BYTES`); MAX_IMPORT_BYTES (100 MB) when unset. */

@@ -34,6 +34,8 @@ import { mailsRouter } from './routers/mails.router.ts';
 import { retriesRouter } from './routers/retries.router.ts';
 import { lettersRouter } from './routers/letters.router.ts';
 import { signingRouter } from './routers/signing.router.ts';
+import { mailAccountsRouter } from './routers/mail-accounts.router.ts';
+import { mailTemplatesRouter } from './routers/mail-templates.router.ts';
 
 export const appRouter = router({
   health: healthRouter,
@@ -68,6 +70,8 @@ export const appRouter = router({
   mails: mailsRouter,
   letters: lettersRouter,
   signing: signingRouter,
+  mailAccounts: mailAccountsRouter,
+  mailTemplates: mailTemplatesRouter,
   timedJobs: timedJobsRouter,
 });
 

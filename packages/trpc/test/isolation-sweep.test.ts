@@ -110,6 +110,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       await tx.dunningCaseItem.create({ data: { tenantId: b.tenantId, caseId: kase.id, audience: 'b2b', scheduleItemId: bItem.id, label: 'Prélèvement de B', amountCents: 1_000, dueDate: new Date('2026-01-05') } });
       return kase;
     });
+    const bConnection = await withTenant(services.db, b.tenantId, (tx) =>
+      tx.mailConnection.create({ data: { tenantId: b.tenantId, userId: b.userId, provider: 'smtp', email: 'compta@b.example.test', secret: new Uint8Array([1, 2, 3]), keyVersion: 1, smtpHost: 'smtp.b.example.test', smtpPort: 587, smtpSecure: false } }),
+    );
     // Everything B can read, before A tries every procedure with B's ids, and after.
     const readB = async () => ({
       members: await b.caller.members.list(),
@@ -138,6 +141,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       statements: await b.caller.commissions.statements({}),
       letters: await b.caller.letters.list({}),
       dunningCase: await b.caller.dunning.get({ caseId: bCase.id }),
+      mailAccounts: await b.caller.mailAccounts.list(),
     });
     const bBefore = await readB();
 
@@ -178,6 +182,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       // Not a record: the key a form makes so a repeat posts one letter; B's document is what must not be found.
       requestId: newId(),
       caseId: bCase.id,
+      connectionId: bConnection.id,
     };
     const otherFields2: Record<string, unknown> = { priceCents: 1, effectiveFrom: '2026-01-01' };
     const otherFields: Record<string, unknown> = { role: 'viewer' };
@@ -208,6 +213,7 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'dunning.pause': { note: 'Litige de A' },
       'dunning.writeOff': { reason: 'Perte de A' },
       'dunning.agreePaymentPlan': { instalments: [{ dueOn: '2027-01-05', amountCents: 500 }, { dueOn: '2027-02-05', amountCents: 500 }] },
+      'mailTemplates.preview': { key: 'client.welcome', subject: 'Objet', body: '{{client.nom}}' },
     };
 
     const procedures = idTakingProcedures();
@@ -291,6 +297,9 @@ describe('a member of organisation A, given the ids of organisation B', () => {
       'letters.list',
       'letters.send',
       'lists.update',
+      'mailAccounts.disconnect',
+      'mailAccounts.setSender',
+      'mailTemplates.preview',
       'mails.resend',
       'mandates.amend',
       'mandates.get',

@@ -18,6 +18,15 @@ export interface ClaimedEffect {
   mail: OutgoingMail;
   /** Stored documents to attach (tenant mail): where their bytes are, read just before the send. */
   attachments: readonly StoredAttachment[];
+  /** The tenant of a tenant mail (null for system mail). */
+  tenantId: string | null;
+  /**
+   * The connected account the tenant chose for its mail (organisations.mail_sender_connection_id
+   * at claim time), or null: the system transport. The row's `transport` says which.
+   */
+  senderConnectionId: string | null;
+  /** The transport recorded on the row at claim time (`capture`, `smtp`, `account:google`...). */
+  transport: string;
 }
 
 export interface StoredAttachment {
@@ -50,9 +59,14 @@ export async function reapExpiredLeases(tx: Tx, queue: EffectQueueName, idempote
     WHERE status = 'sending' AND lease_until < now()`;
 }
 
+// The organisation's chosen account for its mail (issue 15 §2), read in the claiming statement.
+const senderConnectionOf = Prisma.sql`(SELECT o.mail_sender_connection_id FROM organisations o WHERE o.id = e.tenant_id)`;
+const senderTransportOf = Prisma.sql`(SELECT 'account:' || mc.provider FROM organisations o
+  JOIN mail_connections mc ON mc.tenant_id = o.id AND mc.id = o.mail_sender_connection_id WHERE o.id = e.tenant_id)`;
+
 /** Claims up to `limit` due rows for this worker: 'sending' under a lease, one attempt more. */
 export async function claimEffects(tx: Tx, queue: EffectQueueName, limit: number, leaseMs: number, transport: string): Promise<ClaimedEffect[]> {
-  const rows = await tx.$queryRaw<{ id: string; tenant_id: string | null; recipient: string; subject: string; text_body: string; html_body: string | null; idempotency_key: string; attempts: number; trace_parent: string | null; attachments: string[] }[]>`
+  const rows = await tx.$queryRaw<{ id: string; tenant_id: string | null; recipient: string; subject: string; text_body: string; html_body: string | null; idempotency_key: string; attempts: number; trace_parent: string | null; attachments: string[]; transport: string; sender_connection_id: string | null }[]>`
     WITH due AS (
       SELECT id FROM ${table(queue)}
       WHERE status = 'queued' AND next_attempt_at <= now()
@@ -62,10 +76,14 @@ export async function claimEffects(tx: Tx, queue: EffectQueueName, limit: number
     )
     UPDATE ${table(queue)} AS e
     SET status = 'sending', attempts = e.attempts + 1, lease_until = now() + ${leaseMs} * interval '1 millisecond',
-        transport = ${transport}, updated_at = now()
+        transport = ${queue === 'system_mails' ? Prisma.sql`${transport}` : Prisma.sql`COALESCE(${senderTransportOf}, ${transport})`}, updated_at = now()
     FROM due WHERE e.id = due.id
-    RETURNING e.id, ${queue === 'system_mails' ? Prisma.sql`NULL::uuid AS tenant_id, NULL::text AS html_body, '{}'::uuid[] AS attachments` : Prisma.sql`e.tenant_id, e.html_body, e.attachments`},
-              e.recipient, e.subject, e.text_body, e.idempotency_key, e.attempts, e.trace_parent`;
+    RETURNING e.id, ${
+      queue === 'system_mails'
+        ? Prisma.sql`NULL::uuid AS tenant_id, NULL::text AS html_body, '{}'::uuid[] AS attachments, NULL::uuid AS sender_connection_id`
+        : Prisma.sql`e.tenant_id, e.html_body, e.attachments, ${senderConnectionOf} AS sender_connection_id`
+    },
+              e.recipient, e.subject, e.text_body, e.idempotency_key, e.attempts, e.trace_parent, e.transport`;
   const documentIds = [...new Set(rows.flatMap((row) => row.attachments))];
   // Same tenant only: a row's attachments are documents of its own tenant.
   const documents =
@@ -84,6 +102,9 @@ export async function claimEffects(tx: Tx, queue: EffectQueueName, limit: number
   return rows.map((row) => ({
     queue,
     id: row.id,
+    tenantId: row.tenant_id,
+    senderConnectionId: row.sender_connection_id,
+    transport: row.transport,
     attempts: row.attempts,
     traceParent: row.trace_parent,
     attachments: attachmentsOf(row),

@@ -4,11 +4,17 @@ import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Waker } from '../event-bus/relay.ts';
 import { claimEffects, EFFECT_QUEUES, reapExpiredLeases, recordOutcomes, type ClaimedEffect, type EffectOutcome, type EffectQueueName } from './effect-queues.ts';
+import { accountTransport, MailConnectionUnavailable, type AccountMailSender } from './account-transports.ts';
 import { IDEMPOTENT_TRANSPORTS, PermanentSendError, type MailAttachment, type MailTransport } from './transports.ts';
 
 export interface EffectSenderOptions {
   db: Db;
   transport: MailTransport;
+  /**
+   * Tenant mail of an organisation that chose a connected account goes through it (Gmail API,
+   * Graph, the account's SMTP). Without one (no MAIL_MASTER_KEY), such mail waits, retried.
+   */
+  accountSender?: AccountMailSender | undefined;
   log: Logger;
   /**
    * When tracing is on: a client span per delivery ('send mail'), child of the trace stored with
@@ -104,7 +110,7 @@ export class EffectSender {
   private sendTraced(effect: ClaimedEffect): Promise<EffectOutcome> {
     const { tracer } = this.options;
     if (!tracer) return this.sendOne(effect);
-    const attributes = { 'crm.effect.queue': effect.queue, 'crm.effect.id': effect.id, 'crm.effect.attempt': effect.attempts, 'crm.effect.transport': this.options.transport.name };
+    const attributes = { 'crm.effect.queue': effect.queue, 'crm.effect.id': effect.id, 'crm.effect.attempt': effect.attempts, 'crm.effect.transport': effect.transport };
     return inSpan(tracer, 'send mail', { kind: SpanKind.CLIENT, attributes }, traceContextFrom(effect.traceParent), async (span) => {
       const outcome = await this.sendOne(effect);
       span.setAttribute('crm.effect.outcome', outcome.status);
@@ -118,7 +124,7 @@ export class EffectSender {
     const { transport, log, maxAttempts = 8, retryBaseMs = 30_000 } = this.options;
     try {
       const mail = effect.attachments.length === 0 ? effect.mail : { ...effect.mail, attachments: await this.readAttachments(effect) };
-      const result = await transport.send(mail);
+      const result = await this.transportFor(effect, transport).send(mail);
       this.sent++;
       return { id: effect.id, status: 'sent', messageId: result.messageId };
     } catch (error) {
@@ -134,6 +140,13 @@ export class EffectSender {
       log.error({ ...bindings, err: error }, 'send failed, given up');
       return { id: effect.id, status: 'failed', error: message };
     }
+  }
+
+  private transportFor(effect: ClaimedEffect, system: MailTransport): MailTransport {
+    if (!effect.senderConnectionId || !effect.tenantId) return system;
+    const { accountSender } = this.options;
+    if (!accountSender) throw new MailConnectionUnavailable('this worker cannot send through connected accounts (MAIL_MASTER_KEY unset)');
+    return accountTransport(accountSender, effect.tenantId, effect.senderConnectionId, effect.transport.replace(/^account:/, ''));
   }
 
   private async readAttachments(effect: ClaimedEffect): Promise<MailAttachment[]> {

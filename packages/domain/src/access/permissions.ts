@@ -67,6 +67,9 @@ export const PERMISSIONS = {
   'dunning.read': ['owner', 'admin', 'accountant', 'viewer'],
   'dunning.write': ['owner', 'admin', 'accountant'],
   'dunning.plans': admins,
+  // A member's own mail account (Gmail, Outlook, SMTP) connected for the organisation's mail; not a viewer's.
+  // Which account sends the organisation's automated mail is 'organisation.write'.
+  'mailAccounts.connect': ['owner', 'admin', 'manager', 'sales', 'accountant'],
   'documents.read': everyone,
   // Letters cost postage: the back office and managers post them; everyone reads those of the clients they see.
   'letters.read': everyone,

@@ -1,5 +1,7 @@
 import { withUser } from '@crm/db';
-import type { AuthDeps } from '../shared/context.ts';
+import { refreshTokenReuseNoticeMail } from '../mail/account-mails.ts';
+import { queueSystemMail } from '../mail/system-mail.ts';
+import type { AuthDeps, ClientInfo } from '../shared/context.ts';
 import { unauthorized } from '../shared/errors.ts';
 import { issueAccess, revokeFamily, type IssuedSession } from './sessions.ts';
 import { hashSecret, newSecret } from './tokens.ts';
@@ -9,7 +11,7 @@ import { hashSecret, newSecret } from './tokens.ts';
  * issued. Presenting a spent token is the signature of a stolen one: the whole family is
  * revoked, so both the thief and the victim must log in again.
  */
-export async function refreshSession(deps: AuthDeps, refreshToken: string | undefined): Promise<IssuedSession> {
+export async function refreshSession(deps: AuthDeps, refreshToken: string | undefined, client?: ClientInfo): Promise<IssuedSession> {
   if (!refreshToken) throw unauthorized('Session expirée');
   const now = deps.clock();
   const found = await deps.db.refreshToken.findUnique({
@@ -30,6 +32,13 @@ export async function refreshSession(deps: AuthDeps, refreshToken: string | unde
   });
   if (!rotated) {
     await revokeFamily(deps.db, family.id, 'refresh_token_reuse', now);
+    // The owner is told by mail (system mail, once per session): they may be the victim.
+    const user = await deps.db.user.findUnique({ where: { id: family.userId }, select: { id: true, email: true, name: true } });
+    if (user) {
+      await deps.db.$transaction((tx) =>
+        queueSystemMail(tx, refreshTokenReuseNoticeMail({ userId: user.id, email: user.email, name: user.name, appUrl: deps.auth.appUrl, familyId: family.id, at: now, ip: client?.ip ?? null, userAgent: client?.userAgent ?? null })),
+      );
+    }
     throw unauthorized('Session révoquée');
   }
 

@@ -6,7 +6,8 @@ import { REASON_CATEGORY_LABELS, sepaReasonOf, type ReasonCategory } from '../se
 import { retryOutlookOf, type RetryOutlook } from '../retries/retry-plan.ts';
 import { REJECT_FEE_LABEL } from '../retries/retry-rules.ts';
 import { invoiceMail } from './invoice-mail.ts';
-import { euros, frenchDate, greeting, mailBodies, signature } from './mail-text.ts';
+import { renderTenantTemplate } from './render-template.ts';
+import { commonValues, euros, frenchDate } from './mail-text.ts';
 
 /**
  * The email consumer group: the mail a seed event sends to the client, queued as an outgoing
@@ -40,7 +41,7 @@ const organisationOf = (tx: Tx, tenantId: string) =>
   tx.organisation.findUniqueOrThrow({ where: { id: tenantId }, select: { name: true, contactEmail: true, welcomeMailEnabled: true } });
 
 const clientOf = async (tx: Tx, tenantId: string, clientId: string) => {
-  const client = await tx.client.findFirst({ where: { id: clientId, tenantId }, select: { id: true, email: true, kind: true, firstName: true, lastName: true } });
+  const client = await tx.client.findFirst({ where: { id: clientId, tenantId }, select: { id: true, email: true, kind: true, firstName: true, lastName: true, companyName: true } });
   // A person is greeted by name as they write it ("Jean Dupont"); a company without one.
   return client ? { ...client, greetingName: client.kind === 'person' ? [client.firstName, client.lastName].filter(Boolean).join(' ') : null } : null;
 };
@@ -57,17 +58,13 @@ async function welcomeMail(tx: Tx, event: EventEnvelope<'client.created'>, deps:
     recipient: client.email,
     clientId: client.id,
     template: 'client.welcome',
-    subject: `Bienvenue chez ${organisation.name}`,
     idempotencyKey: `client.welcome:${event.id}`,
-    ...mailBodies([
-      greeting(client.greetingName),
-      `Nous avons le plaisir de vous compter parmi nos clients. Votre dossier est ouvert chez ${organisation.name}.`,
-      organisation.contactEmail
+    ...(await renderTenantTemplate(tx, event.tenantId, 'client.welcome', {
+      ...commonValues(organisation, client, client.greetingName),
+      'contact.phrase': organisation.contactEmail
         ? `Pour toute question, écrivez-nous à ${organisation.contactEmail} : nous vous répondrons au plus vite.`
         : 'Pour toute question, répondez simplement à ce message.',
-      'Bien cordialement,',
-      signature(organisation),
-    ]),
+    })),
   });
 }
 
@@ -92,18 +89,17 @@ async function contractCopyMail(tx: Tx, event: EventEnvelope<'contract.signed'>,
     recipient: client.email,
     clientId: client.id,
     template: 'contract.signed_copy',
-    subject: `Votre contrat ${contract.number} signé`,
     idempotencyKey: `contract.signed_copy:${event.id}`,
     attachmentDocumentIds: [document.id],
-    ...mailBodies([
-      greeting(contract.signerName ?? client.greetingName),
-      `Vous avez signé le contrat ${contract.number} le ${signedOn}. Vous en trouverez ci-joint l’exemplaire signé (${signedContractFileName(contract.number)}), à conserver.`,
-      contract.consumer
+    ...(await renderTenantTemplate(tx, event.tenantId, 'contract.signed_copy', {
+      ...commonValues(organisation, client, contract.signerName ?? client.greetingName),
+      'contrat.numero': contract.number,
+      'contrat.date_signature': signedOn,
+      'contrat.fichier': signedContractFileName(contract.number),
+      'contrat.retractation': contract.consumer
         ? 'Vous disposez d’un délai de rétractation de 14 jours à compter de la signature, dans les conditions rappelées au contrat.'
         : '',
-      'Bien cordialement,',
-      signature(organisation),
-    ]),
+    })),
   });
 }
 
@@ -163,15 +159,14 @@ async function rejectionNotice(tx: Tx, event: EventEnvelope<'payment.rejected'>,
     recipient: client.email,
     clientId: client.id,
     template: 'payment.rejected_notice',
-    subject: contract ? `Prélèvement rejeté – contrat ${contract.number}` : 'Prélèvement rejeté',
     idempotencyKey: `payment.rejected_notice:${event.id}`,
-    ...mailBodies([
-      greeting(contract?.debtorName ?? client.greetingName),
-      `${what}${contract ? ` (contrat ${contract.number})` : ''}.`,
-      `Motif indiqué par la banque : ${reason}${payload.reasonCode ? ` (code ${payload.reasonCode})` : ''}.`,
-      nextStep(await retryOutlookOf(tx, event.tenantId, payload.paymentId, deps.today), category),
-      'Bien cordialement,',
-      signature(organisation),
-    ]),
+    ...(await renderTenantTemplate(tx, event.tenantId, 'payment.rejected_notice', {
+      ...commonValues(organisation, client, contract?.debtorName ?? client.greetingName),
+      'contrat.objet': contract ? ` – contrat ${contract.number}` : '',
+      'contrat.mention': contract ? ` (contrat ${contract.number})` : '',
+      'prelevement.evenement': what,
+      'prelevement.motif': `${reason}${payload.reasonCode ? ` (code ${payload.reasonCode})` : ''}`,
+      'prelevement.suite': nextStep(await retryOutlookOf(tx, event.tenantId, payload.paymentId, deps.today), category),
+    })),
   });
 }

@@ -4,7 +4,8 @@ import type { EventEnvelope } from '../events/catalogue.ts';
 import type { HandlerDeps } from '../events/handler-deps.ts';
 import type { InvoiceDocument } from '../invoices/invoice-document.ts';
 import { recordInvoiceNotice } from '../payments/pre-notification.ts';
-import { euros, frenchDate, greeting, mailBodies, signature } from './mail-text.ts';
+import { renderTenantTemplate } from './render-template.ts';
+import { commonValues, euros, frenchDate } from './mail-text.ts';
 
 type InvoiceMail = Omit<TenantMailInput, 'idempotencyKey'>;
 
@@ -18,7 +19,7 @@ type InvoiceMail = Omit<TenantMailInput, 'idempotencyKey'>;
 export async function invoiceMailOf(tx: Tx, tenantId: string, invoiceId: string): Promise<{ mail: InvoiceMail | null; issued: boolean; hasAddress: boolean; debitDate?: string | null } | null> {
   const invoice = await tx.invoice.findFirst({
     where: { id: invoiceId, tenantId },
-    select: { id: true, kind: true, snapshot: true, client: { select: { id: true, email: true, kind: true, firstName: true, lastName: true } } },
+    select: { id: true, kind: true, snapshot: true, client: { select: { id: true, email: true, kind: true, firstName: true, lastName: true, companyName: true } } },
   });
   if (!invoice) return null;
   if (!invoice.snapshot) return { mail: null, issued: false, hasAddress: Boolean(invoice.client.email) };
@@ -40,7 +41,16 @@ export async function invoiceMailOf(tx: Tx, tenantId: string, invoiceId: string)
       : doc.dueDate && doc.totals.dueCents > 0
         ? `Elle est à régler avant le ${frenchDate(doc.dueDate)} (${p.terms}).`
         : '';
-  const what = creditNote ? 'votre avoir' : 'votre facture';
+  const rendered = await renderTenantTemplate(tx, tenantId, 'invoice.issued', {
+    ...commonValues(organisation, { ...invoice.client, greetingName: person }, person),
+    'document.titre': creditNote ? 'Votre avoir' : 'Votre facture',
+    'document.nom': creditNote ? 'votre avoir' : 'votre facture',
+    'facture.numero': doc.number,
+    'facture.date': frenchDate(doc.issueDate),
+    'facture.montant_ttc': euros(doc.totals.grossCents),
+    'facture.periode': doc.period ? `, pour la période du ${frenchDate(doc.period.start)} au ${frenchDate(doc.period.end)}` : '',
+    'facture.paiement': payment,
+  });
   return {
     issued: true,
     hasAddress: true,
@@ -50,16 +60,8 @@ export async function invoiceMailOf(tx: Tx, tenantId: string, invoiceId: string)
       recipient: invoice.client.email,
       clientId: invoice.client.id,
       template: creditNote ? 'credit_note.issued' : 'invoice.issued',
-      subject: `${creditNote ? 'Votre avoir' : 'Votre facture'} ${doc.number}`,
       attachmentDocumentIds: pdf ? [pdf.id] : [],
-      ...mailBodies([
-        greeting(person),
-        `Veuillez trouver ci-joint ${what} ${doc.number} du ${frenchDate(doc.issueDate)}, d’un montant de ${euros(doc.totals.grossCents)} TTC` +
-          `${doc.period ? `, pour la période du ${frenchDate(doc.period.start)} au ${frenchDate(doc.period.end)}` : ''}.`,
-        payment,
-        'Bien cordialement,',
-        signature(organisation),
-      ]),
+      ...rendered,
     },
   };
 }

@@ -30,3 +30,19 @@ export const greeting = (name: string | null | undefined): string => (name?.trim
 export function signature(organisation: { name: string; contactEmail: string | null }): string {
   return organisation.contactEmail ? `${organisation.name}\nContact : ${organisation.contactEmail}` : organisation.name;
 }
+
+/** The variables every template has (template-defaults.ts, COMMON). */
+export function commonValues(
+  organisation: { name: string; contactEmail: string | null },
+  client: { email: string | null; kind: string; greetingName: string | null; companyName?: string | null },
+  greetingName: string | null,
+): Record<string, string> {
+  return {
+    salutation: greeting(greetingName),
+    'client.nom': client.greetingName ?? client.companyName ?? '',
+    'client.email': client.email ?? '',
+    'organisation.nom': organisation.name,
+    'organisation.contact': organisation.contactEmail ?? '',
+    signature: signature(organisation),
+  };
+}

@@ -134,3 +134,28 @@ export function invitationMail(params: {
     idempotencyKey: `invitation:${params.invitationId}`,
   };
 }
+
+/**
+ * A refresh token was presented again after it had been used: the signature of a stolen one. The
+ * whole session was closed; its owner learns of it once per session (the key names the family).
+ */
+export function refreshTokenReuseNoticeMail(params: { userId: string; email: string; name: string; appUrl: string; familyId: string; at: Date; ip?: string | null; userAgent?: string | null }): SystemMailInput {
+  const link = `${params.appUrl}/mot-de-passe-oublie`;
+  return {
+    userId: params.userId,
+    recipient: params.email,
+    template: 'refresh-token-reuse-notice',
+    subject: 'Alerte de sécurité : une de vos sessions a été fermée',
+    textBody: [
+      `Bonjour ${params.name},`,
+      '',
+      `Le ${parisDateTime.format(params.at)}, un jeton de session déjà utilisé a été présenté à nouveau pour votre compte. Cela arrive quand ce jeton a été copié depuis votre appareil.`,
+      'Par précaution, cette session a été fermée : vous devrez vous reconnecter sur cet appareil.',
+      params.ip ? `Adresse IP de la tentative : ${params.ip}${params.userAgent ? ` (${params.userAgent.slice(0, 120)})` : ''}.` : '',
+      `Si vous ne reconnaissez pas cette activité, changez votre mot de passe tout de suite : ${link}`,
+    ].filter((line, i, all) => line !== '' || all[i - 1] !== '').join('\n'),
+    link,
+    params: { name: params.name },
+    idempotencyKey: `refresh-token-reuse:${params.familyId}`,
+  };
+}

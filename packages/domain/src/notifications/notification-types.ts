@@ -9,6 +9,7 @@ export const NOTIFICATION_TYPES = {
   'contract.signed': 'Contrat signé',
   'payment.received': 'Paiement reçu',
   'payment.rejected': 'Prélèvement rejeté',
+  'mail.reauth_required': 'Compte de messagerie à reconnecter',
 } as const;
 export type NotificationType = keyof typeof NOTIFICATION_TYPES;
 

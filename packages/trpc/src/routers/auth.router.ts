@@ -27,7 +27,7 @@ export const authRouter = {
   signUp: publicProcedure.input(ZSignUpInput).mutation(({ ctx, input }) => signUp(ctx.auth, input, ctx.request.client)),
   verifyEmail: sessionProcedure.input(ZVerifyEmailInput).mutation(({ ctx, input }) => ctx.issue(verifyEmail(ctx.auth, input, ctx.request.client))),
   logIn: sessionProcedure.input(ZLogInInput).mutation(({ ctx, input }) => ctx.issue(logIn(ctx.auth, input, ctx.request.client))),
-  refresh: sessionProcedure.mutation(({ ctx }) => ctx.issue(refreshSession(ctx.auth, ctx.request.cookies.refreshToken))),
+  refresh: sessionProcedure.mutation(({ ctx }) => ctx.issue(refreshSession(ctx.auth, ctx.request.cookies.refreshToken, ctx.request.client))),
   logOut: authedProcedure.mutation(({ ctx }) => logOut(ctx.auth, ctx.claims).finally(() => ctx.request.cookies.clearRefreshToken())),
   // Same answer for every address; the link goes by mail. Resetting opens no session and revokes all.
   requestPasswordReset: publicProcedure.input(ZRequestPasswordResetInput).mutation(({ ctx, input }) => requestPasswordReset(ctx.auth, input, ctx.request.client)),

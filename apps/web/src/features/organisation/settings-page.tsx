@@ -9,11 +9,14 @@ import { ReferenceDataPage } from './reference-data-page.tsx';
 import { ListsPage } from './lists-page.tsx';
 import { OrganisationSettings } from './organisation-settings.tsx';
 import { InvoiceSettings } from '../invoices/invoice-settings.tsx';
+import { MailAccountsPage, MailConnectReturn } from '../mail-accounts/mail-accounts-page.tsx';
+import { MailTemplatesPage } from '../mail-accounts/mail-templates-page.tsx';
 
 export function SettingsPage() {
   const canSeeInvitations = useCan('invitations.read');
   const canSeeEvents = useCan('events.read');
   const canSeeInvoices = useCan('invoices.read');
+  const canConnectMail = useCan('mailAccounts.connect');
   return (
     <section>
       <h1>{t.settings.title}</h1>
@@ -25,6 +28,8 @@ export function SettingsPage() {
         <NavLink to="/parametres/listes">{t.settings.tabs.lists}</NavLink>
         <NavLink to="/parametres/referentiel">{t.settings.tabs.referenceData}</NavLink>
         <NavLink to="/parametres/notifications">{t.settings.tabs.notifications}</NavLink>
+        {canConnectMail && <NavLink to="/parametres/messagerie">{t.settings.tabs.mail}</NavLink>}
+        <NavLink to="/parametres/modeles-courriels">{t.settings.tabs.mailTemplates}</NavLink>
         {canSeeEvents && <NavLink to="/parametres/evenements">{t.settings.tabs.events}</NavLink>}
       </nav>
       <Routes>
@@ -36,6 +41,9 @@ export function SettingsPage() {
         <Route path="listes" element={<ListsPage />} />
         <Route path="referentiel" element={<ReferenceDataPage />} />
         <Route path="notifications" element={<NotificationPreferences />} />
+        <Route path="messagerie" element={<MailAccountsPage />} />
+        <Route path="messagerie/retour" element={<MailConnectReturn />} />
+        <Route path="modeles-courriels" element={<MailTemplatesPage />} />
         <Route path="evenements" element={<EventsPage />} />
       </Routes>
     </section>
