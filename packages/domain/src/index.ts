@@ -284,7 +284,7 @@ export * from './logistics/letters.schema.ts';
 export { queueLetter, type QueueLetterInput, type QueuedLetter } from './logistics/queue-letter.ts';
 export { clientPostalAddress, postalAddressErrors, ADDRESS_LINE_MAX, type PostalAddress } from './logistics/letter-address.ts';
 export { planLetterPrint, LetterCheckError, MAILEVA_MAX_DOCUMENT_BYTES, DL_MAX_SHEETS, C4_MAX_SHEETS } from './logistics/letter-checks.ts';
-export * from './logistics/maileva-client.ts';
+export * from './maileva/maileva-client.ts';
 export { MAILEVA_ENV, checkMailevaEnv, mailevaFromEnv, type MailevaEnv } from './logistics/maileva-env.ts';
 export { MailevaFake, samplePdf, type MailevaFakeOptions, type FakeSending } from './logistics/maileva-fake.ts';
 export { deliverLetter, isPermanentLetterError, type LetterToDeliver, type DeliveredLetter } from './logistics/deliver-letter.ts';

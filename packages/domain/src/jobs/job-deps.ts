@@ -1,6 +1,6 @@
 import type { Tx } from '@crm/db';
 import type { DocumentStorage } from '../documents/document-storage.ts';
-import type { MailevaClient } from '../logistics/maileva-client.ts';
+import type { MailevaClient } from '../maileva/maileva-client.ts';
 import type { InvoicePlatform } from '../platform/platform-port.ts';
 import { parisDay } from '../shared/paris-day.ts';
 

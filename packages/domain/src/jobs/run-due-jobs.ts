@@ -1,6 +1,6 @@
 import { errorSummary, isDatabaseUnavailable, withSystem, withTenant, type Db, type Tx } from '@crm/db';
 import type { DocumentStorage } from '../documents/document-storage.ts';
-import type { MailevaClient } from '../logistics/maileva-client.ts';
+import type { MailevaClient } from '../maileva/maileva-client.ts';
 import type { InvoicePlatform } from '../platform/platform-port.ts';
 import { jobDeps } from './job-deps.ts';
 import type { JobKinds } from './job-kind.ts';

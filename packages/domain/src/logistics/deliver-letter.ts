@@ -1,5 +1,5 @@
 import { LetterCheckError, planLetterPrint } from './letter-checks.ts';
-import { MailevaError, type MailevaClient, type MailevaSending } from './maileva-client.ts';
+import { MailevaError, type MailevaClient, type MailevaSending } from '../maileva/maileva-client.ts';
 import type { TLetterService } from './letters.schema.ts';
 
 /** A letter claimed by the sender, with what it needs to post it. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fakeMailevaHosts, MAILEVA_HOSTS, MailevaClient } from './maileva-client.ts';
+import { fakeMailevaHosts, MAILEVA_HOSTS, MailevaClient } from '../maileva/maileva-client.ts';
 
 const optionalText = (min: number, message?: string) => z.preprocess((v) => (v === '' ? undefined : v), z.string().min(min, message).optional());
 

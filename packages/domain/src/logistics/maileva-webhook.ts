@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DocumentStorage } from '../documents/document-storage.ts';
 import type { Clock } from '../shared/clock.ts';
 import { badRequest } from '../shared/errors.ts';
-import type { MailevaClient } from './maileva-client.ts';
+import type { MailevaClient } from '../maileva/maileva-client.ts';
 import { refreshLetter } from './refresh-letter.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineJobKind } from '../jobs/job-kind.ts';
-import { MailevaError } from './maileva-client.ts';
+import { MailevaError } from '../maileva/maileva-client.ts';
 import { isLetterSettled, refreshLetter } from './refresh-letter.ts';
 
 /** A letter no webhook updated for this long is asked for (french-rules §5: poll what no webhook updated). */

@@ -3,7 +3,7 @@ import { unzipSync } from 'fflate';
 import { recordAudit } from '../audit/record-audit.ts';
 import { readDocumentContent } from '../documents/document-content.ts';
 import { documentStorageKey, type DocumentStorage } from '../documents/document-storage.ts';
-import type { MailevaClient } from './maileva-client.ts';
+import type { MailevaClient } from '../maileva/maileva-client.ts';
 import type { TLetterService } from './letters.schema.ts';
 
 /** One entry of a letter's status trail, oldest first. */

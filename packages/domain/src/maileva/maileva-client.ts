@@ -1,5 +1,7 @@
 import { systemClock, type Clock } from '../shared/clock.ts';
-import type { TLetterService } from './letters.schema.ts';
+
+/** Maileva's services: a simple letter (mail API), or a registered one with or without acknowledgement (registered_mail API). */
+export type MailevaService = 'simple' | 'registered' | 'registered_with_ack';
 
 /**
  * A client for Maileva's public APIs (OpenAPI files in ../shared/maileva, vendored in
@@ -40,7 +42,7 @@ export const fakeMailevaHosts = (baseUrl: string) => {
   return { authUrl: `${base}/auth/realms/services/protocol/openid-connect`, apiUrl: base };
 };
 
-export const apiPathOf = (service: TLetterService) => (service === 'simple' ? '/mail/v2' : '/registered_mail/v2');
+export const apiPathOf = (service: MailevaService) => (service === 'simple' ? '/mail/v2' : '/registered_mail/v2');
 
 /** A refusal or failure of Maileva: `permanent` when asking again cannot succeed (a 4xx other than 401/408/429). */
 export class MailevaError extends Error {
@@ -110,7 +112,7 @@ export interface MailevaDeliveryStatus {
 }
 
 /** The request bodies this client sends, as built (the contract test validates them). */
-export function sendingCreationBody(service: TLetterService, options: SendingOptions, notificationEmail: string): Record<string, unknown> {
+export function sendingCreationBody(service: MailevaService, options: SendingOptions, notificationEmail: string): Record<string, unknown> {
   const sender = options.senderAddressLines ?? [];
   const body: Record<string, unknown> = {
     name: options.name.slice(0, 256),
@@ -166,12 +168,12 @@ export class MailevaClient {
     return this.config.environment;
   }
 
-  async createSending(service: TLetterService, options: SendingOptions): Promise<MailevaSending> {
+  async createSending(service: MailevaService, options: SendingOptions): Promise<MailevaSending> {
     return (await this.json('POST', service, '/sendings', sendingCreationBody(service, options, this.config.notificationEmail))) as MailevaSending;
   }
 
   /** A sending made by an earlier attempt whose answer was lost, found by our reference among the latest ones. */
-  async findSendingByCustomId(service: TLetterService, customId: string, maxScanned = 1_000): Promise<MailevaSending | null> {
+  async findSendingByCustomId(service: MailevaService, customId: string, maxScanned = 1_000): Promise<MailevaSending | null> {
     for (let start = 1; start <= maxScanned; start += 100) {
       const page = (await this.json('GET', service, `/sendings?start_index=${start}&count=100`)) as { sendings?: MailevaSending[] };
       const sendings = page.sendings ?? [];
@@ -182,36 +184,36 @@ export class MailevaClient {
     return null;
   }
 
-  getSending(service: TLetterService, sendingId: string): Promise<MailevaSending> {
+  getSending(service: MailevaService, sendingId: string): Promise<MailevaSending> {
     return this.json('GET', service, `/sendings/${encodeURIComponent(sendingId)}`) as Promise<MailevaSending>;
   }
 
-  async listDocuments(service: TLetterService, sendingId: string): Promise<{ id: string }[]> {
+  async listDocuments(service: MailevaService, sendingId: string): Promise<{ id: string }[]> {
     const body = (await this.json('GET', service, `/sendings/${encodeURIComponent(sendingId)}/documents`)) as { documents?: { id: string }[] };
     return body.documents ?? [];
   }
 
-  async uploadDocument(service: TLetterService, sendingId: string, pdf: Uint8Array, name: string): Promise<{ id: string }> {
+  async uploadDocument(service: MailevaService, sendingId: string, pdf: Uint8Array, name: string): Promise<{ id: string }> {
     const form = new FormData();
     form.set('document', new Blob([Buffer.from(pdf)], { type: 'application/pdf' }), name);
     form.set('metadata', new Blob([JSON.stringify(documentMetadata(name))], { type: 'application/json' }));
     return (await this.call('POST', service, `/sendings/${encodeURIComponent(sendingId)}/documents`, form)) as { id: string };
   }
 
-  async listRecipients(service: TLetterService, sendingId: string): Promise<MailevaRecipient[]> {
+  async listRecipients(service: MailevaService, sendingId: string): Promise<MailevaRecipient[]> {
     const body = (await this.json('GET', service, `/sendings/${encodeURIComponent(sendingId)}/recipients`)) as { recipients?: MailevaRecipient[] };
     return body.recipients ?? [];
   }
 
-  async addRecipient(service: TLetterService, sendingId: string, recipient: RecipientInput): Promise<MailevaRecipient> {
+  async addRecipient(service: MailevaService, sendingId: string, recipient: RecipientInput): Promise<MailevaRecipient> {
     return (await this.json('POST', service, `/sendings/${encodeURIComponent(sendingId)}/recipients`, recipientCreationBody(recipient))) as MailevaRecipient;
   }
 
-  async submit(service: TLetterService, sendingId: string): Promise<void> {
+  async submit(service: MailevaService, sendingId: string): Promise<void> {
     await this.call('POST', service, `/sendings/${encodeURIComponent(sendingId)}/submit`, undefined);
   }
 
-  async deliveryStatuses(service: TLetterService, sendingId: string, recipientId: string): Promise<MailevaDeliveryStatus[]> {
+  async deliveryStatuses(service: MailevaService, sendingId: string, recipientId: string): Promise<MailevaDeliveryStatus[]> {
     const body = (await this.json('GET', service, `/sendings/${encodeURIComponent(sendingId)}/recipients/${encodeURIComponent(recipientId)}/delivery_statuses`)) as {
       delivery_statuses?: MailevaDeliveryStatus[];
     };
@@ -219,7 +221,7 @@ export class MailevaClient {
   }
 
   /** Proofs are ZIP files (application/zip); null when Maileva has none yet (404). */
-  download(service: TLetterService, path: string): Promise<Uint8Array | null> {
+  download(service: MailevaService, path: string): Promise<Uint8Array | null> {
     return this.binary(service, path);
   }
 
@@ -242,11 +244,11 @@ export class MailevaClient {
     return this.token.value;
   }
 
-  private json(method: string, service: TLetterService, path: string, body?: Record<string, unknown>): Promise<unknown> {
+  private json(method: string, service: MailevaService, path: string, body?: Record<string, unknown>): Promise<unknown> {
     return this.call(method, service, path, body === undefined ? undefined : JSON.stringify(body));
   }
 
-  private async call(method: string, service: TLetterService, path: string, body: string | FormData | undefined): Promise<unknown> {
+  private async call(method: string, service: MailevaService, path: string, body: string | FormData | undefined): Promise<unknown> {
     const response = await this.authorised(method, service, path, body, 'application/json');
     const text = await response.text();
     if (!text) return null;
@@ -257,14 +259,14 @@ export class MailevaClient {
     }
   }
 
-  private async binary(service: TLetterService, path: string): Promise<Uint8Array | null> {
+  private async binary(service: MailevaService, path: string): Promise<Uint8Array | null> {
     const response = await this.authorised('GET', service, path, undefined, 'application/zip', true);
     if (response.status === 404) return null;
     return new Uint8Array(await response.arrayBuffer());
   }
 
   /** One request with the bearer token; a 401 gets a fresh token and one more try (french-rules §5). */
-  private async authorised(method: string, service: TLetterService, path: string, body: string | FormData | undefined, accept: string, allow404 = false): Promise<Response> {
+  private async authorised(method: string, service: MailevaService, path: string, body: string | FormData | undefined, accept: string, allow404 = false): Promise<Response> {
     const url = `${this.config.apiUrl}${apiPathOf(service)}${path}`;
     for (let attempt = 0; ; attempt++) {
       const token = await this.accessToken(attempt > 0);
