@@ -187,7 +187,7 @@ describe('SEPA pre-notification', () => {
     // A re-presentation (the retry work writes it as attempt 2): its own notice, 5 days ahead here.
     const again = await t.run(({ tx }) =>
       tx.scheduleItem.create({
-        data: { tenantId: t.owner.tenantId, contractId: contract.id, clientId: client.id, mandateId: items[0]!.mandateId, periodStart: items[0]!.periodStart, periodEnd: items[0]!.periodEnd, dueDate: new Date('2026-04-24T00:00:00Z'), amountCents: 2_400, paymentMethod: 'sepa_debit', attempt: 2 },
+        data: { tenantId: t.owner.tenantId, contractId: contract.id, clientId: client.id, mandateId: items[0]!.mandateId, periodStart: items[0]!.periodStart, periodEnd: items[0]!.periodEnd, dueDate: new Date('2026-04-24T00:00:00Z'), amountCents: 2_400, paymentMethod: 'sepa_debit', attempt: 2, originalItemId: items[0]!.id },
       }),
     );
     expect((await t.run((deps) => previewBatch(deps, date('2026-04-24')))).notNotified.map((i) => [i.id, i.reasons[0]])).toEqual([[again.id, 'Aucune pré-notification envoyée au débiteur']]);

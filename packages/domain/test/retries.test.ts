@@ -1,3 +1,4 @@
+import { withTenant } from '@crm/db';
 import { describe, expect, it } from 'vitest';
 import {
   bindHandlerDeps,
@@ -7,6 +8,7 @@ import {
   handlerOf,
   importBankReturns,
   NO_DOCUMENT_STORAGE,
+  PRE_NOTIFICATIONS_JOB,
   amendMandate,
   listRejects,
   mailClientOnEvent,
@@ -117,7 +119,18 @@ describe('the retries consumer', () => {
     expect(unrecovered.map((e) => (e.payload as { paymentId: string; why: string }).paymentId)).toEqual(payments.slice(1).map((p) => p.id));
     expect(unrecovered[1]!.payload).toMatchObject({ why: 'not_retryable', attempts: 1, reasonCode: 'MD01', reasonCategory: 'mandate_problem', rejectedOn: REJECTED_ON });
 
-    // The batch for that date takes it, as a recurring debit with an EndToEndId of its own.
+    // The batch for that date takes it, as a recurring debit with an EndToEndId of its own, once
+    // the debtor was told of it (a re-presentation has its own pre-notification).
+    await r.t.run(({ tx }) => tx.client.update({ where: { id: item!.clientId }, data: { email: 'helene.lefevre@example.test' } }));
+    const preNotifiedAt = new Date('2026-04-15T05:30:00Z');
+    r.t.setNow(preNotifiedAt);
+    const noticeRun = await withTenant(r.t.auth.db, r.t.owner.tenantId, (tx) =>
+      PRE_NOTIFICATIONS_JOB.run(
+        { tx, tenantId: r.t.owner.tenantId, now: preNotifiedAt, today: '2026-04-15', timeZone: 'Europe/Paris', job: { id: 'j', kind: 'payments.pre_notifications', key: 'daily', attempt: 1, runAt: preNotifiedAt }, storage: NO_DOCUMENT_STORAGE },
+        {},
+      ),
+    );
+    expect(noticeRun).toMatchObject({ mailed: 1 });
     r.t.setNow(new Date('2026-04-15T09:00:00Z'));
     const batch = await r.t.run((deps) => buildBatch(deps, ZBatchDateInput.parse({ collectionDate: '2026-05-04' })));
     const again = await r.t.run(({ tx }) => tx.scheduleItem.findUniqueOrThrow({ where: { id: item!.id } }));

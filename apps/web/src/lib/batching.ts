@@ -17,4 +17,6 @@ export const UNBATCHED_PROCEDURES: ReadonlySet<string> = new Set([
   'health.ping',
   'invitations.accept',
   'invitations.preview',
+  'signing.get',
+  'signing.sign',
 ]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multilineText, text } from '../shared/input-rules.ts';
 import { MAIL_TEMPLATE_KEYS } from './template-defaults.ts';
 
 const ZKey = z.enum(MAIL_TEMPLATE_KEYS as [string, ...string[]], 'Modèle inconnu');
@@ -8,8 +9,8 @@ export type TMailTemplateKeyInput = z.infer<typeof ZMailTemplateKeyInput>;
 
 export const ZUpdateMailTemplateInput = z.strictObject({
   key: ZKey,
-  subject: z.string().trim().min(1, 'Objet requis').max(300, '300 caractères au plus').refine((s) => !/[\r\n]/.test(s), 'Une seule ligne'),
-  body: z.string().trim().min(1, 'Texte requis').max(20_000, '20 000 caractères au plus'),
+  subject: text(300).min(1, 'Objet requis'),
+  body: multilineText(20_000).min(1, 'Texte requis'),
 });
 export type TUpdateMailTemplateInput = z.infer<typeof ZUpdateMailTemplateInput>;
 

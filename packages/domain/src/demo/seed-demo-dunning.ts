@@ -30,8 +30,16 @@ export async function seedDemoDunning(deps: DocumentDeps): Promise<void> {
   for (const [i, contract] of contracts.entries()) {
     const reasonCode = i === 0 ? 'AC04' : 'AM04';
     const dueDate = parisDay(at(i === 0 ? -35 : -6));
+    const period = { periodStart: new Date(`${dueDate.slice(0, 8)}01`), periodEnd: new Date(`${dueDate}T00:00:00Z`) };
+    // The AM04 debit was presented three times: its first presentation, then the re-presentations that point to it.
+    const first =
+      i === 0
+        ? null
+        : await tx.scheduleItem.create({
+            data: { tenantId, contractId: contract.id, clientId: contract.clientId, ...period, dueDate: new Date(`${parisDay(at(-40))}T00:00:00Z`), amountCents: 3_450, paymentMethod: 'sepa_debit', status: 'rejected', attempt: 1 },
+          });
     const item = await tx.scheduleItem.create({
-      data: { tenantId, contractId: contract.id, clientId: contract.clientId, periodStart: new Date(`${dueDate.slice(0, 8)}01`), periodEnd: new Date(`${dueDate}T00:00:00Z`), dueDate: new Date(`${dueDate}T00:00:00Z`), amountCents: i === 0 ? 5_990 : 3_450, paymentMethod: 'sepa_debit', status: 'rejected', attempt: i === 0 ? 1 : 3 },
+      data: { tenantId, contractId: contract.id, clientId: contract.clientId, ...period, dueDate: new Date(`${dueDate}T00:00:00Z`), amountCents: i === 0 ? 5_990 : 3_450, paymentMethod: 'sepa_debit', status: 'rejected', attempt: i === 0 ? 1 : 3, originalItemId: first?.id ?? null },
     });
     await tx.payment.create({
       data: { tenantId, scheduleItemId: item.id, contractId: contract.id, clientId: contract.clientId, outcome: 'rejected', method: 'sepa_debit', amountCents: item.amountCents, valueDate: new Date(`${parisDay(at(i === 0 ? -31 : -2))}T00:00:00Z`), reasonCode, reasonCategory: i === 0 ? 'account_closed_or_blocked' : 'insufficient_funds', rTransaction: 'reject' },
