@@ -47,6 +47,8 @@ describe('the rejects queue', () => {
       await page.getByText('Nouvelles présentations : 5 au plus').first().waitFor();
       await page.getByLabel('Nombre de nouvelles présentations').fill('2');
       await page.getByLabel('Date de la nouvelle présentation').selectOption('after_month_end');
+      // The schedule is the debtor's notice under these terms (a re-presentation still gets its own).
+      await page.getByLabel('L’échéancier remis à la signature vaut pré-notification').check();
       await page.getByRole('button', { name: 'Enregistrer' }).click();
       await page.getByText('Modifications enregistrées').waitFor();
       await signedContract(page);
@@ -61,12 +63,13 @@ describe('the rejects queue', () => {
         if (candidate.getUTCDay() === 0 || candidate.getUTCDay() === 6) continue;
         await dateField.fill(iso(candidate));
         const status = page.getByRole('status').filter({ hasText: /à prélever/ });
-        const refused = page.getByText('Pas un jour ouvré TARGET2');
+        const refused = page.getByText('pas de prélèvement ce jour-là').first();
         await Promise.race([status.waitFor(), refused.waitFor()]);
         found = (await status.count()) > 0 && !(await status.first().innerText()).startsWith('0 ');
       }
       expect(found).toBe(true);
       await page.getByRole('button', { name: 'Générer le lot' }).click();
+      await confirmInDialog(page, 'Générer le lot');
       await page.locator('.badge', { hasText: 'Généré' }).waitFor();
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger' }).click()]);
       const endToEndId = /<EndToEndId>([^<]+)<\/EndToEndId>/.exec(await readFile(await download.path(), 'utf8'))![1]!;

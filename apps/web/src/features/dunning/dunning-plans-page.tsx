@@ -21,7 +21,9 @@ export function DunningPlansPage() {
       <DunningTabs />
       <p className="muted">{t.dunning.plansIntro}</p>
       <FormMessage error={messageOf(plans.error)} />
-      {plans.data?.plans.map((plan) => <PlanEditor key={`${plan.id}-${plan.steps.map((s) => s.id).join()}`} plan={plan} />)}
+      {/* Keyed by the plan alone: saving gives its steps new ids, and a new key would remount the
+          editor and lose the "Plan enregistré" it has just shown. */}
+      {plans.data?.plans.map((plan) => <PlanEditor key={plan.id} plan={plan} />)}
     </section>
   );
 }
